@@ -1,0 +1,115 @@
+// Finds every *.jsonl under <claude dir>/projects at any depth, in all three layouts (inline sidechains,
+// agent-<id>.jsonl beside the session, <session>/subagents/agent-*.jsonl). Symlinks are followed once:
+// directories are tracked by device+inode, so a symlink loop ends the walk instead of hanging it.
+// Unreadable directories and odd entries are counted, never thrown. Nothing is written or locked here.
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { join, relative, sep, basename } from 'node:path';
+
+export interface FoundFile {
+  path: string;
+  claudeDir: string;
+  project: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface DiscoverResult {
+  files: FoundFile[];
+  /** Claude dirs that have projects/. */
+  usableDirs: string[];
+  problems: Record<string, number>;
+}
+
+export function hasProjectsDir(claudeDir: string): boolean {
+  try {
+    return statSync(join(claudeDir, 'projects')).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function projectOf(projectsDir: string, path: string): string {
+  const rel = relative(projectsDir, path);
+  const first = rel.split(sep)[0] ?? '';
+  return first === basename(path) ? '(root)' : first;
+}
+
+export function discover(claudeDirs: readonly string[]): DiscoverResult {
+  const files: FoundFile[] = [];
+  const problems: Record<string, number> = {};
+  const problem = (reason: string): void => {
+    problems[reason] = (problems[reason] ?? 0) + 1;
+  };
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const usableDirs = claudeDirs.filter(hasProjectsDir);
+
+  for (const claudeDir of usableDirs) {
+    const projectsDir = join(claudeDir, 'projects');
+    const stack: string[] = [projectsDir];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let dirStat: Stats;
+      try {
+        dirStat = statSync(dir);
+      } catch {
+        problem('dir_unreadable');
+        continue;
+      }
+      const dirKey = `${dirStat.dev}:${dirStat.ino}`;
+      if (seenDirs.has(dirKey)) {
+        if (dir !== projectsDir) problem('symlink_loop_or_duplicate_dir');
+        continue;
+      }
+      seenDirs.add(dirKey);
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        problem('dir_unreadable');
+        continue;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          stack.push(path);
+          continue;
+        }
+        const isJsonl = entry.name.endsWith('.jsonl');
+        if (!entry.isSymbolicLink() && !isJsonl) continue;
+        let st: Stats;
+        try {
+          st = statSync(path);
+        } catch {
+          if (isJsonl) problem(entry.isSymbolicLink() ? 'broken_symlink' : 'file_vanished');
+          continue;
+        }
+        if (st.isDirectory()) {
+          stack.push(path);
+          continue;
+        }
+        if (!isJsonl) continue;
+        if (!st.isFile()) {
+          problem('not_a_regular_file');
+          continue;
+        }
+        const fileKey = `${st.dev}:${st.ino}`;
+        if (seenFiles.has(fileKey)) continue; // the same file reached through a symlink
+        seenFiles.add(fileKey);
+        files.push({
+          path,
+          claudeDir,
+          project: projectOf(projectsDir, path),
+          dev: st.dev,
+          ino: st.ino,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+        });
+      }
+    }
+  }
+  files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
+  return { files, usableDirs, problems };
+}

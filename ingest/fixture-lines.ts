@@ -1,0 +1,88 @@
+// Builders for realistic Claude Code transcript lines, used by tests and the benchmark's tree generator.
+// Shapes follow what Claude Code writes: one line per content block, usage repeated on each.
+export interface AssistantLineOptions {
+  id: string;
+  requestId?: string | null;
+  timestamp: string;
+  model?: string;
+  sessionId?: string;
+  cwd?: string;
+  isSidechain?: boolean;
+  agentId?: string;
+  input?: number;
+  output?: number;
+  cacheWrite?: number;
+  cacheWrite1h?: number;
+  cacheRead?: number;
+  speed?: string;
+  costUSD?: number;
+  webSearch?: number;
+  text?: string;
+  version?: string;
+  gitBranch?: string;
+}
+
+export function assistantLine(o: AssistantLineOptions): string {
+  const usage: Record<string, unknown> = {
+    input_tokens: o.input ?? 10,
+    cache_creation_input_tokens: o.cacheWrite ?? 0,
+    cache_read_input_tokens: o.cacheRead ?? 0,
+    output_tokens: o.output ?? 5,
+    service_tier: 'standard',
+  };
+  if (o.cacheWrite1h !== undefined) {
+    usage.cache_creation = {
+      ephemeral_5m_input_tokens: (o.cacheWrite ?? 0) - o.cacheWrite1h,
+      ephemeral_1h_input_tokens: o.cacheWrite1h,
+    };
+  }
+  if (o.speed) usage.speed = o.speed;
+  if (o.webSearch) usage.server_tool_use = { web_search_requests: o.webSearch };
+  const line: Record<string, unknown> = {
+    parentUuid: null,
+    isSidechain: o.isSidechain ?? false,
+    userType: 'external',
+    cwd: o.cwd ?? '/home/me/repo',
+    sessionId: o.sessionId ?? 'session-1',
+    version: o.version ?? '2.1.3',
+    gitBranch: o.gitBranch ?? 'main',
+    message: {
+      id: o.id,
+      type: 'message',
+      role: 'assistant',
+      model: o.model ?? 'claude-sonnet-4-5-20250929',
+      content: [{ type: 'text', text: o.text ?? 'ok' }],
+      stop_reason: null,
+      stop_sequence: null,
+      usage,
+    },
+    type: 'assistant',
+    uuid: `uuid-${o.id}-${Math.abs(hash(o.timestamp + (o.requestId ?? '')))}`,
+    timestamp: o.timestamp,
+  };
+  if (o.agentId) line.agentId = o.agentId;
+  if (o.requestId !== null) line.requestId = o.requestId ?? `req_${o.id}`;
+  if (o.costUSD !== undefined) line.costUSD = o.costUSD;
+  return JSON.stringify(line);
+}
+
+export function userLine(sessionId: string, timestamp: string, text = 'hello'): string {
+  return JSON.stringify({
+    parentUuid: null,
+    isSidechain: false,
+    userType: 'external',
+    cwd: '/home/me/repo',
+    sessionId,
+    version: '2.1.3',
+    type: 'user',
+    message: { role: 'user', content: text },
+    uuid: `u-${timestamp}`,
+    timestamp,
+  });
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return h;
+}

@@ -1,0 +1,238 @@
+// One ingest pass: find files, skip the unchanged ones by (dev, inode, size, mtime), read only the new bytes
+// of the rest, and commit each file's events with its new offset. A file that shrank, was replaced or whose
+// first bytes changed is re-read from 0 (dedup makes that safe). Files that vanished keep their rows.
+import { openSync, closeSync, readSync, fstatSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import { discover, type FoundFile } from './discover.ts';
+import { parseLine, type LineResult } from './parse-line.ts';
+import { parseOversizedLine } from './parse-oversized-line.ts';
+import { scanLines } from './scan-lines.ts';
+import { ChangeSet } from './change-set.ts';
+import { SkipCounter } from './skip-counter.ts';
+import type { LocatedEvent, MessageStore, FileRow } from './message-store.ts';
+
+const HEAD_BYTES = 4096;
+const SLICE_BYTES = 64 << 20;
+
+export interface PassSummary {
+  startedAt: number;
+  finishedAt: number;
+  filesScanned: number;
+  filesRead: number;
+  filesReset: number;
+  filesMissing: number;
+  bytesRead: number;
+  lines: number;
+  usageLines: number;
+  newMessages: number;
+  replacedMessages: number;
+  duplicateLines: number;
+  ignoredLines: number;
+  skipped: Record<string, number>;
+  skippedExamples: string[];
+  usableDirs: string[];
+  changes: ChangeSet;
+}
+
+export interface PassOptions {
+  claudeDirs: readonly string[];
+  store: MessageStore;
+  /** Only look at these paths (watch mode); every file when absent. */
+  paths?: ReadonlySet<string>;
+  now?: () => number;
+  /** Called after each file's commit with what it changed. */
+  onCommit?: (changes: ChangeSet) => void;
+}
+
+export function headHash(fd: number, length: number): string {
+  const buf = Buffer.alloc(Math.min(HEAD_BYTES, length));
+  const n = buf.length > 0 ? readSync(fd, buf, 0, buf.length, 0) : 0;
+  return `${n}:${createHash('sha1').update(buf.subarray(0, n)).digest('hex')}`;
+}
+
+/** Session id from the path when a line lacks one: <session>.jsonl, or <session>/subagents/agent-x.jsonl. */
+export function sessionFromPath(path: string): string {
+  const dir = dirname(path);
+  if (basename(dir) === 'subagents') return basename(dirname(dir));
+  return basename(path, '.jsonl');
+}
+
+export function agentFromPath(path: string): string | null {
+  const m = /^agent-(.+)\.jsonl$/.exec(basename(path));
+  return m ? m[1]! : null;
+}
+
+function needsRead(found: FoundFile, row: FileRow | undefined): boolean {
+  if (!row) return true;
+  return (
+    row.size !== found.size ||
+    row.mtimeMs !== found.mtimeMs ||
+    row.dev !== found.dev ||
+    row.ino !== found.ino ||
+    row.missingSince !== null
+  );
+}
+
+export function runPass(options: PassOptions): PassSummary {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const found = discover(options.claudeDirs);
+  const known = options.store.files();
+  const skips = new SkipCounter();
+  for (const [reason, n] of Object.entries(found.problems)) skips.add(reason, undefined, n);
+  const summary: PassSummary = {
+    startedAt,
+    finishedAt: startedAt,
+    filesScanned: found.files.length,
+    filesRead: 0,
+    filesReset: 0,
+    filesMissing: 0,
+    bytesRead: 0,
+    lines: 0,
+    usageLines: 0,
+    newMessages: 0,
+    replacedMessages: 0,
+    duplicateLines: 0,
+    ignoredLines: 0,
+    skipped: {},
+    skippedExamples: [],
+    usableDirs: found.usableDirs,
+    changes: new ChangeSet(),
+  };
+
+  const present = new Set<string>();
+  for (const file of found.files) {
+    present.add(file.path);
+    if (options.paths && !options.paths.has(file.path)) continue;
+    const row = known.get(file.path);
+    if (!needsRead(file, row)) continue;
+    readFile(file, row, options, summary, skips, now);
+  }
+  if (!options.paths) {
+    const gone = [...known.values()]
+      .filter((r) => r.missingSince === null && !present.has(r.path))
+      .map((r) => r.path);
+    if (gone.length > 0) options.store.markMissing(gone, now());
+    summary.filesMissing = gone.length;
+  }
+  summary.skipped = skips.counts;
+  summary.skippedExamples = skips.examples;
+  summary.finishedAt = now();
+  return summary;
+}
+
+function readFile(
+  file: FoundFile,
+  row: FileRow | undefined,
+  options: PassOptions,
+  summary: PassSummary,
+  skips: SkipCounter,
+  now: () => number,
+): void {
+  let fd: number;
+  try {
+    fd = openSync(file.path, 'r');
+  } catch (error) {
+    skips.add(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file_vanished' : 'file_unreadable',
+      file.path,
+    );
+    return;
+  }
+  try {
+    const st = fstatSync(fd);
+    const size = st.size;
+    let offset = row?.offset ?? 0;
+    let lineCount = row?.lineCount ?? 0;
+    const hash = headHash(fd, size);
+    if (row) {
+      const sameFile = row.dev === st.dev && row.ino === st.ino;
+      const storedLen = Number(row.headHash?.split(':')[0] ?? 0);
+      const sameHead = row.headHash === null || headHash(fd, storedLen) === row.headHash || storedLen > size;
+      if (!sameFile || size < row.offset || !sameHead) {
+        offset = 0;
+        lineCount = 0;
+        summary.filesReset++;
+      }
+    }
+    if (offset >= size && row && row.size === size) {
+      // Only the mtime moved: remember it so the next pass skips the file.
+      options.store.commit(
+        { ...file, size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, offset, headHash: hash, lineCount },
+        [],
+        new ChangeSet(),
+        now(),
+      );
+      return;
+    }
+    summary.filesRead++;
+    const sessionFallback = sessionFromPath(file.path);
+    const agentFallback = agentFromPath(file.path);
+
+    while (offset < size || (offset === size && !row)) {
+      const sliceStart = offset;
+      const sliceEnd = Math.min(size, offset + SLICE_BYTES);
+      const events: LocatedEvent[] = [];
+      let usageLines = 0;
+      const take = (result: LineResult, lineNo: number): void => {
+        usageLines++;
+        if (result.kind === 'event') {
+          const e = result.event;
+          events.push({
+            event: e,
+            lineNo,
+            sessionId: e.sessionId ?? sessionFallback,
+            agentId: e.agentId ?? (e.isSidechain ? agentFallback : null),
+          });
+        } else if (result.kind === 'skipped') skips.add(result.reason, `${file.path}:${lineNo}`);
+        else summary.ignoredLines++;
+      };
+      const scan = (end: number) =>
+        scanLines(fd, offset, end, {
+          line: (bytes, n) => take(parseLine(bytes), lineCount + n),
+          oversized: (head, tail, n) => take(parseOversizedLine(head, tail), lineCount + n),
+          partial: (bytes, n) => {
+            if (end !== size) return false;
+            const result = parseLine(bytes);
+            if (
+              result.kind === 'skipped' &&
+              (result.reason === 'invalid_json' || result.reason === 'invalid_utf8')
+            )
+              return false;
+            take(result, lineCount + n);
+            return true;
+          },
+        });
+      let result = scan(sliceEnd);
+      if (result.offset === offset && sliceEnd < size) result = scan(size); // one line longer than a slice
+      summary.bytesRead += result.bytes;
+      summary.lines += result.lines;
+      summary.usageLines += usageLines;
+      offset = result.offset;
+      lineCount += result.lines;
+      const changes = new ChangeSet();
+      const committed = options.store.commit(
+        { ...file, size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, offset, headHash: hash, lineCount },
+        events,
+        changes,
+        now(),
+      );
+      summary.newMessages += committed.inserted;
+      summary.replacedMessages += committed.replaced;
+      summary.duplicateLines += committed.duplicates;
+      if (changes.size > 0) {
+        summary.changes.merge(changes);
+        options.onCommit?.(changes);
+      }
+      if (result.offset === sliceStart || offset >= size) break;
+    }
+  } catch (error) {
+    skips.add(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file_vanished' : 'file_unreadable',
+      file.path,
+    );
+  } finally {
+    closeSync(fd);
+  }
+}

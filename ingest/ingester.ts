@@ -1,0 +1,120 @@
+// Wires the ingest stages for the CLI and the server: open settings, run passes, watch for changes.
+// Watch mode reacts to file events within milliseconds (chokidar) and rescans everything periodically as a
+// safety net for missed events (network filesystems, editors that rename).
+import { watch, type FSWatcher } from 'chokidar';
+import { join } from 'node:path';
+import type { Config } from '../src/config.ts';
+import { ConfigError } from '../src/config.ts';
+import type { Db } from '../src/db/open.ts';
+import type { Logger } from '../src/log.ts';
+import { loadPricing } from '../src/pricing/load-pricing.ts';
+import { hasProjectsDir } from './discover.ts';
+import { createMessageStore } from './message-store.ts';
+import { reconcileSettings, writeMeta } from './reconcile-settings.ts';
+import { runPass, type PassSummary } from './ingest-pass.ts';
+import { indexStatsCache } from './stats-cache.ts';
+import type { ChangeSet } from './change-set.ts';
+
+export interface Ingester {
+  pass(paths?: ReadonlySet<string>): PassSummary;
+  watch(onPass: (summary: PassSummary) => void): Promise<() => Promise<void>>;
+}
+
+export function usableClaudeDirs(config: Pick<Config, 'claudeDirs' | 'claudeDirsSource'>): string[] {
+  const dirs = config.claudeDirs.filter(hasProjectsDir);
+  if (dirs.length === 0) {
+    const setting = config.claudeDirsSource === 'default' ? 'CTM_CLAUDE_DIR' : config.claudeDirsSource;
+    throw new ConfigError(
+      setting,
+      `no Claude Code data found at ${config.claudeDirs.join(', ')} (no projects/ folder); set CTM_CLAUDE_DIR`,
+    );
+  }
+  return dirs;
+}
+
+export function createIngester(
+  db: Db,
+  config: Pick<Config, 'claudeDirs' | 'claudeDirsSource' | 'timezone' | 'pricingFile' | 'rescanSeconds'>,
+  log: Logger,
+  onCommit?: (changes: ChangeSet) => void,
+): Ingester {
+  const pricing = loadPricing(config.pricingFile);
+  const reconciled = reconcileSettings(db, { timezone: config.timezone, pricing });
+  if (reconciled.retimed > 0 || reconciled.repriced > 0)
+    log.info('settings changed: stored rows updated', reconciled);
+  const store = createMessageStore(db, { timezone: config.timezone, pricing });
+
+  const pass = (paths?: ReadonlySet<string>): PassSummary => {
+    const summary = runPass({
+      claudeDirs: config.claudeDirs,
+      store,
+      ...(paths ? { paths } : {}),
+      ...(onCommit ? { onCommit } : {}),
+    });
+    if (!paths) for (const dir of summary.usableDirs) indexStatsCache(db, dir);
+    writeMeta(db, 'last_ingest_at', String(summary.finishedAt));
+    db.prepare(
+      `INSERT INTO ingest_runs (started_at, finished_at, files_scanned, files_read, bytes_read, lines, usage_lines,
+         new_messages, replaced_messages, skipped_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      summary.startedAt,
+      summary.finishedAt,
+      summary.filesScanned,
+      summary.filesRead,
+      summary.bytesRead,
+      summary.lines,
+      summary.usageLines,
+      summary.newMessages,
+      summary.replacedMessages,
+      JSON.stringify(summary.skipped),
+    );
+    if (Object.keys(summary.skipped).length > 0) {
+      log.warn('skipped input', { skipped: summary.skipped, first: summary.skippedExamples });
+    }
+    return summary;
+  };
+
+  const watchFiles = async (onPass: (summary: PassSummary) => void): Promise<() => Promise<void>> => {
+    const dirs = usableClaudeDirs(config);
+    let pending = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      timer = undefined;
+      const paths = pending;
+      pending = new Set();
+      try {
+        onPass(pass(paths));
+      } catch (error) {
+        log.error('ingest pass failed', { error: (error as Error).message });
+      }
+    };
+    const queue = (path: string): void => {
+      if (!path.endsWith('.jsonl')) return;
+      pending.add(path);
+      timer ??= setTimeout(flush, 10);
+    };
+    const watcher: FSWatcher = watch(
+      dirs.map((d) => join(d, 'projects')),
+      { ignoreInitial: true, persistent: true, followSymlinks: true },
+    );
+    watcher
+      .on('add', queue)
+      .on('change', queue)
+      .on('error', (error) => log.warn('watch error', { error: String(error) }));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    const rescan = setInterval(() => {
+      try {
+        onPass(pass());
+      } catch (error) {
+        log.error('ingest rescan failed', { error: (error as Error).message });
+      }
+    }, config.rescanSeconds * 1000);
+    return async () => {
+      clearInterval(rescan);
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+    };
+  };
+
+  return { pass, watch: watchFiles };
+}

@@ -1,0 +1,119 @@
+// Streams a file from a byte offset and hands over only the lines that can hold usage. A byte-level
+// prefilter finds the `"usage":{` marker, so lines without it (tool output, user prompts — most of the
+// bytes) are never decoded or parsed. Memory stays bounded whatever the line length: a line longer than
+// `maxLineBytes` is kept as head + tail only. A last line without '\n' is offered as `partial`; the caller
+// decides whether it is complete JSON (consume) or still being written (wait).
+import { readSync } from 'node:fs';
+
+export const USAGE_MARKER = Buffer.from('"usage":{');
+
+export interface LineSink {
+  /** A complete line that holds the marker. Return value is ignored. */
+  line(bytes: Buffer, lineNo: number): void;
+  /** A marker line too long to keep whole. */
+  oversized(head: Buffer, tail: Buffer, lineNo: number): void;
+  /** The final bytes of the file without '\n' holding the marker: return true when they were consumed. */
+  partial(bytes: Buffer, lineNo: number): boolean;
+}
+
+export interface ScanResult {
+  /** Byte offset after the last line consumed. */
+  offset: number;
+  /** Lines consumed (complete lines, blank ones included). */
+  lines: number;
+  bytes: number;
+}
+
+export interface ScanOptions {
+  chunkBytes?: number;
+  maxLineBytes?: number;
+  keepBytes?: number;
+}
+
+export function scanLines(
+  fd: number,
+  start: number,
+  end: number,
+  sink: LineSink,
+  options: ScanOptions = {},
+): ScanResult {
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const maxLineBytes = options.maxLineBytes ?? 64 << 20;
+  const keepBytes = options.keepBytes ?? 1 << 20;
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  const marker = USAGE_MARKER;
+
+  let pos = start; // file position of buf[0]
+  let consumed = start; // offset after last consumed line
+  let lines = 0;
+  // A line that spans chunks: its parts so far (or head + rolling tail once oversized).
+  let parts: Buffer[] = [];
+  let partsLen = 0;
+  let head: Buffer | undefined;
+  let tail: Buffer | undefined;
+
+  const takeSpanning = (piece: Buffer): void => {
+    if (head === undefined && partsLen + piece.length <= maxLineBytes) {
+      parts.push(Buffer.from(piece));
+      partsLen += piece.length;
+      return;
+    }
+    if (head === undefined) {
+      const whole = Buffer.concat([...parts, piece]);
+      head = Buffer.from(whole.subarray(0, keepBytes));
+      tail = Buffer.from(whole.subarray(Math.max(keepBytes, whole.length - keepBytes)));
+      parts = [];
+    } else {
+      const joined = Buffer.concat([tail!, piece]);
+      tail = Buffer.from(joined.subarray(Math.max(0, joined.length - keepBytes)));
+    }
+    partsLen += piece.length;
+  };
+
+  const finishSpanning = (last: Buffer, lineNo: number): void => {
+    if (head === undefined) {
+      const whole = partsLen === 0 ? last : Buffer.concat([...parts, last]);
+      if (whole.indexOf(marker) >= 0) sink.line(whole, lineNo);
+    } else {
+      takeSpanning(last);
+      if (tail!.indexOf(marker) >= 0 || head.indexOf(marker) >= 0) sink.oversized(head, tail!, lineNo);
+    }
+    parts = [];
+    partsLen = 0;
+    head = undefined;
+    tail = undefined;
+  };
+
+  while (pos < end) {
+    const n = readSync(fd, buf, 0, Math.min(chunkBytes, end - pos), pos);
+    if (n <= 0) break;
+    const chunk = buf.subarray(0, n);
+    let lineStart = 0;
+    let nextMarker = chunk.indexOf(marker);
+    for (;;) {
+      const nl = chunk.indexOf(10, lineStart);
+      if (nl < 0) break;
+      lines++;
+      if (partsLen > 0 || head !== undefined) {
+        finishSpanning(chunk.subarray(lineStart, nl), lines);
+      } else if (nextMarker >= 0 && nextMarker < nl) {
+        sink.line(chunk.subarray(lineStart, nl), lines);
+      }
+      lineStart = nl + 1;
+      consumed = pos + lineStart;
+      if (nextMarker >= 0 && nextMarker < lineStart) nextMarker = chunk.indexOf(marker, lineStart);
+    }
+    if (lineStart < n) takeSpanning(chunk.subarray(lineStart, n));
+    pos += n;
+  }
+
+  // Bytes after the last '\n': a line still being written, or a complete final line without newline.
+  if (partsLen > 0 && head === undefined) {
+    const rest = Buffer.concat(parts);
+    if (rest.indexOf(marker) >= 0 && sink.partial(rest, lines + 1)) {
+      lines++;
+      consumed += rest.length;
+    }
+  }
+  return { offset: consumed, lines, bytes: pos - start };
+}

@@ -1,0 +1,71 @@
+// `ctm ingest [--once]`: one pass, or a pass followed by watch mode until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.ts';
+import { openDb } from '../../db/open.ts';
+import { createLogger } from '../../log.ts';
+import { formatBytes, formatInt } from '../../format/number.ts';
+import { createIngester, usableClaudeDirs } from '../../../ingest/ingester.ts';
+import type { PassSummary } from '../../../ingest/ingest-pass.ts';
+import { statsCacheDisagreements } from '../../db/queries/stats-cache-disagreements.ts';
+
+export function describePass(s: PassSummary): string {
+  const seconds = Math.max(0.001, (s.finishedAt - s.startedAt) / 1000);
+  const skipped = Object.entries(s.skipped)
+    .map(([reason, n]) => `${reason} ${formatInt(n)}`)
+    .join(', ');
+  return (
+    `${formatInt(s.filesScanned)} files (${formatInt(s.filesRead)} read), ${formatInt(s.lines)} lines, ` +
+    `${formatInt(s.newMessages)} new messages, ${formatInt(s.replacedMessages)} updated, ` +
+    `${formatBytes(s.bytesRead)} in ${seconds.toFixed(2)} s (${(s.bytesRead / 1e6 / seconds).toFixed(0)} MB/s)` +
+    (skipped ? `; skipped: ${skipped}` : '; nothing skipped')
+  );
+}
+
+export async function ingestCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      once: { type: 'boolean', default: false },
+      timezone: { type: 'string' },
+      'claude-dir': { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const config = loadConfig(process.env, {
+    ...(values.timezone ? { timezone: values.timezone } : {}),
+    ...(values['claude-dir'] ? { claudeDir: values['claude-dir'] } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  });
+  const log = createLogger(config.logLevel);
+  usableClaudeDirs(config);
+  const db = openDb(config.dbPath);
+  try {
+    const ingester = createIngester(db, config, log);
+    const first = ingester.pass();
+    process.stdout.write(describePass(first) + '\n');
+    for (const example of first.skippedExamples) process.stdout.write(`  skipped ${example}\n`);
+    const disagreements = statsCacheDisagreements(db);
+    if (disagreements.length > 0) {
+      const d = disagreements[0]!;
+      process.stdout.write(
+        `stats-cache.json disagrees with the transcripts on ${disagreements.length} day/model pairs ` +
+          `(first: ${d.date} ${d.model}: stats-cache ${formatInt(d.statsCacheTokens)}, transcripts ${formatInt(d.transcriptTokens)} input+output tokens)\n`,
+      );
+    }
+    if (values.once) return 0;
+    process.stdout.write('watching for changes (Ctrl-C to stop)\n');
+    const stop = await ingester.watch((s) => {
+      if (s.newMessages > 0 || s.replacedMessages > 0 || Object.keys(s.skipped).length > 0)
+        log.info(describePass(s));
+    });
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await stop();
+    return 0;
+  } finally {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+  }
+}

@@ -1,0 +1,61 @@
+// The `ctm` command: parses the subcommand and hands over to its module (loaded lazily so a report does not
+// pay for the ingest or server code). Configuration errors print one line naming the setting and exit 2.
+import { ConfigError } from '../config.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `Usage: ctm <command> [options]
+
+Commands:
+  ingest [--once]            index Claude Code logs into SQLite (watch mode unless --once)
+  report <kind> [options]    daily | weekly | monthly | session | blocks
+      --json                 ccusage-compatible JSON
+      --since YYYY-MM-DD     --until YYYY-MM-DD
+      --timezone TZ          --project NAME     --breakdown
+      --cost-mode auto|calculate|display        --token-limit N|max (blocks)
+      --start-of-week sunday|monday (weekly)
+  build                      build the report site and publish it atomically
+  snapshot                   archive the current site
+  start                      ingest, refresh, schedule and serve (the main job)
+
+Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    const { version } = await import('../version.ts');
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`ctm: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(rest);
+  } catch (error) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`ctm: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

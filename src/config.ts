@@ -1,0 +1,173 @@
+// Environment variables and CLI flags → one typed, validated config. This is the only module that reads
+// process.env (callers pass it in); every error names the setting that is wrong, so a misconfiguration is
+// one clear line instead of a stack trace.
+import { homedir } from 'node:os';
+import { resolve, join } from 'node:path';
+
+export type CostMode = 'auto' | 'calculate' | 'display';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  /** Candidate Claude config dirs, `~` expanded, de-duplicated, in priority order. */
+  claudeDirs: string[];
+  /** Which setting the dirs came from, for error messages. */
+  claudeDirsSource: 'CTM_CLAUDE_DIR' | 'CLAUDE_CONFIG_DIR' | 'default';
+  dataDir: string;
+  dbPath: string;
+  timezone: string;
+  pricingFile: string | undefined;
+  costMode: CostMode;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  rebuildCron: string;
+  snapshotCron: string;
+  snapshotKeep: number;
+  tokenLimit: number | 'max';
+  rescanSeconds: number;
+}
+
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, message: string) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+export type Flags = Partial<
+  Record<'timezone' | 'dataDir' | 'claudeDir' | 'costMode' | 'port' | 'host', string>
+>;
+
+export function expandHome(path: string, home = homedir()): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/') || path.startsWith('~\\')) return join(home, path.slice(2));
+  return path;
+}
+
+function splitDirs(value: string, home: string): string[] {
+  const dirs = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => resolve(expandHome(part, home)));
+  return [...new Set(dirs)];
+}
+
+export function resolveClaudeDirs(
+  env: Env,
+  flag: string | undefined,
+  home = homedir(),
+): Pick<Config, 'claudeDirs' | 'claudeDirsSource'> {
+  const explicit = flag ?? env.CTM_CLAUDE_DIR;
+  if (explicit !== undefined && explicit.trim() !== '') {
+    return { claudeDirs: splitDirs(explicit, home), claudeDirsSource: 'CTM_CLAUDE_DIR' };
+  }
+  if (env.CLAUDE_CONFIG_DIR !== undefined && env.CLAUDE_CONFIG_DIR.trim() !== '') {
+    return { claudeDirs: splitDirs(env.CLAUDE_CONFIG_DIR, home), claudeDirsSource: 'CLAUDE_CONFIG_DIR' };
+  }
+  return {
+    claudeDirs: splitDirs(`${join(home, '.config', 'claude')},${join(home, '.claude')}`, home),
+    claudeDirsSource: 'default',
+  };
+}
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseTimezone(value: string | undefined, setting: string): string {
+  const tz = value?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (!isValidTimezone(tz))
+    throw new ConfigError(
+      setting,
+      `unknown timezone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`,
+    );
+  return tz;
+}
+
+function parseInteger(
+  value: string | undefined,
+  setting: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(setting, `expected a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(setting, `expected a number from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function parseChoice<T extends string>(
+  value: string | undefined,
+  setting: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new ConfigError(setting, `expected one of ${choices.join(', ')}, got "${value}"`);
+  }
+  return v as T;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+export function parseCron(value: string | undefined, setting: string, fallback: string): string {
+  const expr = value?.trim() || fallback;
+  if (expr === 'off') return expr;
+  const fields = expr.split(/\s+/);
+  if ((fields.length !== 5 && fields.length !== 6) || !fields.every((f) => CRON_FIELD.test(f))) {
+    throw new ConfigError(
+      setting,
+      `not a cron expression: "${expr}" (five fields, e.g. "0 * * * *", or "off")`,
+    );
+  }
+  return expr;
+}
+
+export function parseTokenLimit(value: string | undefined, setting: string): number | 'max' {
+  if (value === undefined || value.trim() === '' || value.trim() === 'max') return 'max';
+  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
+    throw new ConfigError(setting, `expected a positive number of tokens or "max", got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Config {
+  const dataDir = resolve(expandHome(flags.dataDir ?? env.CTM_DATA_DIR ?? './data', home));
+  const pricingFile = env.CTM_PRICING_FILE?.trim()
+    ? resolve(expandHome(env.CTM_PRICING_FILE.trim(), home))
+    : undefined;
+  return {
+    ...resolveClaudeDirs(env, flags.claudeDir, home),
+    dataDir,
+    dbPath: join(dataDir, 'ctm.db'),
+    timezone: parseTimezone(flags.timezone ?? env.CTM_TZ, flags.timezone ? '--timezone' : 'CTM_TZ'),
+    pricingFile,
+    costMode: parseChoice(
+      flags.costMode ?? env.CTM_COST_MODE,
+      'CTM_COST_MODE',
+      ['auto', 'calculate', 'display'],
+      'auto',
+    ),
+    host: flags.host ?? env.CTM_HOST?.trim() ?? '127.0.0.1',
+    port: parseInteger(flags.port ?? env.CTM_PORT, 'CTM_PORT', 51888, 1, 65535),
+    logLevel: parseChoice(env.CTM_LOG_LEVEL, 'CTM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    rebuildCron: parseCron(env.CTM_REBUILD_CRON, 'CTM_REBUILD_CRON', '0 * * * *'),
+    snapshotCron: parseCron(env.CTM_SNAPSHOT_CRON, 'CTM_SNAPSHOT_CRON', '5 0 * * *'),
+    snapshotKeep: parseInteger(env.CTM_SNAPSHOT_KEEP, 'CTM_SNAPSHOT_KEEP', 30, 1, 100000),
+    tokenLimit: parseTokenLimit(env.CTM_TOKEN_LIMIT, 'CTM_TOKEN_LIMIT'),
+    rescanSeconds: parseInteger(env.CTM_RESCAN_SECONDS, 'CTM_RESCAN_SECONDS', 60, 1, 86400),
+  };
+}

@@ -1,0 +1,51 @@
+// Opens the SQLite index: WAL, a busy timeout so readers never fail on a writer's lock, and the numbered
+// migrations applied on the writer's open. Readers open read-only and never migrate.
+import Database from 'better-sqlite3';
+import { mkdirSync, accessSync, constants } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '../config.ts';
+import { migrate } from './migrate.ts';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** The env var that named this path, for error messages. */
+  setting?: string;
+}
+
+export function openDb(path: string, options: OpenOptions = {}): Db {
+  const setting = options.setting ?? 'CTM_DATA_DIR';
+  if (path !== ':memory:' && !options.readonly) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      accessSync(dirname(path), constants.W_OK);
+    } catch (error) {
+      throw new ConfigError(
+        setting,
+        `data dir ${dirname(path)} is not writable (${(error as Error).message})`,
+      );
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+    } else {
+      db.pragma('query_only = ON');
+    }
+    db.pragma('cache_size = -32000');
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(setting, `cannot open the database ${path}: ${(error as Error).message}`);
+  }
+  return db;
+}

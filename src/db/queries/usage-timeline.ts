@@ -1,0 +1,38 @@
+// Every counted message in time order with its tokens and cost: the input of 5-hour block detection.
+import type { Db } from '../open.ts';
+import { costExpr, type CostMode } from '../day-bucket.ts';
+
+export interface TimelineRow {
+  ts: number;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number | null;
+}
+
+export function usageTimeline(
+  db: Db,
+  options: {
+    costMode: CostMode;
+    fromTs?: number | undefined;
+    toTs?: number | undefined;
+    project?: string | undefined;
+  },
+): TimelineRow[] {
+  return db
+    .prepare(
+      `SELECT ts, model, input_tokens AS inputTokens, output_tokens AS outputTokens,
+              cache_write_5m_tokens + cache_write_1h_tokens AS cacheCreationTokens, cache_read_tokens AS cacheReadTokens,
+              ${costExpr(options.costMode)} AS cost
+       FROM usage
+       WHERE ts >= @from AND ts < @to AND (@project IS NULL OR project = @project)
+       ORDER BY ts`,
+    )
+    .all({
+      from: options.fromTs ?? 0,
+      to: options.toTs ?? Number.MAX_SAFE_INTEGER,
+      project: options.project ?? null,
+    }) as TimelineRow[];
+}

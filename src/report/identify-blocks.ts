@@ -1,0 +1,147 @@
+// 5-hour billing blocks as ccusage defines them: a block starts at its first message floored to the UTC
+// hour and lasts 5 h; a message more than 5 h after the block's start, or after a gap of more than 5 h,
+// starts a new block; gaps become gap blocks. Active blocks get a burn rate and a projection to their end.
+// Pure: `now` is passed in.
+import type { TimelineRow } from '../db/queries/usage-timeline.ts';
+
+export const BLOCK_MS = 5 * 60 * 60 * 1000;
+
+export interface Block {
+  id: string;
+  startTime: string;
+  endTime: string;
+  actualEndTime: string | null;
+  isActive: boolean;
+  isGap: boolean;
+  entries: number;
+  tokenCounts: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheCreationInputTokens: number;
+    cacheReadInputTokens: number;
+  };
+  totalTokens: number;
+  costUSD: number;
+  unpricedEntries: number;
+  models: string[];
+  burnRate: { tokensPerMinute: number; tokensPerMinuteForIndicator: number; costPerHour: number } | null;
+  projection: { totalTokens: number; totalCost: number; remainingMinutes: number } | null;
+}
+
+function floorToHour(ts: number): number {
+  return Math.floor(ts / 3_600_000) * 3_600_000;
+}
+
+function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Block {
+  const first = rows[0]!;
+  const last = rows.at(-1)!;
+  const tokenCounts = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+  };
+  let cost = 0;
+  let unpriced = 0;
+  const models = new Set<string>();
+  for (const r of rows) {
+    tokenCounts.inputTokens += r.inputTokens;
+    tokenCounts.outputTokens += r.outputTokens;
+    tokenCounts.cacheCreationInputTokens += r.cacheCreationTokens;
+    tokenCounts.cacheReadInputTokens += r.cacheReadTokens;
+    if (r.cost === null) unpriced++;
+    else cost += r.cost;
+    models.add(r.model);
+  }
+  const totalTokens =
+    tokenCounts.inputTokens +
+    tokenCounts.outputTokens +
+    tokenCounts.cacheCreationInputTokens +
+    tokenCounts.cacheReadInputTokens;
+  const end = start + BLOCK_MS;
+  const isActive = now - last.ts < BLOCK_MS && now < end;
+  const minutes = (last.ts - first.ts) / 60_000;
+  const burnRate =
+    minutes > 0
+      ? {
+          tokensPerMinute: totalTokens / minutes,
+          tokensPerMinuteForIndicator: (tokenCounts.inputTokens + tokenCounts.outputTokens) / minutes,
+          costPerHour: (cost / minutes) * 60,
+        }
+      : null;
+  let projection: Block['projection'] = null;
+  if (isActive && burnRate) {
+    const remainingMinutes = Math.max(0, (end - now) / 60_000);
+    projection = {
+      totalTokens: Math.round(totalTokens + burnRate.tokensPerMinute * remainingMinutes),
+      totalCost: Math.round((cost + (burnRate.costPerHour / 60) * remainingMinutes) * 100) / 100,
+      remainingMinutes: Math.round(remainingMinutes),
+    };
+  }
+  return {
+    id: new Date(start).toISOString(),
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(end).toISOString(),
+    actualEndTime: new Date(last.ts).toISOString(),
+    isActive,
+    isGap: false,
+    entries: rows.length,
+    tokenCounts,
+    totalTokens,
+    costUSD: cost,
+    unpricedEntries: unpriced,
+    models: [...models].sort(),
+    burnRate,
+    projection,
+  };
+}
+
+function gapBlock(lastTs: number, nextTs: number): Block {
+  const start = lastTs + BLOCK_MS;
+  return {
+    id: `gap-${new Date(start).toISOString()}`,
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(nextTs).toISOString(),
+    actualEndTime: null,
+    isActive: false,
+    isGap: true,
+    entries: 0,
+    tokenCounts: { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+    totalTokens: 0,
+    costUSD: 0,
+    unpricedEntries: 0,
+    models: [],
+    burnRate: null,
+    projection: null,
+  };
+}
+
+export function identifyBlocks(rows: readonly TimelineRow[], now: number): Block[] {
+  const blocks: Block[] = [];
+  let start: number | undefined;
+  let current: TimelineRow[] = [];
+  for (const row of rows) {
+    if (start === undefined) {
+      start = floorToHour(row.ts);
+      current = [row];
+      continue;
+    }
+    const last = current.at(-1)!;
+    const sinceLast = row.ts - last.ts;
+    if (row.ts - start > BLOCK_MS || sinceLast > BLOCK_MS) {
+      blocks.push(makeBlock(start, current, now));
+      if (sinceLast > BLOCK_MS) blocks.push(gapBlock(last.ts, row.ts));
+      start = floorToHour(row.ts);
+      current = [row];
+    } else {
+      current.push(row);
+    }
+  }
+  if (start !== undefined) blocks.push(makeBlock(start, current, now));
+  return blocks;
+}
+
+/** The token limit for "max": the largest total of any completed (not active, not gap) block. */
+export function maxBlockTokens(blocks: readonly Block[]): number {
+  return blocks.reduce((max, b) => (!b.isGap && !b.isActive && b.totalTokens > max ? b.totalTokens : max), 0);
+}
