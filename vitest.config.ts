@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'ingest/**/*.test.ts', 'bench/**/*.test.ts'],
+    env: { TZ: 'UTC' },
+    testTimeout: 20_000,
+    pool: 'forks',
+  },
+});
