@@ -283,7 +283,7 @@ export function generateTree(options: TreeOptions): TreeTotals {
     t: number,
     model: string,
     opts: { messageId?: string; counted: boolean; progressTo?: Out; wantTool: boolean },
-  ): { lines: string[]; last: number; toolId?: string } => {
+  ): { messageId: string; lines: string[]; last: number; toolId?: string } => {
     const messageId = opts.messageId ?? `msg_01${id(22)}`;
     const requestId = `req_011C${id(20)}`;
     const u = drawUsage(model, c.version);
