@@ -150,7 +150,8 @@ function readFile(
       const sameFile = row.dev === st.dev && row.ino === st.ino;
       const storedLen = Number(row.headHash?.split(':')[0] ?? 0);
       const sameHead = row.headHash === null || headHash(fd, storedLen) === row.headHash || storedLen > size;
-      if (!sameFile || size < row.offset || !sameHead) {
+      // Shrinking below the last size seen is a rewrite even when the file still reaches the offset.
+      if (!sameFile || size < row.size || !sameHead) {
         offset = 0;
         lineCount = 0;
         summary.filesReset++;
