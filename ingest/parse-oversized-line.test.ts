@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { parseOversizedLine, jsonValueEnd } from './parse-oversized-line.ts';
+import { parseLine } from './parse-line.ts';
+import { assistantLine } from './fixture-lines.ts';
+
+const KEEP = 4096;
+function split(line: string, keep = KEEP): [Buffer, Buffer] {
+  const b = Buffer.from(line);
+  return [b.subarray(0, keep), b.subarray(b.length - keep)];
+}
+const huge = (o: Partial<Parameters<typeof assistantLine>[0]> = {}): string =>
+  assistantLine({
+    id: 'msg_big',
+    requestId: 'req_big',
+    timestamp: '2026-03-01T10:00:00.000Z',
+    model: 'claude-opus-4-6',
+    input: 12,
+    output: 3456,
+    cacheWrite: 100,
+    cacheWrite1h: 40,
+    cacheRead: 9000,
+    speed: 'fast',
+    webSearch: 2,
+    costUSD: 1.25,
+    agentId: 'ag1',
+    text: 'Ω'.repeat(100_000),
+    ...o,
+  });
+
+describe('parseOversizedLine', () => {
+  it('recovers the same event as a full parse from head + tail only', () => {
+    const line = huge();
+    const full = parseLine(Buffer.from(line));
+    expect(full.kind).toBe('event');
+    expect(parseOversizedLine(...split(line))).toEqual(full);
+  });
+
+  it('copes with heads and tails cut inside a multi-byte character', () => {
+    const line = huge();
+    for (const keep of [KEEP - 1, KEEP + 1, KEEP + 2]) {
+      expect(parseOversizedLine(...split(line, keep))).toEqual(parseLine(Buffer.from(line)));
+    }
+  });
+
+  it('a non-assistant oversized line is ignored, not counted', () => {
+    const line = huge().replace('"type":"assistant"', '"type":"progress"');
+    expect(parseOversizedLine(...split(line))).toEqual({ kind: 'ignored', why: 'other_type' });
+  });
+
+  it.each<[string, (l: string) => string]>([
+    ['no message object in the head', (l) => l.replace('"message":{', '"msg":{')],
+    ['no usage in the tail', (l) => l.replace('"usage":{', '"usagE":{')],
+    ['garbage after usage', (l) => l.replace(/"timestamp":/, '"timestamp":}}'.slice(0, 13))],
+  ])('%s → oversized_unparsed or another skip, never a throw', (_n, f) => {
+    const r = parseOversizedLine(...split(f(huge())));
+    expect(r.kind).not.toBe('event');
+  });
+
+  it('invalid UTF-8 in head or tail is a skip', () => {
+    const [head, tail] = split(huge());
+    const badHead = Buffer.from(head);
+    badHead[10] = 0xff;
+    expect(parseOversizedLine(badHead, tail)).toEqual({ kind: 'skipped', reason: 'oversized_unparsed' });
+    const badTail = Buffer.from(tail);
+    badTail[badTail.length - 10] = 0xff;
+    expect(parseOversizedLine(head, badTail)).toEqual({ kind: 'skipped', reason: 'oversized_unparsed' });
+  });
+
+  it('random cuts never throw', () => {
+    const line = Buffer.from(huge());
+    for (let keep = 50; keep < 6000; keep += 97) {
+      expect(() =>
+        parseOversizedLine(line.subarray(0, keep), line.subarray(line.length - keep)),
+      ).not.toThrow();
+    }
+  });
+});
+
+describe('jsonValueEnd', () => {
+  it.each([
+    ['{"a":{"b":[1,2]}},', 0, 17],
+    ['"x\\"y",', 0, 6],
+    ['123,', 0, 3],
+    ['true}', 0, 4],
+    ['{"a":1', 0, -1],
+  ])('%s from %i → %i', (s, start, end) => {
+    expect(jsonValueEnd(s, start)).toBe(end);
+  });
+});

@@ -1,0 +1,149 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanLines, type ScanOptions } from './scan-lines.ts';
+import { parseOversizedLine } from './parse-oversized-line.ts';
+import { assistantLine } from './fixture-lines.ts';
+import { tempDir } from './fixture-tree.ts';
+import { rmSync } from 'node:fs';
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+interface Seen {
+  lines: [number, string][];
+  oversized: [number, Buffer, Buffer][];
+  partial: [number, string][];
+  result: ReturnType<typeof scanLines>;
+}
+
+function scan(
+  content: string | Buffer,
+  options: ScanOptions & { start?: number; end?: number; acceptPartial?: boolean } = {},
+): Seen {
+  const path = join(dir, `f${n++}.jsonl`);
+  writeFileSync(path, content);
+  const fd = openSync(path, 'r');
+  const seen: Omit<Seen, 'result'> = { lines: [], oversized: [], partial: [] };
+  try {
+    const size = Buffer.byteLength(content);
+    const result = scanLines(
+      fd,
+      options.start ?? 0,
+      options.end ?? size,
+      {
+        line: (b, i) => seen.lines.push([i, b.toString()]),
+        oversized: (h, t, i) => seen.oversized.push([i, Buffer.from(h), Buffer.from(t)]),
+        partial: (b, i) => {
+          seen.partial.push([i, b.toString()]);
+          return options.acceptPartial ?? false;
+        },
+      },
+      options,
+    );
+    return { ...seen, result };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const usage = (id: string): string => assistantLine({ id, timestamp: '2026-03-01T10:00:00Z' });
+const plain = (text: string): string => JSON.stringify({ type: 'user', message: { content: text } });
+
+describe('scanLines', () => {
+  it('hands over only lines holding the usage marker, with 1-based line numbers', () => {
+    const content = [plain('a'), usage('m1'), '', plain('b'), usage('m2')].join('\n') + '\n';
+    const s = scan(content);
+    expect(s.lines.map(([i]) => i)).toEqual([2, 5]);
+    expect(s.lines[0]![1]).toBe(usage('m1'));
+    expect(s.result).toEqual({ offset: content.length, lines: 5, bytes: content.length });
+  });
+
+  it.each([1, 7, 64, 1000])('gives the same lines whatever the chunk size (%i bytes)', (chunkBytes) => {
+    const content = [usage('a'), plain('x'.repeat(300)), usage('b'), usage('c')].join('\n') + '\n';
+    const s = scan(content, { chunkBytes });
+    expect(s.lines.map(([i, t]) => [i, JSON.parse(t).message.id ?? null])).toEqual([
+      [1, 'a'],
+      [3, 'b'],
+      [4, 'c'],
+    ]);
+    expect(s.result.offset).toBe(content.length);
+  });
+
+  it('starts at an offset and stops at end', () => {
+    const a = usage('a') + '\n';
+    const b = usage('b') + '\n';
+    const s = scan(a + b + usage('c') + '\n', { start: a.length, end: a.length + b.length });
+    expect(s.lines.map(([, t]) => JSON.parse(t).message.id)).toEqual(['b']);
+    expect(s.result.offset).toBe(a.length + b.length);
+  });
+
+  it('offers a final line without newline as partial, and advances only when it is accepted', () => {
+    const a = usage('a') + '\n';
+    const waiting = scan(a + usage('b'));
+    expect(waiting.partial.map(([i]) => i)).toEqual([2]);
+    expect(waiting.result).toMatchObject({ offset: a.length, lines: 1 });
+    const taken = scan(a + usage('b'), { acceptPartial: true });
+    expect(taken.result).toMatchObject({ offset: a.length + usage('b').length, lines: 2 });
+  });
+
+  it('never offers a trailing fragment without the marker', () => {
+    const s = scan(usage('a') + '\n' + plain('half'));
+    expect(s.partial).toEqual([]);
+    expect(s.result.offset).toBe(usage('a').length + 1);
+  });
+
+  it('a multi-MB line without the marker costs nothing and is never handed over', () => {
+    const big = plain('y'.repeat(5 << 20));
+    const s = scan(big + '\n' + usage('after') + '\n', { maxLineBytes: 1 << 20, chunkBytes: 1 << 16 });
+    expect(s.lines.map(([i]) => i)).toEqual([2]);
+    expect(s.oversized).toEqual([]);
+  });
+
+  it('a marker line longer than maxLineBytes arrives as head + tail, within keepBytes', () => {
+    const line = assistantLine({
+      id: 'huge',
+      requestId: 'req_huge',
+      timestamp: '2026-03-01T10:00:00Z',
+      text: 'z'.repeat(200_000),
+      input: 7,
+      output: 9,
+    });
+    const s = scan(usage('before') + '\n' + line + '\n' + usage('after') + '\n', {
+      maxLineBytes: 10_000,
+      keepBytes: 2_000,
+      chunkBytes: 4096,
+    });
+    expect(s.lines.map(([i]) => i)).toEqual([1, 3]);
+    expect(s.oversized).toHaveLength(1);
+    const [lineNo, head, tail] = s.oversized[0]!;
+    expect(lineNo).toBe(2);
+    expect(head.length).toBe(2_000);
+    expect(tail.length).toBe(2_000);
+    expect(head.toString()).toBe(line.slice(0, 2_000));
+    expect(tail.toString()).toBe(line.slice(-2_000));
+    const parsed = parseOversizedLine(head, tail);
+    expect(parsed).toMatchObject({
+      kind: 'event',
+      event: { key: 'huge:req_huge', input: 7, output: 9, sessionId: 'session-1' },
+    });
+  });
+
+  it('an oversized line without newline at the end waits (never offered as partial)', () => {
+    const line = usage('x').replace('"ok"', JSON.stringify('q'.repeat(50_000)));
+    const s = scan(usage('a') + '\n' + line, { maxLineBytes: 1_000, keepBytes: 200, chunkBytes: 512 });
+    expect(s.partial).toEqual([]);
+    expect(s.oversized).toEqual([]);
+    expect(s.result.offset).toBe(usage('a').length + 1);
+  });
+
+  it('binary data with stray newlines and markers is scanned without a crash', () => {
+    const noise = Buffer.alloc(100_000);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) & 0xff;
+    const content = Buffer.concat([noise, Buffer.from('"usage":{\n'), noise, Buffer.from('\n')]);
+    const s = scan(content, { chunkBytes: 4096 });
+    expect(s.result.offset).toBe(content.length);
+    expect(s.lines.length).toBeGreaterThan(0);
+  });
+});
