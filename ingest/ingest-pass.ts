@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { discover, type FoundFile } from './discover.ts';
 import { parseLine, type LineResult } from './parse-line.ts';
 import { parseOversizedLine } from './parse-oversized-line.ts';
-import { scanLines } from './scan-lines.ts';
+import { scanLines, type ScanOptions } from './scan-lines.ts';
 import { ChangeSet } from './change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { LocatedEvent, MessageStore, FileRow } from './message-store.ts';
@@ -43,6 +43,8 @@ export interface PassOptions {
   now?: () => number;
   /** Called after each file's commit with what it changed. */
   onCommit?: (changes: ChangeSet) => void;
+  /** Line-length limits for scanLines (tests shrink them to exercise the oversized path). */
+  scan?: ScanOptions;
 }
 
 export function headHash(fd: number, length: number): string {
@@ -190,21 +192,27 @@ function readFile(
         else summary.ignoredLines++;
       };
       const scan = (end: number) =>
-        scanLines(fd, offset, end, {
-          line: (bytes, n) => take(parseLine(bytes), lineCount + n),
-          oversized: (head, tail, n) => take(parseOversizedLine(head, tail), lineCount + n),
-          partial: (bytes, n) => {
-            if (end !== size) return false;
-            const result = parseLine(bytes);
-            if (
-              result.kind === 'skipped' &&
-              (result.reason === 'invalid_json' || result.reason === 'invalid_utf8')
-            )
-              return false;
-            take(result, lineCount + n);
-            return true;
+        scanLines(
+          fd,
+          offset,
+          end,
+          {
+            line: (bytes, n) => take(parseLine(bytes), lineCount + n),
+            oversized: (head, tail, n) => take(parseOversizedLine(head, tail), lineCount + n),
+            partial: (bytes, n) => {
+              if (end !== size) return false;
+              const result = parseLine(bytes);
+              if (
+                result.kind === 'skipped' &&
+                (result.reason === 'invalid_json' || result.reason === 'invalid_utf8')
+              )
+                return false;
+              take(result, lineCount + n);
+              return true;
+            },
           },
-        });
+          options.scan,
+        );
       let result = scan(sliceEnd);
       if (result.offset === offset && sliceEnd < size) result = scan(size); // one line longer than a slice
       summary.bytesRead += result.bytes;
