@@ -53,11 +53,12 @@ export async function ingestCommand(args: string[]): Promise<number> {
       );
     }
     if (values.once) return 0;
-    process.stdout.write('watching for changes (Ctrl-C to stop)\n');
     const stop = await ingester.watch((s) => {
       if (s.newMessages > 0 || s.replacedMessages > 0 || Object.keys(s.skipped).length > 0)
         log.info(describePass(s));
     });
+    // Printed once the watcher is ready: a line written from now on is picked up within milliseconds.
+    process.stdout.write('watching for changes (Ctrl-C to stop)\n');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
