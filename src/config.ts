@@ -121,16 +121,52 @@ function parseChoice<T extends string>(
   return v as T;
 }
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+// Field ranges of a cron expression: [seconds,] minute, hour, day of month, month, day of week (7 = Sunday).
+const CRON_RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+const CRON_NAMES: Record<number, string[]> = {
+  3: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  4: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+};
+const CRON_ITEM = /^(\*|(\w+)(?:-(\w+))?)(?:\/(\d+))?$/;
+
+function cronFieldOk(field: string, index: number): boolean {
+  const [min, max] = CRON_RANGES[index]!;
+  const names = CRON_NAMES[index];
+  const value = (token: string): number => {
+    const named = names?.indexOf(token.toLowerCase()) ?? -1;
+    if (named >= 0) return named + (index === 3 ? 1 : 0);
+    return /^\d+$/.test(token) ? Number(token) : NaN;
+  };
+  return field.split(',').every((item) => {
+    const m = CRON_ITEM.exec(item);
+    if (!m) return false;
+    if (m[4] !== undefined && Number(m[4]) < 1) return false;
+    if (m[1] === '*') return true;
+    const from = value(m[2]!);
+    const to = m[3] === undefined ? from : value(m[3]);
+    return from >= min && to <= max && from <= to;
+  });
+}
 
 export function parseCron(value: string | undefined, setting: string, fallback: string): string {
   const expr = value?.trim() || fallback;
   if (expr === 'off') return expr;
   const fields = expr.split(/\s+/);
-  if ((fields.length !== 5 && fields.length !== 6) || !fields.every((f) => CRON_FIELD.test(f))) {
+  const timeFields = fields.length === 6 ? fields.slice(1) : fields;
+  const ok =
+    (fields.length === 5 || fields.length === 6) &&
+    (fields.length === 5 || cronFieldOk(fields[0]!, 0)) &&
+    timeFields.every((f, i) => cronFieldOk(f, i));
+  if (!ok) {
     throw new ConfigError(
       setting,
-      `not a cron expression: "${expr}" (five fields, e.g. "0 * * * *", or "off")`,
+      `not a cron expression: "${expr}" (five fields in range, e.g. "0 * * * *", or "off")`,
     );
   }
   return expr;
@@ -145,7 +181,7 @@ export function parseTokenLimit(value: string | undefined, setting: string): num
 }
 
 export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Config {
-  const dataDir = resolve(expandHome(flags.dataDir ?? env.CTM_DATA_DIR ?? './data', home));
+  const dataDir = resolve(expandHome(flags.dataDir ?? (env.CTM_DATA_DIR?.trim() || './data'), home));
   const pricingFile = env.CTM_PRICING_FILE?.trim()
     ? resolve(expandHome(env.CTM_PRICING_FILE.trim(), home))
     : undefined;
@@ -161,7 +197,7 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
       ['auto', 'calculate', 'display'],
       'auto',
     ),
-    host: flags.host ?? env.CTM_HOST?.trim() ?? '127.0.0.1',
+    host: flags.host ?? (env.CTM_HOST?.trim() || '127.0.0.1'),
     port: parseInteger(flags.port ?? env.CTM_PORT, 'CTM_PORT', 51888, 1, 65535),
     logLevel: parseChoice(env.CTM_LOG_LEVEL, 'CTM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     rebuildCron: parseCron(env.CTM_REBUILD_CRON, 'CTM_REBUILD_CRON', '0 * * * *'),
