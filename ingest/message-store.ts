@@ -89,11 +89,9 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
        project, cwd, git_branch, version, is_sidechain, agent_id, service_tier, speed, input_tokens, output_tokens,
        cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, web_search_requests,
        cost_logged_usd, cost_calc_usd, superseded)
-     VALUES (@key, @messageId, @requestId, @fileId, @lineNo, @ts, @day, @hour, @model, @sessionId, @project, @cwd,
-       @gitBranch, @version, @isSidechain, @agentId, @serviceTier, @speed, @input, @output, @cacheWrite5m,
-       @cacheWrite1h, @cacheRead, @totalTokens, @webSearchRequests, @costLoggedUsd, @costCalcUsd,
-       CASE WHEN @isSidechain = 1 AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = @messageId
-         AND p.is_sidechain = 0 AND p.key <> @key) THEN 1 ELSE 0 END)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+       CASE WHEN ? = 1 AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = ?
+         AND p.is_sidechain = 0 AND p.key <> ?) THEN 1 ELSE 0 END)`,
   );
   const supersedeReplays = db.prepare(
     `UPDATE messages SET superseded = 1 WHERE message_id = ? AND is_sidechain = 1 AND superseded = 0
@@ -105,53 +103,109 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     return match ? costUsd(e, match.price, e.speed, options.pricing.longContextThreshold) : null;
   }
 
+  function write(file: FileState, fileId: number, copy: LocatedEvent, changes: ChangeSet): void {
+    const { event: e, lineNo, sessionId, agentId } = copy;
+    const { day, hour } = localTime(e.ts);
+    // Positional parameters in column order, then the three the supersede check reads (cheaper than binding
+    // a named object per row).
+    replaceMessage.run(
+      e.key,
+      e.messageId,
+      e.requestId,
+      fileId,
+      lineNo,
+      e.ts,
+      day,
+      hour,
+      e.model,
+      sessionId,
+      file.project,
+      e.cwd,
+      e.gitBranch,
+      e.version,
+      e.isSidechain ? 1 : 0,
+      agentId,
+      e.serviceTier,
+      e.speed,
+      e.input,
+      e.output,
+      e.cacheWrite5m,
+      e.cacheWrite1h,
+      e.cacheRead,
+      totalTokens(e),
+      e.webSearchRequests,
+      e.costLoggedUsd,
+      cost(e),
+      e.isSidechain ? 1 : 0,
+      e.messageId,
+      e.key,
+    );
+    changes.add(day, hour, sessionId, file.project, e.model);
+  }
+
+  function supersede(messageId: string, changes: ChangeSet): void {
+    for (const row of supersedeReplays.all(messageId) as Pick<
+      Existing,
+      'day' | 'hour' | 'sessionId' | 'project'
+    >[]) {
+      changes.add(row.day, row.hour, row.sessionId, row.project);
+    }
+  }
+
   const commit = db.transaction(
     (file: FileState, events: readonly LocatedEvent[], changes: ChangeSet, now: number): CommitResult => {
       const fileId = (upsertFile.get({ ...file, now }) as { id: number }).id;
       const result: CommitResult = { inserted: 0, replaced: 0, duplicates: 0 };
-      for (const { event: e, lineNo, sessionId, agentId } of events) {
-        const total = totalTokens(e);
-        const existing = selectExisting.get(e.key) as Existing | undefined;
-        if (existing) {
-          const wins =
-            total > existing.totalTokens ||
-            (total === existing.totalTokens && e.speed !== null && existing.speed === null);
-          if (!wins) {
-            result.duplicates++;
-            continue;
+      // The copies of one response (streaming lines, one per content block) are folded here first, in file
+      // order and with the same rule as against the stored row, so SQLite sees each key once per commit.
+      const byKey = new Map<string, LocatedEvent[]>();
+      for (const located of events) {
+        const copies = byKey.get(located.event.key);
+        if (copies) copies.push(located);
+        else byKey.set(located.event.key, [located]);
+      }
+      for (const [key, copies] of byKey) {
+        const existing = selectExisting.get(key) as Existing | undefined;
+        let bestTotal = existing?.totalTokens ?? -1;
+        let bestSpeed = existing?.speed ?? null;
+        const winners: LocatedEvent[] = [];
+        for (const copy of copies) {
+          const total = totalTokens(copy.event);
+          if (existing || winners.length > 0) {
+            const wins =
+              total > bestTotal || (total === bestTotal && copy.event.speed !== null && bestSpeed === null);
+            if (!wins) {
+              result.duplicates++;
+              continue;
+            }
+            result.replaced++;
+          } else {
+            result.inserted++;
           }
-          changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
-          result.replaced++;
-        } else {
-          result.inserted++;
+          bestTotal = total;
+          bestSpeed = copy.event.speed;
+          winners.push(copy);
         }
-        const { day, hour } = localTime(e.ts);
-        replaceMessage.run({
-          ...e,
-          fileId,
-          lineNo,
-          day,
-          hour,
-          sessionId,
-          agentId,
-          project: file.project,
-          isSidechain: e.isSidechain ? 1 : 0,
-          totalTokens: total,
-          costCalcUsd: cost(e),
-        });
-        changes.add(day, hour, sessionId, file.project, e.model);
-        if (!e.isSidechain) {
-          for (const row of supersedeReplays.all(e.messageId) as Pick<
-            Existing,
-            'day' | 'hour' | 'sessionId' | 'project'
-          >[]) {
-            changes.add(row.day, row.hour, row.sessionId, row.project);
-          }
+        if (winners.length === 0) continue;
+        if (existing) changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
+        const last = winners.at(-1)!;
+        const sameKind = winners.every((w) => w.event.isSidechain === last.event.isSidechain);
+        // Writing only the last winner is the same as writing each in turn, unless copies disagree on
+        // isSidechain (then a parent copy's supersede must run before a later sidechain copy replaces it).
+        for (const copy of sameKind ? [last] : winners) {
+          write(file, fileId, copy, changes);
+          if (!copy.event.isSidechain) supersede(copy.event.messageId, changes);
         }
+        if (sameKind) for (const w of winners) if (w !== last) addChange(w, file, changes);
       }
       return result;
     },
   );
+
+  function addChange(copy: LocatedEvent, file: FileState, changes: ChangeSet): void {
+    const { day, hour } = localTime(copy.event.ts);
+    changes.add(day, hour, copy.sessionId, file.project, copy.event.model);
+  }
 
   return {
     files(): Map<string, FileRow> {
