@@ -1,6 +1,4 @@
-// The running version, from package.json.
-import { readFileSync } from 'node:fs';
+// The running version, from package.json (a JSON import, so it also works inside the bundled SSR server).
+import pkg from '../package.json' with { type: 'json' };
 
-export const version: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const version: string = pkg.version;

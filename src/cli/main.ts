@@ -25,6 +25,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
+  start: async () => (await import('./commands/start.ts')).startCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

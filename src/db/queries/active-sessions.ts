@@ -1,0 +1,28 @@
+// Sessions with a counted message since a given instant, most recently active first: the "current sessions"
+// of the live API. The cwd shown is the latest one the session reported.
+import type { Db } from '../open.ts';
+import { costExpr, type CostMode } from '../day-bucket.ts';
+
+export interface ActiveSessionRow {
+  sessionId: string;
+  project: string;
+  cwd: string | null;
+  firstTs: number;
+  lastTs: number;
+  messages: number;
+  totalTokens: number;
+  cost: number;
+  models: string;
+}
+
+export function activeSessions(db: Db, sinceTs: number, costMode: CostMode, limit = 10): ActiveSessionRow[] {
+  return db
+    .prepare(
+      `SELECT session_id AS sessionId, max(project) AS project,
+              (SELECT u2.cwd FROM usage u2 WHERE u2.session_id = u.session_id ORDER BY u2.ts DESC LIMIT 1) AS cwd,
+              min(ts) AS firstTs, max(ts) AS lastTs, count(*) AS messages, sum(total_tokens) AS totalTokens,
+              coalesce(sum(${costExpr(costMode)}), 0) AS cost, group_concat(DISTINCT model) AS models
+       FROM usage u WHERE ts >= ? GROUP BY session_id ORDER BY lastTs DESC LIMIT ?`,
+    )
+    .all(sinceTs, limit) as ActiveSessionRow[];
+}

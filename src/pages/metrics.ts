@@ -1,0 +1,8 @@
+// GET /metrics: Prometheus text format from the shared registry.
+import type { APIRoute } from 'astro';
+import { metricsResponse } from '../server/api-responses.ts';
+import { getRuntime } from '../server/runtime.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = () => metricsResponse(getRuntime());

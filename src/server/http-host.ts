@@ -1,0 +1,165 @@
+// The HTTP server of `ctm start`: the published static site from $CTM_DATA_DIR/site/current, the archive
+// from $CTM_DATA_DIR/archive, and the on-demand routes (/api/v1/*, /live/, /metrics) through the Astro SSR
+// handler. Until the first build has produced that handler, the API routes are answered by the same functions
+// directly and pages show what is happening (building, or no Claude data found).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { writeResponse } from 'astro/app/node';
+import { healthResponse, liveResponse, metricsResponse, usageResponse } from './api-responses.ts';
+import { isDynamic, routeLabel } from './route-label.ts';
+import type { Runtime } from './runtime.ts';
+import { streamHello, streamResponse } from './sse-stream.ts';
+import { createStaticFiles, listDir } from './static-files.ts';
+import { escapeHtml, statusPage } from './status-page.ts';
+
+export type NodeHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: () => void,
+  locals?: object,
+) => Promise<void>;
+
+export interface HostOptions {
+  rt: Runtime;
+  /** The Astro SSR middleware once a build has produced it. */
+  ssr: () => NodeHandler | null;
+}
+
+/** The API routes without Astro: used before the first build and by tests of the route functions. */
+export function nativeRoute(
+  rt: Runtime,
+  req: IncomingMessage,
+  url: URL,
+): Response | Promise<Response> | null {
+  const path = url.pathname.replace(/\/$/, '');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+  if (path === '/api/v1/health') return healthResponse(rt);
+  if (path === '/api/v1/live') return liveResponse(rt);
+  if (path === '/api/v1/usage') return usageResponse(rt, url);
+  if (path === '/metrics') return metricsResponse(rt);
+  if (path === '/api/v1/stream') {
+    const controller = new AbortController();
+    req.once('close', () => controller.abort());
+    return streamResponse(rt, new Request(url, { signal: controller.signal }), () => streamHello(rt));
+  }
+  return null;
+}
+
+export function createHttpHost(o: HostOptions): Server {
+  const { rt } = o;
+  const siteDir = join(rt.config.dataDir, 'site', 'current');
+  const archiveDir = join(rt.config.dataDir, 'archive');
+  const files = createStaticFiles();
+
+  const plain = (res: ServerResponse, status: number, text: string): void => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(text);
+  };
+
+  const placeholder = (res: ServerResponse): void => {
+    const noData = rt.status.noDataReason;
+    const html = statusPage(
+      noData
+        ? {
+            title: 'No Claude Code data found',
+            message: noData,
+            detail:
+              'ctm keeps checking; reports appear once a projects/ folder with transcripts is readable.',
+            refreshSeconds: 10,
+          }
+        : {
+            title: 'Building your reports…',
+            message: rt.status.firstPassDone
+              ? 'The usage index is ready; the report pages are being built.'
+              : 'Reading your Claude Code transcripts into the usage index.',
+            ...(rt.status.lastBuildError ? { detail: `Last build failed: ${rt.status.lastBuildError}` } : {}),
+            refreshSeconds: 3,
+          },
+    );
+    res.writeHead(503, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': '3',
+    });
+    res.end(html);
+  };
+
+  const notFound = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if ((await files.sendFile(req, res, join(siteDir, '404.html'), 404, 'no-store')) === 'served') return;
+    plain(res, 404, 'Not found\n');
+  };
+
+  const archiveIndex = async (res: ServerResponse): Promise<void> => {
+    const entries = await listDir(archiveDir);
+    const items = entries
+      .map(
+        (e) =>
+          `<li><a href="/archive/${encodeURIComponent(e.name)}${e.isDir ? '/' : ''}">${escapeHtml(e.name)}</a></li>`,
+      )
+      .join('\n');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Archive · ctm</title></head>` +
+        `<body><main><h1>Archive</h1><ul>${items || '<li>No snapshots yet.</li>'}</ul></main></body></html>\n`,
+    );
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const path = url.pathname;
+    if (isDynamic(path)) {
+      const ssr = o.ssr();
+      if (ssr) {
+        // The site uses trailingSlash 'always'; the API is documented without one: rewrite, do not redirect.
+        if (!path.endsWith('/')) req.url = `${path}/${url.search}`;
+        return ssr(req, res, () => void notFound(req, res));
+      }
+      const response = await nativeRoute(rt, req, url);
+      if (response) {
+        await writeResponse(response, res);
+        return;
+      }
+      if (path === '/live/' || path === '/live') return placeholder(res);
+      return notFound(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return plain(res, 405, 'Method not allowed\n');
+    }
+    if (path === '/archive' || path.startsWith('/archive/')) {
+      const rest = path.slice('/archive'.length) || '/';
+      const result = await files.serve(req, res, archiveDir, rest, path);
+      if (result === 'bad-path') return plain(res, 400, 'Bad path\n');
+      if (result === 'served') return;
+      if (rest === '/') return archiveIndex(res);
+      return notFound(req, res);
+    }
+    if (!existsSync(siteDir)) {
+      if (path.startsWith('/_astro/')) return plain(res, 404, 'Not found\n');
+      return placeholder(res);
+    }
+    const result = await files.serve(req, res, siteDir, path, path);
+    if (result === 'bad-path') return plain(res, 400, 'Bad path\n');
+    if (result === 'not-found') return notFound(req, res);
+  };
+
+  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const started = process.hrtime.bigint();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return plain(res, 400, 'Bad request\n');
+    }
+    const route = routeLabel(url.pathname);
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      rt.metrics.httpDuration.observe({ route, status: String(res.statusCode) }, seconds);
+    });
+    handle(req, res, url).catch((error: unknown) => {
+      rt.log.error('request failed', { path: url.pathname, error: (error as Error).stack ?? String(error) });
+      if (!res.headersSent) plain(res, 500, 'Internal server error\n');
+      else res.destroy();
+    });
+  });
+}

@@ -1,0 +1,89 @@
+// The ingest worker thread of `ctm start`: owns the writing database connection, runs the first pass and
+// then watches the Claude dirs, posting each commit's changed keys to the main thread at once (the live
+// stream and the page refresher act on them). Keeps checking while no Claude dir is readable instead of
+// exiting. On "stop" it finishes the pass in progress, checkpoints the WAL and closes.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConfigError, type Config } from '../config.ts';
+import { openDb } from '../db/open.ts';
+import { createLogger } from '../log.ts';
+import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
+import type { PassSummary } from '../../ingest/ingest-pass.ts';
+import { computeMaxBlockTokens } from './max-block-tokens.ts';
+import { createPageRefresh } from './page-refresh.ts';
+import type { FromWorker, ToWorker } from './worker-messages.ts';
+
+const MAX_BLOCK_EVERY_MS = 5 * 60 * 1000;
+
+const config = (workerData as { config: Config }).config;
+const log = createLogger(config.logLevel);
+const post = (message: FromWorker): void => parentPort!.postMessage(message);
+const db = openDb(config.dbPath);
+const refresh = createPageRefresh(config, log, (pages, ms) => post({ type: 'refreshed', pages, ms }));
+let stopWatch: (() => Promise<void>) | undefined;
+let retry: NodeJS.Timeout | undefined;
+let stopping = false;
+let maxBlockAt = 0;
+
+const report = (s: PassSummary, first: boolean): void => {
+  post({
+    type: 'pass',
+    pass: {
+      first,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      lines: s.lines,
+      usageLines: s.usageLines,
+      newMessages: s.newMessages,
+      replacedMessages: s.replacedMessages,
+      duplicateLines: s.duplicateLines,
+      ignoredLines: s.ignoredLines,
+      skipped: s.skipped,
+    },
+  });
+  const now = Date.now();
+  if (first || (s.changes.size > 0 && now - maxBlockAt > MAX_BLOCK_EVERY_MS)) {
+    maxBlockAt = now;
+    post({ type: 'max-block', tokens: computeMaxBlockTokens(db, now) });
+  }
+};
+
+async function start(): Promise<void> {
+  if (stopping) return;
+  try {
+    usableClaudeDirs(config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    post({ type: 'no-data', reason: error.message.replace(/^[A-Z_]+: /, '') });
+    retry = setTimeout(() => void start(), Math.min(config.rescanSeconds, 5) * 1000);
+    return;
+  }
+  post({ type: 'data-found' });
+  const ingester = createIngester(db, config, log, (changes) => {
+    post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
+    refresh.add(changes.toJSON());
+  });
+  report(ingester.pass(), true);
+  if (stopping) return;
+  stopWatch = await ingester.watch((s) => report(s, false));
+}
+
+parentPort!.on('message', (message: ToWorker) => {
+  if (message.type === 'site-ready') refresh.siteReady(message.serverEntry);
+  else if (message.type === 'refresh') refresh.add(message.changes);
+  else if (message.type === 'stop') {
+    stopping = true;
+    if (retry) clearTimeout(retry);
+    void (async () => {
+      await stopWatch?.();
+      await refresh.stop();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+      post({ type: 'stopped' });
+      parentPort!.close();
+    })();
+  }
+});
+
+start().catch((error: unknown) => {
+  post({ type: 'error', message: (error as Error).stack ?? String(error) });
+});

@@ -1,0 +1,90 @@
+// Runs the site jobs (build, snapshot) one at a time in child processes. A request for a job that is already
+// queued or running joins it instead of stacking another. Settings given as CLI flags reach the child as the
+// env vars they stand for, so the child sees exactly the parent's config.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+
+export type Job = 'build' | 'snapshot';
+export interface JobResult {
+  job: Job;
+  ok: boolean;
+  ms: number;
+  startedAt: number;
+}
+
+const ENTRY = fileURLToPath(new URL('./site-job.ts', import.meta.url));
+
+export function jobEnv(config: Config, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    CTM_DATA_DIR: config.dataDir,
+    CTM_CLAUDE_DIR: config.claudeDirs.join(','),
+    CTM_TZ: config.timezone,
+    CTM_COST_MODE: config.costMode,
+    CTM_LOG_LEVEL: config.logLevel,
+  };
+}
+
+export function createJobRunner(
+  config: Config,
+  log: Logger,
+  onStart: (job: Job) => void,
+  onDone: (result: JobResult) => void,
+) {
+  let chain: Promise<unknown> = Promise.resolve();
+  const queued = new Map<Job, Promise<JobResult>>();
+  let child: ChildProcess | null = null;
+
+  const exec = (job: Job): Promise<JobResult> =>
+    new Promise((resolve) => {
+      queued.delete(job);
+      const startedAt = Date.now();
+      onStart(job);
+      log.info(`${job} started`);
+      child = spawn(process.execPath, [ENTRY, job], {
+        env: jobEnv(config, process.env),
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const finish = (ok: boolean): void => {
+        child = null;
+        const result = { job, ok, ms: Date.now() - startedAt, startedAt };
+        log[ok ? 'info' : 'error'](`${job} ${ok ? 'finished' : 'failed'}`, { ms: result.ms });
+        onDone(result);
+        resolve(result);
+      };
+      child.once('error', () => finish(false));
+      child.once('exit', (code) => finish(code === 0));
+    });
+
+  return {
+    run(job: Job): Promise<JobResult> {
+      const waiting = queued.get(job);
+      if (waiting) return waiting;
+      const next = chain.then(() => exec(job));
+      queued.set(job, next);
+      chain = next;
+      return next;
+    },
+    get busy(): boolean {
+      return child !== null;
+    },
+    /** Stops a running job (SIGTERM, then SIGKILL after the grace period); the published site stays. */
+    async stop(graceMs = 3000): Promise<void> {
+      const c = child;
+      if (!c) return;
+      c.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          c.kill('SIGKILL');
+          resolve();
+        }, graceMs);
+        c.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    },
+  };
+}

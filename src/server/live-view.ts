@@ -1,0 +1,111 @@
+// GET /api/v1/live's JSON → the text and chart of the /live/ page. Shared by the server render and the
+// browser element (no Node imports), so the first paint and every streamed update look exactly alike.
+import type { ChartSpec } from '../components/charts/chart-spec.ts';
+import { formatInt, formatUsd } from '../format/number.ts';
+import type { LiveSnapshot } from './live-snapshot.ts';
+
+export interface LiveView {
+  fields: Record<string, string>;
+  gauge: { value: number; max: number } | null;
+  recent: string[][];
+  sessions: string[][];
+  chart: ChartSpec | null;
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function clock(tz: string, ts: number, seconds = false): string {
+  const key = `${tz}:${seconds}`;
+  let f = timeFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}),
+      hourCycle: 'h23',
+    });
+    timeFormats.set(key, f);
+  }
+  return f.format(ts);
+}
+
+function minutes(n: number): string {
+  const h = Math.floor(n / 60);
+  return h > 0 ? `${h} h ${String(n % 60).padStart(2, '0')} min` : `${n} min`;
+}
+
+export function shortModel(model: string): string {
+  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
+}
+
+export function liveView(s: LiveSnapshot): LiveView {
+  const tz = s.timezone;
+  const b = s.activeBlock;
+  const fields: Record<string, string> = {
+    'today.day': s.today.day,
+    'today.totalTokens': formatInt(s.today.totalTokens),
+    'today.cost': formatUsd(s.today.cost),
+    'today.messages': formatInt(s.today.messages),
+    'today.input': formatInt(s.today.inputTokens),
+    'today.output': formatInt(s.today.outputTokens),
+    'today.cacheWrite': formatInt(s.today.cacheWrite5mTokens + s.today.cacheWrite1hTokens),
+    'today.cacheRead': formatInt(s.today.cacheReadTokens),
+    'today.models':
+      s.today.byModel.map((m) => `${shortModel(m.model)} ${formatUsd(m.cost)}`).join(' · ') || '–',
+    'block.state': b ? 'Active block' : 'No active block',
+    'block.range': b ? `${clock(tz, Date.parse(b.start))}–${clock(tz, Date.parse(b.end))}` : '–',
+    'block.totalTokens': b ? formatInt(b.totalTokens) : '0',
+    'block.cost': b ? formatUsd(b.cost) : formatUsd(0),
+    'block.remaining': b ? minutes(b.remainingMinutes) : '–',
+    'block.percent':
+      b?.percentOfLimit != null
+        ? `${b.percentOfLimit.toFixed(1)} % of ${formatInt(b.tokenLimit ?? 0)}`
+        : 'no limit yet',
+    'block.burnRate': b?.burnRate ? `${formatInt(b.burnRate.tokensPerMinute)} tokens/min` : '–',
+    'block.costRate': b?.burnRate ? `${formatUsd(b.burnRate.costPerHour)}/h` : '–',
+    'block.projection': b?.projection
+      ? `${formatInt(b.projection.totalTokens)} tokens · ${formatUsd(b.projection.totalCost)}`
+      : '–',
+    'fresh.ingest': s.freshness.lastIngestAt
+      ? clock(tz, Date.parse(s.freshness.lastIngestAt), true)
+      : 'never',
+    'fresh.generated': clock(tz, Date.parse(s.generatedAt), true),
+    timezone: tz,
+  };
+  const gauge =
+    b && b.tokenLimit ? { value: Math.min(b.totalTokens, b.tokenLimit), max: b.tokenLimit } : null;
+  const recent = s.recentRequests.map((r) => [
+    clock(tz, r.ts, true),
+    shortModel(r.model) + (r.isSidechain ? ' (subagent)' : ''),
+    formatInt(r.inputTokens),
+    formatInt(r.outputTokens),
+    formatInt(r.cacheWriteTokens),
+    formatInt(r.cacheReadTokens),
+    formatInt(r.totalTokens),
+    r.cost === null ? 'unpriced' : formatUsd(r.cost),
+  ]);
+  const sessions = s.currentSessions.map((x) => [
+    x.sessionId.slice(0, 8),
+    x.cwd ?? x.project,
+    clock(tz, x.lastTs),
+    formatInt(x.messages),
+    formatInt(x.totalTokens),
+    formatUsd(x.cost),
+  ]);
+  let chart: ChartSpec | null = null;
+  if (b && b.series.ts.length > 0) {
+    const x = b.series.ts.map((t) => t / 1000);
+    chart = {
+      label: 'Cumulative tokens in the active 5-hour block',
+      xKind: 'time',
+      tz,
+      xLabels: b.series.ts.map((t) => clock(tz, t)),
+      x,
+      series: [{ label: 'Tokens so far', unit: 'tokens', type: 'line', color: 0 }],
+      draw: [b.series.cumulativeTokens],
+      values: [b.series.cumulativeTokens],
+      limit: b.tokenLimit ? { label: 'Token limit', value: b.tokenLimit } : undefined,
+    };
+  }
+  return { fields, gauge, recent, sessions, chart };
+}

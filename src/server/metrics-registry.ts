@@ -1,0 +1,184 @@
+// The Prometheus registry behind GET /metrics. Token, cost and message totals are not counted as they stream
+// by: they are the database's own sums per (day, model), held in memory and re-read for the days each ingest
+// commit touched, so a restart, a replayed file or a superseded message can never count anything twice.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CostMode } from '../db/day-bucket.ts';
+import type { Db } from '../db/open.ts';
+import { totalsByDayModel, type DayModelTotalsRow } from '../db/queries/totals-by-day-model.ts';
+import { version } from '../version.ts';
+
+const KINDS = [
+  ['input', 'inputTokens'],
+  ['output', 'outputTokens'],
+  ['cache_write_5m', 'cacheWrite5mTokens'],
+  ['cache_write_1h', 'cacheWrite1hTokens'],
+  ['cache_read', 'cacheReadTokens'],
+] as const;
+
+export interface MetricSources {
+  ingestLagSeconds(): number | null;
+  healthy(): boolean;
+  burnRateTokensPerMinute(): number;
+}
+
+export interface Metrics {
+  registry: Registry;
+  /** Re-reads the totals of the given days (all days when omitted) from the database. */
+  refreshTotals(db: Db, costMode: CostMode, days?: readonly string[]): void;
+  ingestLines: Counter<'result'>;
+  ingestDuration: Histogram;
+  buildDuration: Gauge;
+  lastBuildTimestamp: Gauge;
+  buildFailures: Counter;
+  httpDuration: Histogram<'route' | 'status'>;
+  sseClients: Gauge;
+  setSources(sources: MetricSources): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const totals = new Map<string, DayModelTotalsRow>();
+  let sources: MetricSources | undefined;
+
+  const byModel = (): Map<string, DayModelTotalsRow> => {
+    const out = new Map<string, DayModelTotalsRow>();
+    for (const row of totals.values()) {
+      const acc = out.get(row.model);
+      if (!acc) {
+        out.set(row.model, { ...row });
+        continue;
+      }
+      for (const [, field] of KINDS) acc[field] += row[field];
+      acc.cost += row.cost;
+      acc.messages += row.messages;
+    }
+    return out;
+  };
+
+  new Counter({
+    name: 'ctm_tokens_total',
+    help: 'Tokens recorded in the index, by model and kind (input, output, cache_write_5m, cache_write_1h, cache_read).',
+    labelNames: ['model', 'kind'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [model, row] of byModel())
+        for (const [kind, field] of KINDS) this.inc({ model, kind }, row[field]);
+    },
+  });
+  new Counter({
+    name: 'ctm_cost_usd_total',
+    help: 'Cost in USD of the recorded messages, by model (unpriced models count 0).',
+    labelNames: ['model'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [model, row] of byModel()) this.inc({ model }, row.cost);
+    },
+  });
+  new Counter({
+    name: 'ctm_messages_total',
+    help: 'Counted API messages in the index.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      let n = 0;
+      for (const row of totals.values()) n += row.messages;
+      this.inc(n);
+    },
+  });
+  const ingestLines = new Counter({
+    name: 'ctm_ingest_lines_total',
+    help: 'Transcript lines read since start, by result (new, updated, duplicate, ignored, skipped).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ctm_ingest_lag_seconds',
+    help: 'Seconds since the last completed ingest pass (passes run on every change and every CTM_RESCAN_SECONDS).',
+    registers: [registry],
+    collect() {
+      const lag = sources?.ingestLagSeconds();
+      if (lag !== null && lag !== undefined) this.set(lag);
+    },
+  });
+  const ingestDuration = new Histogram({
+    name: 'ctm_ingest_duration_seconds',
+    help: 'Duration of ingest passes.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const buildDuration = new Gauge({
+    name: 'ctm_build_duration_seconds',
+    help: 'Duration of the last full site build.',
+    registers: [registry],
+  });
+  const lastBuildTimestamp = new Gauge({
+    name: 'ctm_last_build_timestamp_seconds',
+    help: 'Unix time at which the published site was last built successfully.',
+    registers: [registry],
+  });
+  const buildFailures = new Counter({
+    name: 'ctm_build_failures_total',
+    help: 'Full site builds that failed since start (the last good site stays published).',
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'ctm_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status.',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const sseClients = new Gauge({
+    name: 'ctm_sse_clients',
+    help: 'Open GET /api/v1/stream connections.',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ctm_health_ok',
+    help: '1 while GET /api/v1/health answers ok, 0 while degraded.',
+    registers: [registry],
+    collect() {
+      this.set(sources?.healthy() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'ctm_burn_rate_tokens_per_minute',
+    help: 'Token burn rate of the active 5-hour block (0 when no block is active).',
+    registers: [registry],
+    collect() {
+      this.set(sources?.burnRateTokensPerMinute() ?? 0);
+    },
+  });
+  const info = new Gauge({
+    name: 'ctm_info',
+    help: 'ctm build information.',
+    labelNames: ['version'] as const,
+    registers: [registry],
+  });
+  info.set({ version }, 1);
+
+  return {
+    registry,
+    refreshTotals(db, costMode, days) {
+      const rows = totalsByDayModel(db, costMode, days);
+      if (days) {
+        const wanted = new Set(days);
+        for (const [key, row] of totals) if (wanted.has(row.day)) totals.delete(key);
+      } else totals.clear();
+      for (const row of rows) totals.set(`${row.day}\u0000${row.model}`, row);
+    },
+    ingestLines,
+    ingestDuration,
+    buildDuration,
+    lastBuildTimestamp,
+    buildFailures,
+    httpDuration,
+    sseClients,
+    setSources(s) {
+      sources = s;
+    },
+  };
+}

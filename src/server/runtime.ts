@@ -1,0 +1,103 @@
+// Process-wide state of `ctm start`: config, logger, the event bus behind the SSE stream, the Prometheus
+// registry, ingest/build status and a read-only database connection. Astro bundles its own copy of this
+// module into the SSR build, so the state lives on globalThis under one key: the host and the bundled
+// endpoints then share a single instance. Outside `ctm start` (astro dev) it is created from process.env.
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { loadConfig, type Config } from '../config.ts';
+import { openDb, type Db } from '../db/open.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { createMetrics, type Metrics } from './metrics-registry.ts';
+
+export interface RuntimeStatus {
+  /** Set while no configured Claude dir has a readable projects/ folder. */
+  noDataReason: string | null;
+  claudeDirs: { path: string; exists: boolean; readable: boolean }[];
+  /** The first ingest pass of this process has finished. */
+  firstPassDone: boolean;
+  lastIngestAt: number | null;
+  lastBuildAt: number | null;
+  lastBuildError: string | null;
+  building: boolean;
+  /** Largest completed 5-hour block, the "max" token limit; computed off the request path. */
+  maxBlockTokens: number;
+}
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  startedAt: number;
+  bus: EventEmitter;
+  metrics: Metrics;
+  status: RuntimeStatus;
+  /** Bumped on every ingest commit; caches key on it. */
+  generation: number;
+  /** Response caches (live JSON, health), shared by every copy of the route modules. */
+  cache: Map<string, { key: string; value: unknown }>;
+  /** The shared read-only connection, or null while the database cannot be opened. */
+  reader(): Db | null;
+  close(): void;
+}
+
+const KEY = Symbol.for('ctm.runtime');
+type Holder = { [KEY]?: Runtime };
+
+export function createRuntime(config: Config, log: Logger): Runtime {
+  let db: Db | null = null;
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  const runtime: Runtime = {
+    config,
+    log,
+    startedAt: Date.now(),
+    bus,
+    metrics: createMetrics(),
+    status: {
+      noDataReason: null,
+      claudeDirs: [],
+      firstPassDone: false,
+      lastIngestAt: null,
+      lastBuildAt: null,
+      lastBuildError: null,
+      building: false,
+      maxBlockTokens: 0,
+    },
+    generation: 0,
+    cache: new Map(),
+    reader() {
+      if (db?.open) return db;
+      if (!existsSync(config.dbPath)) return null;
+      try {
+        db = openDb(config.dbPath, { readonly: true });
+      } catch (error) {
+        log.warn('database not readable', { error: (error as Error).message });
+        db = null;
+      }
+      return db;
+    },
+    close() {
+      if (db?.open) db.close();
+      db = null;
+    },
+  };
+  return runtime;
+}
+
+/** Installs the runtime `ctm start` built, before the SSR bundle is loaded. */
+export function installRuntime(runtime: Runtime): Runtime {
+  (globalThis as Holder)[KEY] = runtime;
+  return runtime;
+}
+
+export function getRuntime(): Runtime {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    const config = loadConfig(process.env);
+    holder[KEY] = createRuntime(config, createLogger(config.logLevel));
+  }
+  return holder[KEY];
+}
+
+export function uninstallRuntime(): void {
+  delete (globalThis as Holder)[KEY];
+}

@@ -1,0 +1,255 @@
+// `ctm start` wired in one place: the runtime (shared state), the ingest worker thread, the page refresh it
+// drives, the scheduled site jobs in child processes and the HTTP host. The main thread does only cheap work
+// per commit (re-read the changed days' totals, push one SSE event), so requests stay fast during ingest.
+import { lstatSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import type { Config } from '../config.ts';
+import { openDb } from '../db/open.ts';
+import type { Logger } from '../log.ts';
+import { ChangeSet } from '../../ingest/change-set.ts';
+import { lastIngestAt } from './health-report.ts';
+import { healthReport } from './health-report.ts';
+import { createHttpHost, type NodeHandler } from './http-host.ts';
+import { createJobRunner, type Job } from './job-runner.ts';
+import { liveBody } from './api-responses.ts';
+import { todayTotals } from './live-snapshot.ts';
+import { toChangeSet } from './page-refresh.ts';
+import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from './runtime.ts';
+import { startScheduler } from './scheduler.ts';
+import { sseEvent } from './sse-stream.ts';
+import type { FromWorker, ToWorker } from './worker-messages.ts';
+
+const STOP_WORKER_MS = 7000;
+
+export interface RunningServer {
+  rt: Runtime;
+  server: Server;
+  url: string;
+  /** Resolves when the first ingest pass has finished. */
+  firstPass: Promise<void>;
+  runJob(job: Job): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export function serverEntryPath(dataDir: string): string {
+  return join(dataDir, 'site', 'server-current', 'entry.mjs');
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  openDb(config.dbPath).close(); // creates and migrates the index before anything reads it
+  const rt = installRuntime(createRuntime(config, log));
+  const siteDir = join(config.dataDir, 'site', 'current');
+  const entry = serverEntryPath(config.dataDir);
+
+  const publishedAt = (): number | null => {
+    try {
+      return lstatSync(siteDir).mtimeMs;
+    } catch {
+      return null;
+    }
+  };
+  rt.status.lastBuildAt = publishedAt();
+  if (rt.status.lastBuildAt !== null) rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
+  rt.metrics.setSources({
+    ingestLagSeconds: () => {
+      const at = lastIngestAt(rt);
+      return at === null ? null : Math.max(0, (Date.now() - at) / 1000);
+    },
+    healthy: () => healthReport(rt).status === 'ok',
+    burnRateTokensPerMinute: () => {
+      const body = liveBody(rt);
+      const live = body
+        ? (JSON.parse(body) as { activeBlock: { burnRate: { tokensPerMinute: number } | null } | null })
+        : null;
+      return live?.activeBlock?.burnRate?.tokensPerMinute ?? 0;
+    },
+  });
+  const reader = rt.reader();
+  if (reader) rt.metrics.refreshTotals(reader, config.costMode);
+
+  let ssr: NodeHandler | null = null;
+  const loadSsr = async (): Promise<void> => {
+    if (ssr || !existsSync(entry)) return;
+    try {
+      const mod = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
+      ssr = mod.handler;
+      log.info('on-demand routes loaded', { entry });
+    } catch (error) {
+      log.error('cannot load the SSR bundle', { entry, error: (error as Error).message });
+    }
+  };
+  await loadSsr();
+
+  // Changes committed while a build runs: the build may have read the database before them.
+  let sinceBuildStart: ChangeSet | null = null;
+  let worker: Worker | null = null;
+  const toWorker = (message: ToWorker): void => worker?.postMessage(message);
+
+  const jobs = createJobRunner(
+    config,
+    log,
+    (job) => {
+      if (job === 'build') {
+        rt.status.building = true;
+        sinceBuildStart = new ChangeSet();
+      }
+    },
+    (result) => {
+      if (result.job !== 'build') return;
+      rt.status.building = false;
+      const missed = sinceBuildStart;
+      sinceBuildStart = null;
+      if (!result.ok) {
+        rt.metrics.buildFailures.inc();
+        rt.status.lastBuildError = `exit after ${result.ms} ms (see the log)`;
+        return;
+      }
+      rt.status.lastBuildError = null;
+      rt.status.lastBuildAt = Date.now();
+      rt.generation++;
+      rt.metrics.buildDuration.set(result.ms / 1000);
+      rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
+      void loadSsr().then(() => {
+        toWorker({ type: 'site-ready', serverEntry: entry });
+        if (missed && missed.size > 0) toWorker({ type: 'refresh', changes: missed.toJSON() });
+      });
+    },
+  );
+
+  let resolveFirstPass!: () => void;
+  const firstPass = new Promise<void>((resolve) => (resolveFirstPass = resolve));
+
+  const onCommit = (changes: FromWorker & { type: 'commit' }): void => {
+    rt.generation++;
+    rt.status.lastIngestAt = changes.at;
+    sinceBuildStart?.merge(toChangeSet(changes.changes));
+    const db = rt.reader();
+    if (!db) return;
+    rt.metrics.refreshTotals(db, config.costMode, changes.changes.days);
+    if (rt.bus.listenerCount('sse') === 0) return;
+    const today = todayTotals(db, { ...config, now: Date.now() });
+    rt.bus.emit(
+      'sse',
+      sseEvent(
+        'commit',
+        {
+          generation: rt.generation,
+          at: new Date(changes.at).toISOString(),
+          changes: changes.changes,
+          today,
+        },
+        rt.generation,
+      ),
+    );
+  };
+
+  const onMessage = (message: FromWorker): void => {
+    switch (message.type) {
+      case 'commit':
+        return onCommit(message);
+      case 'pass': {
+        const p = message.pass;
+        rt.status.lastIngestAt = p.finishedAt;
+        rt.metrics.ingestDuration.observe((p.finishedAt - p.startedAt) / 1000);
+        const lines = rt.metrics.ingestLines;
+        lines.inc({ result: 'new' }, p.newMessages);
+        lines.inc({ result: 'updated' }, p.replacedMessages);
+        lines.inc({ result: 'duplicate' }, p.duplicateLines);
+        lines.inc({ result: 'ignored' }, p.ignoredLines);
+        lines.inc(
+          { result: 'skipped' },
+          Object.values(p.skipped).reduce((a, b) => a + b, 0),
+        );
+        if (p.first) {
+          rt.status.firstPassDone = true;
+          log.info('first ingest pass finished', {
+            newMessages: p.newMessages,
+            ms: p.finishedAt - p.startedAt,
+          });
+          resolveFirstPass();
+          if (!existsSync(siteDir)) void jobs.run('build');
+          else toWorker({ type: 'site-ready', serverEntry: entry });
+        }
+        return;
+      }
+      case 'max-block':
+        rt.status.maxBlockTokens = message.tokens;
+        return;
+      case 'no-data':
+        if (rt.status.noDataReason === null) log.warn(message.reason);
+        rt.status.noDataReason = message.reason;
+        return;
+      case 'data-found':
+        rt.status.noDataReason = null;
+        return;
+      case 'refreshed':
+        log.debug('pages refreshed', { pages: message.pages, ms: Math.round(message.ms) });
+        return;
+      case 'error':
+        log.error('ingest worker failed', { error: message.message });
+        return;
+      case 'stopped':
+        return;
+    }
+  };
+
+  let stopping = false;
+  const spawnWorker = (): void => {
+    const w = new Worker(new URL('./ingest-worker.ts', import.meta.url), { workerData: { config } });
+    worker = w;
+    w.on('message', onMessage);
+    w.on('error', (error) => log.error('ingest worker crashed', { error: error.stack ?? String(error) }));
+    w.on('exit', (code) => {
+      if (worker === w) worker = null;
+      if (!stopping) {
+        log.error('ingest worker exited; restarting', { code });
+        setTimeout(() => !stopping && spawnWorker(), 1000).unref();
+      }
+    });
+  };
+  spawnWorker();
+
+  const stopScheduler = startScheduler(config, (job) => jobs.run(job));
+  const server = createHttpHost({ rt, ssr: () => ssr });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info('listening', { url });
+
+  const close = async (): Promise<void> => {
+    stopping = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    rt.bus.emit('shutdown');
+    server.closeIdleConnections();
+    stopScheduler();
+    const w = worker;
+    await Promise.all([
+      jobs.stop(),
+      w
+        ? new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate().then(() => resolve()), STOP_WORKER_MS);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            w.postMessage({ type: 'stop' } satisfies ToWorker);
+          })
+        : Promise.resolve(),
+    ]);
+    setTimeout(() => server.closeAllConnections(), 500).unref();
+    await closed;
+    rt.close();
+    uninstallRuntime();
+  };
+
+  return { rt, server, url, firstPass, runJob: (job) => jobs.run(job), close };
+}

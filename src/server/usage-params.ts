@@ -1,0 +1,60 @@
+// Validates GET /api/v1/usage's query string. Each error names the parameter so a script's author sees at
+// once what to fix; unknown parameters are errors too (a typo must not silently widen the answer).
+import { isValidTimezone } from '../config.ts';
+import type { UsageGroupBy } from '../db/queries/usage-grouped.ts';
+import { makeLocalTime } from '../time/local-time.ts';
+
+export interface UsageParams {
+  from: string;
+  to: string;
+  groupBy: UsageGroupBy;
+  tz: string;
+}
+
+export class ParamError extends Error {
+  readonly param: string;
+  constructor(param: string, message: string) {
+    super(`${param}: ${message}`);
+    this.param = param;
+  }
+}
+
+const GROUPS: readonly UsageGroupBy[] = ['day', 'hour', 'model', 'project', 'session'];
+const KNOWN = new Set(['from', 'to', 'groupBy', 'tz']);
+const DAY_MS = 86_400_000;
+
+function parseDay(value: string, param: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!date || date.toISOString().slice(0, 10) !== value) {
+    throw new ParamError(param, `expected a date as YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+export function parseUsageParams(
+  search: URLSearchParams,
+  defaults: { timezone: string; now: number },
+): UsageParams {
+  for (const key of search.keys()) {
+    if (!KNOWN.has(key)) throw new ParamError(key, 'unknown parameter (use from, to, groupBy, tz)');
+  }
+  for (const key of KNOWN) {
+    if (search.getAll(key).length > 1) throw new ParamError(key, 'given more than once');
+  }
+  const tz = search.get('tz') ?? defaults.timezone;
+  if (!isValidTimezone(tz) || tz.trim() === '') {
+    throw new ParamError('tz', `unknown timezone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`);
+  }
+  const local = makeLocalTime(tz);
+  const to = search.has('to') ? parseDay(search.get('to')!, 'to') : local(defaults.now).day;
+  const from = search.has('from')
+    ? parseDay(search.get('from')!, 'from')
+    : local(Date.parse(`${to}T12:00:00Z`) - 29 * DAY_MS).day;
+  if (from > to) throw new ParamError('from', `${from} is after to (${to})`);
+  const groupBy = (search.get('groupBy') ?? 'day') as UsageGroupBy;
+  if (!GROUPS.includes(groupBy)) {
+    throw new ParamError('groupBy', `expected one of ${GROUPS.join(', ')}, got "${search.get('groupBy')}"`);
+  }
+  return { from, to, groupBy, tz };
+}

@@ -1,0 +1,32 @@
+// The messages between `ctm start`'s main thread and its ingest worker thread.
+import type { ChangeSet } from '../../ingest/change-set.ts';
+
+export type ChangeSetJson = ReturnType<ChangeSet['toJSON']>;
+
+export interface PassReport {
+  first: boolean;
+  startedAt: number;
+  finishedAt: number;
+  lines: number;
+  usageLines: number;
+  newMessages: number;
+  replacedMessages: number;
+  duplicateLines: number;
+  ignoredLines: number;
+  skipped: Record<string, number>;
+}
+
+export type FromWorker =
+  | { type: 'no-data'; reason: string }
+  | { type: 'data-found' }
+  | { type: 'commit'; changes: ChangeSetJson; at: number }
+  | { type: 'pass'; pass: PassReport }
+  | { type: 'max-block'; tokens: number }
+  | { type: 'refreshed'; pages: number; ms: number }
+  | { type: 'error'; message: string }
+  | { type: 'stopped' };
+
+export type ToWorker =
+  | { type: 'stop' }
+  | { type: 'site-ready'; serverEntry: string }
+  | { type: 'refresh'; changes: ChangeSetJson };
