@@ -9,7 +9,7 @@ import { usageBySession } from '../../db/queries/usage-by-session.ts';
 import { usageTimeline } from '../../db/queries/usage-timeline.ts';
 import { periodJson, periodReport, type PeriodEntry } from '../../report/period-report.ts';
 import { sessionReport } from '../../report/session-report.ts';
-import { identifyBlocks, maxBlockTokens } from '../../report/identify-blocks.ts';
+import { identifyBlocks, maxBlockTokens, type Block } from '../../report/identify-blocks.ts';
 import { formatInt, formatUsd } from '../../format/number.ts';
 import { textTable } from '../text-table.ts';
 import { UsageError } from '../usage-error.ts';
@@ -34,9 +34,23 @@ export function openIndex(dbPath: string): Db {
   return openDb(dbPath, { readonly: true });
 }
 
+/** Project names are encoded paths that start with '-' (`-home-me-repo`): `--project -home-me-repo` means
+ * that name, not a missing value followed by another flag. */
+export function joinProjectValue(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i] === '--project' && next !== undefined && next.startsWith('-') && next !== '--') {
+      out.push(`--project=${next}`);
+      i++;
+    } else out.push(args[i]!);
+  }
+  return out;
+}
+
 export async function reportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinProjectValue(args),
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
@@ -111,18 +125,19 @@ export function buildReport(
   }
   return {
     kind: 'blocks' as const,
-    blocks: blocks.map((b) => ({
-      ...b,
-      tokenLimitStatus:
-        limit > 0 && !b.isGap
-          ? {
-              limit,
-              projectedUsage: b.projection?.totalTokens ?? b.totalTokens,
-              percentUsed: ((b.projection?.totalTokens ?? b.totalTokens) / limit) * 100,
-              status: (b.projection?.totalTokens ?? b.totalTokens) > limit ? 'exceeds' : 'ok',
-            }
-          : undefined,
-    })),
+    blocks: blocks.map((b) => ({ ...b, tokenLimitStatus: tokenLimitStatus(b, limit) })),
+  };
+}
+
+/** As ccusage: only a block with a projection (the active one) gets a status; "warning" above 80 %. */
+export function tokenLimitStatus(b: Block, limit: number) {
+  if (!b.projection || limit <= 0) return undefined;
+  const projectedUsage = b.projection.totalTokens;
+  return {
+    limit,
+    projectedUsage,
+    percentUsed: (projectedUsage / limit) * 100,
+    status: projectedUsage > limit ? 'exceeds' : projectedUsage > limit * 0.8 ? 'warning' : 'ok',
   };
 }
 
@@ -134,7 +149,8 @@ export function reportJson(out: Report): unknown {
   return { blocks: out.blocks };
 }
 
-function entryCells(label: string, e: PeriodEntry): string[] {
+/** A cost that leaves out unpriced usage is marked "*" (explained below the table), never shown as a plain $0. */
+function entryCells(label: string, e: PeriodEntry, partial = false): string[] {
   return [
     label,
     formatInt(e.inputTokens),
@@ -142,7 +158,7 @@ function entryCells(label: string, e: PeriodEntry): string[] {
     formatInt(e.cacheCreationTokens),
     formatInt(e.cacheReadTokens),
     formatInt(e.totalTokens),
-    formatUsd(e.totalCost),
+    formatUsd(e.totalCost) + (partial ? '*' : ' '),
   ];
 }
 
@@ -167,28 +183,42 @@ function renderText(kind: Kind, out: Report, breakdown: boolean, timezone: strin
   const label = { daily: 'Date', weekly: 'Week', monthly: 'Month', session: 'Session', blocks: '' }[kind];
   const list: (PeriodEntry & { key: string })[] =
     out.kind === 'period' ? out.report.entries : out.report.sessions.map((s) => ({ ...s, key: s.sessionId }));
+  const unpriced = out.report.unpricedModels;
   const rows: string[][] = [];
   for (const entry of list) {
-    rows.push(entryCells(entry.key, entry));
+    rows.push(
+      entryCells(
+        entry.key,
+        entry,
+        entry.modelsUsed.some((m) => unpriced.includes(m)),
+      ),
+    );
     if (breakdown) {
       for (const m of entry.modelBreakdowns) {
         const total = m.inputTokens + m.outputTokens + m.cacheCreationTokens + m.cacheReadTokens;
         rows.push(
-          entryCells(`  └ ${m.modelName}`, {
-            ...m,
-            totalTokens: total,
-            totalCost: m.cost,
-            modelsUsed: [],
-            modelBreakdowns: [],
-          }),
+          entryCells(
+            `  └ ${m.modelName}`,
+            {
+              ...m,
+              totalTokens: total,
+              totalCost: m.cost,
+              modelsUsed: [],
+              modelBreakdowns: [],
+            },
+            unpriced.includes(m.modelName),
+          ),
         );
       }
     }
   }
-  rows.push(entryCells('Total', { ...out.report.totals, modelsUsed: [], modelBreakdowns: [] }));
+  rows.push(
+    entryCells('Total', { ...out.report.totals, modelsUsed: [], modelBreakdowns: [] }, unpriced.length > 0),
+  );
   const notes = [`Timezone: ${timezone}`];
-  const unpriced = out.report.unpricedModels;
   if (unpriced.length > 0)
-    notes.push(`No price known for: ${unpriced.join(', ')} (their tokens count, their cost is not included)`);
+    notes.push(
+      `* No price known for: ${unpriced.join(', ')} (their tokens count, their cost is not included)`,
+    );
   return [textTable([label, ...head], rows), '', ...notes].join('\n');
 }
