@@ -1,0 +1,285 @@
+// `ctm report` as a user runs it: the real CLI in a child process over an index built by `ctm ingest --once`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assistantLine } from '../../../ingest/fixture-lines.ts';
+import { fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { runCtm } from '../run-ctm.ts';
+
+let tree: FixtureTree;
+let env: Record<string, string>;
+const ctm = (...args: string[]) => runCtm(['report', ...args], env);
+function json(...args: string[]): any {
+  const r = ctm(...args, '--json');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+beforeAll(() => {
+  tree = fixtureTree();
+  env = { HOME: tree.root, CTM_CLAUDE_DIR: tree.claudeDir, CTM_DATA_DIR: `${tree.root}/data`, CTM_TZ: 'UTC' };
+  tree.write('-home-me-repo/s1.jsonl', [
+    assistantLine({
+      id: 'm1',
+      sessionId: 's1',
+      timestamp: '2026-03-01T10:00:00Z',
+      model: 'claude-opus-4-5',
+      input: 1000,
+      output: 500,
+      cacheWrite: 2000,
+      cacheWrite1h: 500,
+      cacheRead: 10000,
+    }),
+    assistantLine({
+      id: 'm2',
+      sessionId: 's1',
+      timestamp: '2026-03-01T23:30:00Z',
+      model: 'claude-sonnet-4-5-20250929',
+      input: 100,
+      output: 50,
+      costUSD: 0.25,
+    }),
+    assistantLine({
+      id: 'm3',
+      sessionId: 's1',
+      timestamp: '2026-03-02T12:00:00Z',
+      model: 'acme-9',
+      input: 10,
+      output: 10,
+    }),
+  ]);
+  tree.write('-home-me-other/s2.jsonl', [
+    assistantLine({
+      id: 'm4',
+      sessionId: 's2',
+      cwd: '/home/me/other',
+      timestamp: '2026-03-09T08:00:00Z',
+      model: 'claude-haiku-4-5',
+      input: 1_000_000,
+      output: 0,
+    }),
+    assistantLine({
+      id: 'm5',
+      sessionId: 's2',
+      cwd: '/home/me/other',
+      timestamp: '2026-04-01T00:30:00Z',
+      model: 'claude-sonnet-4-5',
+      input: 300_000,
+      output: 1000,
+    }),
+  ]);
+  const r = runCtm(['ingest', '--once'], env);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(
+    /^2 files \(2 read\), 5 lines, 5 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); nothing skipped\n$/,
+  );
+});
+afterAll(() => tree.remove());
+
+const TOTALS = {
+  inputTokens: 1_301_110,
+  outputTokens: 1560,
+  cacheCreationTokens: 2000,
+  cacheReadTokens: 10000,
+  totalTokens: 1_314_670,
+};
+const M1 = (1000 * 5 + 500 * 25 + 1500 * 6.25 + 500 * 10 + 10000 * 0.5) / 1e6;
+const M2_CALC = (100 * 3 + 50 * 15) / 1e6;
+const M4 = 1;
+const M5 = (300_000 * 6 + 1000 * 22.5) / 1e6; // above 200k: the whole request at the higher rates
+
+describe('ctm report --json (ccusage shapes)', () => {
+  it('daily: daily[].date, modelBreakdowns, totals; unpriced models listed', () => {
+    const out = json('daily');
+    expect(Object.keys(out)).toEqual(['daily', 'totals', 'unpricedModels']);
+    expect(out.daily.map((d: any) => d.date)).toEqual([
+      '2026-03-01',
+      '2026-03-02',
+      '2026-03-09',
+      '2026-04-01',
+    ]);
+    const first = out.daily[0];
+    expect(first).toMatchObject({
+      inputTokens: 1100,
+      outputTokens: 550,
+      cacheCreationTokens: 2000,
+      cacheReadTokens: 10000,
+      cacheWrite5mTokens: 1500,
+      cacheWrite1hTokens: 500,
+      totalTokens: 13650,
+      modelsUsed: ['claude-opus-4-5', 'claude-sonnet-4-5-20250929'],
+    });
+    expect(first.totalCost).toBeCloseTo(M1 + 0.25, 12);
+    expect(first.modelBreakdowns.map((m: any) => [m.modelName, m.cost])).toEqual([
+      ['claude-sonnet-4-5-20250929', 0.25],
+      ['claude-opus-4-5', M1],
+    ]);
+    expect(Object.keys(first.modelBreakdowns[0]).slice(0, 5)).toEqual([
+      'modelName',
+      'inputTokens',
+      'outputTokens',
+      'cacheCreationTokens',
+      'cacheReadTokens',
+    ]);
+    expect(out.totals).toMatchObject(TOTALS);
+    expect(out.totals.totalCost).toBeCloseTo(M1 + 0.25 + M4 + M5, 12);
+    expect(out.unpricedModels).toEqual(['acme-9']);
+    expect(out.daily[1]).toMatchObject({ totalTokens: 20, totalCost: 0, modelsUsed: ['acme-9'] });
+  });
+
+  it('weekly (weeks start on Sunday by default, --start-of-week monday) and monthly', () => {
+    expect(json('weekly').weekly.map((w: any) => [w.week, w.totalTokens])).toEqual([
+      ['2026-03-01', 13670],
+      ['2026-03-08', 1_000_000],
+      ['2026-03-29', 301_000],
+    ]);
+    expect(json('weekly', '--start-of-week', 'monday').weekly.map((w: any) => w.week)).toEqual([
+      '2026-02-23',
+      '2026-03-02',
+      '2026-03-09',
+      '2026-03-30',
+    ]);
+    const monthly = json('monthly');
+    expect(monthly.monthly.map((m: any) => [m.month, m.totalTokens])).toEqual([
+      ['2026-03', 1_013_670],
+      ['2026-04', 301_000],
+    ]);
+    expect(monthly.totals).toMatchObject(TOTALS);
+  });
+
+  it('session: sessions[] with project, last activity and span', () => {
+    const out = json('session');
+    expect(
+      out.sessions.map((s: any) => [s.sessionId, s.projectPath, s.lastActivity, s.startTime, s.endTime]),
+    ).toEqual([
+      ['s1', '-home-me-repo', '2026-03-02', '2026-03-01T10:00:00.000Z', '2026-03-02T12:00:00.000Z'],
+      ['s2', '-home-me-other', '2026-04-01', '2026-03-09T08:00:00.000Z', '2026-04-01T00:30:00.000Z'],
+    ]);
+    expect(out.sessions[1].totalCost).toBeCloseTo(M4 + M5, 12);
+    expect(out.totals).toMatchObject(TOTALS);
+    expect(out.unpricedModels).toEqual(['acme-9']);
+  });
+
+  it('blocks: blocks[] with gaps; no token-limit status without an active block', () => {
+    const out = json('blocks', '--token-limit', 'max');
+    expect(out.blocks.map((b: any) => [b.startTime, b.isGap, b.entries])).toEqual([
+      ['2026-03-01T10:00:00.000Z', false, 1],
+      ['2026-03-01T15:00:00.000Z', true, 0],
+      ['2026-03-01T23:00:00.000Z', false, 1],
+      ['2026-03-02T04:30:00.000Z', true, 0],
+      ['2026-03-02T12:00:00.000Z', false, 1],
+      ['2026-03-02T17:00:00.000Z', true, 0],
+      ['2026-03-09T08:00:00.000Z', false, 1],
+      ['2026-03-09T13:00:00.000Z', true, 0],
+      ['2026-04-01T00:00:00.000Z', false, 1],
+    ]);
+    expect(out.blocks[0]).toMatchObject({
+      id: '2026-03-01T10:00:00.000Z',
+      endTime: '2026-03-01T15:00:00.000Z',
+      actualEndTime: '2026-03-01T10:00:00.000Z',
+      isActive: false,
+      tokenCounts: {
+        inputTokens: 1000,
+        outputTokens: 500,
+        cacheCreationInputTokens: 2000,
+        cacheReadInputTokens: 10000,
+      },
+      totalTokens: 13500,
+      models: ['claude-opus-4-5'],
+      burnRate: null,
+      projection: null,
+    });
+    expect(out.blocks.every((b: any) => b.tokenLimitStatus === undefined)).toBe(true);
+  });
+
+  it('--since / --until / --project filter; --timezone re-buckets', () => {
+    expect(
+      json('daily', '--since', '2026-03-02', '--until', '20260309').daily.map((d: any) => d.date),
+    ).toEqual(['2026-03-02', '2026-03-09']);
+    const other = json('daily', '--project', '-home-me-other');
+    expect(other.daily.map((d: any) => d.date)).toEqual(['2026-03-09', '2026-04-01']);
+    expect(other.unpricedModels).toEqual([]);
+    expect(json('daily', '--timezone', 'Asia/Tokyo').daily.map((d: any) => [d.date, d.totalTokens])).toEqual([
+      ['2026-03-01', 13500],
+      ['2026-03-02', 170],
+      ['2026-03-09', 1_000_000],
+      ['2026-04-01', 301_000],
+    ]);
+    expect(json('monthly', '--timezone', 'America/Los_Angeles').monthly.map((m: any) => m.month)).toEqual([
+      '2026-03',
+    ]);
+    expect(json('session', '--project', '-home-me-repo').sessions.map((s: any) => s.sessionId)).toEqual([
+      's1',
+    ]);
+    expect(json('blocks', '--since', '2026-03-09').blocks.map((b: any) => b.startTime)).toEqual([
+      '2026-03-09T08:00:00.000Z',
+      '2026-03-09T13:00:00.000Z',
+      '2026-04-01T00:00:00.000Z',
+    ]);
+  });
+
+  it('cost modes: auto uses costUSD when present, calculate ignores it, display uses only it', () => {
+    expect(json('daily', '--cost-mode', 'calculate').totals.totalCost).toBeCloseTo(
+      M1 + M2_CALC + M4 + M5,
+      12,
+    );
+    expect(json('daily', '--cost-mode', 'display').totals.totalCost).toBe(0.25);
+    env.CTM_COST_MODE = 'calculate';
+    expect(json('daily').totals.totalCost).toBeCloseTo(M1 + M2_CALC + M4 + M5, 12);
+    delete env.CTM_COST_MODE;
+  });
+});
+
+describe('ctm report text', () => {
+  it('comma-grouped exact numbers, USD to the cent, the timezone stated, unpriced usage flagged', () => {
+    const r = ctm('daily', '--breakdown');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^Date\s+Input\s+Output\s+Cache write\s+Cache read\s+Total tokens\s+Cost \(USD\)$/,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^2026-03-01\s+1,100\s+550\s+2,000\s+10,000\s+13,650\s+\$0\.29$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}└ acme-9\s+10\s+10\s+0\s+0\s+20\s+\$0\.00\*$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Total\s+1,301,110\s+1,560\s+2,000\s+10,000\s+1,314,670\s+\$3\.11\*$/),
+    );
+    expect(lines).toContain('Timezone: UTC');
+    expect(lines.at(-1)).toBe(
+      '* No price known for: acme-9 (their tokens count, their cost is not included)',
+    );
+    // Columns line up: every row is as wide as the header rule, bar the trailing marker space.
+    const width = lines[1]!.length;
+    for (const l of lines.slice(2, lines.indexOf('')))
+      expect(l.replace(/\*$/, ' ').padEnd(width).length).toBe(width);
+    expect(ctm('weekly', '--timezone', 'Asia/Tokyo').stdout).toContain('Timezone: Asia/Tokyo');
+    expect(ctm('blocks').stdout).toMatch(/^Block start \(UTC\)/);
+    expect(ctm('session').stdout).toMatch(/^Session\s/);
+  });
+});
+
+describe('ctm report errors: one line, exit 2', () => {
+  it.each<[string[], RegExp]>([
+    [['weird'], /^ctm: report: expected one of daily, weekly, monthly, session, blocks\n$/],
+    [['daily', '--since', 'March'], /^ctm: --since: expected YYYY-MM-DD, got "March"\n$/],
+    [['daily', '--until', '2026-02-30x'], /^ctm: --until: expected YYYY-MM-DD/],
+    [['daily', '--timezone', 'Mars/Base'], /^ctm: --timezone: unknown timezone "Mars\/Base"/],
+    [['blocks', '--token-limit', 'lots'], /^ctm: --token-limit: /],
+    [['daily', '--cost-mode', 'free'], /^ctm: CTM_COST_MODE: /],
+    [['daily', '--bogus'], /^ctm: Unknown option '--bogus'/],
+  ])('report %j', (args, message) => {
+    const r = ctm(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('no index yet names CTM_DATA_DIR', () => {
+    const r = runCtm(['report', 'daily'], { ...env, CTM_DATA_DIR: `${tree.root}/empty` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ctm: CTM_DATA_DIR: no index at .*empty\/ctm\.db; run `ctm ingest --once` first\n$/,
+    );
+  });
+});
