@@ -1,22 +1,26 @@
 // The one place numbers become text: exact comma-grouped integers, USD to the cent, compact axis labels.
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const usd = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+// The formatters are built on first use: building them costs milliseconds that `ctm report --json` never needs.
+let grouped: Intl.NumberFormat | undefined;
+let usd: Intl.NumberFormat | undefined;
+let compact: Intl.NumberFormat | undefined;
 
 export function formatInt(n: number): string {
+  grouped ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   return grouped.format(Math.round(n));
 }
 
 export function formatUsd(n: number): string {
+  usd ??= new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
   return usd.format(n);
 }
 
 export function formatCompact(n: number): string {
+  compact ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
   return compact.format(n);
 }
 
