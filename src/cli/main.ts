@@ -54,7 +54,18 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof UsageError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
-      process.stderr.write(`ctm: ${(error as Error).message}\n`);
+      process.stderr.write(`ctm: ${(error as Error).message.split('\n')[0]}\n`);
+      return 2;
+    }
+    // A database that went bad after it was opened (corrupt pages, disk full, read-only) is the data dir's
+    // problem, not a crash: one line naming the setting.
+    if (
+      /^SQLITE_(CORRUPT|NOTADB|READONLY|CANTOPEN|FULL|IOERR)/.test((error as { code?: string }).code ?? '')
+    ) {
+      process.stderr.write(
+        `ctm: CTM_DATA_DIR: the index database cannot be used (${(error as Error).message}); ` +
+          'move ctm.db aside and run `ctm ingest --once` to rebuild it\n',
+      );
       return 2;
     }
     throw error;
