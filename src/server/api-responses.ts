@@ -1,6 +1,7 @@
-// The on-demand routes as plain functions (runtime → Response), so the Astro endpoints stay one line each
-// and the host can answer /api/v1/health itself before the first site build has produced an SSR bundle.
-// Live and health bodies are cached per ingest commit and second: a burst of polls costs one query round.
+// The API routes as plain functions (runtime → status, headers, body). The Astro endpoints wrap them in a Web
+// Response; the host writes them straight to the socket, which is what keeps /api/v1/live and /api/v1/health
+// in the thousands of requests per second. Live and health bodies are cached per ingest commit and second:
+// a burst of polls costs one query round.
 import { usageGrouped } from '../db/queries/usage-grouped.ts';
 import { cached } from './cached.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
@@ -8,25 +9,37 @@ import { liveSnapshot } from './live-snapshot.ts';
 import type { Runtime } from './runtime.ts';
 import { ParamError, parseUsageParams } from './usage-params.ts';
 
+export interface PlainResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
 };
 
-function json(status: number, body: string): Response {
-  return new Response(body, { status, headers: JSON_HEADERS });
+function json(status: number, body: string | Buffer): PlainResponse {
+  return { status, headers: JSON_HEADERS, body };
+}
+
+export function toResponse(p: PlainResponse): Response {
+  return new Response(typeof p.body === 'string' ? p.body : new Uint8Array(p.body), {
+    status: p.status,
+    headers: p.headers,
+  });
 }
 
 function cacheKey(rt: Runtime, now: number): string {
   return `${rt.generation}:${Math.floor(now / 1000)}`;
 }
 
-export function healthResponse(rt: Runtime, now = Date.now()): Response {
-  const { status, body } = cached(rt, 'health', cacheKey(rt, now), () => {
+export function health(rt: Runtime, now = Date.now()): PlainResponse {
+  return cached(rt, 'health', cacheKey(rt, now), () => {
     const report = healthReport(rt, now);
-    return { status: report.status === 'ok' ? 200 : 503, body: JSON.stringify(report) };
+    return json(report.status === 'ok' ? 200 : 503, Buffer.from(JSON.stringify(report)));
   });
-  return json(status, body);
 }
 
 export function liveBody(rt: Runtime, now = Date.now()): string | null {
@@ -47,7 +60,7 @@ export function liveBody(rt: Runtime, now = Date.now()): string | null {
   });
 }
 
-function unavailable(rt: Runtime): Response {
+function unavailable(rt: Runtime): PlainResponse {
   return json(
     503,
     JSON.stringify({
@@ -57,12 +70,14 @@ function unavailable(rt: Runtime): Response {
   );
 }
 
-export function liveResponse(rt: Runtime, now = Date.now()): Response {
-  const body = liveBody(rt, now);
-  return body === null ? unavailable(rt) : json(200, body);
+export function live(rt: Runtime, now = Date.now()): PlainResponse {
+  return cached(rt, 'live-response', cacheKey(rt, now), () => {
+    const body = liveBody(rt, now);
+    return body === null ? unavailable(rt) : json(200, Buffer.from(body));
+  });
 }
 
-export function usageResponse(rt: Runtime, url: URL, now = Date.now()): Response {
+export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   let params;
   try {
     params = parseUsageParams(url.searchParams, { timezone: rt.config.timezone, now });
@@ -97,10 +112,10 @@ export function usageResponse(rt: Runtime, url: URL, now = Date.now()): Response
   );
 }
 
-export async function metricsResponse(rt: Runtime): Promise<Response> {
-  const body = await rt.metrics.registry.metrics();
-  return new Response(body, {
+export async function metrics(rt: Runtime): Promise<PlainResponse> {
+  return {
     status: 200,
     headers: { 'content-type': rt.metrics.registry.contentType, 'cache-control': 'no-store' },
-  });
+    body: await rt.metrics.registry.metrics(),
+  };
 }

@@ -1,69 +1,22 @@
 // GET /api/v1/stream: server-sent events. Each ingest commit is serialised once (by the supervisor) and
 // fanned out to every subscriber; a `hello` on connect carries today's totals so a reconnecting page catches
 // up at once, and heartbeats keep proxies from timing the connection out. `X-Accel-Buffering: no` makes nginx
-// pass events through unbuffered.
+// pass events through unbuffered. Two front ends share one subscription: a Web stream (Astro endpoint) and a
+// direct write to the Node response (the host).
+import type { ServerResponse } from 'node:http';
 import { todayTotals } from './live-snapshot.ts';
 import type { Runtime } from './runtime.ts';
 
 export const HEARTBEAT_MS = 15_000;
 
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
+
 export function sseEvent(event: string, data: unknown, id?: number): string {
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
-export function streamResponse(rt: Runtime, request: Request, hello: () => unknown): Response {
-  const encoder = new TextEncoder();
-  let cleanup = (): void => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (text: string): void => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
-      const onEvent = (text: string): void => send(text);
-      const onShutdown = (): void => {
-        cleanup();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      const heartbeat = setInterval(
-        () => send(sseEvent('heartbeat', { at: new Date().toISOString() })),
-        HEARTBEAT_MS,
-      );
-      let done = false;
-      cleanup = () => {
-        if (done) return;
-        done = true;
-        clearInterval(heartbeat);
-        rt.bus.off('sse', onEvent);
-        rt.bus.off('shutdown', onShutdown);
-        rt.metrics.sseClients.dec();
-      };
-      rt.bus.on('sse', onEvent);
-      rt.bus.once('shutdown', onShutdown);
-      request.signal.addEventListener('abort', () => cleanup(), { once: true });
-      rt.metrics.sseClients.inc();
-      send(`retry: 2000\n\n`);
-      send(sseEvent('hello', hello(), rt.generation));
-    },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    },
-  });
 }
 
 /** The first event of every connection: the current generation and today's totals. */
@@ -74,4 +27,74 @@ export function streamHello(rt: Runtime): unknown {
     at: new Date().toISOString(),
     today: db ? todayTotals(db, { ...rt.config, now: Date.now() }) : null,
   };
+}
+
+/** Subscribes `send` to the event bus; returns the idempotent unsubscribe. `end` runs on server shutdown. */
+export function subscribe(rt: Runtime, send: (text: string) => void, end: () => void): () => void {
+  let done = false;
+  const onShutdown = (): void => {
+    cleanup();
+    end();
+  };
+  const heartbeat = setInterval(
+    () => send(sseEvent('heartbeat', { at: new Date().toISOString() })),
+    HEARTBEAT_MS,
+  );
+  const cleanup = (): void => {
+    if (done) return;
+    done = true;
+    clearInterval(heartbeat);
+    rt.bus.off('sse', send);
+    rt.bus.off('shutdown', onShutdown);
+    rt.metrics.sseClients.dec();
+  };
+  rt.bus.on('sse', send);
+  rt.bus.once('shutdown', onShutdown);
+  rt.metrics.sseClients.inc();
+  send(`retry: 2000\n\n`);
+  send(sseEvent('hello', streamHello(rt), rt.generation));
+  return cleanup;
+}
+
+export function streamResponse(rt: Runtime, request: Request): Response {
+  const encoder = new TextEncoder();
+  let cleanup = (): void => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      cleanup = subscribe(
+        rt,
+        (text) => {
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            cleanup();
+          }
+        },
+        () => {
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client
+          }
+        },
+      );
+      request.signal.addEventListener('abort', () => cleanup(), { once: true });
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
+}
+
+export function streamToNode(rt: Runtime, res: ServerResponse): void {
+  res.writeHead(200, SSE_HEADERS);
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+  const cleanup = subscribe(
+    rt,
+    (text) => void res.write(text),
+    () => res.end(),
+  );
+  res.once('close', cleanup);
 }

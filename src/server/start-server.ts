@@ -85,6 +85,22 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   };
   await loadSsr();
 
+  const server = createHttpHost({ rt, ssr: () => ssr });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    rt.close();
+    uninstallRuntime();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info('listening', { url });
+
   // Changes committed while a build runs: the build may have read the database before them.
   let sinceBuildStart: ChangeSet | null = null;
   let worker: Worker | null = null;
@@ -215,15 +231,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   spawnWorker();
 
   const stopScheduler = startScheduler(config, (job) => jobs.run(job));
-  const server = createHttpHost({ rt, ssr: () => ssr });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  log.info('listening', { url });
 
   const close = async (): Promise<void> => {
     stopping = true;

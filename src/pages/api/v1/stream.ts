@@ -1,11 +1,8 @@
 // GET /api/v1/stream: server-sent events, one per ingest commit, plus heartbeats.
 import type { APIRoute } from 'astro';
 import { getRuntime } from '../../../server/runtime.ts';
-import { streamHello, streamResponse } from '../../../server/sse-stream.ts';
+import { streamResponse } from '../../../server/sse-stream.ts';
 
 export const prerender = false;
 
-export const GET: APIRoute = ({ request }) => {
-  const rt = getRuntime();
-  return streamResponse(rt, request, () => streamHello(rt));
-};
+export const GET: APIRoute = ({ request }) => streamResponse(getRuntime(), request);
