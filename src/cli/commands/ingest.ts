@@ -6,7 +6,10 @@ import { createLogger } from '../../log.ts';
 import { formatBytes, formatInt } from '../../format/number.ts';
 import { createIngester, usableClaudeDirs } from '../../../ingest/ingester.ts';
 import type { PassSummary } from '../../../ingest/ingest-pass.ts';
-import { statsCacheDisagreements } from '../../db/queries/stats-cache-disagreements.ts';
+import {
+  statsCacheDisagreements,
+  type StatsCacheDisagreement,
+} from '../../db/queries/stats-cache-disagreements.ts';
 
 export function describePass(s: PassSummary): string {
   const seconds = Math.max(0.001, (s.finishedAt - s.startedAt) / 1000);
@@ -19,6 +22,37 @@ export function describePass(s: PassSummary): string {
     `${formatBytes(s.bytesRead)} in ${seconds.toFixed(2)} s (${(s.bytesRead / 1e6 / seconds).toFixed(0)} MB/s)` +
     (skipped ? `; skipped: ${skipped}` : '; nothing skipped')
   );
+}
+
+/**
+ * One line on where stats-cache.json disagrees with the transcripts, or nothing when it agrees (or is absent).
+ * Day/model pairs the transcripts no longer have (deleted before ctm indexed them) are only counted; real
+ * differences name the largest one.
+ */
+export function describeStatsCache(rows: readonly StatsCacheDisagreement[]): string | undefined {
+  const missing = rows.filter((r) => r.transcriptTokens === 0);
+  const differ = rows
+    .filter((r) => r.transcriptTokens !== 0)
+    .sort(
+      (a, b) =>
+        Math.abs(b.statsCacheTokens - b.transcriptTokens) - Math.abs(a.statsCacheTokens - a.transcriptTokens),
+    );
+  const parts: string[] = [];
+  const d = differ[0];
+  if (d) {
+    parts.push(
+      `disagrees with the transcripts on ${formatInt(differ.length)} day/model pair${differ.length === 1 ? '' : 's'} ` +
+        `(largest: ${d.date} ${d.model}: stats-cache ${formatInt(d.statsCacheTokens)}, transcripts ` +
+        `${formatInt(d.transcriptTokens)} input+output tokens)`,
+    );
+  }
+  if (missing.length > 0) {
+    parts.push(
+      `lists ${formatInt(missing.length)} day/model pair${missing.length === 1 ? '' : 's'} with no transcripts ` +
+        `left (from ${missing[0]!.date}; deleted before ctm indexed them)`,
+    );
+  }
+  return parts.length > 0 ? `stats-cache.json ${parts.join('; ')}` : undefined;
 }
 
 export async function ingestCommand(args: string[]): Promise<number> {
@@ -44,14 +78,8 @@ export async function ingestCommand(args: string[]): Promise<number> {
     const first = ingester.pass();
     process.stdout.write(describePass(first) + '\n');
     for (const example of first.skippedExamples) process.stdout.write(`  skipped ${example}\n`);
-    const disagreements = statsCacheDisagreements(db);
-    if (disagreements.length > 0) {
-      const d = disagreements[0]!;
-      process.stdout.write(
-        `stats-cache.json disagrees with the transcripts on ${disagreements.length} day/model pairs ` +
-          `(first: ${d.date} ${d.model}: stats-cache ${formatInt(d.statsCacheTokens)}, transcripts ${formatInt(d.transcriptTokens)} input+output tokens)\n`,
-      );
-    }
+    const statsLine = describeStatsCache(statsCacheDisagreements(db));
+    if (statsLine) process.stdout.write(statsLine + '\n');
     if (values.once) return 0;
     const stop = await ingester.watch((s) => {
       if (s.newMessages > 0 || s.replacedMessages > 0 || Object.keys(s.skipped).length > 0)
