@@ -1,0 +1,362 @@
+// `ctm ingest` as a user runs it: the real CLI in child processes. Includes the durability proof: SIGKILL a
+// pass at random moments, re-run, and the index equals a clean single pass (nothing lost, nothing twice).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import Database from 'better-sqlite3';
+import { assistantLine, userLine } from '../../../ingest/fixture-lines.ts';
+import { at, fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { runCtm, spawnCtm, ctmBin } from '../run-ctm.ts';
+import { describeStatsCache } from './ingest.ts';
+
+const trees: FixtureTree[] = [];
+afterAll(() => trees.forEach((t) => t.remove()));
+function tree(): FixtureTree {
+  const t = fixtureTree();
+  trees.push(t);
+  return t;
+}
+const envFor = (t: FixtureTree, extra: Record<string, string> = {}) => ({
+  HOME: t.root,
+  CTM_CLAUDE_DIR: t.claudeDir,
+  CTM_DATA_DIR: join(t.root, 'data'),
+  CTM_TZ: 'UTC',
+  ...extra,
+});
+
+describe('ctm ingest --once', () => {
+  it('prints files, lines, new messages, skipped lines by reason and MB/s, then the first few skip locations', () => {
+    const t = tree();
+    const p = t.write('p/s.jsonl', [
+      assistantLine({ id: 'a', timestamp: at(0) }),
+      '{"type":"assistant","message":{"usage":{broken',
+      assistantLine({ id: 'b', timestamp: 'soon' }),
+      userLine('s', at(1)),
+    ]);
+    const r = runCtm(['ingest', '--once'], envFor(t));
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^1 files \(1 read\), 4 lines, 1 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); skipped: invalid_json 1, bad_timestamp 1$/,
+    );
+    expect(lines.slice(1)).toEqual([`  skipped ${p}:2 (invalid_json)`, `  skipped ${p}:3 (bad_timestamp)`]);
+    // The log's one summary line per pass goes to stderr (JSON when not a terminal).
+    const log = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(log).toEqual([expect.objectContaining({ level: 'warn', msg: 'skipped input' })]);
+    const again = runCtm(['ingest', '--once'], envFor(t));
+    expect(again.stdout).toMatch(/^1 files \(0 read\), 0 lines, 0 new messages, 0 updated, 0 B in/);
+  });
+
+  it('reports stats-cache.json disagreements in one line, and says nothing when it agrees', () => {
+    const t = tree();
+    t.write('p/s.jsonl', [
+      assistantLine({
+        id: 'a',
+        timestamp: '2026-03-01T10:00:00Z',
+        model: 'claude-opus-4-5',
+        input: 10,
+        output: 5,
+      }),
+    ]);
+    const cache = (tokens: Record<string, Record<string, number>>) =>
+      writeFileSync(
+        join(t.claudeDir, 'stats-cache.json'),
+        JSON.stringify({
+          lastComputedDate: '2026-03-01',
+          dailyModelTokens: Object.entries(tokens).map(([date, tokensByModel]) => ({ date, tokensByModel })),
+        }),
+      );
+    cache({ '2026-03-01': { 'claude-opus-4-5': 15 } });
+    expect(runCtm(['ingest', '--once'], envFor(t)).stdout).not.toContain('stats-cache');
+    cache({ '2026-02-01': { 'claude-opus-4-5': 70 }, '2026-03-01': { 'claude-opus-4-5': 20 } });
+    const lines = runCtm(['ingest', '--once'], envFor(t)).stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(
+      'stats-cache.json disagrees with the transcripts on 1 day/model pair (largest: 2026-03-01 claude-opus-4-5: ' +
+        'stats-cache 20, transcripts 15 input+output tokens); lists 1 day/model pair with no transcripts left ' +
+        '(from 2026-02-01; deleted before ctm indexed them)',
+    );
+  });
+
+  it('describeStatsCache names the largest difference', () => {
+    expect(describeStatsCache([])).toBeUndefined();
+    expect(
+      describeStatsCache([
+        { date: '2026-01-01', model: 'a', statsCacheTokens: 10, transcriptTokens: 11 },
+        { date: '2026-01-02', model: 'b', statsCacheTokens: 5000, transcriptTokens: 1000 },
+      ]),
+    ).toBe(
+      'stats-cache.json disagrees with the transcripts on 2 day/model pairs (largest: 2026-01-02 b: stats-cache 5,000, transcripts 1,000 input+output tokens)',
+    );
+  });
+});
+
+describe('misconfiguration: one line naming the setting, exit 2', () => {
+  const oneLine = (r: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) => {
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  };
+
+  it('no Claude dir: CTM_CLAUDE_DIR wrong, CLAUDE_CONFIG_DIR wrong, or nothing in the default places', () => {
+    const t = tree();
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_CLAUDE_DIR: join(t.root, 'nope') })),
+      /^ctm: CTM_CLAUDE_DIR: no Claude Code data found at .*nope \(no projects\/ folder\); set CTM_CLAUDE_DIR\n$/,
+    );
+    const { CTM_CLAUDE_DIR: _, ...noDir } = envFor(t);
+    oneLine(
+      runCtm(['ingest', '--once'], { ...noDir, CLAUDE_CONFIG_DIR: join(t.root, 'nope') }),
+      /^ctm: CLAUDE_CONFIG_DIR: no Claude Code data found/,
+    );
+    oneLine(
+      runCtm(['ingest', '--once'], noDir),
+      new RegExp(
+        `^ctm: CTM_CLAUDE_DIR: no Claude Code data found at ${t.root}/.config/claude, ${t.root}/.claude `,
+      ),
+    );
+  });
+
+  it('the default places are used when they exist (fake HOME)', () => {
+    const t = tree();
+    mkdirSync(join(t.root, '.claude', 'projects', 'p'), { recursive: true });
+    writeFileSync(
+      join(t.root, '.claude', 'projects', 'p', 's.jsonl'),
+      assistantLine({ id: 'h', timestamp: at(0) }) + '\n',
+    );
+    const { CTM_CLAUDE_DIR: _, ...noDir } = envFor(t);
+    const r = runCtm(['ingest', '--once'], noDir);
+    expect(r.stdout).toMatch(/^1 files \(1 read\), 1 lines, 1 new messages/);
+  });
+
+  it('data dir not writable (a path under a regular file)', () => {
+    const t = tree();
+    writeFileSync(join(t.root, 'plain-file'), 'x');
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_DATA_DIR: join(t.root, 'plain-file', 'data') })),
+      /^ctm: CTM_DATA_DIR: data dir .*plain-file\/data is not writable/,
+    );
+  });
+
+  it('a corrupt database: garbage, or damaged pages behind a valid header', () => {
+    const t = tree();
+    t.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: at(0) })]);
+    const dataDir = join(t.root, 'data');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'ctm.db'), Buffer.alloc(50_000, 'garbage '));
+    for (const args of [
+      ['ingest', '--once'],
+      ['report', 'daily'],
+    ])
+      oneLine(
+        runCtm(args, envFor(t)),
+        /^ctm: CTM_DATA_DIR: cannot open the database .*ctm\.db: file is not a database\n$/,
+      );
+    // A real index, then pages overwritten.
+    writeFileSync(join(dataDir, 'ctm.db'), '');
+    const ok = runCtm(['ingest', '--once'], envFor(t, { CTM_DATA_DIR: join(t.root, 'data2') }));
+    expect(ok.code).toBe(0);
+    const db = join(t.root, 'data2', 'ctm.db');
+    const bytes = readFileSync(db);
+    bytes.fill(0xa5, 4096);
+    writeFileSync(db, bytes);
+    t.append('p/s.jsonl', [assistantLine({ id: 'b', timestamp: at(1) })]);
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_DATA_DIR: join(t.root, 'data2') })),
+      /^ctm: CTM_DATA_DIR: .*(malformed|not a database)/,
+    );
+  });
+
+  it('bad settings name their variable', () => {
+    const t = tree();
+    t.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: at(0) })]);
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_TZ: 'Moon/Base' })),
+      /^ctm: CTM_TZ: unknown timezone/,
+    );
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_PRICING_FILE: join(t.root, 'none.json') })),
+      /^ctm: CTM_PRICING_FILE: cannot read/,
+    );
+    writeFileSync(join(t.root, 'bad.json'), '{"models": {"x": {"input": "cheap"}}}');
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_PRICING_FILE: join(t.root, 'bad.json') })),
+      /^ctm: CTM_PRICING_FILE: .*bad\.json has a bad entry at models\.x\./,
+    );
+  });
+
+  it('an old Node gets a clear message, not a syntax error', () => {
+    const r = spawnSync('/usr/bin/node', [ctmBin, 'report', 'daily'], { encoding: 'utf8' });
+    const major = Number(
+      spawnSync('/usr/bin/node', ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout,
+    );
+    expect(major).toBeLessThan(22);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ctm needs Node\.js 22\.12 or newer \(this is v\d+\.\d+\.\d+\)\. Run it through npm/,
+    );
+  });
+});
+
+describe('unreadable transcripts', () => {
+  it('a file with mode 000 is skipped and counted when ctm runs as an unprivileged user', async () => {
+    // root reads any file whatever its mode, so this runs the CLI as "nobody".
+    const t = tree();
+    t.write('p/ok.jsonl', [assistantLine({ id: 'ok', timestamp: at(0) })]);
+    const locked = t.write('p/locked.jsonl', [assistantLine({ id: 'locked', timestamp: at(0) })]);
+    mkdirSync(join(t.root, 'data'));
+    for (const d of [t.root, t.claudeDir, join(t.claudeDir, 'projects'), t.path('p')]) chmodSync(d, 0o755);
+    chmodSync(join(t.root, 'data'), 0o777);
+    chmodSync(locked, 0);
+    const child = spawnCtm(['ingest', '--once'], envFor(t), process.getuid?.() === 0 ? 65534 : undefined);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^2 files \(1 read\), 1 lines, 1 new messages, .*; skipped: file_unreadable 1\n/);
+    expect(out).toContain(`  skipped ${locked} (file_unreadable)`);
+  });
+});
+
+// A tree where order matters: streaming copies, resumed sessions copying earlier lines into new files,
+// sidechain replays in subagent files, filler lines without usage.
+function bigTree(t: FixtureTree, files: number, messagesPerFile: number, share = 1): void {
+  const filler = 'x'.repeat(400);
+  for (let f = 0; f < files; f++) {
+    const session = `sess-${f}`;
+    const lines: string[] = [];
+    for (let m = 0; m < messagesPerFile; m++) {
+      const id = `msg-${f}-${m}`;
+      const ts = at(f * 60 + m / 10);
+      const o = {
+        id,
+        sessionId: session,
+        timestamp: ts,
+        input: 3 + m,
+        cacheRead: 1000 * m,
+        model: 'claude-opus-4-6',
+      };
+      lines.push(assistantLine({ ...o, output: 2 }));
+      lines.push(userLine(session, ts, filler));
+      lines.push(assistantLine({ ...o, output: 100 + m }));
+      lines.push(assistantLine({ ...o, output: 100 + m, ...(m % 7 === 0 ? { speed: 'fast' } : {}) }));
+    }
+    if (f > 0) {
+      // A resumed session starts with copies of lines the previous one already holds.
+      for (let m = 0; m < 20; m++)
+        lines.unshift(
+          assistantLine({
+            id: `msg-${f - 1}-${m}`,
+            sessionId: session,
+            timestamp: at((f - 1) * 60 + m / 10),
+            input: 3 + m,
+            cacheRead: 1000 * m,
+            output: 100 + m,
+            model: 'claude-opus-4-6',
+          }),
+        );
+    }
+    const p = t.write(`proj-${f % 3}/${session}.jsonl`, lines.slice(0, Math.ceil(lines.length * share)));
+    const replays = [];
+    for (let m = 0; m < messagesPerFile; m += 5)
+      replays.push(
+        assistantLine({
+          id: `msg-${f}-${m}`,
+          requestId: `replay-${m}`,
+          sessionId: session,
+          isSidechain: true,
+          timestamp: at(f * 60 + m / 10),
+          output: 100 + m,
+        }),
+      );
+    const sub = t.write(
+      `proj-${f % 3}/${session}/subagents/agent-${f}.jsonl`,
+      replays.slice(0, Math.ceil(replays.length * share)),
+    );
+    // Distinct mtimes fix the reading order: a replay file before or after its parent.
+    const when = new Date(Date.parse('2026-06-01T00:00:00Z') + f * 10_000);
+    utimesSync(p, when, when);
+    const subWhen = new Date(when.getTime() + (f % 2 === 0 ? -5000 : 5000));
+    utimesSync(sub, subWhen, subWhen);
+  }
+}
+
+function snapshot(dbPath: string): { rows: unknown[]; files: number } {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT key, session_id, day, hour, is_sidechain, speed, input_tokens, output_tokens, cache_read_tokens,
+                total_tokens, cost_calc_usd FROM usage ORDER BY key`,
+      )
+      .all();
+    const files = (db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+    return { rows, files };
+  } finally {
+    db.close();
+  }
+}
+
+describe('kill -9 durability', () => {
+  let t: FixtureTree;
+  beforeAll(() => {
+    t = tree();
+  });
+
+  it('SIGKILL at random moments mid-pass, then a re-run: the index equals one clean pass', async () => {
+    // The killed index first holds part of every file (so kills also land in incremental reads)...
+    bigTree(t, 40, 150, 0.6);
+    const killed = envFor(t, { CTM_DATA_DIR: join(t.root, 'killed') });
+    expect(runCtm(['ingest', '--once'], killed).code).toBe(0);
+    // ...then the files grow to their full length, and the clean index reads them once.
+    bigTree(t, 40, 150);
+    const clean = envFor(t, { CTM_DATA_DIR: join(t.root, 'clean') });
+    const started = performance.now();
+    const r = runCtm(['ingest', '--once'], clean);
+    const cleanMs = performance.now() - started;
+    expect(r.code).toBe(0);
+    const expected = snapshot(join(t.root, 'clean', 'ctm.db'));
+    expect(expected.rows.length).toBe(40 * 150);
+
+    let seed = 20260301;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const kills: string[] = [];
+    const killedDb = join(t.root, 'killed', 'ctm.db');
+    const stage1 = readFileSync(killedDb);
+    // Kill runs at random moments. A run that finishes before its kill restarts the experiment from the
+    // partial index with a shorter fuse (the machine may be faster or slower than the clean pass suggested).
+    let fuse = cleanMs * 0.8;
+    let mid = 0;
+    for (let i = 0; i < 16 && mid < 3; i++) {
+      const child = spawnCtm(['ingest', '--once'], killed);
+      const delay = 30 + random() * fuse;
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const [code, signal] = await once(child, 'exit');
+      clearTimeout(timer);
+      kills.push(
+        `${delay.toFixed(0)} ms → ${signal ?? `exit ${code}`} (${snapshot(killedDb).rows.length} messages)`,
+      );
+      if (signal === 'SIGKILL') mid++;
+      else {
+        expect(code).toBe(0);
+        rmSync(join(t.root, 'killed'), { recursive: true });
+        mkdirSync(join(t.root, 'killed'));
+        writeFileSync(killedDb, stage1);
+        fuse /= 2;
+      }
+    }
+    const last = runCtm(['ingest', '--once'], killed);
+    expect(last.code).toBe(0);
+    console.log(`clean pass ${cleanMs.toFixed(0)} ms; ${kills.join('; ')}`);
+    expect(mid).toBeGreaterThanOrEqual(2);
+    const actual = snapshot(join(t.root, 'killed', 'ctm.db'));
+    expect(actual.files).toBe(expected.files);
+    expect(actual.rows.length).toBe(expected.rows.length);
+    expect(actual.rows).toEqual(expected.rows);
+  }, 60_000);
+});
