@@ -32,10 +32,18 @@ async function main(): Promise<number> {
   process.stderr.write(
     `ctm stack: ${stack.url}/ (nginx ${nginx.version}) → ctm start on ${stack.appUrl}; Ctrl-C stops both\n`,
   );
+  let gotSignal = false;
   const signalled = new Promise<number>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(0));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        gotSignal = true;
+        resolve(0);
+      });
+    }
   });
+  // Ctrl-C reaches the whole process group: children exiting on it are not a failure.
   const died = stack.exited.then(({ source, code, signal }) => {
+    if (gotSignal) return 0;
     process.stderr.write(`ctm stack: ${source} exited (${signal ?? `code ${code}`}); stopping\n`);
     return 1;
   });
