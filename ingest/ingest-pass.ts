@@ -14,6 +14,9 @@ import type { LocatedEvent, MessageStore, FileRow } from './message-store.ts';
 
 const HEAD_BYTES = 4096;
 const SLICE_BYTES = 64 << 20;
+const BATCH_BYTES = 32 << 20;
+/** Counted per file in a batch's size, so batches of tiny files stay short too. */
+const BATCH_FILE_COST = 16 << 10;
 
 export interface PassSummary {
   startedAt: number;
@@ -104,12 +107,32 @@ export function runPass(options: PassOptions): PassSummary {
   };
 
   const present = new Set<string>();
+  const toRead: { file: FoundFile; row: FileRow | undefined }[] = [];
   for (const file of found.files) {
     present.add(file.path);
     if (options.paths && !options.paths.has(file.path)) continue;
     const row = known.get(file.path);
-    if (!needsRead(file, row)) continue;
-    readFile(file, row, options, summary, skips, now);
+    if (needsRead(file, row)) toRead.push({ file, row });
+  }
+  // Files are committed in batches: one SQLite commit per batch instead of per file (each commit rewrites
+  // every index page it touched). A file's rows and its offset are still in the same transaction, and
+  // onCommit hears of a file's changes only once they are committed.
+  let next = 0;
+  while (next < toRead.length) {
+    const committed: ChangeSet[] = [];
+    const batchOptions: PassOptions = {
+      ...options,
+      onCommit: (changes) => committed.push(changes),
+    };
+    let batchBytes = 0;
+    options.store.batch(() => {
+      while (next < toRead.length && batchBytes < BATCH_BYTES) {
+        const { file, row } = toRead[next++]!;
+        batchBytes += Math.max(0, file.size - (row?.offset ?? 0)) + BATCH_FILE_COST;
+        readFile(file, row, batchOptions, summary, skips, now);
+      }
+    });
+    if (options.onCommit) for (const changes of committed) options.onCommit(changes);
   }
   if (!options.paths) {
     const gone = [...known.values()]

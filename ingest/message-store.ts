@@ -219,6 +219,10 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     ): CommitResult {
       return commit(file, events, changes, now);
     },
+    /** Runs fn in one transaction; the commits made inside it become savepoints of it. */
+    batch<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
     markMissing(paths: readonly string[], now = Date.now()): void {
       db.transaction(() => {
         for (const p of paths) markMissing.run(now, p);

@@ -30,6 +30,8 @@ export interface ScanOptions {
   keepBytes?: number;
 }
 
+let shared: Buffer = Buffer.alloc(0);
+
 export function scanLines(
   fd: number,
   start: number,
@@ -40,7 +42,10 @@ export function scanLines(
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   const maxLineBytes = options.maxLineBytes ?? 64 << 20;
   const keepBytes = options.keepBytes ?? 1 << 20;
-  const buf = Buffer.allocUnsafe(chunkBytes);
+  // One read buffer for every call (scanning is synchronous and no view of it outlives a call): allocating
+  // a fresh megabyte per file cost more than reading small files.
+  if (shared.length !== chunkBytes) shared = Buffer.allocUnsafe(chunkBytes);
+  const buf = shared;
   const marker = USAGE_MARKER;
 
   let pos = start; // file position of buf[0]
