@@ -3,6 +3,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from '../version.ts';
+import { cached } from './cached.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface HealthReport {
@@ -48,7 +49,12 @@ export function healthReport(rt: Runtime, now = Date.now()): HealthReport {
     const reader = rt.reader();
     if (!reader) db.error = `database ${rt.config.dbPath} does not exist yet`;
     else {
-      db.messages = (reader.prepare('SELECT count(*) AS n FROM usage').get() as { n: number }).n;
+      db.messages = cached(
+        rt,
+        'health-messages',
+        String(rt.generation),
+        () => reader.prepare('SELECT count(*) AS n FROM usage').get() as { n: number },
+      ).n;
       db.ok = true;
     }
   } catch (error) {

@@ -13,11 +13,14 @@ import { createPageRefresh } from './page-refresh.ts';
 import type { FromWorker, ToWorker } from './worker-messages.ts';
 
 const MAX_BLOCK_EVERY_MS = 5 * 60 * 1000;
+// A long-running process keeps a small page cache: idle memory matters more than cold-query speed here.
+const CACHE_KB = 8000;
 
 const config = (workerData as { config: Config }).config;
 const log = createLogger(config.logLevel);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);
 const db = openDb(config.dbPath);
+db.pragma(`cache_size = -${CACHE_KB}`);
 const refresh = createPageRefresh(config, log, (pages, ms) => post({ type: 'refreshed', pages, ms }));
 let stopWatch: (() => Promise<void>) | undefined;
 let retry: NodeJS.Timeout | undefined;
@@ -44,6 +47,7 @@ const report = (s: PassSummary, first: boolean): void => {
   if (first || (s.changes.size > 0 && now - maxBlockAt > MAX_BLOCK_EVERY_MS)) {
     maxBlockAt = now;
     post({ type: 'max-block', tokens: computeMaxBlockTokens(db, now) });
+    db.pragma('shrink_memory'); // a full scan: hand its page cache back
   }
 };
 

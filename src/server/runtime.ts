@@ -69,6 +69,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       if (!existsSync(config.dbPath)) return null;
       try {
         db = openDb(config.dbPath, { readonly: true });
+        db.pragma('cache_size = -8000'); // a small page cache keeps the idle server's memory low
       } catch (error) {
         log.warn('database not readable', { error: (error as Error).message });
         db = null;

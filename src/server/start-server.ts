@@ -70,7 +70,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
   });
   const reader = rt.reader();
-  if (reader) rt.metrics.refreshTotals(reader, config.costMode);
+  if (reader) {
+    rt.metrics.refreshTotals(reader, config.costMode);
+    reader.pragma('shrink_memory'); // a full scan: hand its page cache back
+  }
 
   let ssr: NodeHandler | null = null;
   const loadSsr = async (): Promise<void> => {

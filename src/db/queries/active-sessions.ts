@@ -1,5 +1,6 @@
 // Sessions with a counted message since a given instant, most recently active first: the "current sessions"
 // of the live API. The cwd shown is the latest one the session reported.
+// The window is materialised first so the planner reads it by time, not whole sessions by id.
 import type { Db } from '../open.ts';
 import { costExpr, type CostMode } from '../day-bucket.ts';
 
@@ -18,11 +19,12 @@ export interface ActiveSessionRow {
 export function activeSessions(db: Db, sinceTs: number, costMode: CostMode, limit = 10): ActiveSessionRow[] {
   return db
     .prepare(
-      `SELECT session_id AS sessionId, max(project) AS project,
-              (SELECT u2.cwd FROM usage u2 WHERE u2.session_id = u.session_id ORDER BY u2.ts DESC LIMIT 1) AS cwd,
+      `WITH recent AS MATERIALIZED (SELECT * FROM usage WHERE ts >= ?)
+       SELECT session_id AS sessionId, max(project) AS project,
+              (SELECT r2.cwd FROM recent r2 WHERE r2.session_id = r.session_id ORDER BY r2.ts DESC LIMIT 1) AS cwd,
               min(ts) AS firstTs, max(ts) AS lastTs, count(*) AS messages, sum(total_tokens) AS totalTokens,
-              coalesce(sum(${costExpr(costMode)}), 0) AS cost, group_concat(DISTINCT model) AS models
-       FROM usage u WHERE ts >= ? GROUP BY session_id ORDER BY lastTs DESC LIMIT ?`,
+              round(coalesce(sum(${costExpr(costMode)}), 0), 6) AS cost, group_concat(DISTINCT model) AS models
+       FROM recent r GROUP BY session_id ORDER BY lastTs DESC LIMIT ?`,
     )
     .all(sinceTs, limit) as ActiveSessionRow[];
 }
