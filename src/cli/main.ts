@@ -25,6 +25,8 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
+  build: async () => (await import('./commands/build.ts')).buildCommand,
+  snapshot: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
 };
 

@@ -1,0 +1,36 @@
+// `ctm build`: builds the report site from the index and publishes it atomically. Exit 1 with the reason when
+// the build fails (the previously published site stays in place).
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../../config.ts';
+import { createLogger } from '../../log.ts';
+import { formatInt } from '../../format/number.ts';
+import { buildSite, BuildError } from '../../site/build-site.ts';
+
+export async function buildCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { timezone: { type: 'string' }, 'data-dir': { type: 'string' } },
+  });
+  const config = loadConfig(process.env, {
+    ...(values.timezone ? { timezone: values.timezone } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  });
+  if (!existsSync(config.dbPath)) {
+    throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);
+  }
+  const log = createLogger(config.logLevel);
+  try {
+    const result = await buildSite(config, log);
+    process.stdout.write(
+      `built ${formatInt(result.pages)} pages in ${(result.durationMs / 1000).toFixed(1)} s → ${result.releaseDir}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof BuildError) {
+      process.stderr.write(`ctm build: ${error.message}; the published site is unchanged\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

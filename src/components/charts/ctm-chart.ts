@@ -1,0 +1,152 @@
+// <ctm-chart data-chart="{…ChartSpec}">: draws a uPlot chart from the spec embedded in the page (no requests),
+// with a live legend of exact values, arrow-key navigation, resizing, and colours from the page's theme.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatCompact, formatInt, formatUsd } from '../../format/number.ts';
+import type { ChartSpec, Unit } from './chart-spec.ts';
+
+const exact = (unit: Unit, v: number | null | undefined): string =>
+  v == null ? '–' : unit === 'usd' ? formatUsd(v) : formatInt(v);
+const axisLabel = (unit: Unit, v: number): string =>
+  unit === 'usd'
+    ? v >= 1000
+      ? `$${formatCompact(v)}`
+      : `$${v.toFixed(v < 10 && v % 1 ? 2 : 0)}`
+    : formatCompact(v);
+
+function color(el: Element, slot: number): string {
+  return (
+    getComputedStyle(el)
+      .getPropertyValue(`--c${slot % 8}`)
+      .trim() || '#4269d0'
+  );
+}
+
+function options(
+  el: HTMLElement,
+  spec: ChartSpec,
+  width: number,
+): { opts: uPlot.Options; data: uPlot.AlignedData } {
+  const css = getComputedStyle(el);
+  const ink = css.getPropertyValue('--muted').trim() || '#666';
+  const grid = css.getPropertyValue('--grid').trim() || '#8884';
+  const units = [...new Set(spec.series.map((s) => s.unit))];
+  const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 0 });
+  const points = (spec.x.length > 1 ? 'auto' : true) as unknown as boolean;
+  const series: uPlot.Series[] = [
+    {
+      label: spec.xKind === 'hour' ? 'Hour' : spec.xKind === 'day' ? 'Date' : 'Time',
+      value: (_u, _v, _s, i) => (i == null ? '–' : (spec.xLabels[i] ?? '')),
+    },
+    ...spec.series.map((s, si): uPlot.Series => {
+      const stroke = color(el, s.color);
+      return {
+        label: s.label,
+        scale: s.unit,
+        stroke,
+        fill: s.type === 'bar' ? stroke : undefined,
+        width: s.type === 'points' ? 0 : s.type === 'bar' ? 0 : 2,
+        paths: s.type === 'bar' ? bars : s.type === 'points' ? () => null : undefined,
+        points:
+          s.type === 'points'
+            ? { show: true, size: 5, fill: stroke }
+            : { show: points && s.type === 'line' && spec.x.length < 3 },
+        value: (_u, _v, _s, i) => (i == null ? '–' : exact(s.unit, spec.values[si]?.[i])),
+      };
+    }),
+  ];
+  const data: uPlot.AlignedData = [
+    spec.x,
+    ...spec.draw.map((c) => c.map((v) => v ?? null)),
+  ] as uPlot.AlignedData;
+  if (spec.limit) {
+    series.push({
+      label: spec.limit.label,
+      scale: spec.series[0]!.unit,
+      stroke: color(el, 3),
+      dash: [6, 4],
+      width: 1.5,
+      points: { show: false },
+      value: () => exact(spec.series[0]!.unit, spec.limit!.value),
+    });
+    (data as unknown as number[][]).push(spec.x.map(() => spec.limit!.value));
+  }
+  const day = spec.xKind === 'day';
+  const opts: uPlot.Options = {
+    width,
+    height: Math.max(180, Math.min(300, Math.round(width * 0.45))),
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), spec.tz),
+    series,
+    scales: {
+      x: {
+        time: true,
+        ...(day || spec.xKind === 'hour'
+          ? { range: (_u, min, max) => [min - (day ? 43200 : 1800), max + (day ? 43200 : 1800)] }
+          : {}),
+      },
+    },
+    axes: [
+      { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+      ...units.map((unit, i): uPlot.Axis => ({
+        scale: unit,
+        side: i === 0 ? 3 : 1,
+        stroke: ink,
+        grid: { show: i === 0, stroke: grid, width: 1 },
+        ticks: { stroke: grid },
+        size: 56,
+        values: (_u, vals) => vals.map((v) => axisLabel(unit, v)),
+      })),
+    ],
+    legend: { live: true },
+    cursor: { drag: { x: false, y: false }, focus: { prox: 16 } },
+  };
+  return { opts, data };
+}
+
+class CtmChart extends HTMLElement {
+  private plot: uPlot | undefined;
+  private spec: ChartSpec | undefined;
+  private index = -1;
+
+  connectedCallback(): void {
+    if (this.plot) return;
+    try {
+      this.spec = JSON.parse(this.dataset.chart ?? '') as ChartSpec;
+    } catch {
+      return;
+    }
+    this.draw();
+    new ResizeObserver(() => {
+      const w = this.clientWidth;
+      if (this.plot && w > 0 && Math.abs(w - this.plot.width) > 2) {
+        this.plot.setSize({ width: w, height: Math.max(180, Math.min(300, Math.round(w * 0.45))) });
+      }
+    }).observe(this);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.draw());
+    this.tabIndex = 0;
+    this.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  private draw(): void {
+    const spec = this.spec!;
+    this.plot?.destroy();
+    const { opts, data } = options(this, spec, Math.max(280, this.clientWidth || 600));
+    this.plot = new uPlot(opts, data, this);
+    this.plot.root.querySelector('.u-over')?.setAttribute('aria-hidden', 'true');
+  }
+
+  private key(e: KeyboardEvent): void {
+    const n = this.spec?.x.length ?? 0;
+    if (!this.plot || n === 0) return;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft' || e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      if (e.key === 'Home') this.index = 0;
+      else if (e.key === 'End') this.index = n - 1;
+      else this.index = Math.min(n - 1, Math.max(0, this.index + (e.key === 'ArrowRight' ? 1 : -1)));
+      const left = this.plot.valToPos(this.spec!.x[this.index]!, 'x');
+      this.plot.setCursor({ left, top: this.plot.over.clientHeight / 2 });
+    }
+  }
+}
+
+if (!customElements.get('ctm-chart')) customElements.define('ctm-chart', CtmChart);

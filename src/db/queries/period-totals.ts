@@ -1,0 +1,23 @@
+// Sums per day, week (starting Monday) or month for the listings (/days/, /weeks/, /months/), newest first.
+import type { Db } from '../open.ts';
+import { prepareCached } from './prepare-cached.ts';
+import { periodExpr } from './usage-by-period.ts';
+import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+
+export interface PeriodTotalsRow extends Sums {
+  period: string;
+  sessions: number;
+  activeDays: number;
+}
+
+export function periodTotals(db: Db, period: 'day' | 'week' | 'month', f: SiteFilter): PeriodTotalsRow[] {
+  const q = siteSql(db, f);
+  return prepareCached(
+    db,
+    `SELECT ${periodExpr(period, q.day, 1)} AS period, ${sumColumns(q.cost)},
+              count(DISTINCT session_id) AS sessions, count(DISTINCT ${q.day}) AS activeDays
+       FROM usage ${q.where}
+       GROUP BY 1
+       ORDER BY 1 DESC`,
+  ).all(q.params) as PeriodTotalsRow[];
+}

@@ -1,0 +1,22 @@
+// The keys the report site has pages for (days, months, projects, sessions): getStaticPaths of every
+// prerendered route, and the refresher's check that a path exists.
+import type { Db } from '../open.ts';
+import { prepareCached, dayBucketCached } from './prepare-cached.ts';
+
+export interface RouteKeys {
+  days: string[];
+  months: string[];
+  projects: string[];
+  sessions: string[];
+}
+
+export function routeKeys(db: Db, timezone: string): RouteKeys {
+  const day = dayBucketCached(db, timezone);
+  const days = prepareCached(db, `SELECT DISTINCT ${day} FROM usage ORDER BY 1`).pluck().all() as string[];
+  return {
+    days,
+    months: [...new Set(days.map((d) => d.slice(0, 7)))],
+    projects: prepareCached(db, 'SELECT DISTINCT project FROM usage ORDER BY 1').pluck().all() as string[],
+    sessions: prepareCached(db, 'SELECT DISTINCT session_id FROM usage ORDER BY 1').pluck().all() as string[],
+  };
+}

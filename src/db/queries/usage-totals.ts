@@ -1,0 +1,32 @@
+// One row of sums (tokens by kind, cost, messages, sessions) for a filter: the overview's period cards and every
+// page's headline figures. An empty range gives zeros, not NULLs.
+import type { Db } from '../open.ts';
+import { prepareCached } from './prepare-cached.ts';
+import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+
+export interface UsageTotals extends Sums {
+  sessions: number;
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
+export function usageTotals(db: Db, f: SiteFilter): UsageTotals {
+  const q = siteSql(db, f);
+  const row = prepareCached(
+    db,
+    `SELECT ${sumColumns(q.cost)}, count(DISTINCT session_id) AS sessions, min(ts) AS firstTs, max(ts) AS lastTs
+       FROM usage ${q.where}`,
+  ).get(q.params) as UsageTotals;
+  for (const k of [
+    'inputTokens',
+    'outputTokens',
+    'cacheWrite5mTokens',
+    'cacheWrite1hTokens',
+    'cacheReadTokens',
+    'totalTokens',
+    'unpricedMessages',
+  ] as const) {
+    row[k] ??= 0;
+  }
+  return row;
+}

@@ -1,0 +1,37 @@
+// The /archive/ listing: every snapshot with its date, size and .tar.gz download. Pure HTML, relative links,
+// no scripts, one stylesheet next to it.
+import { formatBytes } from '../format/number.ts';
+
+export interface SnapshotEntry {
+  id: string;
+  takenAt: number;
+  siteBytes: number;
+  tarBytes: number | null;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function archiveIndex(entries: SnapshotEntry[]): string {
+  const rows = entries
+    .map(
+      (
+        e,
+      ) => `<tr><td><a href="${esc(e.id)}/index.html">${esc(new Date(e.takenAt).toISOString().replace('T', ' ').slice(0, 19))} UTC</a></td>
+<td class="num">${formatBytes(e.siteBytes)}</td>
+<td>${e.tarBytes === null ? '–' : `<a href="${esc(e.id)}.tar.gz" download>${esc(e.id)}.tar.gz</a> (${formatBytes(e.tarBytes)})`}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Archived reports · ctm</title><link rel="stylesheet" href="archive.css"></head>
+<body><header><p><a href="../">← Current reports</a></p></header><main>
+<h1>Archived reports</h1>
+<p>Each snapshot is the complete report site as it was, browsable here or offline after downloading.</p>
+<table><caption>${entries.length} snapshots, newest first; times in UTC</caption>
+<thead><tr><th scope="col">Taken</th><th scope="col" class="num">Size</th><th scope="col">Download</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></main></body></html>
+`;
+}

@@ -1,0 +1,212 @@
+// `ctm build`: runs `astro build` (same Node binary) into a fresh staging dir in the data dir, then publishes it
+// atomically: staging → releases/<id>/{site,server}, `current` and `server-current` symlinks swapped by rename,
+// old releases pruned. A failed build throws with the reason and leaves the last good site untouched.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { sitePaths } from './site-paths.ts';
+import { swapSymlink } from './swap-symlink.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export interface BuildResult {
+  id: string;
+  releaseDir: string;
+  durationMs: number;
+  pages: number;
+  startedAt: number;
+}
+
+export class BuildError extends Error {
+  override name = 'BuildError';
+}
+
+const appRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const KEEP_RELEASES = 3;
+
+function astroBin(): string {
+  const require = createRequire(join(appRoot, 'package.json'));
+  return join(dirname(require.resolve('astro/package.json')), 'bin', 'astro.mjs');
+}
+
+function releaseId(now: number): string {
+  return (
+    new Date(now)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z') +
+    '-' +
+    process.pid
+  );
+}
+
+function countPages(dir: string): number {
+  let n = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.html')) n++;
+  }
+  return n;
+}
+
+function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [astroBin(), 'build', '--silent'], {
+      cwd: appRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let tail = '';
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolvePromise();
+      const lines = tail
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('at '));
+      log.debug('astro build output', { tail });
+      reject(
+        new BuildError(`astro build failed (${signal ?? `exit ${code}`}): ${lines.slice(-3).join(' | ')}`),
+      );
+    });
+  });
+}
+
+/** Takes the build lock (one build at a time per data dir); a lock left by a dead process is taken over. */
+function lock(path: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = readPid(path);
+      if (pid && pid !== process.pid && isAlive(pid))
+        throw new BuildError(`another build is running (pid ${pid})`);
+      rmSync(path, { force: true });
+    }
+  }
+  throw new BuildError(`cannot take the build lock ${path}`);
+}
+
+function readPid(path: string): number {
+  try {
+    return Number(readFileSync(path, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lets the bundled server code resolve its packages from inside the data dir (staging and releases). */
+function linkNodeModules(root: string): void {
+  const target = resolve(appRoot, 'node_modules');
+  const link = join(root, 'node_modules');
+  let current: string | undefined;
+  try {
+    current = readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current !== target) swapSymlink(target, link);
+}
+
+function pruneReleases(releases: string, keep: number, inUse: Set<string>): void {
+  const ids = readdirSync(releases).sort();
+  for (const id of ids.slice(0, Math.max(0, ids.length - keep))) {
+    if (!inUse.has(id)) rmSync(join(releases, id), { recursive: true, force: true });
+  }
+}
+
+function linkTargetId(link: string): string | undefined {
+  try {
+    return basename(dirname(readlinkSync(link)));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function buildSite(config: Config, log: Logger): Promise<BuildResult> {
+  const startedAt = Date.now();
+  const paths = sitePaths(config.dataDir);
+  for (const dir of [paths.root, paths.releases, paths.staging, paths.cache])
+    mkdirSync(dir, { recursive: true });
+  const unlock = lock(paths.lock);
+  const id = releaseId(startedAt);
+  const staging = join(paths.staging, id);
+  try {
+    // Leftovers of builds that died half-way.
+    for (const old of readdirSync(paths.staging))
+      rmSync(join(paths.staging, old), { recursive: true, force: true });
+    linkNodeModules(paths.root);
+    log.info('building site', { id });
+    await runAstro(
+      {
+        ...process.env,
+        CTM_DATA_DIR: config.dataDir,
+        CTM_TZ: config.timezone,
+        CTM_COST_MODE: config.costMode,
+        CTM_ASTRO_OUT_DIR: staging,
+        CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
+        CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
+        ASTRO_TELEMETRY_DISABLED: '1',
+      },
+      log,
+    );
+    const client = join(staging, 'client');
+    if (!existsSync(join(client, 'index.html')))
+      throw new BuildError(`astro build produced no index.html in ${client}`);
+    const pages = countPages(client);
+    const releaseDir = join(paths.releases, id);
+    mkdirSync(releaseDir);
+    renameSync(client, join(releaseDir, 'site'));
+    renameSync(join(staging, 'server'), join(releaseDir, 'server'));
+    swapSymlink(join(releaseDir, 'site'), paths.current);
+    swapSymlink(join(releaseDir, 'server'), paths.serverCurrent);
+    const durationMs = Date.now() - startedAt;
+    writeFileAtomic(
+      paths.buildJson,
+      JSON.stringify({ id, startedAt, finishedAt: Date.now(), durationMs, pages }, null, 2) + '\n',
+    );
+    pruneReleases(
+      paths.releases,
+      KEEP_RELEASES,
+      new Set(
+        [linkTargetId(paths.current), linkTargetId(paths.serverCurrent)].filter((x) => x !== undefined),
+      ),
+    );
+    log.info('site published', { id, pages, durationMs });
+    return { id, releaseDir, durationMs, pages, startedAt };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    unlock();
+  }
+}

@@ -1,0 +1,61 @@
+// Data for `/`: today, this week, this month and all time; 90 days of cost by model; top projects and models of
+// the last 30 days; the current 5-hour block; freshness; the models without a price.
+import type { SiteContext } from '../site-context.ts';
+import { usageTotals, type UsageTotals } from '../../db/queries/usage-totals.ts';
+import { usageByDayModel } from '../../db/queries/usage-by-day-model.ts';
+import { usageBreakdown, type BreakdownRow } from '../../db/queries/usage-breakdown.ts';
+import { metaValue } from '../../db/queries/meta-value.ts';
+import { dailyByModel } from '../../components/charts/daily-by-model.ts';
+import type { ChartSpec } from '../../components/charts/chart-spec.ts';
+import { addDays, daysBetween, localDay, weekStart } from '../local-format.ts';
+import { blockHistory } from '../block-history.ts';
+import type { Block } from '../../report/identify-blocks.ts';
+
+export interface OverviewData {
+  tz: string;
+  now: number;
+  today: string;
+  periods: { label: string; from: string; totals: UsageTotals }[];
+  chart: ChartSpec;
+  topProjects: BreakdownRow[];
+  topModels: BreakdownRow[];
+  unpricedModels: string[];
+  block: Block | undefined;
+  blockLimit: number;
+  lastIngestAt: number | null;
+}
+
+export function loadOverview(ctx: SiteContext): OverviewData {
+  const { db, filter, now, config } = ctx;
+  const tz = filter.timezone;
+  const today = localDay(now, tz);
+  const from90 = addDays(today, -89);
+  const from30 = addDays(today, -29);
+  const periods = [
+    { label: 'Today', from: today },
+    { label: 'This week', from: weekStart(today) },
+    { label: 'This month', from: `${today.slice(0, 7)}-01` },
+    { label: 'All time', from: '' },
+  ].map((p) => ({ ...p, totals: usageTotals(db, { ...filter, fromDay: p.from || undefined }) }));
+  const byModel = usageBreakdown(db, 'model', filter);
+  const blocks = blockHistory(db, filter.costMode, now, config.tokenLimit);
+  const ingest = metaValue(db, 'last_ingest_at');
+  return {
+    tz,
+    now,
+    today,
+    periods,
+    chart: dailyByModel(
+      usageByDayModel(db, { ...filter, fromDay: from90, toDay: today }),
+      daysBetween(from90, today),
+      'cost',
+      'Cost per day by model, last 90 days',
+    ),
+    topProjects: usageBreakdown(db, 'project', { ...filter, fromDay: from30 }).slice(0, 8),
+    topModels: usageBreakdown(db, 'model', { ...filter, fromDay: from30 }).slice(0, 8),
+    unpricedModels: byModel.filter((r) => r.unpricedMessages > 0).map((r) => r.key),
+    block: blocks.active,
+    blockLimit: blocks.limit,
+    lastIngestAt: ingest ? Number(ingest) : null,
+  };
+}

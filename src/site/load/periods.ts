@@ -1,0 +1,30 @@
+// Data for the listings `/days/`, `/weeks/` and `/months/`: one row per period and a chart of them.
+import type { SiteContext } from '../site-context.ts';
+import { periodTotals, type PeriodTotalsRow } from '../../db/queries/period-totals.ts';
+import { periodBars } from '../../components/charts/period-bars.ts';
+import type { ChartSpec } from '../../components/charts/chart-spec.ts';
+
+export type PeriodKind = 'day' | 'week' | 'month';
+
+export interface PeriodsData {
+  tz: string;
+  kind: PeriodKind;
+  rows: PeriodTotalsRow[];
+  chart: ChartSpec;
+}
+
+const LABEL: Record<PeriodKind, string> = {
+  day: 'Cost and tokens per day',
+  week: 'Cost and tokens per week (weeks start on Monday)',
+  month: 'Cost and tokens per month',
+};
+
+export function loadPeriods(ctx: SiteContext, kind: PeriodKind): PeriodsData {
+  const rows = periodTotals(ctx.db, kind, ctx.filter);
+  return {
+    tz: ctx.filter.timezone,
+    kind,
+    rows,
+    chart: periodBars(rows, LABEL[kind], kind === 'month' ? (m) => `${m}-01` : (d) => d),
+  };
+}

@@ -1,0 +1,125 @@
+// Dates and durations as the report pages print them, always in the configured timezone. Day keys
+// (YYYY-MM-DD) are calendar dates already, so they are formatted as UTC to keep them as they are.
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function fmt(tz: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = tz + JSON.stringify(opts);
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...opts });
+    cache.set(key, f);
+  }
+  return f;
+}
+
+const SLOT_MS = 15 * 60 * 1000;
+const offsets = new Map<string, Map<number, number>>();
+
+/** The timezone's UTC offset at an instant, cached per 15-minute slot (every real offset is whole quarters). */
+function offsetMs(ts: number, tz: string): number {
+  let byTz = offsets.get(tz);
+  if (!byTz) offsets.set(tz, (byTz = new Map()));
+  const slot = Math.floor(ts / SLOT_MS);
+  let off = byTz.get(slot);
+  if (off === undefined) {
+    const at = slot * SLOT_MS;
+    const p: Record<string, string> = {};
+    const f = fmt(tz, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    for (const part of f.formatToParts(at)) p[part.type] = part.value;
+    off = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!) - at;
+    if (byTz.size > 100_000) byTz.clear();
+    byTz.set(slot, off);
+  }
+  return off;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function parts(
+  ts: number,
+  tz: string,
+): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const d = new Date(ts + offsetMs(ts, tz));
+  return {
+    year: String(d.getUTCFullYear()),
+    month: pad(d.getUTCMonth() + 1),
+    day: pad(d.getUTCDate()),
+    hour: pad(d.getUTCHours()),
+    minute: pad(d.getUTCMinutes()),
+    second: pad(d.getUTCSeconds()),
+  };
+}
+
+/** 2026-11-21 14:05 */
+export function formatDateTime(ts: number, tz: string): string {
+  const p = parts(ts, tz);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** 14:05:09 */
+export function formatTime(ts: number, tz: string): string {
+  const p = parts(ts, tz);
+  return `${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** Sat 21 Nov 2026 */
+export function formatDay(day: string): string {
+  return fmt('UTC', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
+    .format(Date.parse(`${day}T00:00:00Z`))
+    .replace(',', '');
+}
+
+/** November 2026 */
+export function formatMonth(month: string): string {
+  return fmt('UTC', { month: 'long', year: 'numeric' }).format(Date.parse(`${month}-01T00:00:00Z`));
+}
+
+/** 2 h 05 min, 12 min, 40 s */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** The local calendar day of an instant. */
+export function localDay(ts: number, tz: string): string {
+  const p = parts(ts, tz);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Monday of the day's week (weeks start on Monday throughout the site). */
+export function weekStart(day: string): string {
+  const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((dow + 6) % 7));
+}
+
+/** Every day from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** The readable name of a project: the last segment of its working directory. */
+export function projectName(cwd: string): string {
+  const parts = cwd.split(/[\\/]/).filter(Boolean);
+  return parts.at(-1) ?? cwd;
+}

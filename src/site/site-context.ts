@@ -1,0 +1,32 @@
+// What every report page reads from: the configuration, a read-only connection to the index (opened once per
+// process and shared by all pages of a build or by the on-demand twin routes) and the query filter.
+import { existsSync } from 'node:fs';
+import { loadConfig, ConfigError, type Config } from '../config.ts';
+import { openDb, type Db } from '../db/open.ts';
+import type { SiteFilter } from '../db/queries/site-filter.ts';
+
+export interface SiteContext {
+  config: Config;
+  db: Db;
+  filter: SiteFilter;
+  now: number;
+}
+
+let shared: { config: Config; db: Db } | undefined;
+
+export function siteContext(): SiteContext {
+  if (!shared) {
+    const config = loadConfig(process.env);
+    if (!existsSync(config.dbPath)) {
+      throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);
+    }
+    shared = { config, db: openDb(config.dbPath, { readonly: true }) };
+  }
+  const { config, db } = shared;
+  return {
+    config,
+    db,
+    filter: { timezone: config.timezone, costMode: config.costMode },
+    now: Date.now(),
+  };
+}

@@ -1,0 +1,143 @@
+// `ctm snapshot`: copies the published site into archive/<UTC timestamp>/ with links made relative (browsable
+// from file:// and under any URL prefix), hard-linking every file identical to the previous snapshot's, packs it
+// as <timestamp>.tar.gz, keeps the newest CTM_SNAPSHOT_KEEP snapshots and rewrites archive/index.html.
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Config } from '../config.ts';
+import { sitePaths } from './site-paths.ts';
+import { relativeLinks } from './relative-links.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { archiveIndex, type SnapshotEntry } from './archive-index.ts';
+
+export interface SnapshotResult {
+  id: string;
+  dir: string;
+  tarball: string;
+  files: number;
+  linked: number;
+  bytes: number;
+}
+
+const SNAPSHOT = /^\d{8}T\d{6}Z$/;
+
+export function snapshotId(now: number): string {
+  return new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+function listFiles(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+function sameContent(path: string, data: Buffer): boolean {
+  try {
+    return statSync(path).size === data.length && readFileSync(path).equals(data);
+  } catch {
+    return false;
+  }
+}
+
+function tarGz(cwd: string, name: string, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tar', ['-czf', out, name], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar failed: ${err.trim()}`))));
+  });
+}
+
+function dirBytes(dir: string): number {
+  return listFiles(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+export async function snapshotSite(config: Config, now = Date.now()): Promise<SnapshotResult> {
+  const paths = sitePaths(config.dataDir);
+  if (!existsSync(paths.current))
+    throw new Error(`no published site at ${paths.current}; run \`ctm build\` first`);
+  const source = realpathSync(paths.current);
+  mkdirSync(paths.archive, { recursive: true });
+  let id = snapshotId(now);
+  while (existsSync(join(paths.archive, id))) id = snapshotId((now += 1000));
+  const existing = readdirSync(paths.archive)
+    .filter((n) => SNAPSHOT.test(n))
+    .sort();
+  const previous = existing.at(-1);
+  const tmp = join(paths.archive, `.${id}.tmp`);
+  rmSync(tmp, { recursive: true, force: true });
+  let linked = 0;
+  const files = listFiles(source);
+  for (const file of files) {
+    const raw = readFileSync(join(source, file));
+    const data = file.endsWith('.html') ? Buffer.from(relativeLinks(raw.toString('utf8'), file)) : raw;
+    const target = join(tmp, file);
+    mkdirSync(dirname(target), { recursive: true });
+    const before = previous ? join(paths.archive, previous, file) : undefined;
+    if (before && sameContent(before, data)) {
+      linkSync(before, target);
+      linked++;
+    } else {
+      writeFileSync(target, data);
+    }
+  }
+  renameSync(tmp, join(paths.archive, id));
+  const tarball = join(paths.archive, `${id}.tar.gz`);
+  await tarGz(paths.archive, id, `${tarball}.tmp`);
+  renameSync(`${tarball}.tmp`, tarball);
+  // Keep the newest snapshots; everything else goes (directory and tarball).
+  const all = [...existing, id].sort();
+  for (const old of all.slice(0, Math.max(0, all.length - config.snapshotKeep))) {
+    rmSync(join(paths.archive, old), { recursive: true, force: true });
+    rmSync(join(paths.archive, `${old}.tar.gz`), { force: true });
+  }
+  writeArchiveIndex(paths.archive);
+  return {
+    id,
+    dir: join(paths.archive, id),
+    tarball,
+    files: files.length,
+    linked,
+    bytes: dirBytes(join(paths.archive, id)),
+  };
+}
+
+export function writeArchiveIndex(archiveDir: string): void {
+  const entries: SnapshotEntry[] = readdirSync(archiveDir)
+    .filter((n) => SNAPSHOT.test(n))
+    .sort()
+    .reverse()
+    .map((id) => {
+      const tar = join(archiveDir, `${id}.tar.gz`);
+      return {
+        id,
+        takenAt: Date.parse(
+          `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}Z`,
+        ),
+        siteBytes: dirBytes(join(archiveDir, id)),
+        tarBytes: existsSync(tar) ? statSync(tar).size : null,
+      };
+    });
+  writeFileAtomic(join(archiveDir, 'archive.css'), ARCHIVE_CSS);
+  writeFileAtomic(join(archiveDir, 'index.html'), archiveIndex(entries));
+}
+
+const ARCHIVE_CSS = `:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.45}
+body{max-width:900px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #8884}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+`;
