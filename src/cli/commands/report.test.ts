@@ -283,3 +283,60 @@ describe('ctm report errors: one line, exit 2', () => {
     );
   });
 });
+
+describe('blocks with an active block (in-process, fixed clock)', () => {
+  it('burn rate, projection and token-limit status (N and max)', async () => {
+    const { testIndex } = await import('../../../ingest/fixture-tree.ts');
+    const { buildReport } = await import('./report.ts');
+    const t = fixtureTree();
+    const index = testIndex([t.claudeDir], t.root);
+    try {
+      const line = (id: string, iso: string, input: number) =>
+        assistantLine({ id, timestamp: iso, model: 'claude-opus-4-5', input, output: 0 });
+      t.write('p/s.jsonl', [
+        line('old', '2026-03-01T08:10:00Z', 40_000),
+        line('n1', '2026-03-02T10:05:00Z', 6_000),
+        line('n2', '2026-03-02T10:35:00Z', 3_000),
+      ]);
+      index.ingester.pass();
+      const filter = { timezone: 'UTC', costMode: 'calculate' as const };
+      const now = Date.parse('2026-03-02T11:00:00Z');
+      const report = (tokenLimit: number | 'max') => {
+        const out = buildReport(index.db, 'blocks', filter, { tokenLimit, now });
+        if (out.kind !== 'blocks') throw new Error('expected blocks');
+        return out.blocks;
+      };
+      const blocks = report('max');
+      expect(blocks.map((b) => [b.startTime, b.isGap, b.isActive])).toEqual([
+        ['2026-03-01T08:00:00.000Z', false, false],
+        ['2026-03-01T13:10:00.000Z', true, false],
+        ['2026-03-02T10:00:00.000Z', false, true],
+      ]);
+      const active = blocks[2]!;
+      // 9,000 tokens over 30 minutes = 300/min; 240 minutes left until 15:00.
+      expect(active.burnRate).toEqual({
+        tokensPerMinute: 300,
+        tokensPerMinuteForIndicator: 300,
+        costPerHour: ((9000 * 5) / 1e6 / 30) * 60,
+      });
+      expect(active.projection).toEqual({
+        totalTokens: 9000 + 300 * 240,
+        totalCost: Math.round(((9000 * 5) / 1e6 + ((9000 * 5) / 1e6 / 30) * 240) * 100) / 100,
+        remainingMinutes: 240,
+      });
+      // max = the largest completed block (40,000): 81,000 projected exceeds it.
+      expect(active.tokenLimitStatus).toEqual({
+        limit: 40_000,
+        projectedUsage: 81_000,
+        percentUsed: (81_000 / 40_000) * 100,
+        status: 'exceeds',
+      });
+      expect(blocks[0]!.tokenLimitStatus).toBeUndefined();
+      expect(report(90_000)[2]!.tokenLimitStatus!.status).toBe('warning');
+      expect(report(200_000)[2]!.tokenLimitStatus!.status).toBe('ok');
+    } finally {
+      index.close();
+      t.remove();
+    }
+  });
+});

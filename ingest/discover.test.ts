@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { discover, projectOf } from './discover.ts';
+import { agentFromPath, sessionFromPath } from './ingest-pass.ts';
+import { assistantLine } from './fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex, type FixtureTree } from './fixture-tree.ts';
+
+const trees: FixtureTree[] = [];
+afterEach(() => trees.splice(0).forEach((t) => t.remove()));
+const tree = (): FixtureTree => {
+  const t = fixtureTree();
+  trees.push(t);
+  return t;
+};
+
+/** Every entry under a dir with its size and mtime, to prove nothing was written there. */
+function listing(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      const st = lstatSync(p);
+      out.push(`${p} ${st.size} ${st.mtimeMs} ${st.mode}`);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('discover', () => {
+  it('finds *.jsonl at any depth in every layout, project = first segment under projects/', () => {
+    const t = tree();
+    t.write('-home-me-repo/s1.jsonl', ['']);
+    t.write('-home-me-repo/agent-a1.jsonl', ['']);
+    t.write('-home-me-repo/s1/subagents/agent-a2.jsonl', ['']);
+    t.write('C--Users-me-repo/s2.jsonl', ['']);
+    t.write('-home-me-repo/notes.txt', 'x');
+    t.write('-home-me-repo/s1.jsonl.bak', 'x');
+    t.write('top.jsonl', ['']);
+    const found = discover([t.claudeDir]);
+    expect(found.files.map((f) => [f.path.slice(t.claudeDir.length + 10), f.project]).sort()).toEqual([
+      ['-home-me-repo/agent-a1.jsonl', '-home-me-repo'],
+      ['-home-me-repo/s1.jsonl', '-home-me-repo'],
+      ['-home-me-repo/s1/subagents/agent-a2.jsonl', '-home-me-repo'],
+      ['C--Users-me-repo/s2.jsonl', 'C--Users-me-repo'],
+      ['top.jsonl', '(root)'],
+    ]);
+    expect(found.problems).toEqual({});
+  });
+
+  it('several config dirs: each searched, one reached twice through a symlink is read once', () => {
+    const a = tree();
+    const b = tree();
+    a.write('p/s.jsonl', ['']);
+    b.write('q/s.jsonl', ['']);
+    const alias = join(a.root, 'alias');
+    symlinkSync(a.claudeDir, alias);
+    const found = discover([a.claudeDir, b.claudeDir, alias, join(a.root, 'missing')]);
+    expect(found.usableDirs).toEqual([a.claudeDir, b.claudeDir, alias]);
+    expect(found.files.map((f) => f.project).sort()).toEqual(['p', 'q']);
+  });
+
+  it('symlinked project folders and files are followed once', () => {
+    const t = tree();
+    const outside = join(t.root, 'elsewhere');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 's.jsonl'), '\n');
+    symlinkSync(outside, t.path('linked-project'));
+    const found = discover([t.claudeDir]);
+    expect(found.files.map((f) => f.project)).toEqual(['linked-project']);
+  });
+
+  it('path helpers', () => {
+    expect(projectOf('/c/projects', '/c/projects/-x/s.jsonl')).toBe('-x');
+    expect(sessionFromPath('/c/projects/-x/abc.jsonl')).toBe('abc');
+    expect(sessionFromPath('/c/projects/-x/abc/subagents/agent-9.jsonl')).toBe('abc');
+    expect(agentFromPath('/c/projects/-x/abc/subagents/agent-9f.jsonl')).toBe('9f');
+    expect(agentFromPath('/c/projects/-x/abc.jsonl')).toBeNull();
+  });
+});
+
+describe('the Claude dir is read-only to ctm', () => {
+  it('a pass and watch mode create, change or lock nothing there', async () => {
+    const t = tree();
+    t.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: at(0) })]);
+    writeFileSync(join(t.claudeDir, 'stats-cache.json'), '{}');
+    const before = listing(t.claudeDir);
+    const dataDir = tempDir();
+    const index = testIndex([t.claudeDir], dataDir);
+    index.ingester.pass();
+    const stop = await index.ingester.watch(() => {});
+    await stop();
+    index.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(listing(t.claudeDir)).toEqual(before);
+  });
+});
