@@ -8,7 +8,7 @@ import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';
 import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
 import type { PassSummary } from '../../ingest/ingest-pass.ts';
-import { computeMaxBlockTokens } from './max-block-tokens.ts';
+import { computeMaxBlockTokens, type MaxBlockState } from './max-block-tokens.ts';
 import { createPageRefresh } from './page-refresh.ts';
 import type { FromWorker, ToWorker } from './worker-messages.ts';
 
@@ -26,6 +26,7 @@ let stopWatch: (() => Promise<void>) | undefined;
 let retry: NodeJS.Timeout | undefined;
 let stopping = false;
 let maxBlockAt = 0;
+let maxBlock: MaxBlockState | undefined;
 
 const report = (s: PassSummary, first: boolean): void => {
   post({
@@ -46,8 +47,9 @@ const report = (s: PassSummary, first: boolean): void => {
   const now = Date.now();
   if (first || (s.changes.size > 0 && now - maxBlockAt > MAX_BLOCK_EVERY_MS)) {
     maxBlockAt = now;
-    post({ type: 'max-block', tokens: computeMaxBlockTokens(db, now) });
-    db.pragma('shrink_memory'); // a full scan: hand its page cache back
+    maxBlock = computeMaxBlockTokens(db, now, maxBlock);
+    post({ type: 'max-block', tokens: maxBlock.max });
+    if (first) db.pragma('shrink_memory'); // a full scan: hand its page cache back
   }
 };
 
@@ -66,9 +68,10 @@ async function start(): Promise<void> {
     post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
     refresh.add(changes.toJSON());
   });
-  report(ingester.pass(), true);
-  if (stopping) return;
+  // Watch first, then read: a line written during the first pass is caught by the watcher, not the rescan.
   stopWatch = await ingester.watch((s) => report(s, false));
+  if (stopping) return void stopWatch();
+  report(ingester.pass(), true);
 }
 
 parentPort!.on('message', (message: ToWorker) => {

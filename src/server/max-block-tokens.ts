@@ -1,18 +1,25 @@
 // The "max" token limit: the largest total of any completed 5-hour block in the whole history. Streams the
-// timeline row by row with the same block boundaries as identifyBlocks (constant memory, even for years of
-// data), and runs in the ingest worker after passes, never on a request.
+// timeline row by row with the same block boundaries as identifyBlocks (constant memory). Completed blocks
+// never change, so a later call resumes at the start of the last block seen instead of rescanning years.
 import type { Db } from '../db/open.ts';
 import { BLOCK_MS } from '../report/identify-blocks.ts';
 
-export function computeMaxBlockTokens(db: Db, now: number): number {
+export interface MaxBlockState {
+  /** Largest completed block so far. */
+  max: number;
+  /** Start of the last (possibly unfinished) block: the next call scans from here. */
+  resumeTs: number;
+}
+
+export function computeMaxBlockTokens(db: Db, now: number, previous?: MaxBlockState): MaxBlockState {
   const rows = db
     .prepare(
       `SELECT ts, input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens AS t
-       FROM usage ORDER BY ts`,
+       FROM usage WHERE ts >= ? ORDER BY ts`,
     )
     .raw()
-    .iterate() as IterableIterator<[number, number]>;
-  let max = 0;
+    .iterate(previous?.resumeTs ?? 0) as IterableIterator<[number, number]>;
+  let max = previous?.max ?? 0;
   let start = -1;
   let last = 0;
   let sum = 0;
@@ -30,5 +37,5 @@ export function computeMaxBlockTokens(db: Db, now: number): number {
   }
   const lastActive = start >= 0 && now - last < BLOCK_MS && now < start + BLOCK_MS;
   if (start >= 0 && !lastActive && sum > max) max = sum;
-  return max;
+  return { max, resumeTs: start >= 0 ? start : (previous?.resumeTs ?? 0) };
 }

@@ -1,16 +1,17 @@
 // Debounced incremental page refresh in the ingest worker: commits arriving within a short window are merged
 // into one change set and handed to the site's refresher, which re-renders just the affected pages into the
-// published site. Idle until the first build has published a site and its SSR bundle.
+// published site. Idle until the first build has published a site and its SSR bundle; the renderer keeps the
+// bundle of the release it was created from (the supervisor recycles the worker after a new build).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
+import { createHandlerRenderer, type PageRenderer } from '../site/handler-renderer.ts';
+import { createRefresher, type Refresher } from '../site/refresh-pages.ts';
 import type { ChangeSetJson } from './worker-messages.ts';
 
-const DEBOUNCE_MS = 60;
-
-type Refresh = (changes: ChangeSet) => Promise<unknown>;
+const DEBOUNCE_MS = 30;
 
 export function toChangeSet(json: ChangeSetJson): ChangeSet {
   const set = new ChangeSet();
@@ -28,21 +29,40 @@ export function createPageRefresh(
   let pending: ChangeSet | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
-  let refresh: Refresh | null = null;
+  let refresher: Refresher | null = null;
+  let renderer: PageRenderer | null = null;
   let loading: Promise<void> | null = null;
-  const siteDir = join(config.dataDir, 'site', 'current');
+  const siteDir = join(config.dataDir, 'site');
+
+  const schedule = (): void => {
+    if (pending && refresher && !timer && !running) timer = setTimeout(() => void run(), DEBOUNCE_MS);
+  };
+
+  const run = async (): Promise<void> => {
+    timer = undefined;
+    if (!refresher || !pending || running) return;
+    const changes = pending;
+    pending = null;
+    const r = refresher;
+    running = (async () => {
+      try {
+        const result = await r.refresh(changes);
+        done(result.written, result.durationMs);
+      } catch (error) {
+        log.error('page refresh failed', { error: (error as Error).message });
+      }
+    })();
+    await running;
+    running = null;
+    schedule();
+  };
 
   const load = (serverEntry: string): Promise<void> =>
     (loading ??= (async () => {
       try {
-        const modulePath = '../site/refresh-pages.ts';
-        const mod = (await import(modulePath)) as {
-          createRefresher(o: { siteDir: string; render: unknown; log: Logger }): { refresh: Refresh };
-          createHandlerRenderer(entry: string): unknown;
-        };
-        const render = await mod.createHandlerRenderer(serverEntry);
-        const refresher = mod.createRefresher({ siteDir, render, log });
-        refresh = (changes) => refresher.refresh(changes);
+        renderer = await createHandlerRenderer(serverEntry);
+        const r = renderer;
+        refresher = createRefresher({ siteDir, render: (path) => r.render(path), log });
         schedule();
       } catch (error) {
         loading = null;
@@ -50,43 +70,24 @@ export function createPageRefresh(
       }
     })());
 
-  const run = async (): Promise<void> => {
-    timer = undefined;
-    if (!refresh || !pending || running) return;
-    const changes = pending;
-    pending = null;
-    const started = performance.now();
-    running = (async () => {
-      try {
-        const result = (await refresh!(changes)) as { pages?: number; written?: number } | undefined;
-        done(result?.pages ?? result?.written ?? 0, performance.now() - started);
-      } catch (error) {
-        log.error('page refresh failed', { error: (error as Error).message });
-      }
-    })();
-    await running;
-    running = null;
-    if (pending) schedule();
-  };
-
-  const schedule = (): void => {
-    if (pending && !timer && !running) timer = setTimeout(() => void run(), DEBOUNCE_MS);
-  };
-
   return {
     add(changes: ChangeSetJson): void {
       // Before a site is published, the coming full build covers every change.
-      if (!refresh && !loading) return;
+      if (!refresher && !loading) return;
       if (!pending) pending = new ChangeSet();
       pending.merge(toChangeSet(changes));
       schedule();
     },
     siteReady(serverEntry: string): void {
-      if (existsSync(serverEntry) && existsSync(siteDir)) void load(serverEntry);
+      if (existsSync(serverEntry) && existsSync(join(siteDir, 'current'))) void load(serverEntry);
+    },
+    get loaded(): boolean {
+      return renderer !== null;
     },
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
       await running;
+      await renderer?.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // `ctm start` wired in one place: the runtime (shared state), the ingest worker thread, the page refresh it
 // drives, the scheduled site jobs in child processes and the HTTP host. The main thread does only cheap work
 // per commit (re-read the changed days' totals, push one SSE event), so requests stay fast during ingest.
-import { lstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -48,6 +48,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const publishedAt = (): number | null => {
     try {
+      const record = JSON.parse(readFileSync(join(config.dataDir, 'site', 'build.json'), 'utf8')) as {
+        finishedAt?: number;
+      };
+      if (typeof record.finishedAt === 'number') return record.finishedAt;
+    } catch {
+      // no build record: fall back to when `current` was published
+    }
+    try {
       return lstatSync(siteDir).mtimeMs;
     } catch {
       return null;
@@ -76,12 +84,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
 
   let ssr: NodeHandler | null = null;
+  let listening: string | null = null;
   const loadSsr = async (): Promise<void> => {
     if (ssr || !existsSync(entry)) return;
     try {
       const mod = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
       ssr = mod.handler;
       log.info('on-demand routes loaded', { entry });
+      // Render /live/ once so every chunk it needs is imported now: the release the bundle came from is
+      // pruned after later builds, and a lazily imported chunk would then be missing.
+      if (listening)
+        await fetch(`${listening}/live/`)
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
     } catch (error) {
       log.error('cannot load the SSR bundle', { entry, error: (error as Error).message });
     }
@@ -103,11 +118,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log.info('listening', { url });
+  listening = url;
+  if (ssr)
+    void fetch(`${url}/live/`)
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
 
-  // Changes committed while a build runs: the build may have read the database before them.
-  let sinceBuildStart: ChangeSet | null = null;
+  // Changes the refresher has not seen: everything committed since a build started, until the worker has
+  // been told about the new site (the build may have read the database before those commits).
+  let catchUp: ChangeSet | null = null;
   let worker: Worker | null = null;
+  let workerHasSite = false;
   const toWorker = (message: ToWorker): void => worker?.postMessage(message);
+  const announceSite = (): void => {
+    if (!existsSync(siteDir) || !worker) return;
+    toWorker({ type: 'site-ready', serverEntry: entry });
+    workerHasSite = true;
+    if (catchUp && catchUp.size > 0) toWorker({ type: 'refresh', changes: catchUp.toJSON() });
+    catchUp = null;
+  };
 
   const jobs = createJobRunner(
     config,
@@ -115,14 +144,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     (job) => {
       if (job === 'build') {
         rt.status.building = true;
-        sinceBuildStart = new ChangeSet();
+        catchUp ??= new ChangeSet();
       }
     },
     (result) => {
       if (result.job !== 'build') return;
       rt.status.building = false;
-      const missed = sinceBuildStart;
-      sinceBuildStart = null;
       if (!result.ok) {
         rt.metrics.buildFailures.inc();
         rt.status.lastBuildError = `exit after ${result.ms} ms (see the log)`;
@@ -134,8 +161,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       rt.metrics.buildDuration.set(result.ms / 1000);
       rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
       void loadSsr().then(() => {
-        toWorker({ type: 'site-ready', serverEntry: entry });
-        if (missed && missed.size > 0) toWorker({ type: 'refresh', changes: missed.toJSON() });
+        // A worker rendering with the previous release's bundle is replaced (its modules cannot be
+        // unloaded); the new one announces itself after its first pass.
+        if (workerHasSite) recycleWorker();
+        else announceSite();
       });
     },
   );
@@ -146,7 +175,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const onCommit = (changes: FromWorker & { type: 'commit' }): void => {
     rt.generation++;
     rt.status.lastIngestAt = changes.at;
-    sinceBuildStart?.merge(toChangeSet(changes.changes));
+    catchUp?.merge(toChangeSet(changes.changes));
     const db = rt.reader();
     if (!db) return;
     rt.metrics.refreshTotals(db, config.costMode, changes.changes.days);
@@ -192,7 +221,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           });
           resolveFirstPass();
           if (!existsSync(siteDir)) void jobs.run('build');
-          else toWorker({ type: 'site-ready', serverEntry: entry });
+          else announceSite();
         }
         return;
       }
@@ -221,15 +250,33 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const spawnWorker = (): void => {
     const w = new Worker(new URL('./ingest-worker.ts', import.meta.url), { workerData: { config } });
     worker = w;
+    workerHasSite = false;
     w.on('message', onMessage);
     w.on('error', (error) => log.error('ingest worker crashed', { error: error.stack ?? String(error) }));
     w.on('exit', (code) => {
-      if (worker === w) worker = null;
+      if (worker !== w) return;
+      worker = null;
       if (!stopping) {
         log.error('ingest worker exited; restarting', { code });
-        setTimeout(() => !stopping && spawnWorker(), 1000).unref();
+        setTimeout(() => !stopping && !worker && spawnWorker(), 1000).unref();
       }
     });
+  };
+  const stopWorker = (w: Worker): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void w.terminate().then(() => resolve()), STOP_WORKER_MS);
+      w.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      w.postMessage({ type: 'stop' } satisfies ToWorker);
+    });
+  const recycleWorker = (): void => {
+    const old = worker;
+    if (!old || stopping) return;
+    worker = null;
+    catchUp ??= new ChangeSet();
+    void stopWorker(old).then(() => !stopping && spawnWorker());
   };
   spawnWorker();
 
@@ -242,19 +289,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     server.closeIdleConnections();
     stopScheduler();
     const w = worker;
-    await Promise.all([
-      jobs.stop(),
-      w
-        ? new Promise<void>((resolve) => {
-            const timer = setTimeout(() => void w.terminate().then(() => resolve()), STOP_WORKER_MS);
-            w.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            w.postMessage({ type: 'stop' } satisfies ToWorker);
-          })
-        : Promise.resolve(),
-    ]);
+    worker = null;
+    await Promise.all([jobs.stop(), w ? stopWorker(w) : Promise.resolve()]);
     setTimeout(() => server.closeAllConnections(), 500).unref();
     await closed;
     rt.close();
