@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { renameSync, rmSync, utimesSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { assistantLine, userLine, type AssistantLineOptions } from './fixture-lines.ts';
 import { at, fixtureTree, tempDir, testIndex, totals, usageRows, type FixtureTree } from './fixture-tree.ts';
 
@@ -326,6 +326,17 @@ describe('incremental reads', () => {
       ['a', 5],
       ['b', 60],
     ]);
+  });
+
+  it('a renamed transcript (same inode, new path) is read again without double counting', () => {
+    const { tree, ingester, db } = setup();
+    tree.write('p/old.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
+    ingester.pass();
+    mkdirSync(tree.path('q'));
+    renameSync(tree.path('p/old.jsonl'), tree.path('q/new.jsonl'));
+    const s = ingester.pass();
+    expect(s).toMatchObject({ filesMissing: 1, newMessages: 0, duplicateLines: 2 });
+    expect(totals(db).messages).toBe(2);
   });
 
   it('a deleted transcript keeps its rows; files.missing_since is set and cleared when it returns', () => {

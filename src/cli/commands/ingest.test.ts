@@ -360,3 +360,37 @@ describe('kill -9 durability', () => {
     expect(actual.rows).toEqual(expected.rows);
   }, 60_000);
 });
+
+describe('ctm ingest (watch mode)', () => {
+  it('announces when it watches, picks up an appended line, and stops cleanly on SIGTERM', async () => {
+    const t = tree();
+    t.write('p/s.jsonl', [assistantLine({ id: 'first', timestamp: at(0) })]);
+    const child = spawnCtm(['ingest'], envFor(t));
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const deadline = Date.now() + 10_000;
+    while (!out.includes('watching for changes')) {
+      if (Date.now() > deadline) throw new Error(`no "watching" line: ${out}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const written = performance.now();
+    t.append('p/s.jsonl', [assistantLine({ id: 'second', timestamp: at(1) })]);
+    const db = new Database(join(t.root, 'data', 'ctm.db'), { readonly: true });
+    try {
+      const has = db.prepare("SELECT 1 FROM usage WHERE message_id = 'second'");
+      while (!has.get()) {
+        if (performance.now() - written > 5000) throw new Error('appended line not ingested within 5 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      console.log(
+        `ctm ingest (watch): appended line in SQLite after ${(performance.now() - written).toFixed(0)} ms`,
+      );
+      expect(performance.now() - written).toBeLessThan(1000);
+    } finally {
+      db.close();
+    }
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+});
