@@ -22,13 +22,13 @@ function isExecutable(path: string): boolean {
   }
 }
 
-export function findNginx(explicit: string | undefined, pathEnv = ''): NginxInstall {
+export function findNginx(explicit: string | undefined, pathEnv = '', sbinDirs = SBIN_DIRS): NginxInstall {
   let bin: string | undefined;
   if (explicit?.trim()) {
     bin = explicit.trim();
     if (!isExecutable(bin)) throw new ConfigError('CTM_NGINX_BIN', `${bin} is not an executable nginx`);
   } else {
-    const dirs = [...pathEnv.split(delimiter).filter(Boolean), ...SBIN_DIRS];
+    const dirs = [...pathEnv.split(delimiter).filter(Boolean), ...sbinDirs];
     bin = dirs.map((dir) => join(dir, 'nginx')).find(isExecutable);
   }
   if (!bin) {
