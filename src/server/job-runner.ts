@@ -46,6 +46,8 @@ export function createJobRunner(
       child = spawn(process.execPath, [ENTRY, job], {
         env: jobEnv(config, process.env),
         stdio: ['ignore', 'inherit', 'inherit'],
+        // Its own process group, so stopping it also stops the astro build it runs.
+        detached: true,
       });
       const finish = (ok: boolean): void => {
         child = null;
@@ -74,10 +76,17 @@ export function createJobRunner(
     async stop(graceMs = 3000): Promise<void> {
       const c = child;
       if (!c) return;
-      c.kill('SIGTERM');
+      const signalGroup = (signal: NodeJS.Signals): void => {
+        try {
+          process.kill(-c.pid!, signal);
+        } catch {
+          c.kill(signal);
+        }
+      };
+      signalGroup('SIGTERM');
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
-          c.kill('SIGKILL');
+          signalGroup('SIGKILL');
           resolve();
         }, graceMs);
         c.once('exit', () => {

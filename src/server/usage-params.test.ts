@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ParamError, parseUsageParams } from './usage-params.ts';
+
+const now = Date.parse('2026-03-15T10:00:00Z');
+const parse = (qs: string) => parseUsageParams(new URLSearchParams(qs), { timezone: 'UTC', now });
+
+describe('parseUsageParams', () => {
+  it('defaults to the last 30 days by day in the configured timezone', () => {
+    expect(parse('')).toEqual({ from: '2026-02-14', to: '2026-03-15', groupBy: 'day', tz: 'UTC' });
+  });
+
+  it('accepts every groupBy and an IANA timezone', () => {
+    for (const g of ['day', 'hour', 'model', 'project', 'session']) {
+      expect(parse(`groupBy=${g}&from=2026-01-01&to=2026-01-31&tz=Europe/Berlin`)).toEqual({
+        from: '2026-01-01',
+        to: '2026-01-31',
+        groupBy: g,
+        tz: 'Europe/Berlin',
+      });
+    }
+  });
+
+  it.each([
+    ['from=2026-13-01', 'from'],
+    ['from=2026-02-30', 'from'],
+    ['to=yesterday', 'to'],
+    ['from=2026-03-10&to=2026-03-01', 'from'],
+    ['groupBy=week', 'groupBy'],
+    ['tz=Mars/Olympus', 'tz'],
+    ['tz=', 'tz'],
+    ['since=2026-01-01', 'since'],
+    ['from=2026-01-01&from=2026-01-02', 'from'],
+  ])('%s → error naming %s', (qs, param) => {
+    let error: unknown;
+    try {
+      parse(qs);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParamError);
+    expect((error as ParamError).param).toBe(param);
+    expect((error as ParamError).message.startsWith(`${param}: `)).toBe(true);
+  });
+});
