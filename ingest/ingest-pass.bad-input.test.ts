@@ -109,14 +109,19 @@ describe('bad lines are skipped and counted per reason', () => {
     const toolOutput = JSON.stringify({ type: 'user', message: { content: 'x'.repeat(3 << 20) } });
     const bigUsage = good('big', { text: 'y'.repeat(300_000), output: 777 });
     const unrecoverable = good('lost', { text: 'y'.repeat(300_000) }).replace('"message":{', '"message" :{');
-    tree.write('p/s1.jsonl', [toolOutput, bigUsage, unrecoverable, good('after')]);
+    const bigProgress = JSON.stringify({
+      type: 'progress',
+      data: { message: JSON.parse(good('sub', { text: 'p'.repeat(300_000) })), extra: 'q'.repeat(300_000) },
+    });
+    tree.write('p/s1.jsonl', [toolOutput, bigUsage, unrecoverable, bigProgress, good('after')]);
     const s = pass({ scan: { maxLineBytes: 64 * 1024, keepBytes: 8 * 1024, chunkBytes: 16 * 1024 } });
     expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
       ['after', 5],
       ['big', 777],
     ]);
     expect(s.skipped).toEqual({ oversized_unparsed: 1 });
-    expect(s.lines).toBe(4);
+    expect(s.ignoredLines).toBe(1);
+    expect(s.lines).toBe(5);
   });
 
   it('a huge file (many oversized lines) is read with bounded buffers', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOversizedLine, jsonValueEnd } from './parse-oversized-line.ts';
+import { parseOversizedLine, jsonValueEnd, topLevelType } from './parse-oversized-line.ts';
 import { parseLine } from './parse-line.ts';
 import { assistantLine } from './fixture-lines.ts';
 
@@ -45,6 +45,31 @@ describe('parseOversizedLine', () => {
   it('a non-assistant oversized line is ignored, not counted', () => {
     const line = huge().replace('"type":"assistant"', '"type":"progress"');
     expect(parseOversizedLine(...split(line))).toEqual({ kind: 'ignored', why: 'other_type' });
+  });
+
+  it('a huge progress line whose type shows in the head is ignored, even when its usage is out of reach', () => {
+    const line = JSON.stringify({
+      parentUuid: 'p',
+      isSidechain: false,
+      type: 'progress',
+      data: { message: JSON.parse(huge()) },
+      uuid: 'u',
+      timestamp: '2026-03-01T10:00:00.000Z',
+    });
+    expect(parseOversizedLine(...split(line))).toEqual({ kind: 'ignored', why: 'other_type' });
+  });
+
+  it.each([
+    ['{"a":1,"type":"user","message":{', 'user'],
+    [' { "parentUuid" : null , "type" : "progress", "data":{', 'progress'],
+    ['{"a":{"type":"nested"},"type":"system"', 'system'],
+    ['{"a":{"type":"nested"', undefined],
+    ['{"message":{"type":"message"', undefined],
+    ['{"type":7}', undefined],
+    ['[1,2]', undefined],
+    ['{"a":"unterminated', undefined],
+  ])('topLevelType(%j) → %s', (head, type) => {
+    expect(topLevelType(head)).toBe(type);
   });
 
   it.each<[string, (l: string) => string]>([

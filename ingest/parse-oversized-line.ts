@@ -37,11 +37,48 @@ function parseObjectPrefix(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The top-level "type" when it is among the top-level fields that end inside the head, else undefined. */
+export function topLevelType(head: string): string | undefined {
+  const ws = /\s*/y;
+  const skip = (at: number): number => {
+    ws.lastIndex = at;
+    ws.test(head);
+    return ws.lastIndex;
+  };
+  let i = skip(0);
+  if (head[i] !== '{') return undefined;
+  i = skip(i + 1);
+  while (head[i] === '"') {
+    const keyEnd = jsonValueEnd(head, i);
+    if (keyEnd < 0) return undefined;
+    const colon = skip(keyEnd);
+    if (head[colon] !== ':') return undefined;
+    const valueStart = skip(colon + 1);
+    const valueEnd = jsonValueEnd(head, valueStart);
+    if (valueEnd < 0) return undefined;
+    if (head.slice(i, keyEnd) === '"type"') {
+      try {
+        const value: unknown = JSON.parse(head.slice(valueStart, valueEnd));
+        return typeof value === 'string' ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    i = skip(valueEnd);
+    if (head[i] !== ',') return undefined;
+    i = skip(i + 1);
+  }
+  return undefined;
+}
+
 export function parseOversizedLine(headBytes: Uint8Array, tailBytes: Uint8Array): LineResult {
   const head = decodeLine(headBytes.subarray(0, lastCharBoundary(headBytes)));
   const tail = decodeLine(tailBytes.subarray(firstCharBoundary(tailBytes)));
   const fail: LineResult = { kind: 'skipped', reason: 'oversized_unparsed' };
   if (head === undefined || tail === undefined) return fail;
+  // A huge line of another type (a progress line carrying a subagent's output) is ignored, not a skip.
+  const type = topLevelType(head);
+  if (type !== undefined && type !== 'assistant') return { kind: 'ignored', why: 'other_type' };
 
   const messageAt = head.indexOf('"message":{');
   if (messageAt < 0) return fail;

@@ -130,6 +130,24 @@ describe('scanLines', () => {
     });
   });
 
+  it('a marker only in the middle of an oversized line is still handed over (to be counted, never dropped)', () => {
+    const line = JSON.stringify({
+      type: 'progress',
+      pad1: 'a'.repeat(30_000),
+      data: { message: { usage: { input_tokens: 1 } } },
+      pad2: 'b'.repeat(30_000),
+    });
+    for (const chunkBytes of [4096, 30_007]) {
+      const s = scan(line + '\n', { maxLineBytes: 10_000, keepBytes: 2_000, chunkBytes });
+      expect(s.oversized.map(([i]) => i)).toEqual([1]);
+    }
+    const none = scan(line.replace('"usage":{', '"usagX":{') + '\n', {
+      maxLineBytes: 10_000,
+      keepBytes: 2_000,
+    });
+    expect(none.oversized).toEqual([]);
+  });
+
   it('an oversized line without newline at the end waits (never offered as partial)', () => {
     const line = usage('x').replace('"ok"', JSON.stringify('q'.repeat(50_000)));
     const s = scan(usage('a') + '\n' + line, { maxLineBytes: 1_000, keepBytes: 200, chunkBytes: 512 });

@@ -56,6 +56,8 @@ export function scanLines(
   let partsLen = 0;
   let head: Buffer | undefined;
   let tail: Buffer | undefined;
+  // Whether an oversized line held the marker anywhere, also in the middle that is not kept.
+  let markerSeen = false;
 
   const takeSpanning = (piece: Buffer): void => {
     if (head === undefined && partsLen + piece.length <= maxLineBytes) {
@@ -65,11 +67,15 @@ export function scanLines(
     }
     if (head === undefined) {
       const whole = Buffer.concat([...parts, piece]);
+      markerSeen = whole.indexOf(marker) >= 0;
       head = Buffer.from(whole.subarray(0, keepBytes));
       tail = Buffer.from(whole.subarray(Math.max(keepBytes, whole.length - keepBytes)));
       parts = [];
     } else {
       const joined = Buffer.concat([tail!, piece]);
+      // Search only the new bytes plus a marker's length of overlap with what came before.
+      if (!markerSeen)
+        markerSeen = joined.indexOf(marker, Math.max(0, tail!.length - marker.length + 1)) >= 0;
       tail = Buffer.from(joined.subarray(Math.max(0, joined.length - keepBytes)));
     }
     partsLen += piece.length;
@@ -81,12 +87,13 @@ export function scanLines(
       if (whole.indexOf(marker) >= 0) sink.line(whole, lineNo);
     } else {
       takeSpanning(last);
-      if (tail!.indexOf(marker) >= 0 || head.indexOf(marker) >= 0) sink.oversized(head, tail!, lineNo);
+      if (markerSeen) sink.oversized(head, tail!, lineNo);
     }
     parts = [];
     partsLen = 0;
     head = undefined;
     tail = undefined;
+    markerSeen = false;
   };
 
   while (pos < end) {
