@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from './fixture-lines.ts';
 import { at, fixtureTree, tempDir, testIndex, usageRows } from './fixture-tree.ts';
@@ -169,6 +169,24 @@ describe('watch mode', () => {
     figures.push(performance.now() - written);
     console.log(`watch: line written → in SQLite: ${figures.map((f) => f.toFixed(0)).join(', ')} ms`);
     expect(Math.max(...figures)).toBeLessThan(1000);
+  });
+});
+
+describe('watch mode over a symlink loop', () => {
+  it('gets ready and still picks up appends', async () => {
+    const { tree, open } = setup();
+    tree.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: at(0) })]);
+    symlinkSync('..', tree.path('p/loop'));
+    symlinkSync(tree.path('p'), tree.path('p/self'));
+    const { db, ingester } = open();
+    ingester.pass();
+    const stop = await ingester.watch(() => {});
+    cleanups.push(stop);
+    tree.append('p/s.jsonl', [assistantLine({ id: 'b', timestamp: at(1) })]);
+    const has = db.prepare("SELECT 1 FROM usage WHERE message_id = 'b'");
+    const started = Date.now();
+    while (!has.get() && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 5));
+    expect(has.get()).toBeTruthy();
   });
 });
 
