@@ -1,8 +1,7 @@
 // One transcript line → a usage event, or the reason it does not count. Lines of other types (user, progress,
 // summary, system, …) are "ignored", not errors: progress lines carry copies of subagent lines that are
 // counted from the subagent's own file. A skip reason is returned for bad input, never thrown.
-import * as v from 'valibot';
-import { assistantLineSchema } from './usage-line-schema.ts';
+import { readAssistantLine } from './read-assistant-line.ts';
 
 export interface UsageEvent {
   key: string;
@@ -74,12 +73,8 @@ export function toEvent(json: unknown): LineResult {
   if (!isRecord(message) || !('usage' in message) || message.usage === null)
     return { kind: 'ignored', why: 'no_usage' };
   if (message.model === '<synthetic>') return { kind: 'ignored', why: 'synthetic' };
-  const parsed = v.safeParse(assistantLineSchema, json);
-  if (!parsed.success) {
-    const missing = parsed.issues.some((issue) => issue.received === 'undefined');
-    return { kind: 'skipped', reason: missing ? 'missing_field' : 'wrong_type' };
-  }
-  const line = parsed.output;
+  const line = readAssistantLine(json);
+  if (typeof line === 'string') return { kind: 'skipped', reason: line };
   const ts = Date.parse(line.timestamp);
   if (!Number.isFinite(ts) || !/^\d{4}-\d{2}-\d{2}T/.test(line.timestamp))
     return { kind: 'skipped', reason: 'bad_timestamp' };
