@@ -29,7 +29,10 @@ function env(fx: LiveFixture, port: number): NodeJS.ProcessEnv {
 }
 
 function start(fx: LiveFixture, port: number): { child: ChildProcess; out: () => string } {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: env(fx, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    env: env(fx, port),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -79,9 +82,13 @@ describe('ctm start (process)', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
     const wal = join(fx.dataDir, 'ctm.db-wal');
     expect(!existsSync(wal) || statSync(wal).size === 0).toBe(true);
-    const lines = out().trim().split('\n').filter((l) => l.startsWith('{'));
+    const lines = out()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String) });
+    for (const line of lines)
+      expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String) });
     expect(out()).toContain('"msg":"stopped"');
   });
 
@@ -104,13 +111,18 @@ describe('ctm start (process)', () => {
     await until(async () => (await messages(p)) === fx.count);
     const metrics = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
     expect(metrics).toContain(`\nctm_messages_total ${fx.count}\n`);
-    const live = (await (await fetch(`http://127.0.0.1:${p}/api/v1/live`)).json()) as { today: { totalTokens: number } };
+    const live = (await (await fetch(`http://127.0.0.1:${p}/api/v1/live`)).json()) as {
+      today: { totalTokens: number };
+    };
     expect(live.today.totalTokens).toBe(fx.count * fx.tokensPerLine);
     const done = exited(second.child);
     second.child.kill('SIGTERM');
     expect((await done).code).toBe(0);
     const db = new Database(join(fx.dataDir, 'ctm.db'), { readonly: true });
-    const row = db.prepare('SELECT count(*) AS n, count(DISTINCT message_id) AS d FROM usage').get() as { n: number; d: number };
+    const row = db.prepare('SELECT count(*) AS n, count(DISTINCT message_id) AS d FROM usage').get() as {
+      n: number;
+      d: number;
+    };
     db.close();
     expect(row).toEqual({ n: fx.count, d: fx.count });
     expect(fx.count).toBe(250);
@@ -143,7 +155,11 @@ describe('ctm start (process)', () => {
     const p = port();
     start(fx, p);
     await until(async () => (await messages(p)) !== undefined);
-    const r = spawnSync(process.execPath, [BIN, 'start'], { env: env(fx, p), encoding: 'utf8', timeout: 15_000 });
+    const r = spawnSync(process.execPath, [BIN, 'start'], {
+      env: env(fx, p),
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('CTM_PORT');
