@@ -85,7 +85,7 @@ export function liveView(s: LiveSnapshot): LiveView {
     r.cost === null ? 'unpriced' : formatUsd(r.cost),
   ]);
   const sessions = s.currentSessions.map((x) => [
-    x.sessionId.slice(0, 8),
+    x.sessionId.length > 13 ? `${x.sessionId.slice(0, 8)}…` : x.sessionId,
     x.cwd ?? x.project,
     clock(tz, x.lastTs),
     formatInt(x.messages),
