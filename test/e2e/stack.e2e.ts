@@ -123,6 +123,20 @@ describe('through nginx', () => {
     expect((await fetch(`${outsideUrl}/api/v1/health`)).status).toBe(200);
   });
 
+  it('rate-limits /api/ per client and leaves the pages alone', async () => {
+    // A separate nginx (its own limit zone) so the other tests keep their budget.
+    const url = await h.extraNginx('127.0.0.0/8');
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, () => fetch(`${url}/api/v1/health`).then((r) => r.status)),
+    );
+    const ok = burst.filter((status) => status === 200).length;
+    const limited = burst.filter((status) => status === 429).length;
+    expect(ok + limited).toBe(100);
+    expect(ok).toBeGreaterThanOrEqual(40);
+    expect(limited).toBeGreaterThan(0);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+  });
+
   it('sends the security headers on pages, API responses and errors', async () => {
     for (const path of ['/', '/live/', '/api/v1/health', '/no-such-page/']) {
       const res = await fetch(`${h.url}${path}`);
