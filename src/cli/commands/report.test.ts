@@ -254,8 +254,14 @@ describe('ctm report text', () => {
     for (const l of lines.slice(2, lines.indexOf('')))
       expect(l.replace(/\*$/, ' ').padEnd(width).length).toBe(width);
     expect(ctm('weekly', '--timezone', 'Asia/Tokyo').stdout).toContain('Timezone: Asia/Tokyo');
-    expect(ctm('blocks').stdout).toMatch(/^Block start \(UTC\)/);
-    expect(ctm('session').stdout).toMatch(/^Session\s/);
+    const blocks = ctm('blocks').stdout;
+    expect(blocks).toMatch(/^Block start \(UTC\)/);
+    expect(blocks).toMatch(/^2026-03-02T12:00 +1 +20 +\$0\.00\*$/m);
+    expect(blocks).toContain('* Some requests have no price');
+    const sessions = ctm('session').stdout.split('\n');
+    expect(sessions[0]).toMatch(/^Session  Project\s+Input/);
+    expect(sessions).toContainEqual(expect.stringMatching(/^s1       -home-me-repo\s+1,110\s/));
+    expect(sessions).toContainEqual(expect.stringMatching(/^s2       -home-me-other\s+1,300,000\s/));
   });
 });
 

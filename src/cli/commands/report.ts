@@ -171,18 +171,33 @@ function renderText(kind: Kind, out: Report, breakdown: boolean, timezone: strin
         : `${b.startTime.slice(0, 16)}${b.isActive ? ' ACTIVE' : ''}`,
       b.isGap ? '' : String(b.entries),
       b.isGap ? '' : formatInt(b.totalTokens),
-      b.isGap ? '' : formatUsd(b.costUSD),
+      b.isGap ? '' : formatUsd(b.costUSD) + (b.unpricedEntries > 0 ? '*' : ' '),
       b.burnRate ? formatInt(b.burnRate.tokensPerMinute) : '',
       b.projection ? formatInt(b.projection.totalTokens) : '',
     ]);
-    return textTable(
-      ['Block start (UTC)', 'Requests', 'Tokens', 'Cost (USD)', 'Tokens/min', 'Projected'],
-      rows,
-    );
+    const notes = ['Blocks are 5-hour windows in UTC, starting at the hour of their first request.'];
+    if (out.blocks.some((b) => b.unpricedEntries > 0))
+      notes.push('* Some requests have no price (their tokens count, their cost is not included)');
+    return [
+      textTable(['Block start (UTC)', 'Requests', 'Tokens', 'Cost (USD)', 'Tokens/min', 'Projected'], rows),
+      '',
+      ...notes,
+    ].join('\n');
   }
-  const label = { daily: 'Date', weekly: 'Week', monthly: 'Month', session: 'Session', blocks: '' }[kind];
+  // Sessions get a second left-aligned column (the project) inside the first cell.
+  const idWidth =
+    out.kind === 'session' ? Math.max(7, ...out.report.sessions.map((s) => s.sessionId.length)) : 0;
+  const label = {
+    daily: 'Date',
+    weekly: 'Week',
+    monthly: 'Month',
+    session: `${'Session'.padEnd(idWidth)}  Project`,
+    blocks: '',
+  }[kind];
   const list: (PeriodEntry & { key: string })[] =
-    out.kind === 'period' ? out.report.entries : out.report.sessions.map((s) => ({ ...s, key: s.sessionId }));
+    out.kind === 'period'
+      ? out.report.entries
+      : out.report.sessions.map((s) => ({ ...s, key: `${s.sessionId.padEnd(idWidth)}  ${s.projectPath}` }));
   const unpriced = out.report.unpricedModels;
   const rows: string[][] = [];
   for (const entry of list) {
