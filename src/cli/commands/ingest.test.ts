@@ -226,7 +226,7 @@ describe('unreadable transcripts', () => {
 // A tree where order matters: streaming copies, resumed sessions copying earlier lines into new files,
 // sidechain replays in subagent files, filler lines without usage.
 function bigTree(t: FixtureTree, files: number, messagesPerFile: number, share = 1): void {
-  const filler = 'x'.repeat(400);
+  const filler = 'x'.repeat(8_000);
   for (let f = 0; f < files; f++) {
     const session = `sess-${f}`;
     const lines: string[] = [];
@@ -309,8 +309,9 @@ describe('kill -9 durability', () => {
   });
 
   it('SIGKILL at random moments mid-pass, then a re-run: the index equals one clean pass', async () => {
-    // The killed index first holds part of every file (so kills also land in incremental reads)...
-    bigTree(t, 40, 150, 0.6);
+    // The killed index first holds a quarter of every file (so kills land in incremental reads); the rest is
+    // larger than one ingest batch, so some kills fall between two commits of the same pass...
+    bigTree(t, 40, 150, 0.25);
     const killed = envFor(t, { CTM_DATA_DIR: join(t.root, 'killed') });
     expect(runCtm(['ingest', '--once'], killed).code).toBe(0);
     // ...then the files grow to their full length, and the clean index reads them once.
