@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../db/open.ts';
+import { insertUsageRows } from '../../bench/seed-usage-db.ts';
+import { liveSnapshot } from './live-snapshot.ts';
+import { liveView } from './live-view.ts';
+
+const now = Date.parse('2026-03-02T12:30:00Z');
+const at = (iso: string, input: number, sessionId = 'session-a', model = 'claude-sonnet-4-5-20250929') => ({
+  ts: Date.parse(iso),
+  model,
+  sessionId,
+  project: '-home-me-app',
+  cwd: '/home/me/app',
+  input,
+  output: 100,
+  cacheRead: 1000,
+});
+
+function snapshot(tokenLimit: number | 'max', maxBlockTokens = 0) {
+  const db = openDb(':memory:');
+  insertUsageRows(db, [
+    at('2026-03-01T09:10:00Z', 5000), // yesterday, its own completed block
+    at('2026-03-02T10:15:00Z', 100),
+    at('2026-03-02T11:15:00Z', 200, 'session-b'),
+    at('2026-03-02T12:15:00Z', 300),
+  ]);
+  return liveSnapshot(db, {
+    timezone: 'UTC',
+    costMode: 'auto',
+    tokenLimit,
+    maxBlockTokens,
+    now,
+    lastIngestAt: now - 2000,
+    lastBuildAt: null,
+  });
+}
+
+describe('liveSnapshot', () => {
+  it('today, the active block with its minute series, last requests and sessions', () => {
+    const s = snapshot('max', 6100);
+    expect(s.today).toMatchObject({
+      day: '2026-03-02',
+      inputTokens: 600,
+      messages: 3,
+      totalTokens: 600 + 300 + 3000,
+    });
+    expect(s.activeBlock).toMatchObject({
+      start: '2026-03-02T10:00:00.000Z',
+      end: '2026-03-02T15:00:00.000Z',
+      entries: 3,
+      totalTokens: 3900,
+      tokenLimit: 6100,
+      remainingMinutes: 150,
+    });
+    expect(s.activeBlock!.percentOfLimit).toBeCloseTo(63.9, 1);
+    expect(s.activeBlock!.series.cumulativeTokens).toEqual([1200, 2500, 3900]);
+    expect(s.recentRequests.map((r) => r.inputTokens)).toEqual([300, 200, 100, 5000]);
+    expect(s.currentSessions.map((x) => x.sessionId)).toEqual(['session-a', 'session-b']);
+    expect(s.freshness.ingestLagS).toBe(2);
+  });
+
+  it('no active block after five quiet hours', () => {
+    const db = openDb(':memory:');
+    insertUsageRows(db, [at('2026-03-02T06:00:00Z', 100)]);
+    const s = liveSnapshot(db, {
+      timezone: 'UTC',
+      costMode: 'auto',
+      tokenLimit: 'max',
+      maxBlockTokens: 0,
+      now,
+      lastIngestAt: null,
+      lastBuildAt: null,
+    });
+    expect(s.activeBlock).toBeNull();
+    expect(s.today.messages).toBe(1);
+  });
+});
+
+describe('liveView', () => {
+  it('formats figures exactly, comma-grouped, in the configured timezone, with a chart of columns', () => {
+    const v = liveView(snapshot(10_000));
+    expect(v.fields['today.totalTokens']).toBe('3,900');
+    expect(v.fields['block.range']).toBe('10:00–15:00');
+    expect(v.fields['block.percent']).toBe('39.0 % of 10,000');
+    expect(v.fields['block.remaining']).toBe('2 h 30 min');
+    expect(v.gauge).toEqual({ value: 3900, max: 10_000 });
+    expect(v.recent[0]).toEqual([
+      '12:15:00',
+      'sonnet-4-5',
+      '300',
+      '100',
+      '0',
+      '1,000',
+      '1,400',
+      expect.stringMatching(/^\$/),
+    ]);
+    expect(v.chart).toMatchObject({ xKind: 'time', draw: [[1200, 2500, 3900]], limit: { value: 10_000 } });
+    expect(v.chart!.x).toEqual([
+      Date.parse('2026-03-02T10:15:00Z') / 1000,
+      Date.parse('2026-03-02T11:15:00Z') / 1000,
+      Date.parse('2026-03-02T12:15:00Z') / 1000,
+    ]);
+  });
+});
