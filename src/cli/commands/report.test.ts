@@ -270,6 +270,7 @@ describe('ctm report errors: one line, exit 2', () => {
     [['weird'], /^ctm: report: expected one of daily, weekly, monthly, session, blocks\n$/],
     [['daily', '--since', 'March'], /^ctm: --since: expected YYYY-MM-DD, got "March"\n$/],
     [['daily', '--until', '2026-02-30x'], /^ctm: --until: expected YYYY-MM-DD/],
+    [['daily', '--since', '2026-02-30'], /^ctm: --since: expected YYYY-MM-DD, got "2026-02-30"/],
     [['daily', '--timezone', 'Mars/Base'], /^ctm: --timezone: unknown timezone "Mars\/Base"/],
     [['blocks', '--token-limit', 'lots'], /^ctm: --token-limit: /],
     [['daily', '--cost-mode', 'free'], /^ctm: CTM_COST_MODE: /],

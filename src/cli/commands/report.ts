@@ -22,7 +22,9 @@ export function parseDateFlag(value: string | undefined, flag: string): string |
   if (value === undefined) return undefined;
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value);
   const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  if (!m || Number.isNaN(Date.parse(iso + 'T00:00:00Z')))
+  const parsed = Date.parse(iso + 'T00:00:00Z');
+  // Date.parse rolls 2026-02-30 over to March: require the date to come back unchanged.
+  if (!m || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== iso)
     throw new UsageError(`${flag}: expected YYYY-MM-DD, got "${value}"`);
   return iso;
 }
