@@ -1,7 +1,6 @@
 // <ctm-chart data-chart="{…ChartSpec}">: draws a uPlot chart from the spec embedded in the page (no requests),
 // with a live legend of exact values, arrow-key navigation, resizing, and colours from the page's theme.
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { formatCompact, formatInt, formatUsd } from '../../format/number.ts';
 import type { ChartSpec, Unit } from './chart-spec.ts';
 
@@ -86,7 +85,17 @@ function options(
       },
     },
     axes: [
-      { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+      {
+        stroke: ink,
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid },
+        ...(spec.xKind === 'hour'
+          ? {
+              values: (_u: uPlot, vals: number[]) =>
+                vals.map((v) => `${String(new Date(v * 1000).getUTCHours()).padStart(2, '0')}:00`),
+            }
+          : {}),
+      },
       ...units.map((unit, i): uPlot.Axis => ({
         scale: unit,
         side: i === 0 ? 3 : 1,

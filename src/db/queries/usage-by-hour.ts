@@ -5,6 +5,8 @@ import { prepareCached } from './prepare-cached.ts';
 import { makeLocalTime } from '../../time/local-time.ts';
 import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
 
+const registered = new WeakMap<Db, Set<string>>();
+
 export interface HourRow extends Sums {
   hour: number;
 }
@@ -13,9 +15,16 @@ export function usageByHour(db: Db, f: SiteFilter & { fromDay: string; toDay: st
   const q = siteSql(db, f);
   let hour = 'hour';
   if (q.day !== 'day') {
-    const localTime = makeLocalTime(f.timezone);
-    db.function('ctm_local_hour', { deterministic: true }, (ts: unknown) => localTime(Number(ts)).hour);
-    hour = 'ctm_local_hour(ts)';
+    const name = `ctm_local_hour_${f.timezone.replace(/\W/g, '_')}`;
+    // Registered once per connection: redefining a function that cached statements use is not safe.
+    let names = registered.get(db);
+    if (!names) registered.set(db, (names = new Set()));
+    if (!names.has(name)) {
+      const localTime = makeLocalTime(f.timezone);
+      db.function(name, { deterministic: true }, (ts: unknown) => localTime(Number(ts)).hour);
+      names.add(name);
+    }
+    hour = `${name}(ts)`;
   }
   return prepareCached(
     db,

@@ -1,5 +1,5 @@
 // Data for `/`: today, this week, this month and all time; 90 days of cost by model; top projects and models of
-// the last 30 days; the current 5-hour block; freshness; the models without a price.
+// the last 30 days; the current 5-hour block; freshness; the models without a price in the last 90 days.
 import type { SiteContext } from '../site-context.ts';
 import { usageTotals, type UsageTotals } from '../../db/queries/usage-totals.ts';
 import { usageByDayModel } from '../../db/queries/usage-by-day-model.ts';
@@ -9,6 +9,7 @@ import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { addDays, daysBetween, localDay, weekStart } from '../local-format.ts';
 import { blockHistory } from '../block-history.ts';
+import { allTimeTotals } from '../all-time-totals.ts';
 import type { Block } from '../../report/identify-blocks.ts';
 
 export interface OverviewData {
@@ -36,8 +37,11 @@ export function loadOverview(ctx: SiteContext): OverviewData {
     { label: 'This week', from: weekStart(today) },
     { label: 'This month', from: `${today.slice(0, 7)}-01` },
     { label: 'All time', from: '' },
-  ].map((p) => ({ ...p, totals: usageTotals(db, { ...filter, fromDay: p.from || undefined }) }));
-  const byModel = usageBreakdown(db, 'model', filter);
+  ].map((p) => ({
+    ...p,
+    totals: p.from ? usageTotals(db, { ...filter, fromDay: p.from }) : allTimeTotals(db, filter, today),
+  }));
+  const daily = usageByDayModel(db, { ...filter, fromDay: from90, toDay: today });
   const blocks = blockHistory(db, filter.costMode, now, config.tokenLimit);
   const ingest = metaValue(db, 'last_ingest_at');
   return {
@@ -45,15 +49,10 @@ export function loadOverview(ctx: SiteContext): OverviewData {
     now,
     today,
     periods,
-    chart: dailyByModel(
-      usageByDayModel(db, { ...filter, fromDay: from90, toDay: today }),
-      daysBetween(from90, today),
-      'cost',
-      'Cost per day by model, last 90 days',
-    ),
+    chart: dailyByModel(daily, daysBetween(from90, today), 'cost', 'Cost per day by model, last 90 days'),
     topProjects: usageBreakdown(db, 'project', { ...filter, fromDay: from30 }).slice(0, 8),
     topModels: usageBreakdown(db, 'model', { ...filter, fromDay: from30 }).slice(0, 8),
-    unpricedModels: byModel.filter((r) => r.unpricedMessages > 0).map((r) => r.key),
+    unpricedModels: [...new Set(daily.filter((r) => r.unpricedMessages > 0).map((r) => r.model))].sort(),
     block: blocks.active,
     blockLimit: blocks.limit,
     lastIngestAt: ingest ? Number(ingest) : null,

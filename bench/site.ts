@@ -1,0 +1,160 @@
+// `npm run bench:site`: a year of heavy use (365 days, 50 projects, 4,000 sessions, ~300k requests) written
+// straight into a fresh index, then: the full `ctm build` (astro build + atomic publish), the incremental
+// refresh latency (a committed message → its session, day, project pages and the overview rewritten on disk,
+// then every affected page), the overview's gzipped transfer size, and that the client bundle is one hashed
+// asset. Prints the figures and writes bench/results/site.json.
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/log.ts';
+import { openDb } from '../src/db/open.ts';
+import { buildSite } from '../src/site/build-site.ts';
+import { createHandlerRenderer } from '../src/site/handler-renderer.ts';
+import { createRefresher } from '../src/site/refresh-pages.ts';
+import { serverEntry, sitePaths } from '../src/site/site-paths.ts';
+import { href } from '../src/site/hrefs.ts';
+import { ChangeSet } from '../ingest/change-set.ts';
+import { makeLocalTime } from '../src/time/local-time.ts';
+import { insertUsageRows, seedUsageDb } from './seed-usage-db.ts';
+
+const SHAPE = { days: 365, projects: 50, sessions: 4000, requestsPerSession: 75 };
+const REFRESHES = Number(process.env.BENCH_REFRESHES ?? 40);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ctm-bench-site-'));
+const env = { CTM_DATA_DIR: dataDir, CTM_TZ: 'UTC', CTM_LOG_LEVEL: 'warn' };
+Object.assign(process.env, env);
+const config = loadConfig(env);
+const today = new Date().toISOString().slice(0, 10);
+try {
+  let t = performance.now();
+  const { messages } = seedUsageDb(config.dbPath, { ...SHAPE, endDay: today });
+  const seedMs = performance.now() - t;
+  console.log(`seeded ${messages.toLocaleString('en-US')} requests in ${(seedMs / 1000).toFixed(1)} s`);
+
+  const build = await buildSite(config, silentLogger);
+  console.log(
+    `full build: ${build.pages.toLocaleString('en-US')} pages in ${(build.durationMs / 1000).toFixed(1)} s`,
+  );
+
+  // Overview transfer size and the client asset.
+  const site = realpathSync(sitePaths(dataDir).current);
+  const overview = readFileSync(join(site, 'index.html'));
+  const assets = readdirSync(join(site, '_astro'));
+  const scripts = assets.filter((a) => a.endsWith('.js'));
+  const referenced = [...overview.toString().matchAll(/(?:href|src)="(\/_astro\/[^"]+)"/g)].map((m) => m[1]!);
+  const overviewAssetsGz = referenced.reduce(
+    (s, a) => s + gzipSync(readFileSync(join(site, a)), { level: 6 }).length,
+    0,
+  );
+  const overviewHtmlGz = gzipSync(overview, { level: 6 }).length;
+  const sessionDir = readdirSync(join(site, 'sessions')).find((d) => d.includes('-'))!;
+  const sessionHtml = readFileSync(join(site, 'sessions', sessionDir, 'index.html'), 'utf8');
+  const sameScript =
+    scripts.length === 1 &&
+    sessionHtml.includes(`/_astro/${scripts[0]}`) &&
+    overview.toString().includes(`/_astro/${scripts[0]}`);
+  console.log(
+    `overview: ${(overviewHtmlGz / 1024).toFixed(1)} KB gzipped HTML, ${((overviewHtmlGz + overviewAssetsGz) / 1024).toFixed(1)} KB with its CSS and JS (first visit)`,
+  );
+  console.log(`client scripts in /_astro/: ${scripts.join(', ')} (shared by every page: ${sameScript})`);
+
+  // Incremental refresh: commit one message to a random session, then refresh its pages.
+  const renderer = await createHandlerRenderer(serverEntry(dataDir));
+  const priority = new Set<string>();
+  let priorityDoneAt = 0;
+  let t0 = 0;
+  const refresher = createRefresher({
+    siteDir: sitePaths(dataDir).root,
+    render: renderer.render,
+    log: silentLogger,
+    onWrite: (path) => {
+      priority.delete(path);
+      if (priority.size === 0 && priorityDoneAt === 0) priorityDoneAt = performance.now() - t0;
+    },
+  });
+  const db = openDb(config.dbPath);
+  const sessions = db
+    .prepare(
+      `SELECT session_id AS sessionId, project, cwd FROM usage WHERE day >= date('now', '-3 days') GROUP BY session_id`,
+    )
+    .all() as { sessionId: string; project: string; cwd: string }[];
+  const localTime = makeLocalTime('UTC');
+  const first: number[] = [];
+  const all: number[] = [];
+  const pages: number[] = [];
+  for (let i = 0; i < REFRESHES; i++) {
+    const s = sessions[i % sessions.length]!;
+    const ts = Date.now();
+    t0 = performance.now();
+    insertUsageRows(db, [
+      { ts, model: 'claude-sonnet-4-5-20250929', ...s, input: 100 + i, output: 500, cacheRead: 20_000 },
+    ]);
+    const changes = new ChangeSet();
+    const { day, hour } = localTime(ts);
+    changes.add(day, hour, s.sessionId, s.project, 'claude-sonnet-4-5-20250929');
+    priority.clear();
+    for (const p of [href.session(s.sessionId), href.day(day), href.project(s.project), href.overview()])
+      priority.add(p);
+    priorityDoneAt = 0;
+    const result = await refresher.refresh(changes);
+    all.push(performance.now() - t0);
+    first.push(priorityDoneAt);
+    pages.push(result.written);
+  }
+  db.close();
+  await renderer.close();
+  const refresh = {
+    runs: REFRESHES,
+    pagesPerRefresh: percentile(pages, 50),
+    sessionDayProjectOverviewMs: {
+      p50: round(percentile(first, 50)),
+      p95: round(percentile(first, 95)),
+      max: round(Math.max(...first)),
+    },
+    allAffectedPagesMs: {
+      p50: round(percentile(all, 50)),
+      p95: round(percentile(all, 95)),
+      max: round(Math.max(...all)),
+    },
+  };
+  console.log(
+    `refresh (commit → on disk, ${REFRESHES} runs): session+day+project+overview p50 ${refresh.sessionDayProjectOverviewMs.p50} ms, p95 ${refresh.sessionDayProjectOverviewMs.p95} ms; ` +
+      `all ${refresh.pagesPerRefresh} affected pages p50 ${refresh.allAffectedPagesMs.p50} ms, p95 ${refresh.allAffectedPagesMs.p95} ms`,
+  );
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    data: { ...SHAPE, requests: messages, seedSeconds: round(seedMs / 1000) },
+    build: { pages: build.pages, seconds: round(build.durationMs / 1000, 2), targetSeconds: 15 },
+    refresh: { ...refresh, targetP95Ms: 1000 },
+    overview: {
+      htmlGzipKB: round(overviewHtmlGz / 1024),
+      withAssetsGzipKB: round((overviewHtmlGz + overviewAssetsGz) / 1024),
+      targetKB: 150,
+    },
+    clientBundle: { scripts, oneSharedHashedAsset: sameScript },
+  };
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/site.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+  console.log('saved bench/results/site.json');
+} finally {
+  if (!process.env.BENCH_KEEP) rmSync(dataDir, { recursive: true, force: true });
+  else console.log(`kept ${dataDir}`);
+}

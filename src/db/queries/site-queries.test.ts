@@ -1,0 +1,226 @@
+// The report site's queries against a real SQLite file with the real migrations and a small, exactly known
+// data set: two days, two projects, three sessions, an unpriced model and a subagent.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, type Db } from '../open.ts';
+import { insertUsageRows, type SeedRow } from '../../../bench/seed-usage-db.ts';
+import { usageTotals } from './usage-totals.ts';
+import { usageByDayModel } from './usage-by-day-model.ts';
+import { usageByHour } from './usage-by-hour.ts';
+import { usageBreakdown } from './usage-breakdown.ts';
+import { periodTotals } from './period-totals.ts';
+import { sessionList } from './session-list.ts';
+import { sessionRequests } from './session-requests.ts';
+import { sessionStarts } from './session-starts.ts';
+import { routeKeys } from './route-keys.ts';
+import { adjacentDays } from './adjacent-days.ts';
+import { rowsBeforeDay } from './rows-before-day.ts';
+import { sessionCount } from './session-count.ts';
+import { metaValue } from './meta-value.ts';
+
+const SONNET = 'claude-sonnet-4-5-20250929';
+const at = (iso: string) => Date.parse(iso);
+const base = { cwd: '/home/me/alpha', project: '-home-me-alpha' };
+export const FIXTURE: SeedRow[] = [
+  {
+    ...base,
+    ts: at('2026-03-02T09:15:00Z'),
+    model: SONNET,
+    sessionId: 's1',
+    input: 1000,
+    output: 200,
+    cacheRead: 5000,
+  },
+  {
+    ...base,
+    ts: at('2026-03-02T09:45:00Z'),
+    model: SONNET,
+    sessionId: 's1',
+    input: 2000,
+    output: 300,
+    cacheWrite5m: 700,
+  },
+  {
+    ...base,
+    ts: at('2026-03-02T10:05:00Z'),
+    model: SONNET,
+    sessionId: 's1',
+    input: 10,
+    output: 5,
+    agentId: 'agent-a',
+  },
+  {
+    cwd: '/home/me/beta',
+    project: '-home-me-beta',
+    ts: at('2026-03-02T23:30:00Z'),
+    model: 'mystery-model-1',
+    sessionId: 's2',
+    input: 50,
+    output: 50,
+  },
+  {
+    ...base,
+    ts: at('2026-03-04T08:00:00Z'),
+    model: SONNET,
+    sessionId: 's3',
+    input: 100,
+    output: 100,
+    cacheWrite1h: 400,
+  },
+];
+
+let dir: string;
+let db: Db;
+const f = { timezone: 'UTC', costMode: 'auto' as const };
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ctm-site-q-'));
+  const w = openDb(join(dir, 'ctm.db'));
+  insertUsageRows(w, FIXTURE);
+  w.close();
+  db = openDb(join(dir, 'ctm.db'), { readonly: true });
+});
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('report site queries', () => {
+  it('sums a range, counting sessions and unpriced messages', () => {
+    const all = usageTotals(db, f);
+    expect(all).toMatchObject({
+      inputTokens: 3160,
+      outputTokens: 655,
+      cacheWrite5mTokens: 700,
+      cacheWrite1hTokens: 400,
+      cacheReadTokens: 5000,
+      totalTokens: 3160 + 655 + 700 + 400 + 5000,
+      messages: 5,
+      unpricedMessages: 1,
+      sessions: 3,
+    });
+    expect(all.cost).toBeGreaterThan(0);
+    const none = usageTotals(db, { ...f, fromDay: '2027-01-01' });
+    expect(none).toMatchObject({ totalTokens: 0, cost: 0, messages: 0, sessions: 0, firstTs: null });
+    expect(usageTotals(db, { ...f, fromDay: '2026-03-04' }).sessions).toBe(1);
+    expect(usageTotals(db, { ...f, project: '-home-me-beta' }).totalTokens).toBe(100);
+    expect(usageTotals(db, { ...f, sessionId: 's1' }).messages).toBe(3);
+  });
+
+  it('groups by day and model, and by hour of one day', () => {
+    const rows = usageByDayModel(db, f);
+    expect(rows.map((r) => [r.day, r.model, r.totalTokens])).toEqual([
+      ['2026-03-02', SONNET, 9215],
+      ['2026-03-02', 'mystery-model-1', 100],
+      ['2026-03-04', SONNET, 600],
+    ]);
+    expect(rows[1]!.unpricedMessages).toBe(1);
+    expect(rows[1]!.cost).toBe(0);
+    const hours = usageByHour(db, { ...f, fromDay: '2026-03-02', toDay: '2026-03-02' });
+    expect(hours.map((h) => [h.hour, h.messages])).toEqual([
+      [9, 2],
+      [10, 1],
+      [23, 1],
+    ]);
+  });
+
+  it('follows the configured timezone when it differs from the stored one', () => {
+    const ny = { ...f, timezone: 'America/New_York' };
+    expect(usageByDayModel(db, ny).map((r) => r.day)).toEqual(['2026-03-02', '2026-03-02', '2026-03-04']);
+    const hours = usageByHour(db, { ...ny, fromDay: '2026-03-02', toDay: '2026-03-02' });
+    expect(hours.map((h) => h.hour)).toEqual([4, 5, 18]);
+  });
+
+  it('breaks down by model, project and thread, biggest cost first', () => {
+    const models = usageBreakdown(db, 'model', f);
+    expect(models.map((m) => m.key)).toEqual([SONNET, 'mystery-model-1']);
+    const projects = usageBreakdown(db, 'project', f);
+    expect(projects.map((p) => [p.key, p.label, p.sessions])).toEqual([
+      ['-home-me-alpha', '/home/me/alpha', 2],
+      ['-home-me-beta', '/home/me/beta', 1],
+    ]);
+    expect(projects[0]).toMatchObject({ firstDay: '2026-03-02', lastDay: '2026-03-04' });
+    const agents = usageBreakdown(db, 'agent', { ...f, sessionId: 's1' });
+    expect(agents.map((a) => [a.key, a.messages])).toEqual([
+      ['', 2],
+      ['agent-a', 1],
+    ]);
+  });
+
+  it('totals days, Monday weeks and months, newest first', () => {
+    expect(periodTotals(db, 'day', f).map((r) => [r.period, r.sessions, r.messages])).toEqual([
+      ['2026-03-04', 1, 1],
+      ['2026-03-02', 2, 4],
+    ]);
+    expect(periodTotals(db, 'week', f).map((r) => [r.period, r.activeDays])).toEqual([['2026-03-02', 2]]);
+    expect(periodTotals(db, 'month', f).map((r) => r.period)).toEqual(['2026-03']);
+  });
+
+  it('lists sessions with span, models and subagents, newest first, optionally by id', () => {
+    const list = sessionList(db, f);
+    expect(list.map((s) => s.sessionId)).toEqual(['s3', 's2', 's1']);
+    const s1 = list.find((s) => s.sessionId === 's1')!;
+    expect(s1).toMatchObject({
+      project: '-home-me-alpha',
+      cwd: '/home/me/alpha',
+      firstTs: at('2026-03-02T09:15:00Z'),
+      lastTs: at('2026-03-02T10:05:00Z'),
+      firstDay: '2026-03-02',
+      messages: 3,
+      subagents: 1,
+      models: SONNET,
+      gitBranch: 'main',
+      version: '2.1.3',
+    });
+    expect(sessionList(db, f, { ids: ['s1', 's2'] }).map((s) => s.sessionId)).toEqual(['s2', 's1']);
+    expect(sessionList(db, { ...f, fromDay: '2026-03-02', toDay: '2026-03-02' }, { ids: ['s3'] })).toEqual(
+      [],
+    );
+  });
+
+  it('returns a session’s requests in time order without any text', () => {
+    const rows = sessionRequests(db, 's1', 'auto');
+    expect(rows.map((r) => r.ts)).toEqual([
+      at('2026-03-02T09:15:00Z'),
+      at('2026-03-02T09:45:00Z'),
+      at('2026-03-02T10:05:00Z'),
+    ]);
+    expect(Object.keys(rows[0]!).sort()).toEqual(
+      [
+        'agentId',
+        'cacheReadTokens',
+        'cacheWrite1hTokens',
+        'cacheWrite5mTokens',
+        'cost',
+        'inputTokens',
+        'model',
+        'outputTokens',
+        'totalTokens',
+        'ts',
+      ].sort(),
+    );
+    expect(sessionRequests(db, 's2', 'auto')[0]!.cost).toBeNull();
+  });
+
+  it('knows which pages exist and their neighbours', () => {
+    expect(routeKeys(db, 'UTC')).toEqual({
+      days: ['2026-03-02', '2026-03-04'],
+      months: ['2026-03'],
+      projects: ['-home-me-alpha', '-home-me-beta'],
+      sessions: ['s1', 's2', 's3'],
+    });
+    expect(adjacentDays(db, 'UTC', '2026-03-04')).toEqual({ prev: '2026-03-02', next: null });
+    expect(adjacentDays(db, 'UTC', '2026-03-03')).toEqual({ prev: '2026-03-02', next: '2026-03-04' });
+    expect(sessionStarts(db).find((s) => s.sessionId === 's1')).toEqual({
+      sessionId: 's1',
+      firstTs: at('2026-03-02T09:15:00Z'),
+      lastTs: at('2026-03-02T10:05:00Z'),
+    });
+    expect(rowsBeforeDay(db, 'UTC', '2026-03-04')).toBe(4);
+    expect(sessionCount(db)).toBe(3);
+    expect(metaValue(db, 'timezone')).toBe('UTC');
+    expect(metaValue(db, 'nope')).toBeUndefined();
+  });
+});

@@ -1,0 +1,88 @@
+// The refresher against a real site directory: writes the affected pages into the release `current` points
+// at, skips pages that render as missing, counts failures, and merges changes that arrive while it runs.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChangeSet } from '../../ingest/change-set.ts';
+import { silentLogger } from '../log.ts';
+import { createRefresher } from './refresh-pages.ts';
+
+let dir: string;
+let release: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ctm-refresh-'));
+  release = join(dir, 'releases', 'r1', 'site');
+  mkdirSync(release, { recursive: true });
+  symlinkSync(release, join(dir, 'current'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const change = (day: string, session: string) => {
+  const c = new ChangeSet();
+  c.add(day, 9, session, '-p');
+  return c;
+};
+
+describe('createRefresher', () => {
+  it('writes every affected page atomically into the current release', async () => {
+    const rendered: string[] = [];
+    const refresher = createRefresher({
+      siteDir: dir,
+      log: silentLogger,
+      render: async (path) => {
+        rendered.push(path);
+        if (path === '/blocks/') return undefined;
+        if (path === '/models/') throw new Error('boom');
+        return `<html>${path}</html>`;
+      },
+    });
+    const result = await refresher.refresh(change('2026-03-02', 's1'));
+    expect(result).toMatchObject({ written: 11, missing: 1, failed: 1 });
+    expect(readFileSync(join(release, 'days', '2026-03-02', 'index.html'), 'utf8')).toBe(
+      '<html>/days/2026-03-02/</html>',
+    );
+    expect(readFileSync(join(release, 'index.html'), 'utf8')).toBe('<html>/</html>');
+    expect(existsSync(join(release, 'blocks', 'index.html'))).toBe(false);
+    // No temporary files left behind.
+    const all = readdirSync(release, { recursive: true }) as string[];
+    expect(all.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(rendered[0]).toBe('/sessions/s1/');
+  });
+
+  it('merges changes that arrive during a run into one following run', async () => {
+    const runs: string[][] = [];
+    let current: string[] = [];
+    let release1: () => void = () => {};
+    const gate = new Promise<void>((r) => (release1 = r));
+    const refresher = createRefresher({
+      siteDir: dir,
+      log: silentLogger,
+      render: async (path) => {
+        if (path === '/' && runs.length === 0) await gate;
+        current.push(path);
+        if (path === '/blocks/') {
+          runs.push(current);
+          current = [];
+        }
+        return 'x';
+      },
+    });
+    const first = refresher.refresh(change('2026-03-02', 's1'));
+    const second = refresher.refresh(change('2026-03-03', 's2'));
+    const third = refresher.refresh(change('2026-03-04', 's3'));
+    expect(second).toBe(third);
+    release1();
+    await Promise.all([first, second, third]);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toContain('/sessions/s2/');
+    expect(runs[1]).toContain('/sessions/s3/');
+    expect(runs[1]).not.toContain('/sessions/s1/');
+  });
+
+  it('does nothing before the first build', async () => {
+    rmSync(join(dir, 'current'));
+    const refresher = createRefresher({ siteDir: dir, log: silentLogger, render: async () => 'x' });
+    expect((await refresher.refresh(change('2026-03-02', 's1'))).written).toBe(0);
+  });
+});
