@@ -204,6 +204,9 @@ describe('accounting', () => {
         webSearch: 2,
         speed: 'fast',
         model: 'claude-opus-4-6',
+        version: '2.1.9',
+        gitBranch: 'feature/x',
+        costUSD: 0.75,
       }),
       line({ id: 'nosplit', cacheWrite: 50 }),
     ]);
@@ -222,6 +225,12 @@ describe('accounting', () => {
       model: 'claude-opus-4-6',
     });
     expect([nosplit!.cacheWrite5m, nosplit!.cacheWrite1h]).toEqual([50, 0]);
+    // Logged and calculated cost are both kept (opus-4-6 fast: ×6).
+    expect(k!.costLogged).toBe(0.75);
+    expect(k!.costCalc).toBeCloseTo(((1 * 5 + 2 * 25 + 20 * 6.25 + 10 * 10 + 4 * 0.5) / 1e6) * 6, 15);
+    expect(
+      db.prepare("SELECT version, git_branch AS gitBranch FROM usage WHERE message_id = 'k'").get(),
+    ).toEqual({ version: '2.1.9', gitBranch: 'feature/x' });
   });
 });
 
