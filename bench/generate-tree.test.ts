@@ -9,6 +9,9 @@ import { generateTree, UNKNOWN_MODEL, type TokenTotals } from './generate-tree.t
 import { openDb } from '../src/db/open.ts';
 import { createIngester } from '../ingest/ingester.ts';
 import { createLogger } from '../src/log.ts';
+import { createMessageStore } from '../ingest/message-store.ts';
+import { runPass } from '../ingest/ingest-pass.ts';
+import { loadPricing } from '../src/pricing/load-pricing.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ctm-gen-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -83,6 +86,34 @@ describe('generateTree', () => {
     expect(again.filesRead).toBe(0);
     expect(again.newMessages + again.replacedMessages).toBe(0);
     db.close();
+  });
+
+  it('a pass parsed on a second thread writes exactly what a one-thread pass writes', () => {
+    const root = join(work, 'threads');
+    generateTree({ root, targetBytes: 6e6, days: 10, projects: 3, sessions: 40, seed: 3 });
+    const passWith = (name: string, parallelBytes: number) => {
+      const db = openDb(join(work, `${name}.db`));
+      const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+      const changes: string[] = [];
+      const summary = runPass({
+        claudeDirs: [root],
+        store,
+        parallelBytes,
+        now: () => 0,
+        onCommit: (c) => changes.push(...c.days),
+      });
+      const rows = db.prepare('SELECT * FROM messages ORDER BY key').all();
+      const files = db.prepare('SELECT * FROM files ORDER BY path').all();
+      db.close();
+      return { summary: { ...summary, changes: [...summary.changes.days].sort() }, rows, files, changes };
+    };
+    const one = passWith('one-thread', Infinity);
+    const two = passWith('two-threads', 0);
+    expect(two.summary).toEqual(one.summary);
+    expect(two.rows).toEqual(one.rows);
+    expect(two.files).toEqual(one.files);
+    expect(two.changes.sort()).toEqual(one.changes.sort());
+    expect(one.rows.length).toBeGreaterThan(100);
   });
 
   it('is deterministic for a seed and writes about the bytes asked for', () => {

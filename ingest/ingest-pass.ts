@@ -11,12 +11,14 @@ import { scanLines, type ScanOptions } from './scan-lines.ts';
 import { ChangeSet } from './change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { LocatedEvent, MessageStore, FileRow } from './message-store.ts';
+import { createParallelReader, type ReadJob, type ReaderDone } from './parallel-reader.ts';
 
 const HEAD_BYTES = 4096;
 const SLICE_BYTES = 64 << 20;
 const BATCH_BYTES = 32 << 20;
 /** Counted per file in a batch's size, so batches of tiny files stay short too. */
 const BATCH_FILE_COST = 16 << 10;
+const PARALLEL_BYTES = 64 << 20;
 
 export interface PassSummary {
   startedAt: number;
@@ -48,6 +50,8 @@ export interface PassOptions {
   onCommit?: (changes: ChangeSet) => void;
   /** Line-length limits for scanLines (tests shrink them to exercise the oversized path). */
   scan?: ScanOptions;
+  /** New bytes from which a second thread reads and parses while this one writes (Infinity: never). */
+  parallelBytes?: number;
 }
 
 export function headHash(fd: number, length: number): string {
@@ -107,7 +111,7 @@ export function runPass(options: PassOptions): PassSummary {
   };
 
   const present = new Set<string>();
-  const toRead: { file: FoundFile; row: FileRow | undefined }[] = [];
+  const toRead: ReadJob[] = [];
   for (const file of found.files) {
     present.add(file.path);
     if (options.paths && !options.paths.has(file.path)) continue;
@@ -117,7 +121,9 @@ export function runPass(options: PassOptions): PassSummary {
   // Files are committed in batches: one SQLite commit per batch instead of per file (each commit rewrites
   // every index page it touched). A file's rows and its offset are still in the same transaction, and
   // onCommit hears of a file's changes only once they are committed.
-  let next = 0;
+  const pending = toRead.reduce((n, { file, row }) => n + Math.max(0, file.size - (row?.offset ?? 0)), 0);
+  if (pending >= (options.parallelBytes ?? PARALLEL_BYTES)) readInParallel(toRead, options, summary, skips);
+  let next = pending >= (options.parallelBytes ?? PARALLEL_BYTES) ? toRead.length : 0;
   while (next < toRead.length) {
     const committed: ChangeSet[] = [];
     const batchOptions: PassOptions = {
@@ -147,7 +153,62 @@ export function runPass(options: PassOptions): PassSummary {
   return summary;
 }
 
-function readFile(
+/** The same reads as the one-thread loop, parsed on a worker thread; commits are applied here, in order. */
+function readInParallel(
+  jobs: ReadJob[],
+  options: PassOptions,
+  summary: PassSummary,
+  skips: SkipCounter,
+): void {
+  const now = options.now ?? Date.now;
+  const reader = createParallelReader(jobs, options.scan);
+  const failed = new Set<string>();
+  const state: { done?: ReaderDone } = {};
+  while (!state.done) {
+    const committed: ChangeSet[] = [];
+    let batchBytes = 0;
+    options.store.batch(() => {
+      while (batchBytes < BATCH_BYTES) {
+        const m = reader.next();
+        if (m.kind === 'done') {
+          state.done = m;
+          return;
+        }
+        batchBytes += m.bytes + BATCH_FILE_COST;
+        // After a failed commit the file's later slices are dropped too, as readFile stops at the first.
+        if (failed.has(m.file.path)) continue;
+        const changes = new ChangeSet();
+        try {
+          const r = options.store.commit(m.file, m.events, changes, now());
+          summary.newMessages += r.inserted;
+          summary.replacedMessages += r.replaced;
+          summary.duplicateLines += r.duplicates;
+        } catch {
+          failed.add(m.file.path);
+          skips.add('file_unreadable', m.file.path);
+          continue;
+        }
+        if (changes.size > 0) {
+          summary.changes.merge(changes);
+          committed.push(changes);
+        }
+      }
+    });
+    if (options.onCommit) for (const changes of committed) options.onCommit(changes);
+  }
+  const { done } = state;
+  summary.filesRead += done.summary.filesRead;
+  summary.filesReset += done.summary.filesReset;
+  summary.bytesRead += done.summary.bytesRead;
+  summary.lines += done.summary.lines;
+  summary.usageLines += done.summary.usageLines;
+  summary.ignoredLines += done.summary.ignoredLines;
+  for (const [reason, n] of Object.entries(done.skipCounts)) skips.add(reason, undefined, n);
+  for (const example of done.skipExamples)
+    if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
+}
+
+export function readFile(
   file: FoundFile,
   row: FileRow | undefined,
   options: PassOptions,
