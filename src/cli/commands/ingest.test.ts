@@ -82,6 +82,23 @@ describe('ctm ingest --once', () => {
     );
   });
 
+  it('--claude-dir, --data-dir and --timezone flags override the environment', () => {
+    const t = tree();
+    t.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: '2026-03-01T20:00:00Z' })]);
+    const env = envFor(t, { CTM_CLAUDE_DIR: join(t.root, 'nope'), CTM_DATA_DIR: join(t.root, 'unused') });
+    const dataDir = join(t.root, 'flagged');
+    const r = runCtm(
+      ['ingest', '--once', '--claude-dir', t.claudeDir, '--data-dir', dataDir, '--timezone', 'Asia/Tokyo'],
+      env,
+    );
+    expect(r.code).toBe(0);
+    const report = runCtm(
+      ['report', 'daily', '--json', '--data-dir', dataDir, '--timezone', 'Asia/Tokyo'],
+      env,
+    );
+    expect(JSON.parse(report.stdout).daily.map((d: { date: string }) => d.date)).toEqual(['2026-03-02']);
+  });
+
   it('describeStatsCache names the largest difference', () => {
     expect(describeStatsCache([])).toBeUndefined();
     expect(
