@@ -61,9 +61,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A database that went bad after it was opened (corrupt pages, disk full, read-only) is the data dir's
     // problem, not a crash: one line naming the setting.
-    if (
-      /^SQLITE_(CORRUPT|NOTADB|READONLY|CANTOPEN|FULL|IOERR)/.test((error as { code?: string }).code ?? '')
-    ) {
+    const sqliteCode = (error as { code?: string }).code ?? '';
+    if (sqliteCode.startsWith('SQLITE_BUSY')) {
+      process.stderr.write(
+        'ctm: CTM_DATA_DIR: the index database stayed locked (another ctm is writing to it)\n',
+      );
+      return 2;
+    }
+    if (/^SQLITE_(CORRUPT|NOTADB|READONLY|CANTOPEN|FULL|IOERR)/.test(sqliteCode)) {
       process.stderr.write(
         `ctm: CTM_DATA_DIR: the index database cannot be used (${(error as Error).message}); ` +
           'move ctm.db aside and run `ctm ingest --once` to rebuild it\n',
