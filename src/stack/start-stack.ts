@@ -83,6 +83,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     forward(app, 'app', o.onOutput);
     forward(nginx, 'nginx', o.onOutput);
   }
+  // If this process exits without stop() (a crash, process.exit), take both children with it.
+  const killChildren = () => {
+    app.kill('SIGKILL');
+    nginx.kill('SIGKILL');
+  };
+  process.once('exit', killChildren);
   let stopping = false;
   const exited = new Promise<{ source: 'app' | 'nginx'; code: number | null; signal: string | null }>(
     (resolve) => {
@@ -103,6 +109,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     exited,
     async stop() {
       stopping = true;
+      process.removeListener('exit', killChildren);
       // SIGTERM is nginx's fast shutdown: a graceful SIGQUIT would wait for open event streams.
       await stopChild(nginx, 'SIGTERM', 5_000);
       await stopChild(app, 'SIGTERM', 12_000);
