@@ -1,7 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+// The accounting rules and incremental reads, through real passes over real SQLite files. Every case runs
+// twice: parsing on the writing thread, and on a reader thread (the path big passes take).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { assistantLine, userLine, type AssistantLineOptions } from './fixture-lines.ts';
 import { at, fixtureTree, tempDir, testIndex, totals, usageRows, type FixtureTree } from './fixture-tree.ts';
+import { createMessageStore } from './message-store.ts';
+import { runPass } from './ingest-pass.ts';
+import { loadPricing } from '../src/pricing/load-pricing.ts';
+
+let parallelBytes: number | undefined;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -20,7 +27,11 @@ function setup(dirs = 1) {
     index.close();
     trees[0]!.remove();
   });
-  return { tree: trees[0]!, trees, ...index };
+  const store = createMessageStore(index.db, { timezone: 'UTC', pricing: loadPricing() });
+  const ingester = {
+    pass: () => runPass({ claudeDirs: trees.map((t) => t.claudeDir), store, parallelBytes }),
+  };
+  return { tree: trees[0]!, trees, db: index.db, ingester };
 }
 
 const line = (o: Partial<AssistantLineOptions> & { id: string }): string =>
@@ -32,340 +43,349 @@ function age(path: string, secondsAgo: number): void {
   utimesSync(path, t, t);
 }
 
-describe('accounting', () => {
-  it('counts only assistant lines with usage; progress copies, other types and <synthetic> are not counted', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('-home-me-repo/s1.jsonl', [
-      userLine('s1', at(0)),
-      line({ id: 'm1', input: 100, output: 50 }),
-      JSON.stringify({
-        type: 'progress',
-        timestamp: at(1),
-        data: { message: JSON.parse(line({ id: 'sub1', output: 999 })) },
-      }),
-      JSON.stringify({ type: 'summary', summary: 'x' }),
-      JSON.stringify({ type: 'system', subtype: 'x', message: { usage: { input_tokens: 5 } } }),
-      line({ id: 'syn', model: '<synthetic>', output: 0, input: 0 }),
-      JSON.stringify({ ...JSON.parse(line({ id: 'nousage' })), message: { id: 'nousage', model: 'x' } }),
-    ]);
-    const s = ingester.pass();
-    expect(usageRows(db).map((r) => r.key)).toEqual(['m1:req_m1']);
-    expect(s.newMessages).toBe(1);
-    expect(s.skipped).toEqual({});
+describe.each([
+  ['one thread', Infinity],
+  ['reader thread', 0],
+])('%s', (_mode, bytes) => {
+  beforeEach(() => {
+    parallelBytes = bytes;
   });
 
-  it('streaming copies of one response: the largest total is kept, whatever the order', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/s1.jsonl', [
-      line({ id: 'a', requestId: 'r1', output: 1, input: 3, cacheRead: 1000 }),
-      line({ id: 'a', requestId: 'r1', output: 420, input: 3, cacheRead: 1000 }),
-      line({ id: 'a', requestId: 'r1', output: 420, input: 3, cacheRead: 1000 }),
-      line({ id: 'b', requestId: 'r2', output: 300 }),
-      line({ id: 'b', requestId: 'r2', output: 8 }),
-    ]);
-    const s = ingester.pass();
-    const rows = usageRows(db);
-    expect(rows.map((r) => [r.key, r.output])).toEqual([
-      ['a:r1', 420],
-      ['b:r2', 300],
-    ]);
-    expect(s).toMatchObject({ newMessages: 2, replacedMessages: 1, duplicateLines: 2 });
-  });
-
-  it('on a tie the earlier copy stays unless the later one has usage.speed', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/s1.jsonl', [
-      line({ id: 'tie', costUSD: 1 }),
-      line({ id: 'tie', costUSD: 2 }),
-      line({ id: 'fast', costUSD: 1 }),
-      line({ id: 'fast', costUSD: 2, speed: 'fast' }),
-      line({ id: 'fast', costUSD: 3 }),
-    ]);
-    ingester.pass();
-    const rows = usageRows(db);
-    expect(rows.map((r) => [r.messageId, r.costLogged, r.speed])).toEqual([
-      ['fast', 2, 'fast'],
-      ['tie', 1, null],
-    ]);
-  });
-
-  it('dedup is global: across files of one dir and across two config dirs', () => {
-    const { trees, ingester, db } = setup(2);
-    const [a, b] = trees as [FixtureTree, FixtureTree];
-    age(a.write('p/s1.jsonl', [line({ id: 'x', output: 1 }), line({ id: 'y', output: 10 })]), 30);
-    // A resumed session copies earlier lines into a new file; a second config dir holds a fork.
-    age(a.write('p/s2.jsonl', [line({ id: 'x', output: 77, sessionId: 's2' }), line({ id: 'z' })]), 20);
-    age(
-      b.write('q/s3.jsonl', [line({ id: 'y', output: 10, sessionId: 's3' }), line({ id: 'x', output: 5 })]),
-      10,
-    );
-    ingester.pass();
-    expect(usageRows(db).map((r) => [r.key, r.output])).toEqual([
-      ['x:req_x', 77],
-      ['y:req_y', 10],
-      ['z:req_z', 5],
-    ]);
-    const again = ingester.pass();
-    expect(again).toMatchObject({ filesRead: 0, newMessages: 0 });
-  });
-
-  it('key without requestId is message.id, so copies without requestId dedupe too', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/s1.jsonl', [
-      line({ id: 'n', requestId: null, output: 2 }),
-      line({ id: 'n', requestId: null, output: 9 }),
-    ]);
-    ingester.pass();
-    expect(usageRows(db).map((r) => [r.key, r.requestId, r.output])).toEqual([['n', null, 9]]);
-  });
-
-  describe('sidechain replays (same message.id, new requestId) do not count, their parent does', () => {
-    const parent = line({ id: 'p1', requestId: 'r-parent', output: 40 });
-    const replay = line({ id: 'p1', requestId: 'r-replay', output: 40, isSidechain: true, agentId: 'ag' });
-    const own = line({ id: 'own', requestId: 'r-own', output: 7, isSidechain: true, agentId: 'ag' });
-
-    it.each([
-      ['parent first', [parent, replay, own]],
-      ['replay first', [replay, own, parent]],
-    ])('same file, %s', (_n, lines) => {
+  describe('accounting', () => {
+    it('counts only assistant lines with usage; progress copies, other types and <synthetic> are not counted', () => {
       const { tree, ingester, db } = setup();
-      tree.write('p/s1.jsonl', lines);
-      ingester.pass();
-      expect(usageRows(db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+      tree.write('-home-me-repo/s1.jsonl', [
+        userLine('s1', at(0)),
+        line({ id: 'm1', input: 100, output: 50 }),
+        JSON.stringify({
+          type: 'progress',
+          timestamp: at(1),
+          data: { message: JSON.parse(line({ id: 'sub1', output: 999 })) },
+        }),
+        JSON.stringify({ type: 'summary', summary: 'x' }),
+        JSON.stringify({ type: 'system', subtype: 'x', message: { usage: { input_tokens: 5 } } }),
+        line({ id: 'syn', model: '<synthetic>', output: 0, input: 0 }),
+        JSON.stringify({ ...JSON.parse(line({ id: 'nousage' })), message: { id: 'nousage', model: 'x' } }),
+      ]);
+      const s = ingester.pass();
+      expect(usageRows(db).map((r) => r.key)).toEqual(['m1:req_m1']);
+      expect(s.newMessages).toBe(1);
+      expect(s.skipped).toEqual({});
     });
 
-    it.each([
-      ['replay file read first', 30, 10],
-      ['parent file read first', 10, 30],
-    ])('across files and passes, %s', (_n, replayAge, parentAge) => {
+    it('streaming copies of one response: the largest total is kept, whatever the order', () => {
       const { tree, ingester, db } = setup();
-      age(tree.write('p/s1/subagents/agent-ag.jsonl', [replay, own]), replayAge);
-      age(tree.write('p/s1.jsonl', [parent]), parentAge);
-      ingester.pass();
-      expect(usageRows(db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
-      // Arrival over two passes, replay first.
-      const second = setup();
-      second.tree.write('p/s1/subagents/agent-ag.jsonl', [replay, own]);
-      second.ingester.pass();
-      expect(usageRows(second.db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-replay']);
-      second.tree.write('p/s1.jsonl', [parent]);
-      const s = second.ingester.pass();
-      expect(usageRows(second.db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
-      expect(s.changes.sessions.has('s1') || s.changes.sessions.has('session-1')).toBe(true);
+      tree.write('p/s1.jsonl', [
+        line({ id: 'a', requestId: 'r1', output: 1, input: 3, cacheRead: 1000 }),
+        line({ id: 'a', requestId: 'r1', output: 420, input: 3, cacheRead: 1000 }),
+        line({ id: 'a', requestId: 'r1', output: 420, input: 3, cacheRead: 1000 }),
+        line({ id: 'b', requestId: 'r2', output: 300 }),
+        line({ id: 'b', requestId: 'r2', output: 8 }),
+      ]);
+      const s = ingester.pass();
+      const rows = usageRows(db);
+      expect(rows.map((r) => [r.key, r.output])).toEqual([
+        ['a:r1', 420],
+        ['b:r2', 300],
+      ]);
+      expect(s).toMatchObject({ newMessages: 2, replacedMessages: 1, duplicateLines: 2 });
     });
-  });
 
-  it('all three subagent layouts are found and attributed to the parent session and project', () => {
-    const { tree, ingester, db } = setup();
-    // 1.0.x: sidechain lines inline in the session file.
-    tree.write('-home-me-repo/sess-a.jsonl', [
-      line({ id: 'a-main', sessionId: 'sess-a' }),
-      line({ id: 'a-side', sessionId: 'sess-a', isSidechain: true }),
-    ]);
-    // 2.0.x: agent-<id>.jsonl beside the session, lines carry the parent's sessionId.
-    tree.write('-home-me-repo/agent-b1.jsonl', [
-      line({ id: 'b-side', sessionId: 'sess-b', isSidechain: true }),
-    ]);
-    tree.write('-home-me-repo/sess-b.jsonl', [line({ id: 'b-main', sessionId: 'sess-b' })]);
-    // 2.1.x: <session>/subagents/agent-*.jsonl; without sessionId on the line the folder names the session.
-    tree.write('-home-me-other/sess-c.jsonl', [
-      line({ id: 'c-main', sessionId: 'sess-c', cwd: '/home/me/other' }),
-    ]);
-    const sub = JSON.parse(line({ id: 'c-side', isSidechain: true, cwd: '/home/me/other' }));
-    delete sub.sessionId;
-    tree.write('-home-me-other/sess-c/subagents/agent-c9.jsonl', [JSON.stringify(sub)]);
-    tree.write('-home-me-other/sess-c/subagents/deeper/agent-c10.jsonl', [
-      line({ id: 'c-deep', sessionId: 'sess-c', isSidechain: true, agentId: 'c10', cwd: '/home/me/other' }),
-    ]);
-    ingester.pass();
-    expect(
-      usageRows(db).map((r) => [r.messageId, r.sessionId, r.project, r.cwd, r.isSidechain, r.agentId]),
-    ).toEqual([
-      ['a-main', 'sess-a', '-home-me-repo', '/home/me/repo', 0, null],
-      ['a-side', 'sess-a', '-home-me-repo', '/home/me/repo', 1, null],
-      ['b-main', 'sess-b', '-home-me-repo', '/home/me/repo', 0, null],
-      ['b-side', 'sess-b', '-home-me-repo', '/home/me/repo', 1, 'b1'],
-      ['c-deep', 'sess-c', '-home-me-other', '/home/me/other', 1, 'c10'],
-      ['c-main', 'sess-c', '-home-me-other', '/home/me/other', 0, null],
-      ['c-side', 'sess-c', '-home-me-other', '/home/me/other', 1, 'c9'],
-    ]);
-  });
+    it('on a tie the earlier copy stays unless the later one has usage.speed', () => {
+      const { tree, ingester, db } = setup();
+      tree.write('p/s1.jsonl', [
+        line({ id: 'tie', costUSD: 1 }),
+        line({ id: 'tie', costUSD: 2 }),
+        line({ id: 'fast', costUSD: 1 }),
+        line({ id: 'fast', costUSD: 2, speed: 'fast' }),
+        line({ id: 'fast', costUSD: 3 }),
+      ]);
+      ingester.pass();
+      const rows = usageRows(db);
+      expect(rows.map((r) => [r.messageId, r.costLogged, r.speed])).toEqual([
+        ['fast', 2, 'fast'],
+        ['tie', 1, null],
+      ]);
+    });
 
-  it('stores every token kind and attribute', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/s1.jsonl', [
-      line({
-        id: 'k',
+    it('dedup is global: across files of one dir and across two config dirs', () => {
+      const { trees, ingester, db } = setup(2);
+      const [a, b] = trees as [FixtureTree, FixtureTree];
+      age(a.write('p/s1.jsonl', [line({ id: 'x', output: 1 }), line({ id: 'y', output: 10 })]), 30);
+      // A resumed session copies earlier lines into a new file; a second config dir holds a fork.
+      age(a.write('p/s2.jsonl', [line({ id: 'x', output: 77, sessionId: 's2' }), line({ id: 'z' })]), 20);
+      age(
+        b.write('q/s3.jsonl', [line({ id: 'y', output: 10, sessionId: 's3' }), line({ id: 'x', output: 5 })]),
+        10,
+      );
+      ingester.pass();
+      expect(usageRows(db).map((r) => [r.key, r.output])).toEqual([
+        ['x:req_x', 77],
+        ['y:req_y', 10],
+        ['z:req_z', 5],
+      ]);
+      const again = ingester.pass();
+      expect(again).toMatchObject({ filesRead: 0, newMessages: 0 });
+    });
+
+    it('key without requestId is message.id, so copies without requestId dedupe too', () => {
+      const { tree, ingester, db } = setup();
+      tree.write('p/s1.jsonl', [
+        line({ id: 'n', requestId: null, output: 2 }),
+        line({ id: 'n', requestId: null, output: 9 }),
+      ]);
+      ingester.pass();
+      expect(usageRows(db).map((r) => [r.key, r.requestId, r.output])).toEqual([['n', null, 9]]);
+    });
+
+    describe('sidechain replays (same message.id, new requestId) do not count, their parent does', () => {
+      const parent = line({ id: 'p1', requestId: 'r-parent', output: 40 });
+      const replay = line({ id: 'p1', requestId: 'r-replay', output: 40, isSidechain: true, agentId: 'ag' });
+      const own = line({ id: 'own', requestId: 'r-own', output: 7, isSidechain: true, agentId: 'ag' });
+
+      it.each([
+        ['parent first', [parent, replay, own]],
+        ['replay first', [replay, own, parent]],
+      ])('same file, %s', (_n, lines) => {
+        const { tree, ingester, db } = setup();
+        tree.write('p/s1.jsonl', lines);
+        ingester.pass();
+        expect(usageRows(db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+      });
+
+      it.each([
+        ['replay file read first', 30, 10],
+        ['parent file read first', 10, 30],
+      ])('across files and passes, %s', (_n, replayAge, parentAge) => {
+        const { tree, ingester, db } = setup();
+        age(tree.write('p/s1/subagents/agent-ag.jsonl', [replay, own]), replayAge);
+        age(tree.write('p/s1.jsonl', [parent]), parentAge);
+        ingester.pass();
+        expect(usageRows(db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+        // Arrival over two passes, replay first.
+        const second = setup();
+        second.tree.write('p/s1/subagents/agent-ag.jsonl', [replay, own]);
+        second.ingester.pass();
+        expect(usageRows(second.db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-replay']);
+        second.tree.write('p/s1.jsonl', [parent]);
+        const s = second.ingester.pass();
+        expect(usageRows(second.db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+        expect(s.changes.sessions.has('s1') || s.changes.sessions.has('session-1')).toBe(true);
+      });
+    });
+
+    it('all three subagent layouts are found and attributed to the parent session and project', () => {
+      const { tree, ingester, db } = setup();
+      // 1.0.x: sidechain lines inline in the session file.
+      tree.write('-home-me-repo/sess-a.jsonl', [
+        line({ id: 'a-main', sessionId: 'sess-a' }),
+        line({ id: 'a-side', sessionId: 'sess-a', isSidechain: true }),
+      ]);
+      // 2.0.x: agent-<id>.jsonl beside the session, lines carry the parent's sessionId.
+      tree.write('-home-me-repo/agent-b1.jsonl', [
+        line({ id: 'b-side', sessionId: 'sess-b', isSidechain: true }),
+      ]);
+      tree.write('-home-me-repo/sess-b.jsonl', [line({ id: 'b-main', sessionId: 'sess-b' })]);
+      // 2.1.x: <session>/subagents/agent-*.jsonl; without sessionId on the line the folder names the session.
+      tree.write('-home-me-other/sess-c.jsonl', [
+        line({ id: 'c-main', sessionId: 'sess-c', cwd: '/home/me/other' }),
+      ]);
+      const sub = JSON.parse(line({ id: 'c-side', isSidechain: true, cwd: '/home/me/other' }));
+      delete sub.sessionId;
+      tree.write('-home-me-other/sess-c/subagents/agent-c9.jsonl', [JSON.stringify(sub)]);
+      tree.write('-home-me-other/sess-c/subagents/deeper/agent-c10.jsonl', [
+        line({ id: 'c-deep', sessionId: 'sess-c', isSidechain: true, agentId: 'c10', cwd: '/home/me/other' }),
+      ]);
+      ingester.pass();
+      expect(
+        usageRows(db).map((r) => [r.messageId, r.sessionId, r.project, r.cwd, r.isSidechain, r.agentId]),
+      ).toEqual([
+        ['a-main', 'sess-a', '-home-me-repo', '/home/me/repo', 0, null],
+        ['a-side', 'sess-a', '-home-me-repo', '/home/me/repo', 1, null],
+        ['b-main', 'sess-b', '-home-me-repo', '/home/me/repo', 0, null],
+        ['b-side', 'sess-b', '-home-me-repo', '/home/me/repo', 1, 'b1'],
+        ['c-deep', 'sess-c', '-home-me-other', '/home/me/other', 1, 'c10'],
+        ['c-main', 'sess-c', '-home-me-other', '/home/me/other', 0, null],
+        ['c-side', 'sess-c', '-home-me-other', '/home/me/other', 1, 'c9'],
+      ]);
+    });
+
+    it('stores every token kind and attribute', () => {
+      const { tree, ingester, db } = setup();
+      tree.write('p/s1.jsonl', [
+        line({
+          id: 'k',
+          input: 1,
+          output: 2,
+          cacheWrite: 30,
+          cacheWrite1h: 10,
+          cacheRead: 4,
+          webSearch: 2,
+          speed: 'fast',
+          model: 'claude-opus-4-6',
+          version: '2.1.9',
+          gitBranch: 'feature/x',
+          costUSD: 0.75,
+        }),
+        line({ id: 'nosplit', cacheWrite: 50 }),
+      ]);
+      ingester.pass();
+      const [k, nosplit] = usageRows(db);
+      expect(k).toMatchObject({
         input: 1,
         output: 2,
-        cacheWrite: 30,
+        cacheWrite5m: 20,
         cacheWrite1h: 10,
         cacheRead: 4,
+        total: 37,
         webSearch: 2,
+        serviceTier: 'standard',
         speed: 'fast',
         model: 'claude-opus-4-6',
-        version: '2.1.9',
-        gitBranch: 'feature/x',
-        costUSD: 0.75,
-      }),
-      line({ id: 'nosplit', cacheWrite: 50 }),
-    ]);
-    ingester.pass();
-    const [k, nosplit] = usageRows(db);
-    expect(k).toMatchObject({
-      input: 1,
-      output: 2,
-      cacheWrite5m: 20,
-      cacheWrite1h: 10,
-      cacheRead: 4,
-      total: 37,
-      webSearch: 2,
-      serviceTier: 'standard',
-      speed: 'fast',
-      model: 'claude-opus-4-6',
+      });
+      expect([nosplit!.cacheWrite5m, nosplit!.cacheWrite1h]).toEqual([50, 0]);
+      // Logged and calculated cost are both kept (opus-4-6 fast: ×6).
+      expect(k!.costLogged).toBe(0.75);
+      expect(k!.costCalc).toBeCloseTo(((1 * 5 + 2 * 25 + 20 * 6.25 + 10 * 10 + 4 * 0.5) / 1e6) * 6, 15);
+      expect(
+        db.prepare("SELECT version, git_branch AS gitBranch FROM usage WHERE message_id = 'k'").get(),
+      ).toEqual({ version: '2.1.9', gitBranch: 'feature/x' });
     });
-    expect([nosplit!.cacheWrite5m, nosplit!.cacheWrite1h]).toEqual([50, 0]);
-    // Logged and calculated cost are both kept (opus-4-6 fast: ×6).
-    expect(k!.costLogged).toBe(0.75);
-    expect(k!.costCalc).toBeCloseTo(((1 * 5 + 2 * 25 + 20 * 6.25 + 10 * 10 + 4 * 0.5) / 1e6) * 6, 15);
-    expect(
-      db.prepare("SELECT version, git_branch AS gitBranch FROM usage WHERE message_id = 'k'").get(),
-    ).toEqual({ version: '2.1.9', gitBranch: 'feature/x' });
   });
-});
 
-describe('incremental reads', () => {
-  it('reads only new bytes; an unchanged tree reads nothing', () => {
-    const { tree, ingester, db } = setup();
-    const first = [line({ id: 'a' }), userLine('s', at(1)), line({ id: 'b' })];
-    const p = tree.write('p/s1.jsonl', first);
-    const s1 = ingester.pass();
-    expect(s1).toMatchObject({
-      bytesRead: Buffer.byteLength(first.join('\n') + '\n'),
-      newMessages: 2,
-      lines: 3,
+  describe('incremental reads', () => {
+    it('reads only new bytes; an unchanged tree reads nothing', () => {
+      const { tree, ingester, db } = setup();
+      const first = [line({ id: 'a' }), userLine('s', at(1)), line({ id: 'b' })];
+      const p = tree.write('p/s1.jsonl', first);
+      const s1 = ingester.pass();
+      expect(s1).toMatchObject({
+        bytesRead: Buffer.byteLength(first.join('\n') + '\n'),
+        newMessages: 2,
+        lines: 3,
+      });
+      const added = [line({ id: 'c', timestamp: at(5) })];
+      tree.append('p/s1.jsonl', added);
+      const s2 = ingester.pass();
+      expect(s2).toMatchObject({
+        bytesRead: Buffer.byteLength(added[0] + '\n'),
+        newMessages: 1,
+        lines: 1,
+        filesReset: 0,
+      });
+      const s3 = ingester.pass();
+      expect(s3).toMatchObject({ filesRead: 0, bytesRead: 0, newMessages: 0 });
+      // Only the mtime moved: nothing is read, and the next pass skips the file again.
+      age(p, 5);
+      expect(ingester.pass()).toMatchObject({ bytesRead: 0, newMessages: 0 });
+      expect(ingester.pass()).toMatchObject({ filesRead: 0, bytesRead: 0 });
+      expect(totals(db).messages).toBe(3);
     });
-    const added = [line({ id: 'c', timestamp: at(5) })];
-    tree.append('p/s1.jsonl', added);
-    const s2 = ingester.pass();
-    expect(s2).toMatchObject({
-      bytesRead: Buffer.byteLength(added[0] + '\n'),
-      newMessages: 1,
-      lines: 1,
-      filesReset: 0,
+
+    it('a file that shrank is re-read from 0 without double counting', () => {
+      const { tree, ingester, db } = setup();
+      tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'c' })]);
+      ingester.pass();
+      const before = totals(db);
+      tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'd', timestamp: at(9) })]);
+      const s = ingester.pass();
+      expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
+      // History is kept: b and c stay, a is not counted twice, d is new.
+      expect(totals(db).messages).toBe(before.messages + 1);
     });
-    const s3 = ingester.pass();
-    expect(s3).toMatchObject({ filesRead: 0, bytesRead: 0, newMessages: 0 });
-    // Only the mtime moved: nothing is read, and the next pass skips the file again.
-    age(p, 5);
-    expect(ingester.pass()).toMatchObject({ bytesRead: 0, newMessages: 0 });
-    expect(ingester.pass()).toMatchObject({ filesRead: 0, bytesRead: 0 });
-    expect(totals(db).messages).toBe(3);
-  });
 
-  it('a file that shrank is re-read from 0 without double counting', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'c' })]);
-    ingester.pass();
-    const before = totals(db);
-    tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'd', timestamp: at(9) })]);
-    const s = ingester.pass();
-    expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
-    // History is kept: b and c stay, a is not counted twice, d is new.
-    expect(totals(db).messages).toBe(before.messages + 1);
-  });
+    it('a file that shrank but is still longer than the read offset is re-read from 0', () => {
+      const { tree, ingester, db } = setup();
+      const a = line({ id: 'a' });
+      const waiting = line({ id: 'w', text: 'x'.repeat(500) });
+      tree.write('p/s1.jsonl', a + '\n' + waiting.slice(0, -10)); // second line still being written
+      ingester.pass();
+      expect(totals(db).messages).toBe(1);
+      // Rewritten shorter (a new, unrelated content), yet longer than the offset after line 1.
+      const b = line({ id: 'b', text: 'y'.repeat(100) });
+      tree.write('p/s1.jsonl', [b]);
+      expect(Buffer.byteLength(b + '\n')).toBeGreaterThan(Buffer.byteLength(a + '\n'));
+      const s = ingester.pass();
+      expect(s.filesReset).toBe(1);
+      expect(usageRows(db).map((r) => r.messageId)).toEqual(['a', 'b']);
+    });
 
-  it('a file that shrank but is still longer than the read offset is re-read from 0', () => {
-    const { tree, ingester, db } = setup();
-    const a = line({ id: 'a' });
-    const waiting = line({ id: 'w', text: 'x'.repeat(500) });
-    tree.write('p/s1.jsonl', a + '\n' + waiting.slice(0, -10)); // second line still being written
-    ingester.pass();
-    expect(totals(db).messages).toBe(1);
-    // Rewritten shorter (a new, unrelated content), yet longer than the offset after line 1.
-    const b = line({ id: 'b', text: 'y'.repeat(100) });
-    tree.write('p/s1.jsonl', [b]);
-    expect(Buffer.byteLength(b + '\n')).toBeGreaterThan(Buffer.byteLength(a + '\n'));
-    const s = ingester.pass();
-    expect(s.filesReset).toBe(1);
-    expect(usageRows(db).map((r) => r.messageId)).toEqual(['a', 'b']);
-  });
+    it.each([
+      ['same size', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 0],
+      ['bigger', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 1],
+    ])('first 4 KiB changed (%s) → re-read', (_n, change, extra) => {
+      const { tree, ingester, db } = setup();
+      const first = line({ id: 'aaaa' });
+      const p = tree.write('p/s1.jsonl', [first]);
+      ingester.pass();
+      const lines = [change(first)];
+      for (let i = 0; i < extra; i++) lines.push(line({ id: `more${i}` }));
+      tree.write('p/s1.jsonl', lines);
+      age(p, 1); // a distinct mtime even on coarse-clock filesystems
+      const s = ingester.pass();
+      expect(s.filesReset).toBe(1);
+      expect(usageRows(db).map((r) => r.messageId)).toEqual(['aaaa', 'bbbb', ...(extra ? ['more0'] : [])]);
+    });
 
-  it.each([
-    ['same size', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 0],
-    ['bigger', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 1],
-  ])('first 4 KiB changed (%s) → re-read', (_n, change, extra) => {
-    const { tree, ingester, db } = setup();
-    const first = line({ id: 'aaaa' });
-    const p = tree.write('p/s1.jsonl', [first]);
-    ingester.pass();
-    const lines = [change(first)];
-    for (let i = 0; i < extra; i++) lines.push(line({ id: `more${i}` }));
-    tree.write('p/s1.jsonl', lines);
-    age(p, 1); // a distinct mtime even on coarse-clock filesystems
-    const s = ingester.pass();
-    expect(s.filesReset).toBe(1);
-    expect(usageRows(db).map((r) => r.messageId)).toEqual(['aaaa', 'bbbb', ...(extra ? ['more0'] : [])]);
-  });
+    it('a replaced file (new inode) is re-read', () => {
+      const { tree, ingester, db } = setup();
+      tree.write('p/s1.jsonl', [line({ id: 'a' })]);
+      ingester.pass();
+      tree.write('p/tmp.jsonl.new', [line({ id: 'a' }), line({ id: 'b' })]);
+      renameSync(tree.path('p/tmp.jsonl.new'), tree.path('p/s1.jsonl'));
+      const s = ingester.pass();
+      expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
+      expect(totals(db).messages).toBe(2);
+    });
 
-  it('a replaced file (new inode) is re-read', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/s1.jsonl', [line({ id: 'a' })]);
-    ingester.pass();
-    tree.write('p/tmp.jsonl.new', [line({ id: 'a' }), line({ id: 'b' })]);
-    renameSync(tree.path('p/tmp.jsonl.new'), tree.path('p/s1.jsonl'));
-    const s = ingester.pass();
-    expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
-    expect(totals(db).messages).toBe(2);
-  });
+    it('a final line without newline: consumed when complete JSON, else waits and is taken once finished', () => {
+      const { tree, ingester, db } = setup();
+      const a = line({ id: 'a' });
+      const b = line({ id: 'b', output: 60 });
+      tree.write('p/s1.jsonl', a); // complete JSON, no '\n'
+      expect(ingester.pass().newMessages).toBe(1);
+      tree.append('p/s1.jsonl', '\n' + b.slice(0, 50)); // half a line
+      const waiting = ingester.pass();
+      expect(waiting).toMatchObject({ newMessages: 0, skipped: {} });
+      tree.append('p/s1.jsonl', b.slice(50) + '\n');
+      expect(ingester.pass().newMessages).toBe(1);
+      expect(ingester.pass()).toMatchObject({ filesRead: 0, newMessages: 0 });
+      expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
+        ['a', 5],
+        ['b', 60],
+      ]);
+    });
 
-  it('a final line without newline: consumed when complete JSON, else waits and is taken once finished', () => {
-    const { tree, ingester, db } = setup();
-    const a = line({ id: 'a' });
-    const b = line({ id: 'b', output: 60 });
-    tree.write('p/s1.jsonl', a); // complete JSON, no '\n'
-    expect(ingester.pass().newMessages).toBe(1);
-    tree.append('p/s1.jsonl', '\n' + b.slice(0, 50)); // half a line
-    const waiting = ingester.pass();
-    expect(waiting).toMatchObject({ newMessages: 0, skipped: {} });
-    tree.append('p/s1.jsonl', b.slice(50) + '\n');
-    expect(ingester.pass().newMessages).toBe(1);
-    expect(ingester.pass()).toMatchObject({ filesRead: 0, newMessages: 0 });
-    expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
-      ['a', 5],
-      ['b', 60],
-    ]);
-  });
+    it('a renamed transcript (same inode, new path) is read again without double counting', () => {
+      const { tree, ingester, db } = setup();
+      tree.write('p/old.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
+      ingester.pass();
+      mkdirSync(tree.path('q'));
+      renameSync(tree.path('p/old.jsonl'), tree.path('q/new.jsonl'));
+      const s = ingester.pass();
+      expect(s).toMatchObject({ filesMissing: 1, newMessages: 0, duplicateLines: 2 });
+      expect(totals(db).messages).toBe(2);
+    });
 
-  it('a renamed transcript (same inode, new path) is read again without double counting', () => {
-    const { tree, ingester, db } = setup();
-    tree.write('p/old.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
-    ingester.pass();
-    mkdirSync(tree.path('q'));
-    renameSync(tree.path('p/old.jsonl'), tree.path('q/new.jsonl'));
-    const s = ingester.pass();
-    expect(s).toMatchObject({ filesMissing: 1, newMessages: 0, duplicateLines: 2 });
-    expect(totals(db).messages).toBe(2);
-  });
-
-  it('a deleted transcript keeps its rows; files.missing_since is set and cleared when it returns', () => {
-    const { tree, ingester, db } = setup();
-    const p = tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
-    tree.write('p/s2.jsonl', [line({ id: 'c' })]);
-    ingester.pass();
-    rmSync(p);
-    const s = ingester.pass();
-    expect(s.filesMissing).toBe(1);
-    expect(totals(db).messages).toBe(3);
-    const missing = db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as {
-      m: number | null;
-    };
-    expect(missing.m).toBeGreaterThan(0);
-    tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'd' })]);
-    const back = ingester.pass();
-    expect(back.newMessages).toBe(1);
-    expect(
-      (db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as { m: null }).m,
-    ).toBeNull();
+    it('a deleted transcript keeps its rows; files.missing_since is set and cleared when it returns', () => {
+      const { tree, ingester, db } = setup();
+      const p = tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
+      tree.write('p/s2.jsonl', [line({ id: 'c' })]);
+      ingester.pass();
+      rmSync(p);
+      const s = ingester.pass();
+      expect(s.filesMissing).toBe(1);
+      expect(totals(db).messages).toBe(3);
+      const missing = db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as {
+        m: number | null;
+      };
+      expect(missing.m).toBeGreaterThan(0);
+      tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'd' })]);
+      const back = ingester.pass();
+      expect(back.newMessages).toBe(1);
+      expect(
+        (db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as { m: null }).m,
+      ).toBeNull();
+    });
   });
 });
