@@ -45,6 +45,11 @@ describe('npm run stack', () => {
         return ((await res.json()) as { db: { messages: number } }).db.messages === 1 ? true : undefined;
       });
       expect(stderr).toContain(`ctm stack: http://127.0.0.1:${port}/`);
+      // Before the first build lands nginx has no index.html: the app's status page answers instead of a 404.
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      const body = await home.text();
+      if (home.status === 503) expect(body).toContain('Building your reports');
+      else expect([home.status, body.includes('Overview')]).toEqual([200, true]);
       const started = Date.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
