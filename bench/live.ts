@@ -31,10 +31,7 @@ const base = `http://127.0.0.1:${port}`;
 
 const today = new Date().toISOString().slice(0, 10);
 mkdirSync(projectDir, { recursive: true });
-mkdirSync(join(dataDir, 'site', 'current'), { recursive: true });
-// A published site already exists (the build is benchmarked by bench:site); this keeps a full build from
-// running during the measurements.
-writeFileSync(join(dataDir, 'site', 'current', 'index.html'), '<!doctype html><title>ctm</title>\n');
+const WITH_SITE = process.env.BENCH_SITE !== '0';
 let seq = 0;
 const line = (): string =>
   assistantLine({
@@ -64,6 +61,19 @@ const env = {
 };
 // The index as a long-running install has it: settings reconciled and the transcripts read once.
 spawnSync(process.execPath, ['bin/ctm.js', 'ingest', '--once'], { env, stdio: 'ignore' });
+let siteBuildMs: number | null = null;
+if (WITH_SITE) {
+  // The real published site and its SSR bundle, so the idle figure includes the bundle loaded for /live/
+  // and the page renderer of the refresh.
+  const t0 = Date.now();
+  const built = spawnSync(process.execPath, ['src/server/site-job.ts', 'build'], { env, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('site build failed');
+  siteBuildMs = Date.now() - t0;
+} else {
+  // Without a site the first pass would start a full build during the measurements: publish a stub.
+  mkdirSync(join(dataDir, 'site', 'current'), { recursive: true });
+  writeFileSync(join(dataDir, 'site', 'current', 'index.html'), '<!doctype html><title>ctm</title>\n');
+}
 const server = spawn(process.execPath, ['bin/ctm.js', 'start'], {
   env: {
     ...process.env,
@@ -106,16 +116,16 @@ async function waitReady(): Promise<number> {
   }
 }
 
-async function cannon(path: string) {
+async function cannon(path: string, duration = DURATION_S) {
   const r = await autocannon({
     url: base + path,
     connections: CONNECTIONS,
-    duration: DURATION_S,
+    duration,
   });
   return {
     path,
     connections: CONNECTIONS,
-    durationS: DURATION_S,
+    durationS: duration,
     requestsPerSecond: Math.round(r.requests.average),
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     non2xx: r.non2xx,
@@ -168,6 +178,7 @@ try {
   const rssIdleMb = rssMb();
   const live = await cannon('/api/v1/live');
   const health = await cannon('/api/v1/health');
+  const livePage = WITH_SITE ? await cannon('/live/', Math.max(3, Math.round(DURATION_S / 2))) : null;
   const latency = await appendLatency();
   await sleep(5000);
   const rssAfterMb = rssMb();
@@ -185,8 +196,11 @@ try {
     },
     data: { messages: seeded.messages + seq, days: 365, projects: 50, sessions: 4000 },
     startupMs,
+    withSite: WITH_SITE,
+    siteBuildMs,
     live,
     health,
+    livePage,
     appendToSseMs: summary(latency.sseMs),
     appendToLiveMs: summary(latency.liveMs),
     rssMb: { idleAfterStart: Math.round(rssIdleMb), idleAfterLoad: Math.round(rssAfterMb) },

@@ -1,6 +1,6 @@
 // The ingest worker thread of `ctm start`: owns the writing database connection, runs the first pass and
 // then watches the Claude dirs, posting each commit's changed keys to the main thread at once (the live
-// stream and the page refresher act on them). Keeps checking while no Claude dir is readable instead of
+// stream and the page-refresh worker act on them). Keeps checking while no Claude dir is readable instead of
 // exiting. On "stop" it finishes the pass in progress, checkpoints the WAL and closes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError, type Config } from '../config.ts';
@@ -9,7 +9,6 @@ import { createLogger } from '../log.ts';
 import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
 import type { PassSummary } from '../../ingest/ingest-pass.ts';
 import { computeMaxBlockTokens, type MaxBlockState } from './max-block-tokens.ts';
-import { createPageRefresh } from './page-refresh.ts';
 import type { FromWorker, ToWorker } from './worker-messages.ts';
 
 const MAX_BLOCK_EVERY_MS = 5 * 60 * 1000;
@@ -21,7 +20,6 @@ const log = createLogger(config.logLevel);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);
 const db = openDb(config.dbPath);
 db.pragma(`cache_size = -${CACHE_KB}`);
-const refresh = createPageRefresh(config, log, (pages, ms) => post({ type: 'refreshed', pages, ms }));
 let stopWatch: (() => Promise<void>) | undefined;
 let retry: NodeJS.Timeout | undefined;
 let stopping = false;
@@ -66,7 +64,6 @@ async function start(): Promise<void> {
   post({ type: 'data-found' });
   const ingester = createIngester(db, config, log, (changes) => {
     post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
-    refresh.add(changes.toJSON());
   });
   // Watch first, then read: a line written during the first pass is caught by the watcher, not the rescan.
   stopWatch = await ingester.watch((s) => report(s, false));
@@ -75,14 +72,11 @@ async function start(): Promise<void> {
 }
 
 parentPort!.on('message', (message: ToWorker) => {
-  if (message.type === 'site-ready') refresh.siteReady(message.serverEntry);
-  else if (message.type === 'refresh') refresh.add(message.changes);
-  else if (message.type === 'stop') {
+  if (message.type === 'stop') {
     stopping = true;
     if (retry) clearTimeout(retry);
     void (async () => {
       await stopWatch?.();
-      await refresh.stop();
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
       post({ type: 'stopped' });

@@ -6,7 +6,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import { openDb } from '../db/open.ts';
@@ -22,7 +21,8 @@ import { toChangeSet } from './page-refresh.ts';
 import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from './runtime.ts';
 import { startScheduler } from './scheduler.ts';
 import { sseEvent } from './sse-stream.ts';
-import type { FromWorker, ToWorker } from './worker-messages.ts';
+import { superviseWorker, type SupervisedWorker } from './supervised-worker.ts';
+import type { FromRefreshWorker, FromWorker, ToRefreshWorker, ToWorker } from './worker-messages.ts';
 
 const STOP_WORKER_MS = 7000;
 
@@ -124,18 +124,34 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       .then((r) => r.arrayBuffer())
       .catch(() => undefined);
 
-  // Changes the refresher has not seen: everything committed since a build started, until the worker has
-  // been told about the new site (the build may have read the database before those commits).
+  // Changes the page refresher has not seen: everything committed since a build started, until a refresh
+  // worker with the new site's bundle has been told (the build may have read the database before them).
   let catchUp: ChangeSet | null = null;
-  let worker: Worker | null = null;
-  let workerHasSite = false;
-  const toWorker = (message: ToWorker): void => worker?.postMessage(message);
+  let stopping = false;
+  let refresher: SupervisedWorker<ToRefreshWorker> | null = null;
   const announceSite = (): void => {
-    if (!existsSync(siteDir) || !worker) return;
-    toWorker({ type: 'site-ready', serverEntry: entry });
-    workerHasSite = true;
-    if (catchUp && catchUp.size > 0) toWorker({ type: 'refresh', changes: catchUp.toJSON() });
-    catchUp = null;
+    if (!existsSync(siteDir) || stopping) return;
+    if (refresher) {
+      // The running one renders with the previous release's bundle, which cannot be unloaded: replace it.
+      catchUp ??= new ChangeSet();
+      void refresher.recycle();
+      return;
+    }
+    refresher = superviseWorker<ToRefreshWorker, FromRefreshWorker>({
+      name: 'page refresh',
+      file: new URL('./refresh-worker.ts', import.meta.url),
+      workerData: { config },
+      log,
+      graceMs: STOP_WORKER_MS,
+      onMessage: (m) => {
+        if (m.type === 'refreshed') log.debug('pages refreshed', { pages: m.pages, ms: Math.round(m.ms) });
+      },
+      onSpawn: (post) => {
+        post({ type: 'site-ready', serverEntry: entry });
+        if (catchUp && catchUp.size > 0) post({ type: 'refresh', changes: catchUp.toJSON() });
+        catchUp = null;
+      },
+    });
   };
 
   const jobs = createJobRunner(
@@ -160,12 +176,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       rt.generation++;
       rt.metrics.buildDuration.set(result.ms / 1000);
       rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
-      void loadSsr().then(() => {
-        // A worker rendering with the previous release's bundle is replaced (its modules cannot be
-        // unloaded); the new one announces itself after its first pass.
-        if (workerHasSite) recycleWorker();
-        else announceSite();
-      });
+      void loadSsr().then(announceSite);
     },
   );
 
@@ -176,6 +187,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     rt.generation++;
     rt.status.lastIngestAt = changes.at;
     catchUp?.merge(toChangeSet(changes.changes));
+    refresher?.post({ type: 'refresh', changes: changes.changes });
     const db = rt.reader();
     if (!db) return;
     rt.metrics.refreshTotals(db, config.costMode, changes.changes.days);
@@ -235,9 +247,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       case 'data-found':
         rt.status.noDataReason = null;
         return;
-      case 'refreshed':
-        log.debug('pages refreshed', { pages: message.pages, ms: Math.round(message.ms) });
-        return;
       case 'error':
         log.error('ingest worker failed', { error: message.message });
         return;
@@ -246,39 +255,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     }
   };
 
-  let stopping = false;
-  const spawnWorker = (): void => {
-    const w = new Worker(new URL('./ingest-worker.ts', import.meta.url), { workerData: { config } });
-    worker = w;
-    workerHasSite = false;
-    w.on('message', onMessage);
-    w.on('error', (error) => log.error('ingest worker crashed', { error: error.stack ?? String(error) }));
-    w.on('exit', (code) => {
-      if (worker !== w) return;
-      worker = null;
-      if (!stopping) {
-        log.error('ingest worker exited; restarting', { code });
-        setTimeout(() => !stopping && !worker && spawnWorker(), 1000).unref();
-      }
-    });
-  };
-  const stopWorker = (w: Worker): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void w.terminate().then(() => resolve()), STOP_WORKER_MS);
-      w.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      w.postMessage({ type: 'stop' } satisfies ToWorker);
-    });
-  const recycleWorker = (): void => {
-    const old = worker;
-    if (!old || stopping) return;
-    worker = null;
-    catchUp ??= new ChangeSet();
-    void stopWorker(old).then(() => !stopping && spawnWorker());
-  };
-  spawnWorker();
+  const ingest = superviseWorker<ToWorker, FromWorker>({
+    name: 'ingest',
+    file: new URL('./ingest-worker.ts', import.meta.url),
+    workerData: { config },
+    log,
+    graceMs: STOP_WORKER_MS,
+    onMessage,
+  });
 
   const stopScheduler = startScheduler(config, (job) => jobs.run(job));
 
@@ -288,9 +272,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     rt.bus.emit('shutdown');
     server.closeIdleConnections();
     stopScheduler();
-    const w = worker;
-    worker = null;
-    await Promise.all([jobs.stop(), w ? stopWorker(w) : Promise.resolve()]);
+    await Promise.all([jobs.stop(), ingest.stop(), refresher?.stop()]);
     setTimeout(() => server.closeAllConnections(), 500).unref();
     await closed;
     rt.close();

@@ -1,4 +1,4 @@
-// The messages between `ctm start`'s main thread and its ingest worker thread.
+// The messages between `ctm start`'s main thread and its worker threads (ingest, page refresh).
 import type { ChangeSet } from '../../ingest/change-set.ts';
 
 export type ChangeSetJson = ReturnType<ChangeSet['toJSON']>;
@@ -22,11 +22,14 @@ export type FromWorker =
   | { type: 'commit'; changes: ChangeSetJson; at: number }
   | { type: 'pass'; pass: PassReport }
   | { type: 'max-block'; tokens: number }
-  | { type: 'refreshed'; pages: number; ms: number }
   | { type: 'error'; message: string }
   | { type: 'stopped' };
 
-export type ToWorker =
+export type ToWorker = { type: 'stop' };
+
+export type FromRefreshWorker = { type: 'refreshed'; pages: number; ms: number } | { type: 'stopped' };
+
+export type ToRefreshWorker =
   | { type: 'stop' }
   | { type: 'site-ready'; serverEntry: string }
   | { type: 'refresh'; changes: ChangeSetJson };

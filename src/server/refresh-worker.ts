@@ -1,0 +1,25 @@
+// The page-refresh worker thread of `ctm start`: renders the pages an ingest commit touched with the published
+// build's SSR bundle and writes them into the site. A thread of its own, so a slow render never delays the
+// next ingest commit or an HTTP response; recycled by the supervisor after each build (a loaded bundle cannot
+// be unloaded, a thread can).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { createPageRefresh } from './page-refresh.ts';
+import type { FromRefreshWorker, ToRefreshWorker } from './worker-messages.ts';
+
+const config = (workerData as { config: Config }).config;
+const log = createLogger(config.logLevel);
+const post = (message: FromRefreshWorker): void => parentPort!.postMessage(message);
+const refresh = createPageRefresh(config, log, (pages, ms) => post({ type: 'refreshed', pages, ms }));
+
+parentPort!.on('message', (message: ToRefreshWorker) => {
+  if (message.type === 'site-ready') refresh.siteReady(message.serverEntry);
+  else if (message.type === 'refresh') refresh.add(message.changes);
+  else if (message.type === 'stop') {
+    void refresh.stop().then(() => {
+      post({ type: 'stopped' });
+      parentPort!.close();
+    });
+  }
+});

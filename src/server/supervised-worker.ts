@@ -1,0 +1,70 @@
+// A worker thread kept running: restarted a second after an unexpected exit, replaced on request (recycle),
+// stopped gracefully (a "stop" message, then terminate after a grace period). `onSpawn` runs for every new
+// thread, so it can be told what it needs to know.
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log.ts';
+
+export interface SupervisedWorker<In> {
+  post(message: In): void;
+  recycle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function superviseWorker<In extends { type: string }, Out>(o: {
+  name: string;
+  file: URL;
+  workerData: unknown;
+  log: Logger;
+  graceMs: number;
+  onMessage(message: Out): void;
+  onSpawn?(post: (message: In) => void): void;
+}): SupervisedWorker<In> {
+  let current: Worker | null = null;
+  let stopped = false;
+
+  const spawn = (): void => {
+    const w = new Worker(o.file, { workerData: o.workerData });
+    current = w;
+    w.on('message', (m: Out) => o.onMessage(m));
+    w.on('error', (error) =>
+      o.log.error(`${o.name} worker crashed`, { error: error.stack ?? String(error) }),
+    );
+    w.on('exit', (code) => {
+      if (current !== w) return;
+      current = null;
+      if (stopped) return;
+      o.log.error(`${o.name} worker exited; restarting`, { code });
+      setTimeout(() => !stopped && !current && spawn(), 1000).unref();
+    });
+    o.onSpawn?.((m) => w.postMessage(m));
+  };
+
+  const stopOne = (w: Worker): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void w.terminate().then(() => resolve()), o.graceMs);
+      w.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      w.postMessage({ type: 'stop' });
+    });
+
+  spawn();
+  return {
+    post(message) {
+      current?.postMessage(message);
+    },
+    async recycle() {
+      const old = current;
+      current = null;
+      if (old) await stopOne(old);
+      if (!stopped) spawn();
+    },
+    async stop() {
+      stopped = true;
+      const w = current;
+      current = null;
+      if (w) await stopOne(w);
+    },
+  };
+}
