@@ -75,7 +75,7 @@ try {
   console.log(`client scripts in /_astro/: ${scripts.join(', ')} (shared by every page: ${sameScript})`);
 
   // Incremental refresh: commit one message to a random session, then refresh its pages.
-  const renderer = await createHandlerRenderer(serverEntry(dataDir));
+  const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
   const priority = new Set<string>();
   let priorityDoneAt = 0;
   let t0 = 0;

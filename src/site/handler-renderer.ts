@@ -6,8 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { TWIN_PREFIX } from './twin-route.ts';
+import type { Config } from '../config.ts';
 
-type NodeHandler = (req: unknown, res: unknown, next?: (err?: unknown) => void) => unknown;
+type NodeHandler = (req: unknown, res: unknown, next?: (err?: unknown) => void, locals?: object) => unknown;
 
 export interface PageRenderer {
   /** HTML of a report path such as `/days/2026-11-21/`, or undefined when the page has no data (404). */
@@ -16,7 +17,8 @@ export interface PageRenderer {
   entry: string;
 }
 
-export async function createHandlerRenderer(serverEntryPath: string): Promise<PageRenderer> {
+/** `config` reaches the twin routes as Astro.locals.ctmConfig, so pages render from the caller's data dir. */
+export async function createHandlerRenderer(serverEntryPath: string, config?: Config): Promise<PageRenderer> {
   // Resolve the symlink so a later build swapping server-current does not change this renderer underneath.
   const entry = realpathSync(serverEntryPath);
   const mod = (await import(pathToFileURL(entry).href)) as { handler?: NodeHandler };
@@ -24,10 +26,15 @@ export async function createHandlerRenderer(serverEntryPath: string): Promise<Pa
   if (typeof handler !== 'function')
     throw new Error(`${entry} exports no handler (not an @astrojs/node build?)`);
   const server: Server = createServer((req, res) => {
-    handler(req, res, () => {
-      res.statusCode = 404;
-      res.end();
-    });
+    handler(
+      req,
+      res,
+      () => {
+        res.statusCode = 404;
+        res.end();
+      },
+      config ? { ctmConfig: config } : undefined,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

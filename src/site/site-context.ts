@@ -14,9 +14,14 @@ export interface SiteContext {
 
 let shared: { config: Config; db: Db } | undefined;
 
-export function siteContext(): SiteContext {
+/** `given` is the caller's config (the twin routes get it from the renderer); by default the environment's. */
+export function siteContext(given?: Config): SiteContext {
+  if (shared && given && shared.config.dbPath !== given.dbPath) {
+    shared.db.close();
+    shared = undefined;
+  }
   if (!shared) {
-    const config = loadConfig(process.env);
+    const config = given ?? loadConfig(process.env);
     if (!existsSync(config.dbPath)) {
       throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);
     }
