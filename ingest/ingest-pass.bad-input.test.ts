@@ -200,6 +200,24 @@ describe.each([
       expect(s.skipped).toEqual({ file_unreadable: 1 });
     });
 
+    it('a database that refuses writes mid-pass is an error, not a file skipped as unreadable', () => {
+      const { tree, store, db } = setup();
+      tree.write('p/s1.jsonl', [good('a')]);
+      const racing = {
+        ...store,
+        files: () => {
+          const known = store.files();
+          db.pragma('query_only = ON'); // every write from here on fails inside SQLite
+          return known;
+        },
+      };
+      expect(() => runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes })).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^SQLITE_/) }),
+      );
+      db.pragma('query_only = OFF');
+      expect(usageRows(db)).toEqual([]);
+    });
+
     it('a Claude dir without projects/ is left out; an empty projects/ is fine', () => {
       const root = tempDir();
       cleanups.push(() => rmSync(root, { recursive: true, force: true }));

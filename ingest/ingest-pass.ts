@@ -162,7 +162,6 @@ function readInParallel(
 ): void {
   const now = options.now ?? Date.now;
   const reader = createParallelReader(jobs, options.scan);
-  const failed = new Set<string>();
   const state: { done?: ReaderDone } = {};
   while (!state.done) {
     const committed: ChangeSet[] = [];
@@ -175,19 +174,13 @@ function readInParallel(
           return;
         }
         batchBytes += m.bytes + BATCH_FILE_COST;
-        // After a failed commit the file's later slices are dropped too, as readFile stops at the first.
-        if (failed.has(m.file.path)) continue;
+        // A failing commit is the database's problem (full, read-only, corrupt), not the file's: it ends the
+        // pass, as in readFile.
         const changes = new ChangeSet();
-        try {
-          const r = options.store.commit(m.file, m.events, changes, now());
-          summary.newMessages += r.inserted;
-          summary.replacedMessages += r.replaced;
-          summary.duplicateLines += r.duplicates;
-        } catch {
-          failed.add(m.file.path);
-          skips.add('file_unreadable', m.file.path);
-          continue;
-        }
+        const r = options.store.commit(m.file, m.events, changes, now());
+        summary.newMessages += r.inserted;
+        summary.replacedMessages += r.replaced;
+        summary.duplicateLines += r.duplicates;
         if (changes.size > 0) {
           summary.changes.merge(changes);
           committed.push(changes);
@@ -321,6 +314,8 @@ export function readFile(
       if (result.offset === sliceStart || offset >= size) break;
     }
   } catch (error) {
+    // Only file system errors (they name a syscall) are the file's; a failing SQLite commit ends the pass.
+    if (!(error as NodeJS.ErrnoException).syscall) throw error;
     skips.add(
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file_vanished' : 'file_unreadable',
       file.path,
