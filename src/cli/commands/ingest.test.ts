@@ -243,7 +243,7 @@ describe('unreadable transcripts', () => {
 // A tree where order matters: streaming copies, resumed sessions copying earlier lines into new files,
 // sidechain replays in subagent files, filler lines without usage.
 function bigTree(t: FixtureTree, files: number, messagesPerFile: number, share = 1): void {
-  const filler = 'x'.repeat(8_000);
+  const filler = 'x'.repeat(11_000);
   for (let f = 0; f < files; f++) {
     const session = `sess-${f}`;
     const lines: string[] = [];
@@ -265,7 +265,7 @@ function bigTree(t: FixtureTree, files: number, messagesPerFile: number, share =
     }
     if (f > 0) {
       // A resumed session starts with copies of lines the previous one already holds.
-      for (let m = 0; m < 20; m++)
+      for (let m = 0; m < 5; m++)
         lines.unshift(
           assistantLine({
             id: `msg-${f - 1}-${m}`,
@@ -326,9 +326,10 @@ describe('kill -9 durability', () => {
   });
 
   it('SIGKILL at random moments mid-pass, then a re-run: the index equals one clean pass', async () => {
-    // The killed index first holds a quarter of every file (so kills land in incremental reads); the rest is
-    // larger than one ingest batch, so some kills fall between two commits of the same pass...
-    bigTree(t, 40, 150, 0.25);
+    // The killed index first holds a tenth of every file (so kills land in incremental reads); the rest is
+    // larger than one ingest batch and than the reader-thread threshold, so kills fall between commits of
+    // one pass and while both threads work...
+    bigTree(t, 40, 150, 0.1);
     const killed = envFor(t, { CTM_DATA_DIR: join(t.root, 'killed') });
     expect(runCtm(['ingest', '--once'], killed).code).toBe(0);
     // ...then the files grow to their full length, and the clean index reads them once.
