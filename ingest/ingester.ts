@@ -44,6 +44,7 @@ export function createIngester(
     log.info('settings changed: stored rows updated', reconciled);
   const store = createMessageStore(db, { timezone: config.timezone, pricing });
 
+  const warnedStatsCache = new Set<string>();
   const pass = (paths?: ReadonlySet<string>): PassSummary => {
     const summary = runPass({
       claudeDirs: config.claudeDirs,
@@ -51,7 +52,15 @@ export function createIngester(
       ...(paths ? { paths } : {}),
       ...(onCommit ? { onCommit } : {}),
     });
-    if (!paths) for (const dir of summary.usableDirs) indexStatsCache(db, dir);
+    if (!paths) {
+      for (const dir of summary.usableDirs) {
+        // Noted once per dir, not on every rescan; the previous index of it stays.
+        if (indexStatsCache(db, dir) === 'malformed' && !warnedStatsCache.has(dir)) {
+          warnedStatsCache.add(dir);
+          log.warn('stats-cache.json is malformed; not indexed', { dir });
+        }
+      }
+    }
     writeMeta(db, 'last_ingest_at', String(summary.finishedAt));
     db.prepare(
       `INSERT INTO ingest_runs (started_at, finished_at, files_scanned, files_read, bytes_read, lines, usage_lines,

@@ -73,6 +73,10 @@ describe('ctm ingest --once', () => {
       );
     cache({ '2026-03-01': { 'claude-opus-4-5': 15 } });
     expect(runCtm(['ingest', '--once'], envFor(t)).stdout).not.toContain('stats-cache');
+    writeFileSync(join(t.claudeDir, 'stats-cache.json'), '{"dailyModelTokens": 3}');
+    const malformed = runCtm(['ingest', '--once'], envFor(t));
+    expect(malformed.code).toBe(0);
+    expect(malformed.stderr).toContain('stats-cache.json is malformed; not indexed');
     cache({ '2026-02-01': { 'claude-opus-4-5': 70 }, '2026-03-01': { 'claude-opus-4-5': 20 } });
     const lines = runCtm(['ingest', '--once'], envFor(t)).stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(
