@@ -53,6 +53,8 @@ export function createParallelReader(
   const worker = new Worker(new URL('./read-worker.ts', import.meta.url), {
     workerData: { jobs, scan, port: port2, counters },
     transferList: [port2],
+    // A small young generation: parsing makes short-lived garbage fast, and memory is bounded by design.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   worker.unref();
   let taken = 0;
