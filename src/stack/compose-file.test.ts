@@ -96,6 +96,16 @@ describe('monitoring', () => {
       ]),
     );
     for (const a of alerts) for (const name of referenced(a.expr)) expect(exported, a.alert).toContain(name);
+    // Every alert has a promtool unit test that makes it fire (alerts.test.yml, run in CI).
+    const tests = load(read('docker/monitoring/alerts.test.yml')) as {
+      tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
+    };
+    const fired = new Set(
+      tests.tests.flatMap((t) =>
+        t.alert_rule_test.filter((r) => r.exp_alerts.length > 0).map((r) => r.alertname),
+      ),
+    );
+    expect([...fired].sort()).toEqual(alerts.map((a) => a.alert).sort());
   });
 
   it('the dashboard queries exported metrics through the provisioned data source', () => {
