@@ -276,7 +276,7 @@ const result = {
 
 const targets = [
   [
-    'cold ingest (1 GB)',
+    `cold ingest (${mb.toFixed(0)} MB)`,
     `${result.coldIngest.wallSeconds} s, ${result.coldIngest.mbPerSecond} MB/s`,
     '≤ 5 s / GB',
     cold.seconds <= (5 * mb) / 1000,
