@@ -165,6 +165,12 @@ describe('through nginx', () => {
     const res = await fetch(`${h.url}${asset}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const missing = await fetch(`${h.url}/_astro/no-such-asset.0000.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).not.toContain('immutable');
+    const tarball = await fetch(`${h.url}/archive/no-such-snapshot.tar.gz`);
+    expect(tarball.status).toBe(404);
+    expect(tarball.headers.get('cache-control')).not.toContain('max-age');
   });
 
   it('browses an archived snapshot and offers its tarball', async () => {
