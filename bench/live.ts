@@ -176,10 +176,15 @@ try {
   const startupMs = await waitReady();
   await sleep(3000);
   const rssIdleMb = rssMb();
+  const rssPhases: Record<string, number> = {};
   const live = await cannon('/api/v1/live');
+  rssPhases.afterLive = Math.round(rssMb());
   const health = await cannon('/api/v1/health');
+  rssPhases.afterHealth = Math.round(rssMb());
   const livePage = WITH_SITE ? await cannon('/live/', Math.max(3, Math.round(DURATION_S / 2))) : null;
+  rssPhases.afterLivePage = Math.round(rssMb());
   const latency = await appendLatency();
+  rssPhases.afterAppends = Math.round(rssMb());
   await sleep(5000);
   const rssAfterMb = rssMb();
   const summary = (xs: number[]) => ({
@@ -203,7 +208,7 @@ try {
     livePage,
     appendToSseMs: summary(latency.sseMs),
     appendToLiveMs: summary(latency.liveMs),
-    rssMb: { idleAfterStart: Math.round(rssIdleMb), idleAfterLoad: Math.round(rssAfterMb) },
+    rssMb: { idleAfterStart: Math.round(rssIdleMb), ...rssPhases, idleAfterLoad: Math.round(rssAfterMb) },
     targets: {
       live: { requestsPerSecond: 2000, p99Ms: 25 },
       health: { requestsPerSecond: 5000 },

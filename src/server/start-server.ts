@@ -25,6 +25,9 @@ import { superviseWorker, type SupervisedWorker } from './supervised-worker.ts';
 import type { FromRefreshWorker, FromWorker, ToRefreshWorker, ToWorker } from './worker-messages.ts';
 
 const STOP_WORKER_MS = 7000;
+// The refresh worker holds a copy of the site's SSR bundle and grows while rendering: it is stopped after
+// this long without commits and started again by the next one.
+const REFRESH_IDLE_MS = 120_000;
 
 export interface RunningServer {
   rt: Runtime;
@@ -131,18 +134,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let refresher: SupervisedWorker<ToRefreshWorker> | null = null;
   const announceSite = (): void => {
     if (!existsSync(siteDir) || stopping) return;
-    if (refresher) {
-      // The running one renders with the previous release's bundle, which cannot be unloaded: replace it.
-      catchUp ??= new ChangeSet();
-      void refresher.recycle();
-      return;
-    }
-    refresher = superviseWorker<ToRefreshWorker, FromRefreshWorker>({
+    refresher ??= superviseWorker<ToRefreshWorker, FromRefreshWorker>({
       name: 'page refresh',
       file: new URL('./refresh-worker.ts', import.meta.url),
       workerData: { config },
       log,
       graceMs: STOP_WORKER_MS,
+      idleMs: REFRESH_IDLE_MS,
       onMessage: (m) => {
         if (m.type === 'refreshed') log.debug('pages refreshed', { pages: m.pages, ms: Math.round(m.ms) });
       },
@@ -151,6 +149,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         if (catchUp && catchUp.size > 0) post({ type: 'refresh', changes: catchUp.toJSON() });
         catchUp = null;
       },
+    });
+    const r = refresher;
+    // A running worker renders with the previous release's bundle, which cannot be unloaded: replace it.
+    // Changes the new site may lack start the next one at once (onSpawn hands them over).
+    void (r.running ? r.recycle() : Promise.resolve()).then(() => {
+      if (catchUp && catchUp.size > 0) r.post({ type: 'site-ready', serverEntry: entry });
     });
   };
 

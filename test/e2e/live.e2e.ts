@@ -133,6 +133,10 @@ describe('live page end to end', () => {
     expect(navigations).toEqual([]);
     expect(await page.locator('tbody[data-rows="recent"] tr').count()).toBe(6);
     expect(cspViolations).toEqual([]);
+    // The page refresh (its own worker) rewrites the static day page with the new total.
+    const day = new Date().toISOString().slice(0, 10);
+    const total = (fx.count * fx.tokensPerLine).toLocaleString('en-US');
+    await waitFor(`/days/${day}/`, (s, body) => s === 200 && body.includes(total), 5000);
   });
 
   it('reconnects after a server restart and keeps updating', async () => {
