@@ -252,140 +252,169 @@ describe.each([
       ).toEqual({ version: '2.1.9', gitBranch: 'feature/x' });
     });
   });
+});
 
-  describe('incremental reads', () => {
-    it('reads only new bytes; an unchanged tree reads nothing', () => {
-      const { tree, ingester, db } = setup();
-      const first = [line({ id: 'a' }), userLine('s', at(1)), line({ id: 'b' })];
-      const p = tree.write('p/s1.jsonl', first);
-      const s1 = ingester.pass();
-      expect(s1).toMatchObject({
-        bytesRead: Buffer.byteLength(first.join('\n') + '\n'),
-        newMessages: 2,
-        lines: 3,
-      });
-      const added = [line({ id: 'c', timestamp: at(5) })];
-      tree.append('p/s1.jsonl', added);
-      const s2 = ingester.pass();
-      expect(s2).toMatchObject({
-        bytesRead: Buffer.byteLength(added[0] + '\n'),
-        newMessages: 1,
-        lines: 1,
-        filesReset: 0,
-      });
-      const s3 = ingester.pass();
-      expect(s3).toMatchObject({ filesRead: 0, bytesRead: 0, newMessages: 0 });
-      // Only the mtime moved: nothing is read, and the next pass skips the file again.
-      age(p, 5);
-      expect(ingester.pass()).toMatchObject({ bytesRead: 0, newMessages: 0 });
-      expect(ingester.pass()).toMatchObject({ filesRead: 0, bytesRead: 0 });
-      expect(totals(db).messages).toBe(3);
-    });
+describe('incremental reads', () => {
+  beforeEach(() => {
+    parallelBytes = Infinity;
+  });
 
-    it('a file that shrank is re-read from 0 without double counting', () => {
-      const { tree, ingester, db } = setup();
-      tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'c' })]);
-      ingester.pass();
-      const before = totals(db);
-      tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'd', timestamp: at(9) })]);
-      const s = ingester.pass();
-      expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
-      // History is kept: b and c stay, a is not counted twice, d is new.
-      expect(totals(db).messages).toBe(before.messages + 1);
+  it('reads only new bytes; an unchanged tree reads nothing', () => {
+    const { tree, ingester, db } = setup();
+    const first = [line({ id: 'a' }), userLine('s', at(1)), line({ id: 'b' })];
+    const p = tree.write('p/s1.jsonl', first);
+    const s1 = ingester.pass();
+    expect(s1).toMatchObject({
+      bytesRead: Buffer.byteLength(first.join('\n') + '\n'),
+      newMessages: 2,
+      lines: 3,
     });
+    const added = [line({ id: 'c', timestamp: at(5) })];
+    tree.append('p/s1.jsonl', added);
+    const s2 = ingester.pass();
+    expect(s2).toMatchObject({
+      bytesRead: Buffer.byteLength(added[0] + '\n'),
+      newMessages: 1,
+      lines: 1,
+      filesReset: 0,
+    });
+    const s3 = ingester.pass();
+    expect(s3).toMatchObject({ filesRead: 0, bytesRead: 0, newMessages: 0 });
+    // Only the mtime moved: nothing is read, and the next pass skips the file again.
+    age(p, 5);
+    expect(ingester.pass()).toMatchObject({ bytesRead: 0, newMessages: 0 });
+    expect(ingester.pass()).toMatchObject({ filesRead: 0, bytesRead: 0 });
+    expect(totals(db).messages).toBe(3);
+  });
 
-    it('a file that shrank but is still longer than the read offset is re-read from 0', () => {
-      const { tree, ingester, db } = setup();
-      const a = line({ id: 'a' });
-      const waiting = line({ id: 'w', text: 'x'.repeat(500) });
-      tree.write('p/s1.jsonl', a + '\n' + waiting.slice(0, -10)); // second line still being written
-      ingester.pass();
-      expect(totals(db).messages).toBe(1);
-      // Rewritten shorter (a new, unrelated content), yet longer than the offset after line 1.
-      const b = line({ id: 'b', text: 'y'.repeat(100) });
-      tree.write('p/s1.jsonl', [b]);
-      expect(Buffer.byteLength(b + '\n')).toBeGreaterThan(Buffer.byteLength(a + '\n'));
-      const s = ingester.pass();
-      expect(s.filesReset).toBe(1);
-      expect(usageRows(db).map((r) => r.messageId)).toEqual(['a', 'b']);
-    });
+  it('a file that shrank is re-read from 0 without double counting', () => {
+    const { tree, ingester, db } = setup();
+    tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'c' })]);
+    ingester.pass();
+    const before = totals(db);
+    tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'd', timestamp: at(9) })]);
+    const s = ingester.pass();
+    expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
+    // History is kept: b and c stay, a is not counted twice, d is new.
+    expect(totals(db).messages).toBe(before.messages + 1);
+  });
 
-    it.each([
-      ['same size', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 0],
-      ['bigger', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 1],
-    ])('first 4 KiB changed (%s) → re-read', (_n, change, extra) => {
-      const { tree, ingester, db } = setup();
-      const first = line({ id: 'aaaa' });
-      const p = tree.write('p/s1.jsonl', [first]);
-      ingester.pass();
-      const lines = [change(first)];
-      for (let i = 0; i < extra; i++) lines.push(line({ id: `more${i}` }));
-      tree.write('p/s1.jsonl', lines);
-      age(p, 1); // a distinct mtime even on coarse-clock filesystems
-      const s = ingester.pass();
-      expect(s.filesReset).toBe(1);
-      expect(usageRows(db).map((r) => r.messageId)).toEqual(['aaaa', 'bbbb', ...(extra ? ['more0'] : [])]);
-    });
+  it('a file that shrank but is still longer than the read offset is re-read from 0', () => {
+    const { tree, ingester, db } = setup();
+    const a = line({ id: 'a' });
+    const waiting = line({ id: 'w', text: 'x'.repeat(500) });
+    tree.write('p/s1.jsonl', a + '\n' + waiting.slice(0, -10)); // second line still being written
+    ingester.pass();
+    expect(totals(db).messages).toBe(1);
+    // Rewritten shorter (a new, unrelated content), yet longer than the offset after line 1.
+    const b = line({ id: 'b', text: 'y'.repeat(100) });
+    tree.write('p/s1.jsonl', [b]);
+    expect(Buffer.byteLength(b + '\n')).toBeGreaterThan(Buffer.byteLength(a + '\n'));
+    const s = ingester.pass();
+    expect(s.filesReset).toBe(1);
+    expect(usageRows(db).map((r) => r.messageId)).toEqual(['a', 'b']);
+  });
 
-    it('a replaced file (new inode) is re-read', () => {
-      const { tree, ingester, db } = setup();
-      tree.write('p/s1.jsonl', [line({ id: 'a' })]);
-      ingester.pass();
-      tree.write('p/tmp.jsonl.new', [line({ id: 'a' }), line({ id: 'b' })]);
-      renameSync(tree.path('p/tmp.jsonl.new'), tree.path('p/s1.jsonl'));
-      const s = ingester.pass();
-      expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
-      expect(totals(db).messages).toBe(2);
-    });
+  it.each([
+    ['same size', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 0],
+    ['bigger', (l: string) => l.replace('"id":"aaaa"', '"id":"bbbb"'), 1],
+  ])('first 4 KiB changed (%s) → re-read', (_n, change, extra) => {
+    const { tree, ingester, db } = setup();
+    const first = line({ id: 'aaaa' });
+    const p = tree.write('p/s1.jsonl', [first]);
+    ingester.pass();
+    const lines = [change(first)];
+    for (let i = 0; i < extra; i++) lines.push(line({ id: `more${i}` }));
+    tree.write('p/s1.jsonl', lines);
+    age(p, 1); // a distinct mtime even on coarse-clock filesystems
+    const s = ingester.pass();
+    expect(s.filesReset).toBe(1);
+    expect(usageRows(db).map((r) => r.messageId)).toEqual(['aaaa', 'bbbb', ...(extra ? ['more0'] : [])]);
+  });
 
-    it('a final line without newline: consumed when complete JSON, else waits and is taken once finished', () => {
-      const { tree, ingester, db } = setup();
-      const a = line({ id: 'a' });
-      const b = line({ id: 'b', output: 60 });
-      tree.write('p/s1.jsonl', a); // complete JSON, no '\n'
-      expect(ingester.pass().newMessages).toBe(1);
-      tree.append('p/s1.jsonl', '\n' + b.slice(0, 50)); // half a line
-      const waiting = ingester.pass();
-      expect(waiting).toMatchObject({ newMessages: 0, skipped: {} });
-      tree.append('p/s1.jsonl', b.slice(50) + '\n');
-      expect(ingester.pass().newMessages).toBe(1);
-      expect(ingester.pass()).toMatchObject({ filesRead: 0, newMessages: 0 });
-      expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
-        ['a', 5],
-        ['b', 60],
-      ]);
-    });
+  it('a replaced file (new inode) is re-read', () => {
+    const { tree, ingester, db } = setup();
+    tree.write('p/s1.jsonl', [line({ id: 'a' })]);
+    ingester.pass();
+    tree.write('p/tmp.jsonl.new', [line({ id: 'a' }), line({ id: 'b' })]);
+    renameSync(tree.path('p/tmp.jsonl.new'), tree.path('p/s1.jsonl'));
+    const s = ingester.pass();
+    expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
+    expect(totals(db).messages).toBe(2);
+  });
 
-    it('a renamed transcript (same inode, new path) is read again without double counting', () => {
-      const { tree, ingester, db } = setup();
-      tree.write('p/old.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
-      ingester.pass();
-      mkdirSync(tree.path('q'));
-      renameSync(tree.path('p/old.jsonl'), tree.path('q/new.jsonl'));
-      const s = ingester.pass();
-      expect(s).toMatchObject({ filesMissing: 1, newMessages: 0, duplicateLines: 2 });
-      expect(totals(db).messages).toBe(2);
-    });
+  it('a final line without newline: consumed when complete JSON, else waits and is taken once finished', () => {
+    const { tree, ingester, db } = setup();
+    const a = line({ id: 'a' });
+    const b = line({ id: 'b', output: 60 });
+    tree.write('p/s1.jsonl', a); // complete JSON, no '\n'
+    expect(ingester.pass().newMessages).toBe(1);
+    tree.append('p/s1.jsonl', '\n' + b.slice(0, 50)); // half a line
+    const waiting = ingester.pass();
+    expect(waiting).toMatchObject({ newMessages: 0, skipped: {} });
+    tree.append('p/s1.jsonl', b.slice(50) + '\n');
+    expect(ingester.pass().newMessages).toBe(1);
+    expect(ingester.pass()).toMatchObject({ filesRead: 0, newMessages: 0 });
+    expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
+      ['a', 5],
+      ['b', 60],
+    ]);
+  });
 
-    it('a deleted transcript keeps its rows; files.missing_since is set and cleared when it returns', () => {
-      const { tree, ingester, db } = setup();
-      const p = tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
-      tree.write('p/s2.jsonl', [line({ id: 'c' })]);
-      ingester.pass();
-      rmSync(p);
-      const s = ingester.pass();
-      expect(s.filesMissing).toBe(1);
-      expect(totals(db).messages).toBe(3);
-      const missing = db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as {
-        m: number | null;
-      };
-      expect(missing.m).toBeGreaterThan(0);
-      tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'd' })]);
-      const back = ingester.pass();
-      expect(back.newMessages).toBe(1);
-      expect(
-        (db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as { m: null }).m,
-      ).toBeNull();
-    });
+  it('a renamed transcript (same inode, new path) is read again without double counting', () => {
+    const { tree, ingester, db } = setup();
+    tree.write('p/old.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
+    ingester.pass();
+    mkdirSync(tree.path('q'));
+    renameSync(tree.path('p/old.jsonl'), tree.path('q/new.jsonl'));
+    const s = ingester.pass();
+    expect(s).toMatchObject({ filesMissing: 1, newMessages: 0, duplicateLines: 2 });
+    expect(totals(db).messages).toBe(2);
+  });
+
+  it('a deleted transcript keeps its rows; files.missing_since is set and cleared when it returns', () => {
+    const { tree, ingester, db } = setup();
+    const p = tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' })]);
+    tree.write('p/s2.jsonl', [line({ id: 'c' })]);
+    ingester.pass();
+    rmSync(p);
+    const s = ingester.pass();
+    expect(s.filesMissing).toBe(1);
+    expect(totals(db).messages).toBe(3);
+    const missing = db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as {
+      m: number | null;
+    };
+    expect(missing.m).toBeGreaterThan(0);
+    tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'd' })]);
+    const back = ingester.pass();
+    expect(back.newMessages).toBe(1);
+    expect(
+      (db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as { m: null }).m,
+    ).toBeNull();
+  });
+});
+
+describe('incremental reads on the reader thread', () => {
+  beforeEach(() => {
+    parallelBytes = 0;
+  });
+
+  it('append, a line still being written, a rewrite shorter than before: same results as one thread', () => {
+    const { tree, ingester, db } = setup();
+    const a = line({ id: 'a' });
+    const b = line({ id: 'b', output: 60 });
+    tree.write('p/s1.jsonl', [a]);
+    expect(ingester.pass()).toMatchObject({ newMessages: 1, bytesRead: Buffer.byteLength(a + '\n') });
+    tree.append('p/s1.jsonl', b.slice(0, 40));
+    expect(ingester.pass()).toMatchObject({ newMessages: 0, skipped: {} });
+    tree.append('p/s1.jsonl', b.slice(40) + '\n');
+    expect(ingester.pass()).toMatchObject({ newMessages: 1, bytesRead: Buffer.byteLength(b + '\n') });
+    tree.write('p/s1.jsonl', [line({ id: 'c' })]);
+    expect(ingester.pass()).toMatchObject({ filesReset: 1, newMessages: 1 });
+    expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
+      ['a', 5],
+      ['b', 60],
+      ['c', 5],
+    ]);
   });
 });
