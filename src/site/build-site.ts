@@ -1,6 +1,7 @@
 // `ctm build`: runs `astro build` (same Node binary) into a fresh staging dir in the data dir, then publishes it
 // atomically: staging → releases/<id>/{site,server}, `current` and `server-current` symlinks swapped by rename,
-// old releases pruned. A failed build throws with the reason and leaves the last good site untouched.
+// old releases pruned. A failed build throws with the reason and leaves the last good site untouched. Large
+// sites are prerendered by one build process per core (see build-shard.ts) and merged before publishing.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import {
@@ -16,12 +17,15 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { SHARDED_DIRS } from './build-shard.ts';
+import { openDb } from '../db/open.ts';
 
 export interface BuildResult {
   id: string;
@@ -154,6 +158,40 @@ function linkTargetId(link: string): string | undefined {
   }
 }
 
+/** Sessions above which the prerendering is split across processes (below it, one process is faster). */
+export const SHARD_THRESHOLD = 800;
+
+function shardCount(dbPath: string): number {
+  const cores = Math.min(4, availableParallelism());
+  if (cores < 2) return 1;
+  const db = openDb(dbPath, { readonly: true });
+  try {
+    const sessions = db.prepare('SELECT count(DISTINCT session_id) FROM usage').pluck().get() as number;
+    return sessions >= SHARD_THRESHOLD ? cores : 1;
+  } finally {
+    db.close();
+  }
+}
+
+/** Moves the dynamic-route pages a secondary shard rendered into the primary shard's output. */
+function mergeShard(primary: string, secondary: string): void {
+  const assets = (dir: string) => readdirSync(join(dir, '_astro')).sort().join(',');
+  if (assets(primary) !== assets(secondary)) {
+    throw new BuildError('build shards produced different client assets; refusing to merge');
+  }
+  for (const sub of SHARDED_DIRS) {
+    const from = join(secondary, sub);
+    if (!existsSync(from)) continue;
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      if (!entry.isDirectory() || (sub === 'sessions' && entry.name === 'months')) continue;
+      const target = join(primary, sub, entry.name);
+      if (existsSync(target)) throw new BuildError(`build shards both rendered ${sub}/${entry.name}`);
+      mkdirSync(join(primary, sub), { recursive: true });
+      renameSync(join(from, entry.name), target);
+    }
+  }
+}
+
 export async function buildSite(config: Config, log: Logger): Promise<BuildResult> {
   const startedAt = Date.now();
   const paths = sitePaths(config.dataDir);
@@ -167,28 +205,39 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     for (const old of readdirSync(paths.staging))
       rmSync(join(paths.staging, old), { recursive: true, force: true });
     linkNodeModules(paths.root);
-    log.info('building site', { id });
-    await runAstro(
-      {
-        ...process.env,
-        CTM_DATA_DIR: config.dataDir,
-        CTM_TZ: config.timezone,
-        CTM_COST_MODE: config.costMode,
-        CTM_ASTRO_OUT_DIR: staging,
-        CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
-        CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
-        ASTRO_TELEMETRY_DISABLED: '1',
-      },
-      log,
+    const shards = shardCount(config.dbPath);
+    log.info('building site', { id, processes: shards });
+    const outDir = (i: number) => (shards === 1 ? staging : join(staging, `shard-${i}`));
+    // Wait for every process, so none is still writing when a failure cleans the staging dir up.
+    const settled = await Promise.allSettled(
+      Array.from({ length: shards }, (_, i) =>
+        runAstro(
+          {
+            ...process.env,
+            CTM_DATA_DIR: config.dataDir,
+            CTM_TZ: config.timezone,
+            CTM_COST_MODE: config.costMode,
+            CTM_ASTRO_OUT_DIR: outDir(i),
+            CTM_ASTRO_CACHE_DIR: join(paths.cache, `astro-${i}`),
+            CTM_VITE_CACHE_DIR: join(paths.cache, `vite-${i}`),
+            CTM_BUILD_SHARD: shards === 1 ? '' : `${i}/${shards}`,
+            ASTRO_TELEMETRY_DISABLED: '1',
+          },
+          log,
+        ),
+      ),
     );
-    const client = join(staging, 'client');
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const client = join(outDir(0), 'client');
     if (!existsSync(join(client, 'index.html')))
       throw new BuildError(`astro build produced no index.html in ${client}`);
+    for (let i = 1; i < shards; i++) mergeShard(client, join(outDir(i), 'client'));
     const pages = countPages(client);
     const releaseDir = join(paths.releases, id);
     mkdirSync(releaseDir);
     renameSync(client, join(releaseDir, 'site'));
-    renameSync(join(staging, 'server'), join(releaseDir, 'server'));
+    renameSync(join(outDir(0), 'server'), join(releaseDir, 'server'));
     swapSymlink(join(releaseDir, 'site'), paths.current);
     swapSymlink(join(releaseDir, 'server'), paths.serverCurrent);
     const durationMs = Date.now() - startedAt;

@@ -207,3 +207,17 @@ describe('pageFile and archiveIndex', () => {
     expect(html).toContain('2.0 KB');
   });
 });
+
+describe('build shards', () => {
+  it('reads CTM_BUILD_SHARD and deals keys round-robin', async () => {
+    const { buildShard, shardKeys, primaryShard } = await import('./build-shard.ts');
+    expect(buildShard({})).toEqual({ index: 0, count: 1 });
+    expect(buildShard({ CTM_BUILD_SHARD: '1/2' })).toEqual({ index: 1, count: 2 });
+    expect(buildShard({ CTM_BUILD_SHARD: '2/2' })).toEqual({ index: 0, count: 1 });
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    expect(shardKeys(keys, { index: 0, count: 2 })).toEqual(['a', 'c', 'e']);
+    expect(shardKeys(keys, { index: 1, count: 2 })).toEqual(['b', 'd']);
+    expect(shardKeys(keys, { index: 0, count: 1 })).toEqual(keys);
+    expect(primaryShard({ index: 1, count: 2 })).toBe(false);
+  });
+});

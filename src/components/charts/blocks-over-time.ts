@@ -20,7 +20,6 @@ export function blocksOverTime(
       { label: 'Tokens', unit: 'tokens', type: 'bar', color: 0 },
       { label: 'Cost', unit: 'usd', type: 'line', color: 5 },
     ],
-    draw: [real.map((b) => b.totalTokens), real.map((b) => b.costUSD)],
     values: [real.map((b) => b.totalTokens), real.map((b) => b.costUSD)],
     limit: limit > 0 ? { label: 'Token limit', value: limit } : undefined,
   };

@@ -63,7 +63,7 @@ describe('dailyByModel', () => {
       [1, 0, 0.5],
       [0, 0, 2],
     ]);
-    expect(spec.draw[0]).toEqual([1, 0, 2.75]);
+    expect(spec.draw![0]).toEqual([1, 0, 2.75]);
     expect(spec.series.every((s) => s.unit === 'usd' && s.type === 'bar')).toBe(true);
   });
 
@@ -98,7 +98,7 @@ describe('hourlyByKind', () => {
     expect(spec.xLabels[9]).toBe('09:00');
     expect(spec.series.map((s) => s.label)).toEqual(['Cache read', 'Cache write', 'Output', 'Input', 'Cost']);
     expect(spec.values.map((v) => v[9])).toEqual([5, 7, 2, 1, 0.5]);
-    expect(spec.draw[0]![9]).toBe(15);
+    expect(spec.draw![0]![9]).toBe(15);
     expect(spec.values[4]![8]).toBe(0);
   });
 });

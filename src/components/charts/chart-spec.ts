@@ -20,8 +20,8 @@ export interface ChartSpec {
   xLabels: string[];
   x: number[];
   series: ChartSeries[];
-  /** What uPlot draws per series (cumulative for stacked series). */
-  draw: (number | null)[][];
+  /** What uPlot draws per series when it differs from `values` (cumulative for stacked series). */
+  draw?: (number | null)[][] | undefined;
   /** The series' own values, shown in the legend and the table. */
   values: (number | null)[][];
   /** Optional horizontal reference line (e.g. the block token limit), drawn on the first series' scale. */

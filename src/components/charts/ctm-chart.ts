@@ -1,4 +1,5 @@
-// <ctm-chart data-chart="{…ChartSpec}">: draws a uPlot chart from the spec embedded in the page (no requests),
+// <ctm-chart> with a ChartSpec in a JSON data block (or a data-chart attribute): draws a uPlot chart from the
+// spec embedded in the page (no requests),
 // with a live legend of exact values, arrow-key navigation, resizing, and colours from the page's theme.
 import uPlot from 'uplot';
 import { formatCompact, formatInt, formatUsd } from '../../format/number.ts';
@@ -56,7 +57,7 @@ function options(
   ];
   const data: uPlot.AlignedData = [
     spec.x,
-    ...spec.draw.map((c) => c.map((v) => v ?? null)),
+    ...(spec.draw ?? spec.values).map((c) => c.map((v) => v ?? null)),
   ] as uPlot.AlignedData;
   if (spec.limit) {
     series.push({
@@ -120,7 +121,9 @@ class CtmChart extends HTMLElement {
   connectedCallback(): void {
     if (this.plot) return;
     try {
-      this.spec = JSON.parse(this.dataset.chart ?? '') as ChartSpec;
+      const json =
+        this.dataset.chart ?? this.querySelector('script[type="application/json"]')?.textContent ?? '';
+      this.spec = JSON.parse(json) as ChartSpec;
     } catch {
       return;
     }

@@ -21,7 +21,6 @@ export function periodBars(
       { label: 'Cost', unit: 'usd', type: 'bar', color: 0 },
       { label: 'Tokens', unit: 'tokens', type: 'line', color: 5 },
     ],
-    draw: [cost, tokens],
     values: [cost, tokens],
   };
 }

@@ -20,7 +20,6 @@ export function requestsOverTime(
       { label: 'Tokens', unit: 'tokens', type: 'points', color: 0 },
       { label: 'Cost so far', unit: 'usd', type: 'line', color: 5 },
     ],
-    draw: [rows.map((r) => r.totalTokens), cumulative],
     values: [rows.map((r) => r.totalTokens), cumulative],
   };
 }
