@@ -93,6 +93,8 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
        CASE WHEN ? = 1 AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = ?
          AND p.is_sidechain = 0 AND p.key <> ?) THEN 1 ELSE 0 END)`,
   );
+  // Same columns and values: for keys not stored yet, which is nearly all of them on a first pass.
+  const insertNew = db.prepare(replaceMessage.source.replace('INSERT OR REPLACE', 'INSERT OR IGNORE'));
   const supersedeReplays = db.prepare(
     `UPDATE messages SET superseded = 1 WHERE message_id = ? AND is_sidechain = 1 AND superseded = 0
      RETURNING day, hour, session_id AS sessionId, project`,
@@ -103,12 +105,18 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     return match ? costUsd(e, match.price, e.speed, options.pricing.longContextThreshold) : null;
   }
 
-  function write(file: FileState, fileId: number, copy: LocatedEvent, changes: ChangeSet): void {
+  function write(
+    file: FileState,
+    fileId: number,
+    copy: LocatedEvent,
+    changes: ChangeSet,
+    statement = replaceMessage,
+  ): boolean {
     const { event: e, lineNo, sessionId, agentId } = copy;
     const { day, hour } = localTime(e.ts);
     // Positional parameters in column order, then the three the supersede check reads (cheaper than binding
     // a named object per row).
-    replaceMessage.run(
+    const info = statement.run(
       e.key,
       e.messageId,
       e.requestId,
@@ -140,7 +148,23 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       e.messageId,
       e.key,
     );
+    if (info.changes === 0) return false;
     changes.add(day, hour, sessionId, file.project, e.model);
+    return true;
+  }
+
+  /** The copies that win in turn, starting from the stored row's total and speed (none: -1, null). */
+  function fold(copies: readonly LocatedEvent[], total: number, speed: string | null): LocatedEvent[] {
+    const winners: LocatedEvent[] = [];
+    for (const copy of copies) {
+      const t = totalTokens(copy.event);
+      if (t > total || (t === total && copy.event.speed !== null && speed === null) || total < 0) {
+        total = t;
+        speed = copy.event.speed;
+        winners.push(copy);
+      }
+    }
+    return winners;
   }
 
   function supersede(messageId: string, changes: ChangeSet): void {
@@ -165,27 +189,28 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         else byKey.set(located.event.key, [located]);
       }
       for (const [key, copies] of byKey) {
-        const existing = selectExisting.get(key) as Existing | undefined;
-        let bestTotal = existing?.totalTokens ?? -1;
-        let bestSpeed = existing?.speed ?? null;
-        const winners: LocatedEvent[] = [];
-        for (const copy of copies) {
-          const total = totalTokens(copy.event);
-          if (existing || winners.length > 0) {
-            const wins =
-              total > bestTotal || (total === bestTotal && copy.event.speed !== null && bestSpeed === null);
-            if (!wins) {
-              result.duplicates++;
-              continue;
-            }
-            result.replaced++;
-          } else {
+        // Fast path: fold as if the key were new and insert the winner unless the key is already stored.
+        const fresh = fold(copies, -1, null);
+        const freshLast = fresh.at(-1)!;
+        if (fresh.every((w) => w.event.isSidechain === freshLast.event.isSidechain)) {
+          if (write(file, fileId, freshLast, changes, insertNew)) {
             result.inserted++;
+            result.replaced += fresh.length - 1;
+            result.duplicates += copies.length - fresh.length;
+            if (!freshLast.event.isSidechain) supersede(freshLast.event.messageId, changes);
+            for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
+            continue;
           }
-          bestTotal = total;
-          bestSpeed = copy.event.speed;
-          winners.push(copy);
         }
+        const existing = selectExisting.get(key) as Existing | undefined;
+        const winners = existing ? fold(copies, existing.totalTokens, existing.speed) : fresh;
+        if (existing) {
+          result.replaced += winners.length;
+        } else {
+          result.inserted++;
+          result.replaced += winners.length - 1;
+        }
+        result.duplicates += copies.length - winners.length;
         if (winners.length === 0) continue;
         if (existing) changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
         const last = winners.at(-1)!;
