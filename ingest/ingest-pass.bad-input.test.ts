@@ -1,7 +1,7 @@
 // Bad input is data: every kind named in the spec is skipped and counted per reason at pass level, and a
 // pass over it ends (no crash, no hang), on the writing thread and on the reader thread alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { assistantLine, userLine } from './fixture-lines.ts';
@@ -200,9 +200,12 @@ describe.each([
       expect(s.skipped).toEqual({ file_unreadable: 1 });
     });
 
-    it('a database that refuses writes mid-pass is an error, not a file skipped as unreadable', () => {
+    it('a database that refuses writes mid-pass is an error, not a file skipped as unreadable', async () => {
+      const threads = () => readdirSync('/proc/self/task').length;
+      const baseline = threads();
       const { tree, store, db } = setup();
-      tree.write('p/s1.jsonl', [good('a')]);
+      // More files than the reader thread may have in flight, so it would wait for the writer forever.
+      for (let i = 0; i < 20; i++) tree.write(`p/s${i}.jsonl`, [good(`a${i}`)]);
       const racing = {
         ...store,
         files: () => {
@@ -216,6 +219,10 @@ describe.each([
       );
       db.pragma('query_only = OFF');
       expect(usageRows(db)).toEqual([]);
+      // A reader thread, if one was started, does not outlive the failed pass.
+      const deadline = Date.now() + 5000;
+      while (threads() > baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(threads()).toBeLessThanOrEqual(baseline);
     });
 
     it('a Claude dir without projects/ is left out; an empty projects/ is fine', () => {

@@ -163,33 +163,38 @@ function readInParallel(
   const now = options.now ?? Date.now;
   const reader = createParallelReader(jobs, options.scan);
   const state: { done?: ReaderDone } = {};
-  while (!state.done) {
-    const committed: ChangeSet[] = [];
-    let batchBytes = 0;
-    options.store.batch(() => {
-      while (batchBytes < BATCH_BYTES) {
-        const m = reader.next();
-        if (m.kind === 'done') {
-          state.done = m;
-          return;
+  // The worker stops with the pass, also when a commit fails half way.
+  try {
+    while (!state.done) {
+      const committed: ChangeSet[] = [];
+      let batchBytes = 0;
+      options.store.batch(() => {
+        while (batchBytes < BATCH_BYTES) {
+          const m = reader.next();
+          if (m.kind === 'done') {
+            state.done = m;
+            return;
+          }
+          batchBytes += m.bytes + BATCH_FILE_COST;
+          // A failing commit is the database's problem (full, read-only, corrupt), not the file's: it ends the
+          // pass, as in readFile.
+          const changes = new ChangeSet();
+          const r = options.store.commit(m.file, m.events, changes, now());
+          summary.newMessages += r.inserted;
+          summary.replacedMessages += r.replaced;
+          summary.duplicateLines += r.duplicates;
+          if (changes.size > 0) {
+            summary.changes.merge(changes);
+            committed.push(changes);
+          }
         }
-        batchBytes += m.bytes + BATCH_FILE_COST;
-        // A failing commit is the database's problem (full, read-only, corrupt), not the file's: it ends the
-        // pass, as in readFile.
-        const changes = new ChangeSet();
-        const r = options.store.commit(m.file, m.events, changes, now());
-        summary.newMessages += r.inserted;
-        summary.replacedMessages += r.replaced;
-        summary.duplicateLines += r.duplicates;
-        if (changes.size > 0) {
-          summary.changes.merge(changes);
-          committed.push(changes);
-        }
-      }
-    });
-    if (options.onCommit) for (const changes of committed) options.onCommit(changes);
+      });
+      if (options.onCommit) for (const changes of committed) options.onCommit(changes);
+    }
+  } finally {
+    reader.close();
   }
-  const { done } = state;
+  const done = state.done!;
   summary.filesRead += done.summary.filesRead;
   summary.filesReset += done.summary.filesReset;
   summary.bytesRead += done.summary.bytesRead;

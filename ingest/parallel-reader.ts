@@ -47,7 +47,7 @@ const STALL_MS = 120_000;
 export function createParallelReader(
   jobs: readonly ReadJob[],
   scan: ScanOptions | undefined,
-): { next(): ForwardedCommit | ReaderDone } {
+): { next(): ForwardedCommit | ReaderDone; close(): void } {
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./read-worker.ts', import.meta.url), {
@@ -87,6 +87,13 @@ export function createParallelReader(
           throw new Error(`ingest reader thread sent nothing for ${STALL_MS / 1000} s`);
         }
       }
+    },
+    /** Stops the worker early (the caller gave up, e.g. on a failing commit); a no-op once done. */
+    close(): void {
+      if (finished) return;
+      finished = true;
+      port1.close();
+      void worker.terminate();
     },
   };
 }
