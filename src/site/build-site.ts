@@ -164,12 +164,16 @@ export const SHARD_THRESHOLD = 800;
 function shardCount(dbPath: string): number {
   const cores = Math.min(4, availableParallelism());
   if (cores < 2) return 1;
-  const db = openDb(dbPath, { readonly: true });
   try {
-    const sessions = db.prepare('SELECT count(DISTINCT session_id) FROM usage').pluck().get() as number;
-    return sessions >= SHARD_THRESHOLD ? cores : 1;
-  } finally {
-    db.close();
+    const db = openDb(dbPath, { readonly: true });
+    try {
+      const sessions = db.prepare('SELECT count(DISTINCT session_id) FROM usage').pluck().get() as number;
+      return sessions >= SHARD_THRESHOLD ? cores : 1;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 1; // the build itself reports what is wrong with the index
   }
 }
 

@@ -81,17 +81,18 @@ beforeAll(async () => {
   const db = openDb(config.dbPath);
   const rows = syntheticRows({
     endDay: today,
-    days: 40,
+    days: 75,
     projects: 6,
-    sessions: 90,
+    sessions: 160,
     requestsPerSession: 30,
     seed: 7,
   });
-  // Keep everything in the past so "today" is stable, plus one unpriced model.
+  // Shift the history so its last request was a few minutes ago: today has usage and a block is active.
   const now = Date.now();
-  const past = rows.filter((r) => r.ts < now - 60_000);
+  const shift = now - 5 * 60_000 - Math.max(...rows.map((r) => r.ts));
+  const past = rows.map((r) => ({ ...r, ts: r.ts + shift }));
   past.push({
-    ...past[past.length - 1]!,
+    ...past[0]!,
     sessionId: 'prototype-session',
     agentId: null,
     ts: now - 120_000,
@@ -127,13 +128,13 @@ describe('report site', () => {
     await expect(allTime.textContent()).resolves.toContain(formatInt(expected.messages));
     await expect(page.locator('.tz').textContent()).resolves.toContain('UTC');
     await expect(page.locator('.warn').textContent()).resolves.toContain('claude-prototype-x');
+    await page.screenshot({ path: new URL('overview.png', docs).pathname, fullPage: true });
     // The legend shows exact values for the hovered day; the data table holds every figure.
     const box = (await page.locator('ctm-chart .u-over').boundingBox())!;
     await page.mouse.move(box.x + box.width - 5, box.y + box.height / 2);
     await expect(page.locator('ctm-chart .u-legend').textContent()).resolves.toMatch(/\$\d/);
     await expect(page.locator('figure details table tbody tr').count()).resolves.toBe(90);
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
-    await page.screenshot({ path: new URL('overview.png', docs).pathname, fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
     const dark = await open('/', 'dark');
     await dark.waitForSelector('ctm-chart canvas');
