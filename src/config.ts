@@ -75,6 +75,9 @@ export function resolveClaudeDirs(
 }
 
 export function isValidTimezone(tz: string): boolean {
+  // ICU's list of zone names is cheap to read; building a formatter loads the timezone data, tens of
+  // milliseconds that every `ctm report` would pay. Names not in the list (aliases) get the full check.
+  if (tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
