@@ -15,6 +15,8 @@ import { runPass, type PassSummary } from './ingest-pass.ts';
 import { indexStatsCache } from './stats-cache.ts';
 import type { ChangeSet } from './change-set.ts';
 
+const RUNS_KEPT = 10_000;
+
 export interface Ingester {
   pass(paths?: ReadonlySet<string>): PassSummary;
   watch(onPass: (summary: PassSummary) => void): Promise<() => Promise<void>>;
@@ -62,6 +64,15 @@ export function createIngester(
       }
     }
     writeMeta(db, 'last_ingest_at', String(summary.finishedAt));
+    if (summary.filesRead > 0 || Object.keys(summary.skipped).length > 0) recordRun(summary);
+    if (Object.keys(summary.skipped).length > 0) {
+      log.warn('skipped input', { skipped: summary.skipped, first: summary.skippedExamples });
+    }
+    return summary;
+  };
+
+  // The run log keeps passes that read or skipped something, and only the most recent ones.
+  const recordRun = (summary: PassSummary): void => {
     db.prepare(
       `INSERT INTO ingest_runs (started_at, finished_at, files_scanned, files_read, bytes_read, lines, usage_lines,
          new_messages, replaced_messages, skipped_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -77,10 +88,7 @@ export function createIngester(
       summary.replacedMessages,
       JSON.stringify(summary.skipped),
     );
-    if (Object.keys(summary.skipped).length > 0) {
-      log.warn('skipped input', { skipped: summary.skipped, first: summary.skippedExamples });
-    }
-    return summary;
+    db.prepare('DELETE FROM ingest_runs WHERE id <= (SELECT max(id) FROM ingest_runs) - ?').run(RUNS_KEPT);
   };
 
   const watchFiles = async (onPass: (summary: PassSummary) => void): Promise<() => Promise<void>> => {

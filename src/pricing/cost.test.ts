@@ -25,6 +25,8 @@ const SPEC: [string, Rates, Rates | null, number | null][] = [
   ['claude-3-haiku', [0.25, 1.25, 0.3, 0.5, 0.03], null, null],
   ['claude-3-opus', [15, 75, 18.75, 30, 1.5], null, null],
   ['claude-fable-5', [10, 50, 12.5, 20, 1], null, null],
+  // Not in the spec's table, shipped so 2024 logs are priced: Anthropic's published Claude 3.5 Sonnet rates.
+  ['claude-3-5-sonnet', [3, 15, 3.75, 6, 0.3], null, null],
 ];
 
 const MTOK = 1_000_000;

@@ -57,7 +57,7 @@ CREATE INDEX messages_project ON messages (project, day) WHERE superseded = 0;
 CREATE VIEW usage AS
 SELECT * FROM messages WHERE superseded = 0;
 
--- Lines skipped per pass and reason, so nothing is dropped silently.
+-- One row per pass that read or skipped something (the most recent 10,000), with skipped lines per reason.
 CREATE TABLE ingest_runs (
   id INTEGER PRIMARY KEY,
   started_at INTEGER NOT NULL,
@@ -70,12 +70,6 @@ CREATE TABLE ingest_runs (
   new_messages INTEGER NOT NULL,
   replaced_messages INTEGER NOT NULL,
   skipped_json TEXT NOT NULL
-);
-
-CREATE TABLE skipped_lines (
-  reason TEXT PRIMARY KEY,
-  count INTEGER NOT NULL,
-  first_seen TEXT
 );
 
 -- stats-cache.json, as Claude Code last wrote it, for cross-checking.
