@@ -80,6 +80,10 @@ function runCtm(args: string[], env: Record<string, string>): Timed {
   return { seconds, peakRssMb: peakKb! / 1024, cpuSeconds: user! + sys!, stdout: r.stdout };
 }
 
+function round(n: number, d = 1): number {
+  return Number(n.toFixed(d));
+}
+
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
@@ -160,12 +164,20 @@ const noChange1000 = { passMs: [] as number[], cliMs: [] as number[] };
 for (let i = 0; i < runs; i++) {
   const r = runCtm(['ingest', '--once'], env(thousand.root, thousandData));
   noChange1000.cliMs.push(r.seconds * 1000);
-  noChange1000.passMs.push(lastRunMs(thousandData));
 }
-const noChangeMain = { passMs: [] as number[] };
-for (let i = 0; i < Math.min(runs, 5); i++) {
-  runCtm(['ingest', '--once'], env(main.root, mainData));
-  noChangeMain.passMs.push(lastRunMs(mainData));
+noChange1000.passMs = timePasses(thousand.root, thousandData, runs);
+const noChangeMain = { passMs: timePasses(main.root, mainData, Math.min(runs, 5)) };
+
+/** Passes timed inside one child process (the same functions as the CLI); each must read nothing. */
+function timePasses(root: string, dataDir: string, n: number): number[] {
+  const r = spawnSync(process.execPath, [join(repo, 'bench/time-pass.ts'), String(n)], {
+    env: { ...process.env, ...env(root, dataDir) },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`time-pass failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { ms: number[]; filesRead: number };
+  if (out.filesRead > 0) throw new Error(`a no-change pass read ${out.filesRead} files`);
+  return out.ms.map((ms) => round(ms, 1));
 }
 
 // 3. `ctm report daily --json` over the big tree's year.
@@ -240,7 +252,6 @@ rmSync(thousandData, { recursive: true, force: true });
 rmSync(mainData, { recursive: true, force: true });
 
 const mb = main.totals.bytes / 1e6;
-const round = (n: number, d = 1) => Number(n.toFixed(d));
 const result = {
   measuredAt: new Date().toISOString(),
   machine: {
