@@ -22,7 +22,7 @@ export type NodeHandler = (
 export interface HostOptions {
   rt: Runtime;
   /** The Astro SSR middleware once a build has produced it. */
-  ssr: () => NodeHandler | null;
+  ssr: () => Promise<NodeHandler | null>;
 }
 
 const API_ROUTES = new Set(['/api/v1/health', '/api/v1/live', '/api/v1/usage', '/api/v1/stream', '/metrics']);
@@ -120,7 +120,7 @@ export function createHttpHost(o: HostOptions): Server {
     const path = url.pathname;
     if (isDynamic(path)) {
       if (await answerApi(rt, req, res, url)) return;
-      const ssr = o.ssr();
+      const ssr = await o.ssr();
       if (ssr) {
         // The site uses trailingSlash 'always'; the API is documented without one: rewrite, do not redirect.
         if (!path.endsWith('/')) req.url = `${path}/${url.search}`;

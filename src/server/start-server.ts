@@ -1,18 +1,16 @@
-// `ctm start` wired in one place: the runtime (shared state), the ingest worker thread, the page refresh it
-// drives, the scheduled site jobs in child processes and the HTTP host. The main thread does only cheap work
-// per commit (re-read the changed days' totals, push one SSE event), so requests stay fast during ingest.
-import { lstatSync, readFileSync } from 'node:fs';
+// `ctm start` wired in one place: the runtime (shared state), the ingest and page-refresh worker threads, the
+// scheduled site jobs in child processes and the HTTP host. The main thread does only cheap work per commit
+// (re-read the changed days' totals, push one SSE event), so requests stay fast during ingest and rendering.
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
-import { lastIngestAt } from './health-report.ts';
-import { healthReport } from './health-report.ts';
+import { healthReport, lastIngestAt } from './health-report.ts';
 import { createHttpHost, type NodeHandler } from './http-host.ts';
 import { createJobRunner, type Job } from './job-runner.ts';
 import { liveBody } from './api-responses.ts';
@@ -86,27 +84,28 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     reader.pragma('shrink_memory'); // a full scan: hand its page cache back
   }
 
+  // The SSR bundle (for /live/) is imported on the first request that needs it, so an idle server does not
+  // carry it. The request that loads it renders /live/, which imports every chunk the page needs while its
+  // release is still there (older releases are pruned by later builds).
   let ssr: NodeHandler | null = null;
-  let listening: string | null = null;
-  const loadSsr = async (): Promise<void> => {
-    if (ssr || !existsSync(entry)) return;
-    try {
-      const mod = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
-      ssr = mod.handler;
-      log.info('on-demand routes loaded', { entry });
-      // Render /live/ once so every chunk it needs is imported now: the release the bundle came from is
-      // pruned after later builds, and a lazily imported chunk would then be missing.
-      if (listening)
-        await fetch(`${listening}/live/`)
-          .then((r) => r.arrayBuffer())
-          .catch(() => undefined);
-    } catch (error) {
-      log.error('cannot load the SSR bundle', { entry, error: (error as Error).message });
-    }
+  let loading: Promise<void> | null = null;
+  const loadSsr = (): Promise<void> =>
+    (loading ??= (async () => {
+      try {
+        const mod = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
+        ssr = mod.handler;
+        log.info('on-demand routes loaded', { entry });
+      } catch (error) {
+        loading = null;
+        log.error('cannot load the SSR bundle', { entry, error: (error as Error).message });
+      }
+    })());
+  const getSsr = async (): Promise<NodeHandler | null> => {
+    if (!ssr && existsSync(entry)) await loadSsr();
+    return ssr;
   };
-  await loadSsr();
 
-  const server = createHttpHost({ rt, ssr: () => ssr });
+  const server = createHttpHost({ rt, ssr: getSsr });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -121,11 +120,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log.info('listening', { url });
-  listening = url;
-  if (ssr)
-    void fetch(`${url}/live/`)
-      .then((r) => r.arrayBuffer())
-      .catch(() => undefined);
 
   // Changes the page refresher has not seen: everything committed since a build started, until a refresh
   // worker with the new site's bundle has been told (the build may have read the database before them).
@@ -180,7 +174,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       rt.generation++;
       rt.metrics.buildDuration.set(result.ms / 1000);
       rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
-      void loadSsr().then(announceSite);
+      announceSite();
     },
   );
 
