@@ -35,10 +35,11 @@ export interface ReaderDone {
   skipExamples: string[];
 }
 
-type Message = ForwardedCommit | ReaderDone | { kind: 'error'; message: string };
+type Message =
+  (Omit<ForwardedCommit, 'events'> & { events: string }) | ReaderDone | { kind: 'error'; message: string };
 
 /** Commits the worker may have posted that this side has not taken yet. */
-export const MAX_IN_FLIGHT = 8;
+export const MAX_IN_FLIGHT = 4;
 /** Slots in the shared counters: commits posted by the worker, commits taken here. */
 export const POSTED = 0;
 export const TAKEN = 1;
@@ -74,11 +75,10 @@ export function createParallelReader(
             void worker.terminate();
             throw new Error(`ingest reader thread failed: ${m.message}`);
           }
-          if (m.kind === 'done') {
-            finished = true;
-            port1.close();
-            void worker.terminate();
-          }
+          if (m.kind === 'commit') return { ...m, events: JSON.parse(m.events) as LocatedEvent[] };
+          finished = true;
+          port1.close();
+          void worker.terminate();
           return m;
         }
         if (Atomics.wait(counters, POSTED, taken, STALL_MS) === 'timed-out') {
