@@ -25,7 +25,11 @@ export function siteContext(given?: Config): SiteContext {
     if (!existsSync(config.dbPath)) {
       throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);
     }
-    shared = { config, db: openDb(config.dbPath, { readonly: true }) };
+    const db = openDb(config.dbPath, { readonly: true });
+    // Every commit by the ingester empties this connection's page cache; reading through a memory map keeps
+    // the re-reads after a commit cheap (the OS page cache holds the file).
+    db.pragma('mmap_size = 1073741824');
+    shared = { config, db };
   }
   const { config, db } = shared;
   return {

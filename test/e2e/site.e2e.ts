@@ -56,6 +56,9 @@ async function open(path: string, scheme: 'light' | 'dark' = 'light'): Promise<P
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   (page as unknown as { errors: string[] }).errors = errors;
   await page.goto(server.url + path);
   return page;
@@ -105,7 +108,11 @@ beforeAll(async () => {
   expected = totalsFromDb();
   const build = await buildSite(config, silentLogger);
   expect(build.pages).toBeGreaterThan(100);
-  server = await serveStaticDir(() => realpathSync(sitePaths(dataDir).current));
+  // The same policy nginx sends: only the site's own scripts and styles.
+  server = await serveStaticDir(() => realpathSync(sitePaths(dataDir).current), {
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -1,5 +1,6 @@
 // A minimal static file server for the e2e tests: serves a published site directory (directory → index.html,
-// 404.html for misses) on 127.0.0.1 and a random port. The real deployment serves it with nginx.
+// 404.html for misses) on 127.0.0.1 and a random port, with optional extra headers (the CSP nginx sends). The
+// real deployment serves it with nginx.
 import { createServer, type Server } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -28,7 +29,7 @@ export async function serveStaticDir(
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       statSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       createReadStream(file).pipe(res);
     } catch {
       res.writeHead(404, { 'content-type': TYPES['.html']! });
