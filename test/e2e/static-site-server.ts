@@ -17,6 +17,7 @@ const TYPES: Record<string, string> = {
 
 export async function serveStaticDir(
   root: () => string,
+  headers: Record<string, string> = {},
 ): Promise<{ url: string; close(): Promise<void>; server: Server }> {
   const server = createServer((req, res) => {
     const base = root();
