@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { health, live, metrics, usage, type PlainResponse } from './api-responses.ts';
+import { captureResponse, type CapturedResponse } from './response-capture.ts';
 import { isDynamic, routeLabel } from './route-label.ts';
 import type { Runtime } from './runtime.ts';
 import { streamToNode } from './sse-stream.ts';
@@ -62,6 +63,7 @@ export function createHttpHost(o: HostOptions): Server {
   const siteDir = join(rt.config.dataDir, 'site', 'current');
   const archiveDir = join(rt.config.dataDir, 'archive');
   const files = createStaticFiles();
+  let liveHtml: { key: string; page: CapturedResponse } | null = null;
 
   const plain = (res: ServerResponse, status: number, text: string): void => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
@@ -122,6 +124,17 @@ export function createHttpHost(o: HostOptions): Server {
       if (await answerApi(rt, req, res, url)) return;
       const ssr = await o.ssr();
       if (ssr) {
+        const livePage = path === '/live/' && req.method === 'GET';
+        const key = `${rt.generation}:${Math.floor(Date.now() / 1000)}:${rt.status.noDataReason}`;
+        if (livePage && liveHtml?.key === key) {
+          res.writeHead(liveHtml.page.status, {
+            ...liveHtml.page.headers,
+            'content-length': liveHtml.page.body.length,
+          });
+          res.end(liveHtml.page.body);
+          return;
+        }
+        if (livePage) captureResponse(res, (page) => page.status === 200 && (liveHtml = { key, page }));
         // The site uses trailingSlash 'always'; the API is documented without one: rewrite, do not redirect.
         if (!path.endsWith('/')) req.url = `${path}/${url.search}`;
         return ssr(req, res, () => void notFound(req, res));
