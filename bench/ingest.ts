@@ -334,6 +334,8 @@ process.stdout.write(
     '\n',
 );
 mkdirSync(join(values.out, '..'), { recursive: true });
-writeFileSync(values.out + '.tmp', JSON.stringify(result, null, 2) + '\n');
+// Formatted as the repository's formatter would, so the committed results pass its check.
+const { format } = await import('prettier');
+writeFileSync(values.out + '.tmp', await format(JSON.stringify(result), { parser: 'json' }));
 renameSync(values.out + '.tmp', values.out);
 process.stdout.write(`\nwritten to ${values.out}\n`);
