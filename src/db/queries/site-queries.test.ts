@@ -224,3 +224,31 @@ describe('report site queries', () => {
     expect(metaValue(db, 'nope')).toBeUndefined();
   });
 });
+
+describe('period history', () => {
+  it('gives exactly what one query gives, before and after new messages', async () => {
+    const { periodHistory } = await import('../../site/period-history.ts');
+    const w = openDb(join(dir, 'ctm.db'));
+    for (const kind of ['day', 'week', 'month'] as const) {
+      expect(periodHistory(db, kind, f, '2026-03-04')).toEqual(periodTotals(db, kind, f));
+    }
+    insertUsageRows(w, [
+      { ...base, ts: at('2026-03-04T12:00:00Z'), model: SONNET, sessionId: 's9', input: 1, output: 1 },
+    ]);
+    insertUsageRows(w, [
+      { ...base, ts: at('2026-02-20T12:00:00Z'), model: SONNET, sessionId: 's8', input: 1, output: 1 },
+    ]);
+    w.close();
+    for (const kind of ['day', 'week', 'month'] as const) {
+      expect(periodHistory(db, kind, f, '2026-03-04')).toEqual(periodTotals(db, kind, f));
+    }
+  });
+});
+
+describe('day and model history', () => {
+  it('matches one query over the whole history', async () => {
+    const { dayModelHistory } = await import('../../site/day-model-history.ts');
+    expect(dayModelHistory(db, f, '2026-03-04')).toEqual(usageByDayModel(db, f));
+    expect(dayModelHistory(db, f, '2026-03-04')).toEqual(usageByDayModel(db, f));
+  });
+});

@@ -1,6 +1,8 @@
 // Data for the listings `/days/`, `/weeks/` and `/months/`: one row per period and a chart of them.
 import type { SiteContext } from '../site-context.ts';
-import { periodTotals, type PeriodTotalsRow } from '../../db/queries/period-totals.ts';
+import type { PeriodTotalsRow } from '../../db/queries/period-totals.ts';
+import { periodHistory } from '../period-history.ts';
+import { localDay } from '../local-format.ts';
 import { periodBars } from '../../components/charts/period-bars.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 
@@ -20,7 +22,7 @@ const LABEL: Record<PeriodKind, string> = {
 };
 
 export function loadPeriods(ctx: SiteContext, kind: PeriodKind): PeriodsData {
-  const rows = periodTotals(ctx.db, kind, ctx.filter);
+  const rows = periodHistory(ctx.db, kind, ctx.filter, localDay(ctx.now, ctx.filter.timezone));
   return {
     tz: ctx.filter.timezone,
     kind,
