@@ -77,6 +77,7 @@ function runCtm(args: string[], env: Record<string, string>): Timed {
   const [, peakKb, user, sys] = useTime
     ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(/\s+/).map(Number)
     : [NaN, NaN, NaN, NaN];
+  rmSync(timeFile, { force: true });
   return { seconds, peakRssMb: peakKb! / 1024, cpuSeconds: user! + sys!, stdout: r.stdout };
 }
 
