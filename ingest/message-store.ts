@@ -58,6 +58,8 @@ interface Existing {
   speed: string | null;
 }
 
+const SIDECHAIN_IDS_MAX = 100_000;
+
 export function createMessageStore(db: Db, options: { timezone: string; pricing: PriceTable }) {
   // The writer's page cache: 8 MB keeps the hot index pages; more buys a bulk ingest no measurable speed
   // and costs resident memory (a cold ingest of 1 GB must stay within 250 MB).
@@ -108,6 +110,12 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     return match ? costUsd(e, match.price, e.speed, options.pricing.longContextThreshold) : null;
   }
 
+  // Message ids of the sidechain rows this store wrote. When the table was empty at the start (a first
+  // ingest), replays of a parent can only be among them, so the supersede UPDATE is skipped for the rest.
+  // Past SIDECHAIN_IDS_MAX ids the set is dropped and every parent runs the UPDATE again.
+  const sidechainIds = new Set<string>();
+  let sidechainIdsComplete = db.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
+
   function write(
     file: FileState,
     fileId: number,
@@ -152,6 +160,13 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       e.key,
     );
     if (info.changes === 0) return false;
+    if (e.isSidechain && sidechainIdsComplete) {
+      sidechainIds.add(e.messageId);
+      if (sidechainIds.size > SIDECHAIN_IDS_MAX) {
+        sidechainIdsComplete = false;
+        sidechainIds.clear();
+      }
+    }
     changes.add(day, hour, sessionId, file.project, e.model);
     return true;
   }
@@ -171,6 +186,7 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   }
 
   function supersede(messageId: string, changes: ChangeSet): void {
+    if (sidechainIdsComplete && !sidechainIds.has(messageId)) return;
     for (const row of supersedeReplays.all(messageId) as Pick<
       Existing,
       'day' | 'hour' | 'sessionId' | 'project'
