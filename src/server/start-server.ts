@@ -26,6 +26,8 @@ const STOP_WORKER_MS = 7000;
 // The refresh worker holds a copy of the site's SSR bundle and grows while rendering: it is stopped after
 // this long without commits and started again by the next one.
 const REFRESH_IDLE_MS = 120_000;
+// Rendering a year of report pages allocates fast; a cap makes V8 collect instead of growing the heap.
+const REFRESH_HEAP_MB = 160;
 
 export interface RunningServer {
   rt: Runtime;
@@ -135,6 +137,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log,
       graceMs: STOP_WORKER_MS,
       idleMs: REFRESH_IDLE_MS,
+      maxOldGenerationSizeMb: REFRESH_HEAP_MB,
       onMessage: (m) => {
         if (m.type === 'refreshed') log.debug('pages refreshed', { pages: m.pages, ms: Math.round(m.ms) });
       },

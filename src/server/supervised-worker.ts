@@ -19,6 +19,8 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   log: Logger;
   graceMs: number;
   idleMs?: number;
+  /** V8 old-space cap in MB: makes the thread collect garbage before its heap balloons. */
+  maxOldGenerationSizeMb?: number;
   onMessage(message: Out): void;
   onSpawn?(post: (message: In) => void): void;
 }): SupervisedWorker<In> {
@@ -48,7 +50,12 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   };
 
   const spawn = (): Worker => {
-    const w = new Worker(o.file, { workerData: o.workerData });
+    const w = new Worker(o.file, {
+      workerData: o.workerData,
+      ...(o.maxOldGenerationSizeMb
+        ? { resourceLimits: { maxOldGenerationSizeMb: o.maxOldGenerationSizeMb } }
+        : {}),
+    });
     current = w;
     w.on('message', (m: Out) => {
       touch();
