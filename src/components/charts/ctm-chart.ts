@@ -80,9 +80,11 @@ function options(
     scales: {
       x: {
         time: true,
-        ...(day || spec.xKind === 'hour'
-          ? { range: (_u, min, max) => [min - (day ? 43200 : 1800), max + (day ? 43200 : 1800)] }
-          : {}),
+        // Half a bar of room at both ends; a lone instant gets half an hour either side instead of years.
+        range: (_u, min, max): [number, number] => {
+          const pad = day ? 43200 : spec.xKind === 'hour' ? 1800 : max - min < 60 ? 1800 : 0;
+          return [min - pad, max + pad];
+        },
       },
     },
     axes: [
