@@ -122,7 +122,8 @@ export function runPass(options: PassOptions): PassSummary {
   // every index page it touched). A file's rows and its offset are still in the same transaction, and
   // onCommit hears of a file's changes only once they are committed.
   const pending = toRead.reduce((n, { file, row }) => n + Math.max(0, file.size - (row?.offset ?? 0)), 0);
-  if (pending >= (options.parallelBytes ?? PARALLEL_BYTES)) readInParallel(toRead, options, summary, skips);
+  if (pending >= (options.parallelBytes ?? PARALLEL_BYTES))
+    options.store.bulk(() => readInParallel(toRead, options, summary, skips));
   let next = pending >= (options.parallelBytes ?? PARALLEL_BYTES) ? toRead.length : 0;
   while (next < toRead.length) {
     const committed: ChangeSet[] = [];

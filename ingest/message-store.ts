@@ -263,6 +263,18 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     ): CommitResult {
       return commit(file, events, changes, now);
     },
+    /** Runs a big pass with no automatic WAL checkpoints (each copies and syncs pages that later commits
+     *  rewrite anyway), then checkpoints once. */
+    bulk<T>(fn: () => T): T {
+      const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      db.pragma('wal_autocheckpoint = 0');
+      try {
+        return fn();
+      } finally {
+        db.pragma(`wal_autocheckpoint = ${previous}`);
+        db.pragma('wal_checkpoint(PASSIVE)');
+      }
+    },
     /** Runs fn in one transaction; the commits made inside it become savepoints of it. */
     batch<T>(fn: () => T): T {
       return db.transaction(fn)();
