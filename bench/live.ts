@@ -22,6 +22,7 @@ import { seedUsageDb } from './seed-usage-db.ts';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const APPENDS = 20;
+const IDLE_WAIT_S = Number(process.env.BENCH_IDLE_WAIT_S ?? 130);
 const root = mkdtempSync(join(tmpdir(), 'ctm-bench-live-'));
 const dataDir = join(root, 'data');
 const projectDir = join(root, 'claude', 'projects', '-home-dev-bench');
@@ -187,6 +188,9 @@ try {
   rssPhases.afterAppends = Math.round(rssMb());
   await sleep(5000);
   const rssAfterMb = rssMb();
+  // The refresh worker stops after two minutes without commits; idle again means after that.
+  await sleep(IDLE_WAIT_S * 1000);
+  const rssIdleAgainMb = rssMb();
   const summary = (xs: number[]) => ({
     p50: Math.round(pct(xs, 50)),
     p95: Math.round(pct(xs, 95)),
@@ -208,7 +212,12 @@ try {
     livePage,
     appendToSseMs: summary(latency.sseMs),
     appendToLiveMs: summary(latency.liveMs),
-    rssMb: { idleAfterStart: Math.round(rssIdleMb), ...rssPhases, idleAfterLoad: Math.round(rssAfterMb) },
+    rssMb: {
+      idleAfterStart: Math.round(rssIdleMb),
+      ...rssPhases,
+      fiveSecondsAfterLoad: Math.round(rssAfterMb),
+      [`idle${IDLE_WAIT_S}sAfterLoad`]: Math.round(rssIdleAgainMb),
+    },
     targets: {
       live: { requestsPerSecond: 2000, p99Ms: 25 },
       health: { requestsPerSecond: 5000 },
