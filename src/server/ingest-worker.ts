@@ -15,8 +15,9 @@ const MAX_BLOCK_EVERY_MS = 5 * 60 * 1000;
 // A long-running process keeps a small page cache: idle memory matters more than cold-query speed here.
 const CACHE_KB = 8000;
 
-const config = (workerData as { config: Config }).config;
-const log = createLogger(config.logLevel);
+const { config, logJson } = workerData as { config: Config; logJson: boolean };
+// Same stream and format as the main thread's log (a worker's stdout is never a TTY itself).
+const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);
 const db = openDb(config.dbPath);
 db.pragma(`cache_size = -${CACHE_KB}`);

@@ -8,8 +8,9 @@ import { createLogger } from '../log.ts';
 import { createPageRefresh } from './page-refresh.ts';
 import type { FromRefreshWorker, ToRefreshWorker } from './worker-messages.ts';
 
-const config = (workerData as { config: Config }).config;
-const log = createLogger(config.logLevel);
+const { config, logJson } = workerData as { config: Config; logJson: boolean };
+// Same stream and format as the main thread's log (a worker's stdout is never a TTY itself).
+const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (message: FromRefreshWorker): void => parentPort!.postMessage(message);
 const refresh = createPageRefresh(config, log, (pages, ms) => post({ type: 'refreshed', pages, ms }));
 

@@ -6,7 +6,7 @@ import { createLogger } from '../log.ts';
 
 const job = process.argv[2];
 const config = loadConfig(process.env);
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, process.stdout);
 try {
   if (job === 'build') {
     const path = '../site/build-site.ts';

@@ -133,7 +133,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     refresher ??= superviseWorker<ToRefreshWorker, FromRefreshWorker>({
       name: 'page refresh',
       file: new URL('./refresh-worker.ts', import.meta.url),
-      workerData: { config },
+      workerData: { config, logJson: !process.stdout.isTTY },
       log,
       graceMs: STOP_WORKER_MS,
       idleMs: REFRESH_IDLE_MS,
@@ -259,7 +259,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const ingest = superviseWorker<ToWorker, FromWorker>({
     name: 'ingest',
     file: new URL('./ingest-worker.ts', import.meta.url),
-    workerData: { config },
+    workerData: { config, logJson: !process.stdout.isTTY },
     log,
     graceMs: STOP_WORKER_MS,
     onMessage,
