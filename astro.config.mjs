@@ -8,7 +8,11 @@ export default defineConfig({
   output: 'static',
   adapter: node({ mode: 'middleware' }),
   trailingSlash: 'always',
-  build: { format: 'directory', inlineStylesheets: 'never', concurrency: 1 },
+  build: {
+    format: 'directory',
+    inlineStylesheets: 'never',
+    concurrency: Number(process.env.CTM_BUILD_CONCURRENCY) || 8,
+  },
   outDir: process.env.CTM_ASTRO_OUT_DIR || './dist',
   cacheDir: process.env.CTM_ASTRO_CACHE_DIR || './node_modules/.astro',
   devToolbar: { enabled: false },
