@@ -21,11 +21,7 @@ export function toChangeSet(json: ChangeSetJson): ChangeSet {
   return set;
 }
 
-export function createPageRefresh(
-  config: Pick<Config, 'dataDir'>,
-  log: Logger,
-  done: (pages: number, ms: number) => void,
-) {
+export function createPageRefresh(config: Config, log: Logger, done: (pages: number, ms: number) => void) {
   let pending: ChangeSet | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
@@ -60,7 +56,7 @@ export function createPageRefresh(
   const load = (serverEntry: string): Promise<void> =>
     (loading ??= (async () => {
       try {
-        renderer = await createHandlerRenderer(serverEntry);
+        renderer = await createHandlerRenderer(serverEntry, config);
         const r = renderer;
         refresher = createRefresher({ siteDir, render: (path) => r.render(path), log });
         schedule();

@@ -1,7 +1,7 @@
 // `ctm start` wired in one place: the runtime (shared state), the ingest and page-refresh worker threads, the
 // scheduled site jobs in child processes and the HTTP host. The main thread does only cheap work per commit
 // (re-read the changed days' totals, push one SSE event), so requests stay fast during ingest and rendering.
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -94,7 +94,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const loadSsr = (): Promise<void> =>
     (loading ??= (async () => {
       try {
-        const mod = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
+        // By its real path: Deno keeps a symlinked path in import.meta.url, and the bundle locates its
+        // sibling directories from there.
+        const mod = (await import(pathToFileURL(realpathSync(entry)).href)) as { handler: NodeHandler };
         ssr = mod.handler;
         log.info('on-demand routes loaded', { entry });
       } catch (error) {
