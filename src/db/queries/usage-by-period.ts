@@ -2,7 +2,9 @@
 // monthly reports. Aggregation happens here in SQL; callers only reshape. Cost sums ignore unpriced rows and
 // count them separately (unpricedMessages) so a missing price is visible, never a silent $0.
 import type { Db } from '../open.ts';
-import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
+import type { CostMode } from '../day-bucket.ts';
+import { sumColumns, type Sums } from '../sum-columns.ts';
+import { siteSql, type SiteSql } from './site-filter.ts';
 
 export type Period = 'day' | 'week' | 'month';
 
@@ -16,18 +18,9 @@ export interface UsageFilter {
   weekStartsOn?: 0 | 1;
 }
 
-export interface PeriodModelRow {
+export interface PeriodModelRow extends Sums {
   period: string;
   model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  cost: number;
-  messages: number;
-  unpricedMessages: number;
 }
 
 export function periodExpr(period: Period, day: string, weekStartsOn: 0 | 1 = 0): string {
@@ -36,42 +29,25 @@ export function periodExpr(period: Period, day: string, weekStartsOn: 0 | 1 = 0)
   return `date(${day}, '-' || ((cast(strftime('%w', ${day}) AS integer) + 7 - ${weekStartsOn}) % 7) || ' days')`;
 }
 
-export function usageWhere(
-  filter: UsageFilter,
-  day: string,
-): { sql: string; params: Record<string, string> } {
-  const clauses: string[] = [];
-  const params: Record<string, string> = {};
-  if (filter.since) {
-    clauses.push(`${day} >= @since`);
-    params.since = filter.since;
-  }
-  if (filter.until) {
-    clauses.push(`${day} <= @until`);
-    params.until = filter.until;
-  }
-  if (filter.project) {
-    clauses.push('project = @project');
-    params.project = filter.project;
-  }
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+/** The WHERE clause of a CLI report filter (since/until are local days). */
+export function usageSql(db: Db, filter: UsageFilter): SiteSql {
+  return siteSql(db, {
+    timezone: filter.timezone,
+    costMode: filter.costMode,
+    fromDay: filter.since,
+    toDay: filter.until,
+    project: filter.project,
+  });
 }
 
 export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): PeriodModelRow[] {
-  const day = dayBucket(db, filter.timezone);
-  const cost = costExpr(filter.costMode);
-  const where = usageWhere(filter, day);
+  const q = usageSql(db, filter);
   return db
     .prepare(
-      `SELECT ${periodExpr(period, day, filter.weekStartsOn)} AS period, model,
-              sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
-              sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
-              sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,
-              coalesce(sum(${cost}), 0) AS cost, count(*) AS messages,
-              sum(${cost} IS NULL) AS unpricedMessages
-       FROM usage ${where.sql}
+      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${sumColumns(q.cost)}
+       FROM usage ${q.where}
        GROUP BY period, model
        ORDER BY period, model`,
     )
-    .all(where.params) as PeriodModelRow[];
+    .all(q.params) as PeriodModelRow[];
 }

@@ -2,21 +2,13 @@
 // GET /api/v1/usage. Days outside the stored timezone are bucketed per row (exact, slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
+import { sumColumns, type Sums } from '../sum-columns.ts';
 import { makeLocalTime } from '../../time/local-time.ts';
 
 export type UsageGroupBy = 'day' | 'hour' | 'model' | 'project' | 'session';
 
-export interface UsageGroupRow {
+export interface UsageGroupRow extends Sums {
   key: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  cost: number;
-  messages: number;
-  unpricedMessages: number;
 }
 
 export interface UsageGroupedOptions {
@@ -49,10 +41,7 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
   const cost = costExpr(o.costMode);
   return db
     .prepare(
-      `SELECT ${key} AS key, sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
-              sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
-              sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,
-              round(coalesce(sum(${cost}), 0), 6) AS cost, count(*) AS messages, sum(${cost} IS NULL) AS unpricedMessages
+      `SELECT ${key} AS key, ${sumColumns(cost)}
        FROM usage WHERE ${day} >= @from AND ${day} <= @to
        GROUP BY 1 ORDER BY ${o.groupBy === 'day' || o.groupBy === 'hour' ? '1' : 'totalTokens DESC, 1'}`,
     )
