@@ -83,17 +83,11 @@ function needsRead(found: FoundFile, row: FileRow | undefined): boolean {
   );
 }
 
-export function runPass(options: PassOptions): PassSummary {
-  const now = options.now ?? Date.now;
-  const startedAt = now();
-  const found = discover(options.claudeDirs);
-  const known = options.store.files();
-  const skips = new SkipCounter();
-  for (const [reason, n] of Object.entries(found.problems)) skips.add(reason, undefined, n);
-  const summary: PassSummary = {
+export function emptySummary(startedAt = 0): PassSummary {
+  return {
     startedAt,
     finishedAt: startedAt,
-    filesScanned: found.files.length,
+    filesScanned: 0,
     filesRead: 0,
     filesReset: 0,
     filesMissing: 0,
@@ -106,8 +100,22 @@ export function runPass(options: PassOptions): PassSummary {
     ignoredLines: 0,
     skipped: {},
     skippedExamples: [],
-    usableDirs: found.usableDirs,
+    usableDirs: [],
     changes: new ChangeSet(),
+  };
+}
+
+export function runPass(options: PassOptions): PassSummary {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const found = discover(options.claudeDirs);
+  const known = options.store.files();
+  const skips = new SkipCounter();
+  for (const [reason, n] of Object.entries(found.problems)) skips.add(reason, undefined, n);
+  const summary: PassSummary = {
+    ...emptySummary(startedAt),
+    filesScanned: found.files.length,
+    usableDirs: found.usableDirs,
   };
 
   const present = new Set<string>();

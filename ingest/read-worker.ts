@@ -2,8 +2,7 @@
 // forwards each commit to the writing thread instead of touching SQLite, waiting whenever the writer is
 // MAX_IN_FLIGHT commits behind. Reports its counters and skips at the end; any crash is reported, not lost.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { readFile, type PassSummary } from './ingest-pass.ts';
-import { ChangeSet } from './change-set.ts';
+import { emptySummary, readFile, type PassSummary } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { FileState, LocatedEvent, MessageStore } from './message-store.ts';
 import { MAX_IN_FLIGHT, POSTED, TAKEN, type ReadJob, type ReaderDone } from './parallel-reader.ts';
@@ -16,25 +15,7 @@ const { jobs, scan, port, counters } = workerData as {
   counters: Int32Array;
 };
 
-const summary: PassSummary = {
-  startedAt: 0,
-  finishedAt: 0,
-  filesScanned: 0,
-  filesRead: 0,
-  filesReset: 0,
-  filesMissing: 0,
-  bytesRead: 0,
-  lines: 0,
-  usageLines: 0,
-  newMessages: 0,
-  replacedMessages: 0,
-  duplicateLines: 0,
-  ignoredLines: 0,
-  skipped: {},
-  skippedExamples: [],
-  usableDirs: [],
-  changes: new ChangeSet(),
-};
+const summary: PassSummary = emptySummary();
 const skips = new SkipCounter();
 let posted = 0;
 let bytesForwarded = 0;
