@@ -140,6 +140,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       graceMs: STOP_WORKER_MS,
       idleMs: REFRESH_IDLE_MS,
       maxOldGenerationSizeMb: REFRESH_HEAP_MB,
+      // A process of its own: rendering a year's listings takes a few hundred MB, all returned when it stops.
+      process: true,
       onMessage: (m) => {
         if (m.type === 'refreshed') log.debug('pages refreshed', { pages: m.pages, ms: Math.round(m.ms) });
       },

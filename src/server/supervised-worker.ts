@@ -1,9 +1,49 @@
-// A worker thread kept running: restarted a second after an unexpected exit, replaced on request (recycle),
-// stopped gracefully (a "stop" message, then terminate after a grace period). `onSpawn` runs for every new
-// thread, so it can be told what it needs to know. With `idleMs` the thread is started on the first message
-// and stopped after that long without one, which hands its memory back while nothing happens.
+// A worker thread (or child process) kept running: restarted a second after an unexpected exit, replaced on
+// request (recycle), stopped gracefully (a "stop" message, then terminate after a grace period). `onSpawn`
+// runs for every new worker, so it can be told what it needs to know. With `idleMs` the worker is started on
+// the first message and stopped after that long without one. A child process (`process: true`) hands all of
+// its memory back to the system when it stops; a thread's freed memory partly stays with the process.
 import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.ts';
+
+/** The parts of a Worker the supervisor uses, also provided for a forked child process. */
+type Listener = (...args: any[]) => void;
+interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): Promise<unknown>;
+  on(event: string, listener: Listener): unknown;
+  once(event: string, listener: Listener): unknown;
+}
+
+/** Environment variable carrying workerData to a forked worker. */
+export const WORKER_DATA_ENV = 'CTM_WORKER_DATA';
+
+function forkWorker(file: URL, workerData: unknown, maxOldGenerationSizeMb: number | undefined): WorkerLike {
+  const child = fork(fileURLToPath(file), [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [WORKER_DATA_ENV]: JSON.stringify(workerData) },
+    execArgv: [
+      ...process.execArgv,
+      ...(maxOldGenerationSizeMb ? [`--max-old-space-size=${maxOldGenerationSizeMb}`] : []),
+    ],
+  });
+  return {
+    postMessage: (message) => {
+      if (child.connected) child.send(message as object);
+    },
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+    on: (event, listener) => child.on(event, listener),
+    once: (event, listener) => child.once(event, listener),
+  };
+}
 
 export interface SupervisedWorker<In> {
   post(message: In): void;
@@ -19,16 +59,18 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   log: Logger;
   graceMs: number;
   idleMs?: number;
-  /** V8 old-space cap in MB: makes the thread collect garbage before its heap balloons. */
+  /** V8 old-space cap in MB: makes the worker collect garbage before its heap balloons. */
   maxOldGenerationSizeMb?: number;
+  /** Run as a child process instead of a thread. */
+  process?: boolean;
   onMessage(message: Out): void;
   onSpawn?(post: (message: In) => void): void;
 }): SupervisedWorker<In> {
-  let current: Worker | null = null;
+  let current: WorkerLike | null = null;
   let stopped = false;
   let idle: NodeJS.Timeout | undefined;
 
-  const stopOne = (w: Worker): Promise<void> =>
+  const stopOne = (w: WorkerLike): Promise<void> =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => void w.terminate().then(() => resolve()), o.graceMs);
       w.once('exit', () => {
@@ -49,13 +91,15 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
     idle.unref();
   };
 
-  const spawn = (): Worker => {
-    const w = new Worker(o.file, {
-      workerData: o.workerData,
-      ...(o.maxOldGenerationSizeMb
-        ? { resourceLimits: { maxOldGenerationSizeMb: o.maxOldGenerationSizeMb } }
-        : {}),
-    });
+  const spawn = (): WorkerLike => {
+    const w: WorkerLike = o.process
+      ? forkWorker(o.file, o.workerData, o.maxOldGenerationSizeMb)
+      : new Worker(o.file, {
+          workerData: o.workerData,
+          ...(o.maxOldGenerationSizeMb
+            ? { resourceLimits: { maxOldGenerationSizeMb: o.maxOldGenerationSizeMb } }
+            : {}),
+        });
     current = w;
     w.on('message', (m: Out) => {
       touch();
