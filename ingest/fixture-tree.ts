@@ -78,7 +78,45 @@ export function testIndex(
     },
     silentLogger,
   );
-  return { db, ingester, close: () => db.close() };
+  return {
+    db,
+    ingester,
+    close: () => {
+      // Every test that ingests also proves the usage_daily triggers kept the rollup in step.
+      if (!db.open) return;
+      const drift = rollupDrift(db);
+      db.close();
+      if (drift.length) throw new Error(`usage_daily out of step: ${JSON.stringify(drift.slice(0, 3))}`);
+    },
+  };
+}
+
+/** The (day, model, project) groups where usage_daily differs from summing the counted messages afresh. */
+export function rollupDrift(db: Db): unknown[] {
+  return db
+    .prepare(
+      `WITH fresh AS (
+         SELECT day, model, project, count(*) AS messages, sum(input_tokens) AS input, sum(output_tokens) AS output,
+           sum(cache_write_5m_tokens) AS w5, sum(cache_write_1h_tokens) AS w1, sum(cache_read_tokens) AS r,
+           sum(total_tokens) AS total, total(coalesce(cost_logged_usd, cost_calc_usd)) AS auto,
+           total(cost_calc_usd) AS calc, total(cost_logged_usd) AS display,
+           sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpricedAuto, sum(cost_calc_usd IS NULL) AS unpricedCalc
+         FROM usage GROUP BY day, model, project),
+       stored AS (
+         SELECT day, model, project, messages, input_tokens AS input, output_tokens AS output,
+           cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, cache_read_tokens AS r, total_tokens AS total,
+           cost_auto_usd AS auto, cost_calc_usd AS calc, cost_display_usd AS display,
+           unpriced_auto AS unpricedAuto, unpriced_calc AS unpricedCalc
+         FROM usage_daily)
+       SELECT 'fresh' AS side, f.* FROM fresh f LEFT JOIN stored s USING (day, model, project)
+       WHERE s.messages IS NOT f.messages OR s.input IS NOT f.input OR s.output IS NOT f.output OR s.w5 IS NOT f.w5
+         OR s.w1 IS NOT f.w1 OR s.r IS NOT f.r OR s.total IS NOT f.total OR s.unpricedAuto IS NOT f.unpricedAuto
+         OR s.unpricedCalc IS NOT f.unpricedCalc OR abs(s.auto - f.auto) > 1e-9 OR abs(s.calc - f.calc) > 1e-9
+         OR abs(s.display - f.display) > 1e-9 OR s.auto IS NULL
+       UNION ALL
+       SELECT 'stored', s.* FROM stored s LEFT JOIN fresh f USING (day, model, project) WHERE f.day IS NULL`,
+    )
+    .all();
 }
 
 export interface UsageRow {

@@ -60,6 +60,37 @@ interface Existing {
 
 const SIDECHAIN_IDS_MAX = 100_000;
 
+const MESSAGE_COLUMNS = [
+  'key',
+  'message_id',
+  'request_id',
+  'file_id',
+  'line_no',
+  'ts',
+  'day',
+  'hour',
+  'model',
+  'session_id',
+  'project',
+  'cwd',
+  'git_branch',
+  'version',
+  'is_sidechain',
+  'agent_id',
+  'service_tier',
+  'speed',
+  'input_tokens',
+  'output_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'cache_read_tokens',
+  'total_tokens',
+  'web_search_requests',
+  'cost_logged_usd',
+  'cost_calc_usd',
+  'superseded',
+];
+
 export function createMessageStore(db: Db, options: { timezone: string; pricing: PriceTable }) {
   // The writer's page cache: 8 MB keeps the hot index pages; more buys a bulk ingest no measurable speed
   // and costs resident memory (a cold ingest of 1 GB must stay within 250 MB).
@@ -89,17 +120,20 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   const selectExisting = db.prepare(
     `SELECT day, hour, session_id AS sessionId, project, total_tokens AS totalTokens, speed FROM messages WHERE key = ?`,
   );
-  const replaceMessage = db.prepare(
-    `INSERT OR REPLACE INTO messages (key, message_id, request_id, file_id, line_no, ts, day, hour, model, session_id,
-       project, cwd, git_branch, version, is_sidechain, agent_id, service_tier, speed, input_tokens, output_tokens,
-       cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, web_search_requests,
-       cost_logged_usd, cost_calc_usd, superseded)
+  // An upsert, not INSERT OR REPLACE: the replaced row must fire the update trigger that keeps usage_daily
+  // in step (REPLACE's implicit delete fires no trigger unless recursive_triggers is on).
+  const insertMessage = `INTO messages (${MESSAGE_COLUMNS.join(', ')})
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
        CASE WHEN ? = 1 AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = ?
-         AND p.is_sidechain = 0 AND p.key <> ?) THEN 1 ELSE 0 END)`,
+         AND p.is_sidechain = 0 AND p.key <> ?) THEN 1 ELSE 0 END)`;
+  const replaceMessage = db.prepare(
+    `INSERT ${insertMessage} ON CONFLICT (key) DO UPDATE SET ` +
+      MESSAGE_COLUMNS.slice(1)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', '),
   );
   // Same columns and values: for keys not stored yet, which is nearly all of them on a first pass.
-  const insertNew = db.prepare(replaceMessage.source.replace('INSERT OR REPLACE', 'INSERT OR IGNORE'));
+  const insertNew = db.prepare(`INSERT OR IGNORE ${insertMessage}`);
   const supersedeReplays = db.prepare(
     `UPDATE messages SET superseded = 1 WHERE message_id = ? AND is_sidechain = 1 AND superseded = 0
      RETURNING day, hour, session_id AS sessionId, project`,

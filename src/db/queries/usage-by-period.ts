@@ -1,9 +1,10 @@
 // Token and cost sums per period (day, ISO-style week, month) and model, the rows behind the daily, weekly and
-// monthly reports. Aggregation happens here in SQL; callers only reshape. Cost sums ignore unpriced rows and
-// count them separately (unpricedMessages) so a missing price is visible, never a silent $0.
+// monthly reports. Aggregation happens here in SQL, over usage_daily when the days asked for are the stored
+// ones; callers only reshape. Cost sums ignore unpriced rows and count them separately (unpricedMessages) so a
+// missing price is visible, never a silent $0.
 import type { Db } from '../open.ts';
 import type { CostMode } from '../day-bucket.ts';
-import { sumColumns, type Sums } from '../sum-columns.ts';
+import { rollupSumColumns, sumColumns, type Sums } from '../sum-columns.ts';
 import { siteSql, type SiteSql } from './site-filter.ts';
 
 export type Period = 'day' | 'week' | 'month';
@@ -40,12 +41,23 @@ export function usageSql(db: Db, filter: UsageFilter): SiteSql {
   });
 }
 
+/** True when the index has usage_daily (a read-only reader may open an index not yet migrated to 003). */
+function hasRollup(db: Db): boolean {
+  return (db.pragma('user_version', { simple: true }) as number) >= 3;
+}
+
 export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): PeriodModelRow[] {
   const q = usageSql(db, filter);
+  // Days in the stored timezone come from usage_daily (a few rows per day); another timezone needs each
+  // message's timestamp, so it sums the messages themselves.
+  const [columns, from] =
+    q.day === 'day' && hasRollup(db)
+      ? [rollupSumColumns(filter.costMode), 'usage_daily']
+      : [sumColumns(q.cost), 'usage'];
   return db
     .prepare(
-      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${sumColumns(q.cost)}
-       FROM usage ${q.where}
+      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${columns}
+       FROM ${from} ${q.where}
        GROUP BY period, model
        ORDER BY period, model`,
     )

@@ -1,0 +1,186 @@
+// usage_daily (migration 003): filled from existing rows when an older index is migrated, then kept in step
+// by triggers through every kind of write, and read by the daily/weekly/monthly reports with the same
+// results as summing the messages themselves.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDb, type Db } from './open.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+import { usageByPeriod, type Period } from './queries/usage-by-period.ts';
+import { rollupDrift } from '../../ingest/fixture-tree.ts';
+import type { CostMode } from './day-bucket.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ctm-rollup-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Row {
+  key: string;
+  day: string;
+  model?: string;
+  project?: string;
+  input?: number;
+  logged?: number | null;
+  calc?: number | null;
+  superseded?: number;
+}
+
+function insert(db: Db, r: Row, verb = 'INSERT'): void {
+  db.prepare(
+    `${verb} INTO messages (key, message_id, file_id, line_no, ts, day, hour, model, session_id, project,
+       input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens,
+       cost_logged_usd, cost_calc_usd, superseded)
+     VALUES (@key, @key, 1, 1, unixepoch(@day) * 1000, @day, 0, @model, 's', @project, @input, 2, 3, 4, 5,
+       @input + 14, @logged, @calc, @superseded)`,
+  ).run({
+    model: 'claude-opus-4-5',
+    project: 'p',
+    input: 10,
+    logged: null,
+    calc: 0.5,
+    superseded: 0,
+    ...r,
+  });
+}
+
+function daily(db: Db): Record<string, number | string>[] {
+  return db.prepare('SELECT * FROM usage_daily ORDER BY day, model, project').all() as Record<
+    string,
+    number | string
+  >[];
+}
+
+function fresh(name: string): Db {
+  const db = openDb(join(dir, `${name}.db`));
+  db.prepare(`INSERT INTO files (id, path, claude_dir, project) VALUES (1, 'f', 'c', 'p')`).run();
+  return db;
+}
+
+describe('usage_daily', () => {
+  it('is filled from the messages already stored when an older index is migrated', () => {
+    const path = join(dir, 'old.db');
+    const raw = new Database(path);
+    migrate(
+      raw,
+      loadMigrations().filter((m) => m.version < 3),
+    );
+    raw.prepare(`INSERT INTO files (id, path, claude_dir, project) VALUES (1, 'f', 'c', 'p')`).run();
+    insert(raw, { key: 'a', day: '2026-03-01' });
+    insert(raw, { key: 'b', day: '2026-03-01', logged: 2 });
+    insert(raw, { key: 'c', day: '2026-03-01', calc: null });
+    insert(raw, { key: 'd', day: '2026-03-02', superseded: 1 });
+    raw.close();
+    const db = openDb(path);
+    expect(daily(db)).toEqual([
+      expect.objectContaining({
+        day: '2026-03-01',
+        messages: 3,
+        input_tokens: 30,
+        cost_auto_usd: 2.5,
+        cost_calc_usd: 1,
+        cost_display_usd: 2,
+        unpriced_auto: 1,
+        unpriced_calc: 1,
+      }),
+    ]);
+    expect(rollupDrift(db)).toEqual([]);
+    db.close();
+  });
+
+  it('follows inserts, upserts, REPLACE, supersedes, re-bucketing, repricing and deletes', () => {
+    const db = fresh('writes');
+    insert(db, { key: 'a', day: '2026-03-01' });
+    insert(db, { key: 'b', day: '2026-03-01', model: 'claude-haiku-4-5' });
+    insert(db, { key: 'c', day: '2026-03-01', project: 'q', logged: 1 });
+    expect(rollupDrift(db)).toEqual([]);
+    expect(daily(db)).toHaveLength(3);
+
+    // INSERT OR REPLACE: the replaced row leaves its group (recursive_triggers is on for writers).
+    insert(db, { key: 'a', day: '2026-03-01', input: 1000 }, 'INSERT OR REPLACE');
+    // An upsert: the update trigger moves the row.
+    db.prepare(
+      `INSERT INTO messages (key, message_id, file_id, line_no, ts, day, hour, model, session_id, project,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens)
+       VALUES ('b', 'b', 1, 1, 0, '2026-03-05', 0, 'claude-haiku-4-5', 's', 'p', 7, 0, 0, 0, 0, 7)
+       ON CONFLICT (key) DO UPDATE SET day = excluded.day, input_tokens = excluded.input_tokens,
+         total_tokens = excluded.total_tokens`,
+    ).run();
+    expect(rollupDrift(db)).toEqual([]);
+    expect(daily(db).map((r) => [r.day, r.model, r.project, r.messages, r.input_tokens])).toEqual([
+      ['2026-03-01', 'claude-opus-4-5', 'p', 1, 1000],
+      ['2026-03-01', 'claude-opus-4-5', 'q', 1, 10],
+      ['2026-03-05', 'claude-haiku-4-5', 'p', 1, 7],
+    ]);
+
+    // A superseded row leaves; un-superseding brings it back.
+    db.prepare(`UPDATE messages SET superseded = 1 WHERE key = 'c'`).run();
+    expect(daily(db).map((r) => r.project)).toEqual(['p', 'p']);
+    db.prepare(`UPDATE messages SET superseded = 0 WHERE key = 'c'`).run();
+    expect(rollupDrift(db)).toEqual([]);
+
+    // Re-bucketing and repricing, as reconcile-settings does for every row.
+    db.prepare(`UPDATE messages SET day = '2026-02-28'`).run();
+    db.prepare(`UPDATE messages SET cost_calc_usd = NULL WHERE key = 'a'`).run();
+    expect(rollupDrift(db)).toEqual([]);
+    expect(daily(db).find((r) => r.model === 'claude-opus-4-5' && r.project === 'p')).toMatchObject({
+      day: '2026-02-28',
+      unpriced_auto: 1,
+      unpriced_calc: 1,
+      cost_auto_usd: 0,
+    });
+
+    db.prepare(`DELETE FROM messages WHERE key IN ('a', 'b')`).run();
+    expect(daily(db).map((r) => r.project)).toEqual(['q']);
+    db.prepare(`DELETE FROM messages`).run();
+    expect(daily(db)).toEqual([]);
+    db.close();
+  });
+
+  it('drift is detected (the check the ingest tests run on every index they close)', () => {
+    const db = fresh('drift');
+    insert(db, { key: 'a', day: '2026-03-01' });
+    db.prepare('UPDATE usage_daily SET input_tokens = input_tokens + 1').run();
+    expect(rollupDrift(db)).toHaveLength(1);
+    db.prepare(
+      `INSERT INTO usage_daily SELECT '2026-01-01', model, project, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+                FROM usage_daily`,
+    ).run();
+    expect(rollupDrift(db)).toHaveLength(2);
+    db.close();
+  });
+
+  it.each<[Period, CostMode]>([
+    ['day', 'auto'],
+    ['week', 'calculate'],
+    ['month', 'display'],
+  ])('%s reports (%s) read the rollup and match summing the messages', (period, costMode) => {
+    const db = fresh(`report-${period}`);
+    db.prepare(`INSERT INTO meta VALUES ('timezone', 'UTC')`).run();
+    let n = 0;
+    for (const day of ['2026-02-27', '2026-03-01', '2026-03-02', '2026-03-09', '2026-04-01']) {
+      for (const model of ['claude-opus-4-5', 'claude-haiku-4-5', 'acme-unpriced']) {
+        insert(db, {
+          key: `k${n++}`,
+          day,
+          model,
+          project: n % 2 ? 'p' : 'q',
+          input: n * 3,
+          logged: n % 3 || model === 'acme-unpriced' ? null : n / 7,
+          calc: model === 'acme-unpriced' ? null : n / 11,
+        });
+      }
+    }
+    const filter = { timezone: 'UTC', costMode, since: '2026-02-28', project: 'p' };
+    const rollup = usageByPeriod(db, period, filter);
+    // The same report with the rollup hidden: an index whose schema predates it.
+    db.pragma('user_version = 2');
+    const scanned = usageByPeriod(db, period, filter);
+    db.pragma(`user_version = ${loadMigrations().at(-1)!.version}`);
+    expect(rollup.length).toBeGreaterThan(1);
+    expect(rollup.map(({ cost, ...rest }) => rest)).toEqual(scanned.map(({ cost, ...rest }) => rest));
+    rollup.forEach((r, i) => expect(r.cost).toBeCloseTo(scanned[i]!.cost, 12));
+    expect(rollup.some((r) => r.unpricedMessages > 0)).toBe(costMode !== 'display');
+    db.close();
+  });
+});
