@@ -5,6 +5,7 @@ import { loadPricing } from '../src/pricing/load-pricing.ts';
 import { matchModel } from '../src/pricing/match-model.ts';
 import { costUsd } from '../src/pricing/cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
+import { createDailyRollup } from '../ingest/daily-rollup.ts';
 
 export interface SeedRow {
   ts: number;
@@ -54,7 +55,7 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
      ON CONFLICT (path) DO UPDATE SET project = excluded.project RETURNING id`,
   );
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO messages (key, message_id, request_id, file_id, line_no, ts, day, hour, model, session_id,
+    `INSERT INTO messages (key, message_id, request_id, file_id, line_no, ts, day, hour, model, session_id,
        project, cwd, git_branch, version, is_sidechain, agent_id, service_tier, speed, input_tokens, output_tokens,
        cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, web_search_requests,
        cost_logged_usd, cost_calc_usd, superseded)
@@ -64,6 +65,7 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
   );
   const keyCount = db.prepare('SELECT count(*) AS n FROM messages').pluck();
   let n = keyCount.get() as number;
+  const rollup = createDailyRollup(db)();
   db.transaction(() => {
     for (const r of rows) {
       let fileId = fileIds.get(r.sessionId);
@@ -81,6 +83,13 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
       const match = matchModel(pricing, r.model);
       const { day, hour } = localTime(r.ts);
       n++;
+      const totalTokens =
+        tokens.input + tokens.output + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.cacheRead;
+      const cost = match ? costUsd(tokens, match.price, null, pricing.longContextThreshold) : null;
+      rollup.add(
+        { day, model: r.model, project: r.project, ...tokens, totalTokens, costLogged: null, costCalc: cost },
+        1,
+      );
       insert.run({
         key: `msg_${n}`,
         fileId,
@@ -97,15 +106,15 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
         isSidechain: r.agentId ? 1 : 0,
         agentId: r.agentId ?? null,
         ...tokens,
-        totalTokens:
-          tokens.input + tokens.output + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.cacheRead,
-        cost: match ? costUsd(tokens, match.price, null, pricing.longContextThreshold) : null,
+        totalTokens,
+        cost,
       });
     }
     db.prepare(
       `INSERT INTO meta (key, value) VALUES ('timezone', ?), ('last_ingest_at', ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     ).run(timezone, String(rows.reduce((m, r) => Math.max(m, r.ts), 0)));
+    rollup.apply();
   })();
 }
 

@@ -2,6 +2,7 @@
 // moment loses nothing and counts nothing twice. Dedup is global: one row per message.id + requestId,
 // keeping the copy with the largest token total (streaming-start copies lose); on a tie the stored copy
 // stays unless the newcomer carries usage.speed. A sidechain copy of a parent's message is superseded.
+// usage_daily follows in the same transaction: every counted row that arrives or leaves is passed to the rollup.
 import type { Db } from '../src/db/open.ts';
 import type { PriceTable } from '../src/pricing/pricing-schema.ts';
 import { matchModel } from '../src/pricing/match-model.ts';
@@ -9,6 +10,7 @@ import { costUsd } from '../src/pricing/cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { totalTokens, type UsageEvent } from './parse-line.ts';
 import type { ChangeSet } from './change-set.ts';
+import { createDailyRollup, type RollupRow } from './daily-rollup.ts';
 
 export interface FileRow {
   id: number;
@@ -49,47 +51,21 @@ export interface CommitResult {
   duplicates: number;
 }
 
-interface Existing {
-  day: string;
+interface Existing extends RollupRow {
   hour: number;
   sessionId: string;
-  project: string;
-  totalTokens: number;
   speed: string | null;
+  superseded: number;
 }
 
-const SIDECHAIN_IDS_MAX = 100_000;
+type Rollup = ReturnType<ReturnType<typeof createDailyRollup>>;
 
-const MESSAGE_COLUMNS = [
-  'key',
-  'message_id',
-  'request_id',
-  'file_id',
-  'line_no',
-  'ts',
-  'day',
-  'hour',
-  'model',
-  'session_id',
-  'project',
-  'cwd',
-  'git_branch',
-  'version',
-  'is_sidechain',
-  'agent_id',
-  'service_tier',
-  'speed',
-  'input_tokens',
-  'output_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'cache_read_tokens',
-  'total_tokens',
-  'web_search_requests',
-  'cost_logged_usd',
-  'cost_calc_usd',
-  'superseded',
-];
+/** The columns a row contributes to usage_daily, selected under RollupRow's names. */
+const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_tokens AS output,
+  cache_write_5m_tokens AS cacheWrite5m, cache_write_1h_tokens AS cacheWrite1h, cache_read_tokens AS cacheRead,
+  total_tokens AS totalTokens, cost_logged_usd AS costLogged, cost_calc_usd AS costCalc`;
+
+const SIDECHAIN_IDS_MAX = 100_000;
 
 export function createMessageStore(db: Db, options: { timezone: string; pricing: PriceTable }) {
   // The writer's page cache: 8 MB keeps the hot index pages; more buys a bulk ingest no measurable speed
@@ -118,26 +94,28 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     'UPDATE files SET missing_since = ? WHERE path = ? AND missing_since IS NULL',
   );
   const selectExisting = db.prepare(
-    `SELECT day, hour, session_id AS sessionId, project, total_tokens AS totalTokens, speed FROM messages WHERE key = ?`,
+    `SELECT ${ROLLUP_COLUMNS}, hour, session_id AS sessionId, speed, superseded FROM messages WHERE key = ?`,
   );
-  // An upsert, not INSERT OR REPLACE: the replaced row must fire the update trigger that keeps usage_daily
-  // in step (REPLACE's implicit delete fires no trigger unless recursive_triggers is on).
-  const insertMessage = `INTO messages (${MESSAGE_COLUMNS.join(', ')})
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-       CASE WHEN ? = 1 AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = ?
-         AND p.is_sidechain = 0 AND p.key <> ?) THEN 1 ELSE 0 END)`;
   const replaceMessage = db.prepare(
-    `INSERT ${insertMessage} ON CONFLICT (key) DO UPDATE SET ` +
-      MESSAGE_COLUMNS.slice(1)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', '),
+    `INSERT OR REPLACE INTO messages (key, message_id, request_id, file_id, line_no, ts, day, hour, model, session_id,
+       project, cwd, git_branch, version, is_sidechain, agent_id, service_tier, speed, input_tokens, output_tokens,
+       cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, web_search_requests,
+       cost_logged_usd, cost_calc_usd, superseded)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // Whether a sidechain copy arrives superseded: its parent (same message id, main thread) is stored. Asked
+  // before the write rather than with RETURNING, which SQLite runs as a trigger per row (it made each insert
+  // about 70 % slower).
+  const parentStored = db
+    .prepare('SELECT 1 FROM messages WHERE message_id = ? AND is_sidechain = 0 AND key <> ? LIMIT 1')
+    .pluck();
   // Same columns and values: for keys not stored yet, which is nearly all of them on a first pass.
-  const insertNew = db.prepare(`INSERT OR IGNORE ${insertMessage}`);
+  const insertNew = db.prepare(replaceMessage.source.replace('INSERT OR REPLACE', 'INSERT OR IGNORE'));
   const supersedeReplays = db.prepare(
     `UPDATE messages SET superseded = 1 WHERE message_id = ? AND is_sidechain = 1 AND superseded = 0
-     RETURNING day, hour, session_id AS sessionId, project`,
+     RETURNING ${ROLLUP_COLUMNS}, hour, session_id AS sessionId`,
   );
+  const beginRollup = createDailyRollup(db);
 
   function cost(e: UsageEvent): number | null {
     const match = priceOf(e.model);
@@ -150,17 +128,21 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   const sidechainIds = new Set<string>();
   let sidechainIdsComplete = db.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
 
+  /** Writes one copy; returns what it now counts in usage_daily (null: superseded), or false if the key was
+   *  already stored and the statement ignores it. */
   function write(
     file: FileState,
     fileId: number,
     copy: LocatedEvent,
     changes: ChangeSet,
+    rollup: Rollup,
     statement = replaceMessage,
-  ): boolean {
+  ): RollupRow | null | false {
     const { event: e, lineNo, sessionId, agentId } = copy;
     const { day, hour } = localTime(e.ts);
-    // Positional parameters in column order, then the three the supersede check reads (cheaper than binding
-    // a named object per row).
+    const costCalc = cost(e);
+    // Positional parameters in column order (cheaper than binding a named object per row).
+    const superseded = e.isSidechain && parentStored.get(e.messageId, e.key) !== undefined;
     const info = statement.run(
       e.key,
       e.messageId,
@@ -188,10 +170,8 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       totalTokens(e),
       e.webSearchRequests,
       e.costLoggedUsd,
-      cost(e),
-      e.isSidechain ? 1 : 0,
-      e.messageId,
-      e.key,
+      costCalc,
+      superseded ? 1 : 0,
     );
     if (info.changes === 0) return false;
     if (e.isSidechain && sidechainIdsComplete) {
@@ -202,7 +182,22 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       }
     }
     changes.add(day, hour, sessionId, file.project, e.model);
-    return true;
+    if (superseded) return null;
+    const row: RollupRow = {
+      day,
+      model: e.model,
+      project: file.project,
+      input: e.input,
+      output: e.output,
+      cacheWrite5m: e.cacheWrite5m,
+      cacheWrite1h: e.cacheWrite1h,
+      cacheRead: e.cacheRead,
+      totalTokens: totalTokens(e),
+      costLogged: e.costLoggedUsd,
+      costCalc,
+    };
+    rollup.add(row, 1);
+    return row;
   }
 
   /** The copies that win in turn, starting from the stored row's total and speed (none: -1, null). */
@@ -219,13 +214,11 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     return winners;
   }
 
-  function supersede(messageId: string, changes: ChangeSet): void {
+  function supersede(messageId: string, changes: ChangeSet, rollup: Rollup): void {
     if (sidechainIdsComplete && !sidechainIds.has(messageId)) return;
-    for (const row of supersedeReplays.all(messageId) as Pick<
-      Existing,
-      'day' | 'hour' | 'sessionId' | 'project'
-    >[]) {
+    for (const row of supersedeReplays.all(messageId) as Existing[]) {
       changes.add(row.day, row.hour, row.sessionId, row.project);
+      rollup.add(row, -1);
     }
   }
 
@@ -233,6 +226,7 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     (file: FileState, events: readonly LocatedEvent[], changes: ChangeSet, now: number): CommitResult => {
       const fileId = (upsertFile.get({ ...file, now }) as { id: number }).id;
       const result: CommitResult = { inserted: 0, replaced: 0, duplicates: 0 };
+      const rollup = beginRollup();
       // The copies of one response (streaming lines, one per content block) are folded here first, in file
       // order and with the same rule as against the stored row, so SQLite sees each key once per commit.
       const byKey = new Map<string, LocatedEvent[]>();
@@ -246,11 +240,11 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         const fresh = fold(copies, -1, null);
         const freshLast = fresh.at(-1)!;
         if (fresh.every((w) => w.event.isSidechain === freshLast.event.isSidechain)) {
-          if (write(file, fileId, freshLast, changes, insertNew)) {
+          if (write(file, fileId, freshLast, changes, rollup, insertNew) !== false) {
             result.inserted++;
             result.replaced += fresh.length - 1;
             result.duplicates += copies.length - fresh.length;
-            if (!freshLast.event.isSidechain) supersede(freshLast.event.messageId, changes);
+            if (!freshLast.event.isSidechain) supersede(freshLast.event.messageId, changes, rollup);
             for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
             continue;
           }
@@ -270,12 +264,17 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         const sameKind = winners.every((w) => w.event.isSidechain === last.event.isSidechain);
         // Writing only the last winner is the same as writing each in turn, unless copies disagree on
         // isSidechain (then a parent copy's supersede must run before a later sidechain copy replaces it).
+        // Each write replaces the row before it: what that row counted leaves the rollup.
+        let counted: RollupRow | null = existing && !existing.superseded ? existing : null;
         for (const copy of sameKind ? [last] : winners) {
-          write(file, fileId, copy, changes);
-          if (!copy.event.isSidechain) supersede(copy.event.messageId, changes);
+          const written = write(file, fileId, copy, changes, rollup);
+          if (counted) rollup.add(counted, -1);
+          counted = written || null;
+          if (!copy.event.isSidechain) supersede(copy.event.messageId, changes, rollup);
         }
         if (sameKind) for (const w of winners) if (w !== last) addChange(w, file, changes);
       }
+      rollup.apply();
       return result;
     },
   );

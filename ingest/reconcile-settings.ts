@@ -1,10 +1,12 @@
 // Stored day/hour buckets depend on the timezone and stored costs on the price table. When either changed
-// since the last run, recompute them in one transaction so reports never mix two timezones or two tables.
+// since the last run, recompute them (and the usage_daily rollup of them) in one transaction so reports never mix
+// two timezones or two tables.
 import type { Db } from '../src/db/open.ts';
 import type { PriceTable } from '../src/pricing/pricing-schema.ts';
 import { matchModel } from '../src/pricing/match-model.ts';
 import { costUsd } from '../src/pricing/cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
+import { rebuildDailyRollup } from './daily-rollup.ts';
 
 export function readMeta(db: Db, key: string): string | undefined {
   return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
@@ -60,6 +62,7 @@ export function reconcileSettings(
       }
       writeMeta(db, 'pricing_hash', settings.pricing.hash);
     }
+    if (result.retimed + result.repriced > 0) rebuildDailyRollup(db);
   })();
   return result;
 }

@@ -37,8 +37,6 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      // INSERT OR REPLACE then fires the delete trigger for the row it replaces, keeping usage_daily exact.
-      db.pragma('recursive_triggers = ON');
       migrate(db);
     } else {
       db.pragma('query_only = ON');

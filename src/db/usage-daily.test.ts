@@ -1,6 +1,7 @@
-// usage_daily (migration 003): filled from existing rows when an older index is migrated, then kept in step
-// by triggers through every kind of write, and read by the daily/weekly/monthly reports with the same
-// results as summing the messages themselves.
+// usage_daily (migration 003): filled from existing rows when an older index is migrated, kept in step by each
+// commit's deltas (every ingest test also checks it against a fresh sum when it closes its index), rebuilt after
+// settings change every row, and read by the daily/weekly/monthly reports with the same results as summing the
+// messages themselves.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { openDb, type Db } from './open.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { usageByPeriod, type Period } from './queries/usage-by-period.ts';
 import { rollupDrift } from '../../ingest/fixture-tree.ts';
+import { createDailyRollup, rebuildDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
 import type { CostMode } from './day-bucket.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctm-rollup-'));
@@ -88,58 +90,70 @@ describe('usage_daily', () => {
     db.close();
   });
 
-  it('follows inserts, upserts, REPLACE, supersedes, re-bucketing, repricing and deletes', () => {
-    const db = fresh('writes');
-    insert(db, { key: 'a', day: '2026-03-01' });
-    insert(db, { key: 'b', day: '2026-03-01', model: 'claude-haiku-4-5' });
-    insert(db, { key: 'c', day: '2026-03-01', project: 'q', logged: 1 });
-    expect(rollupDrift(db)).toEqual([]);
-    expect(daily(db)).toHaveLength(3);
-
-    // INSERT OR REPLACE: the replaced row leaves its group (recursive_triggers is on for writers).
-    insert(db, { key: 'a', day: '2026-03-01', input: 1000 }, 'INSERT OR REPLACE');
-    // An upsert: the update trigger moves the row.
-    db.prepare(
-      `INSERT INTO messages (key, message_id, file_id, line_no, ts, day, hour, model, session_id, project,
-         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens)
-       VALUES ('b', 'b', 1, 1, 0, '2026-03-05', 0, 'claude-haiku-4-5', 's', 'p', 7, 0, 0, 0, 0, 7)
-       ON CONFLICT (key) DO UPDATE SET day = excluded.day, input_tokens = excluded.input_tokens,
-         total_tokens = excluded.total_tokens`,
-    ).run();
-    expect(rollupDrift(db)).toEqual([]);
-    expect(daily(db).map((r) => [r.day, r.model, r.project, r.messages, r.input_tokens])).toEqual([
-      ['2026-03-01', 'claude-opus-4-5', 'p', 1, 1000],
-      ['2026-03-01', 'claude-opus-4-5', 'q', 1, 10],
-      ['2026-03-05', 'claude-haiku-4-5', 'p', 1, 7],
-    ]);
-
-    // A superseded row leaves; un-superseding brings it back.
-    db.prepare(`UPDATE messages SET superseded = 1 WHERE key = 'c'`).run();
-    expect(daily(db).map((r) => r.project)).toEqual(['p', 'p']);
-    db.prepare(`UPDATE messages SET superseded = 0 WHERE key = 'c'`).run();
-    expect(rollupDrift(db)).toEqual([]);
-
-    // Re-bucketing and repricing, as reconcile-settings does for every row.
-    db.prepare(`UPDATE messages SET day = '2026-02-28'`).run();
-    db.prepare(`UPDATE messages SET cost_calc_usd = NULL WHERE key = 'a'`).run();
-    expect(rollupDrift(db)).toEqual([]);
-    expect(daily(db).find((r) => r.model === 'claude-opus-4-5' && r.project === 'p')).toMatchObject({
-      day: '2026-02-28',
-      unpriced_auto: 1,
-      unpriced_calc: 1,
-      cost_auto_usd: 0,
+  it('a commit adds what arrives and subtracts what leaves; a group left empty is deleted', () => {
+    const db = fresh('deltas');
+    const row = (o: Partial<RollupRow>): RollupRow => ({
+      day: '2026-03-01',
+      model: 'claude-opus-4-5',
+      project: 'p',
+      input: 10,
+      output: 2,
+      cacheWrite5m: 3,
+      cacheWrite1h: 4,
+      cacheRead: 5,
+      totalTokens: 24,
+      costLogged: null,
+      costCalc: 0.5,
+      ...o,
     });
+    const begin = createDailyRollup(db);
+    const first = begin();
+    first.add(row({}), 1);
+    first.add(row({ input: 20, totalTokens: 34, costLogged: 2 }), 1);
+    first.add(row({ project: 'q', costCalc: null }), 1);
+    first.apply();
+    expect(daily(db)).toEqual([
+      expect.objectContaining({ project: 'p', messages: 2, input_tokens: 30, cost_auto_usd: 2.5 }),
+      expect.objectContaining({ project: 'q', messages: 1, unpriced_auto: 1, unpriced_calc: 1 }),
+    ]);
+    const second = begin();
+    second.add(row({ project: 'q', costCalc: null }), -1);
+    second.add(row({}), -1);
+    second.apply();
+    expect(daily(db)).toEqual([
+      expect.objectContaining({
+        project: 'p',
+        messages: 1,
+        input_tokens: 20,
+        cost_auto_usd: 2,
+        cost_calc_usd: 0.5,
+        cost_display_usd: 2,
+        unpriced_auto: 0,
+      }),
+    ]);
+    db.close();
+  });
 
-    db.prepare(`DELETE FROM messages WHERE key IN ('a', 'b')`).run();
-    expect(daily(db).map((r) => r.project)).toEqual(['q']);
-    db.prepare(`DELETE FROM messages`).run();
-    expect(daily(db)).toEqual([]);
+  it('is rebuilt from the messages after every row was re-bucketed or repriced', () => {
+    const db = fresh('rebuild');
+    insert(db, { key: 'a', day: '2026-03-01' });
+    insert(db, { key: 'b', day: '2026-03-02', model: 'claude-haiku-4-5' });
+    insert(db, { key: 'c', day: '2026-03-02', superseded: 1 });
+    db.prepare(`UPDATE messages SET day = '2026-02-28', cost_calc_usd = NULL WHERE key = 'a'`).run();
+    rebuildDailyRollup(db);
+    expect(rollupDrift(db)).toEqual([]);
+    expect(daily(db).map((r) => [r.day, r.model, r.messages, r.unpriced_calc])).toEqual([
+      ['2026-02-28', 'claude-opus-4-5', 1, 1],
+      ['2026-03-02', 'claude-haiku-4-5', 1, 0],
+    ]);
     db.close();
   });
 
   it('drift is detected (the check the ingest tests run on every index they close)', () => {
     const db = fresh('drift');
     insert(db, { key: 'a', day: '2026-03-01' });
+    rebuildDailyRollup(db);
+    expect(rollupDrift(db)).toEqual([]);
     db.prepare('UPDATE usage_daily SET input_tokens = input_tokens + 1').run();
     expect(rollupDrift(db)).toHaveLength(1);
     db.prepare(
@@ -171,6 +185,7 @@ describe('usage_daily', () => {
         });
       }
     }
+    rebuildDailyRollup(db);
     const filter = { timezone: 'UTC', costMode, since: '2026-02-28', project: 'p' };
     const rollup = usageByPeriod(db, period, filter);
     // The same report with the rollup hidden: an index whose schema predates it.

@@ -1,0 +1,124 @@
+// Keeps usage_daily in step with the messages a commit writes: each counted row that arrives adds to its
+// (day, model, project) group, each counted row that leaves (replaced by a larger copy, superseded by its
+// parent) subtracts, and the commit applies the net change of each group it touched once, in its own
+// transaction. A group left with no messages is deleted.
+import type { Db } from '../src/db/open.ts';
+
+/** A counted message as the rollup sees it. */
+export interface RollupRow {
+  day: string;
+  model: string;
+  project: string;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  totalTokens: number;
+  costLogged: number | null;
+  costCalc: number | null;
+}
+
+interface Delta {
+  day: string;
+  model: string;
+  project: string;
+  messages: number;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  totalTokens: number;
+  costAuto: number;
+  costCalc: number;
+  costDisplay: number;
+  unpricedAuto: number;
+  unpricedCalc: number;
+}
+
+export function createDailyRollup(db: Db) {
+  const upsert = db.prepare(
+    `INSERT INTO usage_daily VALUES (@day, @model, @project, @messages, @input, @output, @cacheWrite5m,
+       @cacheWrite1h, @cacheRead, @totalTokens, @costAuto, @costCalc, @costDisplay, @unpricedAuto, @unpricedCalc)
+     ON CONFLICT (day, model, project) DO UPDATE SET
+       messages = messages + excluded.messages,
+       input_tokens = input_tokens + excluded.input_tokens,
+       output_tokens = output_tokens + excluded.output_tokens,
+       cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+       cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+       cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+       total_tokens = total_tokens + excluded.total_tokens,
+       cost_auto_usd = cost_auto_usd + excluded.cost_auto_usd,
+       cost_calc_usd = cost_calc_usd + excluded.cost_calc_usd,
+       cost_display_usd = cost_display_usd + excluded.cost_display_usd,
+       unpriced_auto = unpriced_auto + excluded.unpriced_auto,
+       unpriced_calc = unpriced_calc + excluded.unpriced_calc`,
+  );
+  const dropEmpty = db.prepare(
+    'DELETE FROM usage_daily WHERE day = ? AND model = ? AND project = ? AND messages <= 0',
+  );
+
+  /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction). */
+  return function begin() {
+    const deltas = new Map<string, Delta>();
+    return {
+      add(row: RollupRow, sign: 1 | -1): void {
+        const key = `${row.day}\u0000${row.model}\u0000${row.project}`;
+        let d = deltas.get(key);
+        if (!d) {
+          d = {
+            day: row.day,
+            model: row.model,
+            project: row.project,
+            messages: 0,
+            input: 0,
+            output: 0,
+            cacheWrite5m: 0,
+            cacheWrite1h: 0,
+            cacheRead: 0,
+            totalTokens: 0,
+            costAuto: 0,
+            costCalc: 0,
+            costDisplay: 0,
+            unpricedAuto: 0,
+            unpricedCalc: 0,
+          };
+          deltas.set(key, d);
+        }
+        const auto = row.costLogged ?? row.costCalc;
+        d.messages += sign;
+        d.input += sign * row.input;
+        d.output += sign * row.output;
+        d.cacheWrite5m += sign * row.cacheWrite5m;
+        d.cacheWrite1h += sign * row.cacheWrite1h;
+        d.cacheRead += sign * row.cacheRead;
+        d.totalTokens += sign * row.totalTokens;
+        d.costAuto += sign * (auto ?? 0);
+        d.costCalc += sign * (row.costCalc ?? 0);
+        d.costDisplay += sign * (row.costLogged ?? 0);
+        d.unpricedAuto += auto === null ? sign : 0;
+        d.unpricedCalc += row.costCalc === null ? sign : 0;
+      },
+      apply(): void {
+        for (const d of deltas.values()) {
+          upsert.run(d);
+          if (d.messages < 0) dropEmpty.run(d.day, d.model, d.project);
+        }
+        deltas.clear();
+      },
+    };
+  };
+}
+
+/** Recomputes the whole rollup from the counted messages (after re-bucketing or repricing every row). */
+export function rebuildDailyRollup(db: Db): void {
+  db.exec(`DELETE FROM usage_daily;
+    INSERT INTO usage_daily
+    SELECT day, model, project, count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_5m_tokens),
+      sum(cache_write_1h_tokens), sum(cache_read_tokens), sum(total_tokens),
+      total(coalesce(cost_logged_usd, cost_calc_usd)), total(cost_calc_usd), total(cost_logged_usd),
+      sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL), sum(cost_calc_usd IS NULL)
+    FROM messages WHERE superseded = 0
+    GROUP BY day, model, project`);
+}
