@@ -1,7 +1,7 @@
 // Keeps usage_daily in step with the messages a commit writes: each counted row that arrives adds to its
 // (day, model, project) group, each counted row that leaves (replaced by a larger copy, superseded by its
-// parent) subtracts, and the commit applies the net change of each group it touched once, in its own
-// transaction. A group left with no messages is deleted.
+// parent) subtracts, and the net change of each group touched is written once, inside the transaction of the
+// commit (or of the batch of commits) that made it. A group left with no messages is deleted.
 import type { Db } from '../src/db/open.ts';
 
 /** A counted message as the rollup sees it. */
@@ -37,6 +37,38 @@ interface Delta {
   unpricedCalc: number;
 }
 
+type Sums = Omit<Delta, 'day' | 'model' | 'project'>;
+
+const zero: Sums = {
+  messages: 0,
+  input: 0,
+  output: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheRead: 0,
+  totalTokens: 0,
+  costAuto: 0,
+  costCalc: 0,
+  costDisplay: 0,
+  unpricedAuto: 0,
+  unpricedCalc: 0,
+};
+
+function addInto(d: Sums, o: Sums): void {
+  d.messages += o.messages;
+  d.input += o.input;
+  d.output += o.output;
+  d.cacheWrite5m += o.cacheWrite5m;
+  d.cacheWrite1h += o.cacheWrite1h;
+  d.cacheRead += o.cacheRead;
+  d.totalTokens += o.totalTokens;
+  d.costAuto += o.costAuto;
+  d.costCalc += o.costCalc;
+  d.costDisplay += o.costDisplay;
+  d.unpricedAuto += o.unpricedAuto;
+  d.unpricedCalc += o.unpricedCalc;
+}
+
 export function createDailyRollup(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO usage_daily VALUES (@day, @model, @project, @messages, @input, @output, @cacheWrite5m,
@@ -62,43 +94,34 @@ export function createDailyRollup(db: Db) {
   /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction). */
   return function begin() {
     const deltas = new Map<string, Delta>();
+    const groupOf = (g: Pick<Delta, 'day' | 'model' | 'project'>): Delta => {
+      const key = `${g.day}\u0000${g.model}\u0000${g.project}`;
+      let d = deltas.get(key);
+      if (!d) deltas.set(key, (d = { ...zero, day: g.day, model: g.model, project: g.project }));
+      return d;
+    };
     return {
+      deltas,
       add(row: RollupRow, sign: 1 | -1): void {
-        const key = `${row.day}\u0000${row.model}\u0000${row.project}`;
-        let d = deltas.get(key);
-        if (!d) {
-          d = {
-            day: row.day,
-            model: row.model,
-            project: row.project,
-            messages: 0,
-            input: 0,
-            output: 0,
-            cacheWrite5m: 0,
-            cacheWrite1h: 0,
-            cacheRead: 0,
-            totalTokens: 0,
-            costAuto: 0,
-            costCalc: 0,
-            costDisplay: 0,
-            unpricedAuto: 0,
-            unpricedCalc: 0,
-          };
-          deltas.set(key, d);
-        }
         const auto = row.costLogged ?? row.costCalc;
-        d.messages += sign;
-        d.input += sign * row.input;
-        d.output += sign * row.output;
-        d.cacheWrite5m += sign * row.cacheWrite5m;
-        d.cacheWrite1h += sign * row.cacheWrite1h;
-        d.cacheRead += sign * row.cacheRead;
-        d.totalTokens += sign * row.totalTokens;
-        d.costAuto += sign * (auto ?? 0);
-        d.costCalc += sign * (row.costCalc ?? 0);
-        d.costDisplay += sign * (row.costLogged ?? 0);
-        d.unpricedAuto += auto === null ? sign : 0;
-        d.unpricedCalc += row.costCalc === null ? sign : 0;
+        addInto(groupOf(row), {
+          messages: sign,
+          input: sign * row.input,
+          output: sign * row.output,
+          cacheWrite5m: sign * row.cacheWrite5m,
+          cacheWrite1h: sign * row.cacheWrite1h,
+          cacheRead: sign * row.cacheRead,
+          totalTokens: sign * row.totalTokens,
+          costAuto: sign * (auto ?? 0),
+          costCalc: sign * (row.costCalc ?? 0),
+          costDisplay: sign * (row.costLogged ?? 0),
+          unpricedAuto: auto === null ? sign : 0,
+          unpricedCalc: row.costCalc === null ? sign : 0,
+        });
+      },
+      /** Adds another commit's pending changes to these. */
+      merge(other: { deltas: Map<string, Delta> }): void {
+        for (const o of other.deltas.values()) addInto(groupOf(o), o);
       },
       apply(): void {
         for (const d of deltas.values()) {

@@ -116,6 +116,7 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
      RETURNING ${ROLLUP_COLUMNS}, hour, session_id AS sessionId`,
   );
   const beginRollup = createDailyRollup(db);
+  let batchRollup: Rollup | null = null;
 
   function cost(e: UsageEvent): number | null {
     const match = priceOf(e.model);
@@ -274,7 +275,9 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         }
         if (sameKind) for (const w of winners) if (w !== last) addChange(w, file, changes);
       }
-      rollup.apply();
+      // Inside a batch the commit's net change joins the batch's, written once when the batch commits.
+      if (batchRollup) batchRollup.merge(rollup);
+      else rollup.apply();
       return result;
     },
   );
@@ -310,7 +313,16 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     },
     /** Runs fn in one transaction; the commits made inside it become savepoints of it. */
     batch<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return db.transaction(() => {
+        batchRollup = beginRollup();
+        try {
+          const out = fn();
+          batchRollup.apply();
+          return out;
+        } finally {
+          batchRollup = null;
+        }
+      })();
     },
     markMissing(paths: readonly string[], now = Date.now()): void {
       db.transaction(() => {
