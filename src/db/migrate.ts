@@ -1,8 +1,9 @@
 // Applies migrations/NNN-name.sql in order, each in its own transaction, tracked with PRAGMA user_version.
 // The SQL files are the schema's history; never edit one that has shipped, add the next number.
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
+// getBuiltinModule, not an ESM import: no facade evaluating every lazy export of node:fs on each CLI start.
+const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 

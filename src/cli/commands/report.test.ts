@@ -294,7 +294,7 @@ describe('ctm report errors: one line, exit 2', () => {
 describe('blocks with an active block (in-process, fixed clock)', () => {
   it('burn rate, projection and token-limit status (N and max)', async () => {
     const { testIndex } = await import('../../../ingest/fixture-tree.ts');
-    const { buildReport } = await import('./report.ts');
+    const { blocksReport } = await import('../../report/blocks-report.ts');
     const t = fixtureTree();
     const index = testIndex([t.claudeDir], t.root);
     try {
@@ -308,11 +308,7 @@ describe('blocks with an active block (in-process, fixed clock)', () => {
       index.ingester.pass();
       const filter = { timezone: 'UTC', costMode: 'calculate' as const };
       const now = Date.parse('2026-03-02T11:00:00Z');
-      const report = (tokenLimit: number | 'max') => {
-        const out = buildReport(index.db, 'blocks', filter, { tokenLimit, now });
-        if (out.kind !== 'blocks') throw new Error('expected blocks');
-        return out.blocks;
-      };
+      const report = (tokenLimit: number | 'max') => blocksReport(index.db, filter, { tokenLimit, now });
       const blocks = report('max');
       expect(blocks.map((b) => [b.startTime, b.isGap, b.isActive])).toEqual([
         ['2026-03-01T08:00:00.000Z', false, false],
