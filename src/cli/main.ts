@@ -30,7 +30,14 @@ const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.ts')).startCommand,
 };
 
+/** `ctm report … | head` closes the pipe early: that ends the output, it is not an error. */
+function quietOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  process.stdout.on('error', quietOnClosedPipe);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);

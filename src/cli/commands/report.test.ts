@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../../ingest/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
-import { runCtm } from '../run-ctm.ts';
+import { spawnSync } from 'node:child_process';
+import { ctmBin, node24, runCtm } from '../run-ctm.ts';
 
 let tree: FixtureTree;
 let env: Record<string, string>;
@@ -280,6 +281,17 @@ describe('ctm report errors: one line, exit 2', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('a reader that closes the pipe early (`| head`) ends the report quietly, exit 0', () => {
+    // `true` exits before ctm writes a byte, so the first write meets a closed pipe (EPIPE).
+    const r = spawnSync(
+      'bash',
+      ['-c', 'set -o pipefail; "$0" "$1" report daily --json | true; echo "exit $?"', node24, ctmBin],
+      { env: { PATH: process.env.PATH, TZ: 'UTC', ...env }, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('exit 0\n');
   });
 
   it('no index yet names CTM_DATA_DIR', () => {
