@@ -24,7 +24,7 @@ import type { Logger } from '../log.ts';
 import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { SHARDED_DIRS } from './build-shard.ts';
+import { SHARDED_DIRS, singletonFiles, type Shard } from './build-shard.ts';
 import { openDb } from '../db/open.ts';
 
 export interface BuildResult {
@@ -177,8 +177,9 @@ function shardCount(dbPath: string): number {
   }
 }
 
-/** Moves the dynamic-route pages a secondary shard rendered into the primary shard's output. */
-function mergeShard(primary: string, secondary: string): void {
+/** Moves the pages a secondary shard rendered into the primary shard's output: its dynamic-route pages, and its
+ * singleton pages over the primary's empty placeholders. */
+function mergeShard(primary: string, secondary: string, shard: Shard): void {
   const assets = (dir: string) => readdirSync(join(dir, '_astro')).sort().join(',');
   if (assets(primary) !== assets(secondary)) {
     throw new BuildError('build shards produced different client assets; refusing to merge');
@@ -193,6 +194,11 @@ function mergeShard(primary: string, secondary: string): void {
       mkdirSync(join(primary, sub), { recursive: true });
       renameSync(join(from, entry.name), target);
     }
+  }
+  for (const file of singletonFiles(shard)) {
+    const from = join(secondary, file);
+    if (!existsSync(from)) throw new BuildError(`build shard ${shard.index} produced no ${file}`);
+    renameSync(from, join(primary, file));
   }
 }
 
@@ -236,7 +242,8 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     const client = join(outDir(0), 'client');
     if (!existsSync(join(client, 'index.html')))
       throw new BuildError(`astro build produced no index.html in ${client}`);
-    for (let i = 1; i < shards; i++) mergeShard(client, join(outDir(i), 'client'));
+    for (let i = 1; i < shards; i++)
+      mergeShard(client, join(outDir(i), 'client'), { index: i, count: shards });
     const pages = countPages(client);
     const releaseDir = join(paths.releases, id);
     mkdirSync(releaseDir);
