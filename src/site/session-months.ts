@@ -8,9 +8,17 @@ export interface SessionMonth {
   sessions: number;
 }
 
+const monthOf = new Map<string, (ts: number) => string>();
+
+/** The local month of an instant; one per timezone, so its cache of Intl results serves every page. */
 export function sessionMonthOf(tz: string): (ts: number) => string {
-  const localTime = makeLocalTime(tz);
-  return (ts) => localTime(ts).day.slice(0, 7);
+  let of = monthOf.get(tz);
+  if (!of) {
+    const localTime = makeLocalTime(tz);
+    of = (ts) => localTime(ts).day.slice(0, 7);
+    monthOf.set(tz, of);
+  }
+  return of;
 }
 
 /** Months with sessions, newest first, with how many sessions started in each. */

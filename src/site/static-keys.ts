@@ -1,9 +1,12 @@
 // The route keys of a build, read once per build process and shared by every route's getStaticPaths (the
-// twin routes never use it: they render whatever path they are asked for).
+// twin routes never use it: they render whatever path they are asked for). The session starts are read once
+// too: the session listing's month pages and their getStaticPaths all group the same sessions by month.
 import { routeKeys, type RouteKeys } from '../db/queries/route-keys.ts';
+import { sessionStarts, type SessionStartRow } from '../db/queries/session-starts.ts';
 import { siteContext } from './site-context.ts';
 
 let keys: RouteKeys | undefined;
+let starts: SessionStartRow[] | undefined;
 
 export function staticKeys(): RouteKeys {
   if (!keys) {
@@ -11,4 +14,9 @@ export function staticKeys(): RouteKeys {
     keys = routeKeys(db, filter.timezone);
   }
   return keys;
+}
+
+export function staticSessionStarts(): SessionStartRow[] {
+  starts ??= sessionStarts(siteContext().db);
+  return starts;
 }

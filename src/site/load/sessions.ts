@@ -2,7 +2,7 @@
 // `/sessions/months/YYYY-MM/` (every session that started in that month).
 import type { SiteContext } from '../site-context.ts';
 import { sessionList, type SessionListRow } from '../../db/queries/session-list.ts';
-import { sessionStarts } from '../../db/queries/session-starts.ts';
+import { sessionStarts, type SessionStartRow } from '../../db/queries/session-starts.ts';
 import { recentSessions, sessionMonths, sessionsStartedIn, type SessionMonth } from '../session-months.ts';
 
 export const RECENT_SESSIONS = 100;
@@ -14,10 +14,14 @@ export interface SessionsData {
   months: SessionMonth[];
 }
 
-export function loadSessions(ctx: SiteContext, month: string | null): SessionsData {
+/** `starts` is the build's session starts when prerendering; by default they are read now. */
+export function loadSessions(
+  ctx: SiteContext,
+  month: string | null,
+  starts: readonly SessionStartRow[] = sessionStarts(ctx.db),
+): SessionsData {
   const { db, filter } = ctx;
   const tz = filter.timezone;
-  const starts = sessionStarts(db);
   const ids = month ? sessionsStartedIn(starts, tz, month) : recentSessions(starts, RECENT_SESSIONS);
   return {
     tz,
