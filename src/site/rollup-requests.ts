@@ -42,11 +42,9 @@ export function rollupRequests(
     g.messages++;
     if (r.cost === null) g.unpricedMessages++;
     else g.cost += r.cost;
-    if (r.ts > g.lastTs) {
-      g.lastTs = r.ts;
-      g.lastDay = day(r.ts);
-    }
+    if (r.ts > g.lastTs) g.lastTs = r.ts;
   }
+  for (const g of groups.values()) g.lastDay = day(g.lastTs);
   return [...groups.values()].sort(
     (a, b) => b.cost - a.cost || b.totalTokens - a.totalTokens || (a.key < b.key ? -1 : 1),
   );
