@@ -179,7 +179,7 @@ function shardCount(dbPath: string): number {
 
 /** Moves the pages a secondary shard rendered into the primary shard's output: its dynamic-route pages, and its
  * singleton pages over the primary's empty placeholders. */
-function mergeShard(primary: string, secondary: string, shard: Shard): void {
+export function mergeShard(primary: string, secondary: string, shard: Shard): void {
   const assets = (dir: string) => readdirSync(join(dir, '_astro')).sort().join(',');
   if (assets(primary) !== assets(secondary)) {
     throw new BuildError('build shards produced different client assets; refusing to merge');
