@@ -11,9 +11,16 @@ export function sumColumns(cost: string): string {
           coalesce(sum(${cost}), 0) AS cost, count(*) AS messages, sum(${cost} IS NULL) AS unpricedMessages`;
 }
 
+/** usage_daily's cost column for a cost mode (each mode's sum is stored: coalesce() does not distribute). */
+export const ROLLUP_COST: Record<CostMode, string> = {
+  auto: 'cost_auto_usd',
+  calculate: 'cost_calc_usd',
+  display: 'cost_display_usd',
+};
+
 /** The same select list over usage_daily, where each group's sums are already stored per cost mode. */
 export function rollupSumColumns(mode: CostMode): string {
-  const cost = { auto: 'cost_auto_usd', calculate: 'cost_calc_usd', display: 'cost_display_usd' }[mode];
+  const cost = ROLLUP_COST[mode];
   const unpriced = { auto: 'sum(unpriced_auto)', calculate: 'sum(unpriced_calc)', display: '0' }[mode];
   return `sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,

@@ -1,8 +1,10 @@
-// Token, message and cost sums per stored day and model, optionally for some days only. The metrics registry
+// Token, message and cost sums per stored day and model (from the usage_daily rollup, a few rows a day),
+// optionally for some days only. The metrics registry
 // keeps these rows in memory and re-reads only the days an ingest commit touched, so the Prometheus totals
 // always equal the database and nothing is counted twice.
 import type { Db } from '../open.ts';
-import { costExpr, type CostMode } from '../day-bucket.ts';
+import type { CostMode } from '../day-bucket.ts';
+import { ROLLUP_COST } from '../sum-columns.ts';
 
 export interface DayModelTotalsRow {
   day: string;
@@ -21,9 +23,9 @@ export function totalsByDayModel(db: Db, costMode: CostMode, days?: readonly str
   const stmt = db.prepare(
     `SELECT day, model, sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
             sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
-            sum(cache_read_tokens) AS cacheReadTokens, coalesce(sum(${costExpr(costMode)}), 0) AS cost,
-            count(*) AS messages
-     FROM usage ${where} GROUP BY day, model`,
+            sum(cache_read_tokens) AS cacheReadTokens, total(${ROLLUP_COST[costMode]}) AS cost,
+            sum(messages) AS messages
+     FROM usage_daily ${where} GROUP BY day, model`,
   );
   return (days ? stmt.all(JSON.stringify(days)) : stmt.all()) as DayModelTotalsRow[];
 }
