@@ -19,10 +19,9 @@ export interface RollupRow {
   costCalc: number | null;
 }
 
-interface Delta {
-  day: string;
-  model: string;
-  project: string;
+type Group = Pick<RollupRow, 'day' | 'model' | 'project'>;
+
+interface Sums {
   messages: number;
   input: number;
   output: number;
@@ -37,7 +36,7 @@ interface Delta {
   unpricedCalc: number;
 }
 
-type Sums = Omit<Delta, 'day' | 'model' | 'project'>;
+type Delta = Group & Sums;
 
 const zero: Sums = {
   messages: 0,
@@ -94,7 +93,7 @@ export function createDailyRollup(db: Db) {
   /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction). */
   return function begin() {
     const deltas = new Map<string, Delta>();
-    const groupOf = (g: Pick<Delta, 'day' | 'model' | 'project'>): Delta => {
+    const groupOf = (g: Group): Delta => {
       const key = `${g.day}\u0000${g.model}\u0000${g.project}`;
       let d = deltas.get(key);
       if (!d) deltas.set(key, (d = { ...zero, day: g.day, model: g.model, project: g.project }));
@@ -134,14 +133,19 @@ export function createDailyRollup(db: Db) {
   };
 }
 
+/** usage_daily's rows summed afresh from the counted messages, under usage_daily's column names. */
+export const DAILY_ROLLUP_SELECT = `SELECT day, model, project, count(*) AS messages,
+    sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+    sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens, sum(total_tokens) AS total_tokens,
+    total(coalesce(cost_logged_usd, cost_calc_usd)) AS cost_auto_usd, total(cost_calc_usd) AS cost_calc_usd,
+    total(cost_logged_usd) AS cost_display_usd,
+    sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpriced_auto,
+    sum(cost_calc_usd IS NULL) AS unpriced_calc
+  FROM messages WHERE superseded = 0
+  GROUP BY day, model, project`;
+
 /** Recomputes the whole rollup from the counted messages (after re-bucketing or repricing every row). */
 export function rebuildDailyRollup(db: Db): void {
-  db.exec(`DELETE FROM usage_daily;
-    INSERT INTO usage_daily
-    SELECT day, model, project, count(*), sum(input_tokens), sum(output_tokens), sum(cache_write_5m_tokens),
-      sum(cache_write_1h_tokens), sum(cache_read_tokens), sum(total_tokens),
-      total(coalesce(cost_logged_usd, cost_calc_usd)), total(cost_calc_usd), total(cost_logged_usd),
-      sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL), sum(cost_calc_usd IS NULL)
-    FROM messages WHERE superseded = 0
-    GROUP BY day, model, project`);
+  db.exec(`DELETE FROM usage_daily; INSERT INTO usage_daily ${DAILY_ROLLUP_SELECT}`);
 }

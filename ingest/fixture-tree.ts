@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openDb, type Db } from '../src/db/open.ts';
 import { silentLogger } from '../src/log.ts';
+import { DAILY_ROLLUP_SELECT } from './daily-rollup.ts';
 import { createIngester, type Ingester } from './ingester.ts';
 
 export function tempDir(prefix = 'ctm-test-'): string {
@@ -82,7 +83,7 @@ export function testIndex(
     db,
     ingester,
     close: () => {
-      // Every test that ingests also proves the usage_daily triggers kept the rollup in step.
+      // Every test that ingests also proves the commits kept the usage_daily rollup in step.
       if (!db.open) return;
       const drift = rollupDrift(db);
       db.close();
@@ -93,28 +94,22 @@ export function testIndex(
 
 /** The (day, model, project) groups where usage_daily differs from summing the counted messages afresh. */
 export function rollupDrift(db: Db): unknown[] {
+  const same = (c: string) => `s.${c} IS f.${c}`;
+  const close = (c: string) => `abs(s.${c} - f.${c}) <= 1e-9`;
+  const equal = [
+    ...['messages', 'input_tokens', 'output_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'].map(
+      same,
+    ),
+    ...['cache_read_tokens', 'total_tokens', 'unpriced_auto', 'unpriced_calc'].map(same),
+    ...['cost_auto_usd', 'cost_calc_usd', 'cost_display_usd'].map(close),
+  ].join(' AND ');
   return db
     .prepare(
-      `WITH fresh AS (
-         SELECT day, model, project, count(*) AS messages, sum(input_tokens) AS input, sum(output_tokens) AS output,
-           sum(cache_write_5m_tokens) AS w5, sum(cache_write_1h_tokens) AS w1, sum(cache_read_tokens) AS r,
-           sum(total_tokens) AS total, total(coalesce(cost_logged_usd, cost_calc_usd)) AS auto,
-           total(cost_calc_usd) AS calc, total(cost_logged_usd) AS display,
-           sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpricedAuto, sum(cost_calc_usd IS NULL) AS unpricedCalc
-         FROM usage GROUP BY day, model, project),
-       stored AS (
-         SELECT day, model, project, messages, input_tokens AS input, output_tokens AS output,
-           cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, cache_read_tokens AS r, total_tokens AS total,
-           cost_auto_usd AS auto, cost_calc_usd AS calc, cost_display_usd AS display,
-           unpriced_auto AS unpricedAuto, unpriced_calc AS unpricedCalc
-         FROM usage_daily)
-       SELECT 'fresh' AS side, f.* FROM fresh f LEFT JOIN stored s USING (day, model, project)
-       WHERE s.messages IS NOT f.messages OR s.input IS NOT f.input OR s.output IS NOT f.output OR s.w5 IS NOT f.w5
-         OR s.w1 IS NOT f.w1 OR s.r IS NOT f.r OR s.total IS NOT f.total OR s.unpricedAuto IS NOT f.unpricedAuto
-         OR s.unpricedCalc IS NOT f.unpricedCalc OR abs(s.auto - f.auto) > 1e-9 OR abs(s.calc - f.calc) > 1e-9
-         OR abs(s.display - f.display) > 1e-9 OR s.auto IS NULL
+      `WITH fresh AS (${DAILY_ROLLUP_SELECT})
+       SELECT 'fresh' AS side, f.* FROM fresh f LEFT JOIN usage_daily s USING (day, model, project)
+       WHERE NOT coalesce(${equal}, 0)
        UNION ALL
-       SELECT 'stored', s.* FROM stored s LEFT JOIN fresh f USING (day, model, project) WHERE f.day IS NULL`,
+       SELECT 'stored', s.* FROM usage_daily s LEFT JOIN fresh f USING (day, model, project) WHERE f.day IS NULL`,
     )
     .all();
 }
