@@ -11,6 +11,7 @@ import { createIngester } from '../ingest/ingester.ts';
 import { createLogger } from '../src/log.ts';
 import { createMessageStore } from '../ingest/message-store.ts';
 import { runPass } from '../ingest/ingest-pass.ts';
+import type { InFlightLimits } from '../ingest/parallel-reader.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ctm-gen-'));
@@ -88,10 +89,10 @@ describe('generateTree', () => {
     db.close();
   });
 
-  it('a pass parsed on a second thread writes exactly what a one-thread pass writes', () => {
+  it('a pass parsed on a second thread writes exactly what a one-thread pass writes, however far it may run ahead', () => {
     const root = join(work, 'threads');
     generateTree({ root, targetBytes: 6e6, days: 10, projects: 3, sessions: 40, seed: 3 });
-    const passWith = (name: string, parallelBytes: number) => {
+    const passWith = (name: string, parallelBytes: number, inFlight?: InFlightLimits) => {
       const db = openDb(join(work, `${name}.db`));
       const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
       const changes: string[] = [];
@@ -99,6 +100,7 @@ describe('generateTree', () => {
         claudeDirs: [root],
         store,
         parallelBytes,
+        ...(inFlight ? { inFlight } : {}),
         now: () => 0,
         onCommit: (c) => changes.push(...c.days),
       });
@@ -113,6 +115,16 @@ describe('generateTree', () => {
     expect(two.rows).toEqual(one.rows);
     expect(two.files).toEqual(one.files);
     expect(two.changes.sort()).toEqual(one.changes.sort());
+    // A reader held to one character in flight (one commit of any size gets through) or to two commits
+    // waits on nearly every file, and still writes the same.
+    for (const [name, limits] of [
+      ['by-size', { commits: 1024, chars: 1 }],
+      ['by-count', { commits: 2, chars: 1 << 30 }],
+    ] as const) {
+      const held = passWith(name, 0, limits);
+      expect(held.rows).toEqual(one.rows);
+      expect(held.summary).toEqual(one.summary);
+    }
     expect(one.rows.length).toBeGreaterThan(100);
   });
 

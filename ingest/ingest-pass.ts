@@ -11,7 +11,12 @@ import { scanLines, type ScanOptions } from './scan-lines.ts';
 import { ChangeSet } from './change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { LocatedEvent, MessageStore, FileRow } from './message-store.ts';
-import { createParallelReader, type ReadJob, type ReaderDone } from './parallel-reader.ts';
+import {
+  createParallelReader,
+  type InFlightLimits,
+  type ReadJob,
+  type ReaderDone,
+} from './parallel-reader.ts';
 
 const HEAD_BYTES = 4096;
 const SLICE_BYTES = 64 << 20;
@@ -52,6 +57,8 @@ export interface PassOptions {
   scan?: ScanOptions;
   /** New bytes from which a second thread reads and parses while this one writes (Infinity: never). */
   parallelBytes?: number;
+  /** How far the reader thread may run ahead of this one (tests shrink it to exercise the waits). */
+  inFlight?: InFlightLimits;
 }
 
 export function headHash(fd: number, length: number): string {
@@ -170,7 +177,7 @@ function readInParallel(
   skips: SkipCounter,
 ): void {
   const now = options.now ?? Date.now;
-  const reader = createParallelReader(jobs, options.scan);
+  const reader = createParallelReader(jobs, options.scan, options.inFlight);
   const state: { done?: ReaderDone } = {};
   // The worker stops with the pass, also when a commit fails half way.
   try {

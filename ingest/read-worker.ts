@@ -1,16 +1,24 @@
 // The reading half of a parallel pass (see parallel-reader.ts): runs readFile over the jobs with a store that
 // forwards each commit to the writing thread instead of touching SQLite, waiting whenever the writer is
-// MAX_IN_FLIGHT commits behind. Reports its counters and skips at the end; any crash is reported, not lost.
+// more than the in-flight limits behind. Reports its counters and skips at the end; any crash is reported, not lost.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { emptySummary, readFile, type PassSummary } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { FileState, LocatedEvent, MessageStore } from './message-store.ts';
-import { MAX_IN_FLIGHT, POSTED, TAKEN, type ReadJob, type ReaderDone } from './parallel-reader.ts';
+import {
+  IN_FLIGHT_CHARS,
+  POSTED,
+  TAKEN,
+  type InFlightLimits,
+  type ReadJob,
+  type ReaderDone,
+} from './parallel-reader.ts';
 import type { ScanOptions } from './scan-lines.ts';
 
-const { jobs, scan, port, counters } = workerData as {
+const { jobs, scan, limits, port, counters } = workerData as {
   jobs: ReadJob[];
   scan: ScanOptions | undefined;
+  limits: InFlightLimits;
   port: MessagePort;
   counters: Int32Array;
 };
@@ -29,13 +37,20 @@ function post(message: unknown): void {
 
 const forwardingStore = {
   commit(file: FileState, events: readonly LocatedEvent[]) {
+    // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
+    const json = JSON.stringify(events);
     for (;;) {
       const taken = Atomics.load(counters, TAKEN);
-      if (posted - taken < MAX_IN_FLIGHT) break;
+      const waiting = posted - taken;
+      if (
+        waiting === 0 ||
+        (waiting < limits.commits && Atomics.load(counters, IN_FLIGHT_CHARS) + json.length <= limits.chars)
+      )
+        break;
       Atomics.wait(counters, TAKEN, taken, 1000);
     }
-    // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
-    post({ kind: 'commit', file, events: JSON.stringify(events), bytes: summary.bytesRead - bytesForwarded });
+    Atomics.add(counters, IN_FLIGHT_CHARS, json.length);
+    post({ kind: 'commit', file, events: json, bytes: summary.bytesRead - bytesForwarded });
     bytesForwarded = summary.bytesRead;
     return { inserted: 0, replaced: 0, duplicates: 0 };
   },
