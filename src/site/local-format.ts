@@ -14,12 +14,17 @@ function fmt(tz: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat 
 
 const SLOT_MS = 15 * 60 * 1000;
 const offsets = new Map<string, Map<number, number>>();
+// The last slot asked for: a session's requests, a day's hours, come in time order.
+let lastTz = '';
+let lastSlot = NaN;
+let lastOffset = 0;
 
 /** The timezone's UTC offset at an instant, cached per 15-minute slot (every real offset is whole quarters). */
 function offsetMs(ts: number, tz: string): number {
+  const slot = Math.floor(ts / SLOT_MS);
+  if (slot === lastSlot && tz === lastTz) return lastOffset;
   let byTz = offsets.get(tz);
   if (!byTz) offsets.set(tz, (byTz = new Map()));
-  const slot = Math.floor(ts / SLOT_MS);
   let off = byTz.get(slot);
   if (off === undefined) {
     const at = slot * SLOT_MS;
@@ -37,36 +42,29 @@ function offsetMs(ts: number, tz: string): number {
     if (byTz.size > 100_000) byTz.clear();
     byTz.set(slot, off);
   }
+  lastTz = tz;
+  lastSlot = slot;
+  lastOffset = off;
   return off;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+const pad = (n: number) => (n < 10 ? '0' : '') + n;
 
-function parts(
-  ts: number,
-  tz: string,
-): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
-  const d = new Date(ts + offsetMs(ts, tz));
-  return {
-    year: String(d.getUTCFullYear()),
-    month: pad(d.getUTCMonth() + 1),
-    day: pad(d.getUTCDate()),
-    hour: pad(d.getUTCHours()),
-    minute: pad(d.getUTCMinutes()),
-    second: pad(d.getUTCSeconds()),
-  };
+/** The instant as a Date whose UTC fields are the local wall-clock time in tz. */
+function wallClock(ts: number, tz: string): Date {
+  return new Date(ts + offsetMs(ts, tz));
 }
 
 /** 2026-11-21 14:05 */
 export function formatDateTime(ts: number, tz: string): string {
-  const p = parts(ts, tz);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  const d = wallClock(ts, tz);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
 /** 14:05:09 */
 export function formatTime(ts: number, tz: string): string {
-  const p = parts(ts, tz);
-  return `${p.hour}:${p.minute}:${p.second}`;
+  const d = wallClock(ts, tz);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 /** Sat 21 Nov 2026 */
@@ -92,8 +90,8 @@ export function formatDuration(ms: number): string {
 
 /** The local calendar day of an instant. */
 export function localDay(ts: number, tz: string): string {
-  const p = parts(ts, tz);
-  return `${p.year}-${p.month}-${p.day}`;
+  const d = wallClock(ts, tz);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
 export function addDays(day: string, n: number): string {

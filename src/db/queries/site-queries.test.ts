@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../open.ts';
-import { insertUsageRows, type SeedRow } from '../../../bench/seed-usage-db.ts';
+import { insertUsageRows } from '../../../bench/seed-usage-db.ts';
+import { FIXTURE, SONNET, at, base } from './site-fixture.ts';
 import { usageTotals } from './usage-totals.ts';
 import { usageByDayModel } from './usage-by-day-model.ts';
 import { usageByHour } from './usage-by-hour.ts';
@@ -19,57 +20,6 @@ import { adjacentDays } from './adjacent-days.ts';
 import { rowsBeforeDay } from './rows-before-day.ts';
 import { sessionCount } from './session-count.ts';
 import { metaValue } from './meta-value.ts';
-
-const SONNET = 'claude-sonnet-4-5-20250929';
-const at = (iso: string) => Date.parse(iso);
-const base = { cwd: '/home/me/alpha', project: '-home-me-alpha' };
-export const FIXTURE: SeedRow[] = [
-  {
-    ...base,
-    ts: at('2026-03-02T09:15:00Z'),
-    model: SONNET,
-    sessionId: 's1',
-    input: 1000,
-    output: 200,
-    cacheRead: 5000,
-  },
-  {
-    ...base,
-    ts: at('2026-03-02T09:45:00Z'),
-    model: SONNET,
-    sessionId: 's1',
-    input: 2000,
-    output: 300,
-    cacheWrite5m: 700,
-  },
-  {
-    ...base,
-    ts: at('2026-03-02T10:05:00Z'),
-    model: SONNET,
-    sessionId: 's1',
-    input: 10,
-    output: 5,
-    agentId: 'agent-a',
-  },
-  {
-    cwd: '/home/me/beta',
-    project: '-home-me-beta',
-    ts: at('2026-03-02T23:30:00Z'),
-    model: 'mystery-model-1',
-    sessionId: 's2',
-    input: 50,
-    output: 50,
-  },
-  {
-    ...base,
-    ts: at('2026-03-04T08:00:00Z'),
-    model: SONNET,
-    sessionId: 's3',
-    input: 100,
-    output: 100,
-    cacheWrite1h: 400,
-  },
-];
 
 let dir: string;
 let db: Db;

@@ -17,9 +17,14 @@ export interface SessionData {
   agents: BreakdownRow[];
 }
 
-export function loadSession(ctx: SiteContext, sessionId: string): SessionData | undefined {
+/** `rows` is the build's list of every session when prerendering; by default the session's row is read now. */
+export function loadSession(
+  ctx: SiteContext,
+  sessionId: string,
+  rows?: ReadonlyMap<string, SessionListRow>,
+): SessionData | undefined {
   const { db, filter } = ctx;
-  const session = sessionList(db, { ...filter, sessionId })[0];
+  const session = rows ? rows.get(sessionId) : sessionList(db, { ...filter, sessionId })[0];
   if (!session) return undefined;
   const tz = filter.timezone;
   const requests = sessionRequests(db, sessionId, filter.costMode);

@@ -1,0 +1,45 @@
+// A session page's data is the same whether its summary row comes from the build's list of every session
+// (prerendering) or from a query for that one session (the on-demand twin route).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, type Db } from '../../db/open.ts';
+import { loadConfig } from '../../config.ts';
+import { insertUsageRows } from '../../../bench/seed-usage-db.ts';
+import { FIXTURE } from '../../db/queries/site-fixture.ts';
+import { sessionList } from '../../db/queries/session-list.ts';
+import type { SiteContext } from '../site-context.ts';
+import { loadSession } from './session.ts';
+
+let dir: string;
+let db: Db;
+let ctx: SiteContext;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ctm-load-session-'));
+  const w = openDb(join(dir, 'ctm.db'));
+  insertUsageRows(w, FIXTURE);
+  w.close();
+  db = openDb(join(dir, 'ctm.db'), { readonly: true });
+  const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'Europe/Berlin' });
+  ctx = { config, db, filter: { timezone: 'Europe/Berlin', costMode: 'auto' }, now: Date.now() };
+});
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadSession', () => {
+  it('gives the same page data from the list of every session as from its own query', () => {
+    const rows = new Map(sessionList(db, ctx.filter).map((r) => [r.sessionId, r]));
+    expect(rows.size).toBe(3);
+    for (const id of rows.keys()) {
+      const own = loadSession(ctx, id);
+      expect(own?.session.sessionId).toBe(id);
+      expect(loadSession(ctx, id, rows)).toEqual(own);
+    }
+    expect(loadSession(ctx, 'no-such-session', rows)).toBeUndefined();
+    expect(loadSession(ctx, 'no-such-session')).toBeUndefined();
+  });
+});
