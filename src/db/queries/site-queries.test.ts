@@ -20,6 +20,8 @@ import { adjacentDays } from './adjacent-days.ts';
 import { rowsBeforeDay } from './rows-before-day.ts';
 import { sessionCount } from './session-count.ts';
 import { metaValue } from './meta-value.ts';
+import { sumColumns } from './site-filter.ts';
+import { costExpr } from '../day-bucket.ts';
 
 let dir: string;
 let db: Db;
@@ -172,6 +174,23 @@ describe('report site queries', () => {
     expect(sessionCount(db)).toBe(3);
     expect(metaValue(db, 'timezone')).toBe('UTC');
     expect(metaValue(db, 'nope')).toBeUndefined();
+  });
+});
+
+describe('day index', () => {
+  it('serves day-range sums, session counts, project labels, subagents and hours without table lookups', () => {
+    const range = "WHERE day >= '2026-03-01' AND day <= '2026-03-31'";
+    for (const select of [
+      `SELECT ${sumColumns(costExpr('auto'))}, count(DISTINCT session_id), min(ts), max(ts) FROM usage ${range}`,
+      `SELECT project, coalesce(cwd, project), max(ts), count(DISTINCT session_id), min(day) FROM usage ${range} GROUP BY 1`,
+      `SELECT coalesce(agent_id, ''), count(DISTINCT session_id) FROM usage ${range} GROUP BY 1`,
+      `SELECT hour, sum(total_tokens) FROM usage ${range} GROUP BY hour`,
+    ]) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${select}`).all() as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+      expect(plan, select).toMatch(/COVERING INDEX messages_day/);
+    }
   });
 });
 
