@@ -139,6 +139,21 @@ describe('live page end to end', () => {
     await waitFor(`/days/${day}/`, (s, body) => s === 200 && body.includes(total), 5000);
   });
 
+  it('loads uPlot once: the shared client bundle, and no second copy in its own script', async () => {
+    const scripts = async (path: string) => {
+      const html = await (await fetch(`${base}${path}`)).text();
+      return [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!);
+    };
+    const live = await scripts('/live/');
+    const withUplot: string[] = [];
+    for (const src of live) {
+      const js = await (await fetch(`${base}${src}`)).text();
+      if (js.includes('u-legend') && js.includes('u-over')) withUplot.push(src);
+    }
+    expect(live.length).toBeGreaterThan(1);
+    expect(withUplot).toEqual(await scripts('/'));
+  });
+
   it('reconnects after a server restart and keeps updating', async () => {
     await stopServer();
     await page.locator('ctm-live[data-state="reconnecting"]').waitFor({ timeout: 5000 });

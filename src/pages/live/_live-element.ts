@@ -2,7 +2,8 @@
 // /api/v1/stream, re-reads /api/v1/live after each commit (one request in flight at most) and redraws the
 // bound fields, the gauge, the tables and the block chart. EventSource reconnects by itself; when the
 // server answered with an error (a restart behind a proxy) the element opens a new one after a pause.
-import '../../components/charts/ctm-chart.ts';
+// The block chart is a <ctm-chart> element, defined by the site's client bundle that every page loads (Layout):
+// importing it here would put a second copy of uPlot into this page's own script.
 import type { LiveSnapshot } from '../../server/live-snapshot.ts';
 import { liveView } from '../../server/live-view.ts';
 
