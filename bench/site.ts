@@ -23,6 +23,7 @@ import { createHandlerRenderer } from '../src/site/handler-renderer.ts';
 import { createRefresher } from '../src/site/refresh-pages.ts';
 import { serverEntry, sitePaths } from '../src/site/site-paths.ts';
 import { href } from '../src/site/hrefs.ts';
+import { sessionStartMonths } from '../src/site/session-start-months.ts';
 import { ChangeSet } from '../ingest/change-set.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
@@ -113,16 +114,18 @@ try {
   const priority = new Set<string>();
   let priorityDoneAt = 0;
   let t0 = 0;
+  const db = openDb(config.dbPath);
   const refresher = createRefresher({
     siteDir: sitePaths(dataDir).root,
     render: renderer.render,
     log: silentLogger,
+    // As `ctm start` wires it: the session-listing month each changed session started in.
+    sessionStartMonths: (ids) => sessionStartMonths(db, 'UTC', ids),
     onWrite: (path) => {
       priority.delete(path);
       if (priority.size === 0 && priorityDoneAt === 0) priorityDoneAt = performance.now() - t0;
     },
   });
-  const db = openDb(config.dbPath);
   const sessions = db
     .prepare(
       `SELECT session_id AS sessionId, project, cwd FROM usage WHERE day >= date('now', '-3 days') GROUP BY session_id`,

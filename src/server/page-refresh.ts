@@ -9,6 +9,8 @@ import type { Logger } from '../log.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
 import { createHandlerRenderer, type PageRenderer } from '../site/handler-renderer.ts';
 import { createRefresher, type Refresher } from '../site/refresh-pages.ts';
+import { sessionStartMonths } from '../site/session-start-months.ts';
+import { openDb, type Db } from '../db/open.ts';
 import type { ChangeSetJson } from './worker-messages.ts';
 
 const DEBOUNCE_MS = 30;
@@ -29,6 +31,12 @@ export function createPageRefresh(config: Config, log: Logger, done: (pages: num
   let renderer: PageRenderer | null = null;
   let loading: Promise<void> | null = null;
   const siteDir = join(config.dataDir, 'site');
+  // The index, read-only, for the months changed sessions started in; opened on first use.
+  let db: Db | null = null;
+  const startMonths = (sessionIds: ReadonlySet<string>): string[] => {
+    db ??= openDb(config.dbPath, { readonly: true });
+    return sessionStartMonths(db, config.timezone, sessionIds);
+  };
 
   const schedule = (): void => {
     if (pending && refresher && !timer && !running) timer = setTimeout(() => void run(), DEBOUNCE_MS);
@@ -58,7 +66,12 @@ export function createPageRefresh(config: Config, log: Logger, done: (pages: num
       try {
         renderer = await createHandlerRenderer(serverEntry, config);
         const r = renderer;
-        refresher = createRefresher({ siteDir, render: (path) => r.render(path), log });
+        refresher = createRefresher({
+          siteDir,
+          render: (path) => r.render(path),
+          log,
+          sessionStartMonths: startMonths,
+        });
         schedule();
       } catch (error) {
         loading = null;
@@ -84,6 +97,7 @@ export function createPageRefresh(config: Config, log: Logger, done: (pages: num
       if (timer) clearTimeout(timer);
       await running;
       await renderer?.close();
+      db?.close();
     },
   };
 }

@@ -80,6 +80,35 @@ describe('createRefresher', () => {
     expect(runs[1]).not.toContain('/sessions/s1/');
   });
 
+  it('also refreshes the session-listing month a changed session started in; without it, still refreshes', async () => {
+    const asked: string[][] = [];
+    const refresher = createRefresher({
+      siteDir: dir,
+      log: silentLogger,
+      render: async () => 'x',
+      sessionStartMonths: (ids) => {
+        asked.push([...ids]);
+        return ['2026-02'];
+      },
+    });
+    const result = await refresher.refresh(change('2026-03-02', 's1'));
+    expect(asked).toEqual([['s1']]);
+    expect(result.paths).toContain('/sessions/months/2026-02/');
+    expect(result.paths).toContain('/sessions/months/2026-03/');
+    const failing = createRefresher({
+      siteDir: dir,
+      log: silentLogger,
+      render: async () => 'x',
+      sessionStartMonths: () => {
+        throw new Error('no index');
+      },
+    });
+    const fallback = await failing.refresh(change('2026-03-02', 's1'));
+    expect(fallback.failed).toBe(0);
+    expect(fallback.paths).toContain('/sessions/months/2026-03/');
+    expect(fallback.paths).not.toContain('/sessions/months/2026-02/');
+  });
+
   it('does nothing before the first build', async () => {
     rmSync(join(dir, 'current'));
     const refresher = createRefresher({ siteDir: dir, log: silentLogger, render: async () => 'x' });

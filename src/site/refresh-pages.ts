@@ -23,6 +23,8 @@ export interface RefresherOptions {
   log: Logger;
   /** Called after each page is on disk (e.g. to notify watchers). */
   onWrite?: (path: string) => void;
+  /** The months the given sessions started in (local time), whose session-listing pages show them. */
+  sessionStartMonths?: (sessionIds: ReadonlySet<string>) => Iterable<string>;
 }
 
 export interface Refresher {
@@ -42,9 +44,19 @@ export function createRefresher(options: RefresherOptions): Refresher {
   let running: Promise<RefreshResult> | undefined;
   let pending: { changes: ChangeSet; promise: Promise<RefreshResult> } | undefined;
 
+  /** A failure here costs the session-listing month pages of older sessions, never the refresh. */
+  function startMonths(changes: ChangeSet): Iterable<string> {
+    try {
+      return options.sessionStartMonths?.(changes.sessions) ?? [];
+    } catch (error) {
+      log.warn('session start months unavailable', { error: (error as Error).message });
+      return [];
+    }
+  }
+
   async function run(changes: ChangeSet): Promise<RefreshResult> {
     const started = performance.now();
-    const paths = affectedPaths(changes);
+    const paths = affectedPaths(changes, startMonths(changes));
     let root: string;
     try {
       // One release for the whole run, even if a build swaps `current` meanwhile.

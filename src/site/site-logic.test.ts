@@ -41,6 +41,12 @@ describe('affectedPaths', () => {
       '/models/',
       '/blocks/',
     ]);
+    // A session that started last month is listed on last month's page of the session listing.
+    expect(affectedPaths(c, ['2026-02', '2026-03'])).toContain('/sessions/months/2026-02/');
+    expect(affectedPaths(c, ['2026-02']).filter((p) => p.startsWith('/sessions/months/'))).toEqual([
+      '/sessions/months/2026-02/',
+      '/sessions/months/2026-03/',
+    ]);
     expect(affectedPaths(new ChangeSet())).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { periodTotals } from './period-totals.ts';
 import { sessionList } from './session-list.ts';
 import { sessionRequests } from './session-requests.ts';
 import { sessionStarts } from './session-starts.ts';
+import { sessionFirstRequests } from './session-first-requests.ts';
 import { routeKeys } from './route-keys.ts';
 import { adjacentDays } from './adjacent-days.ts';
 import { rowsBeforeDay } from './rows-before-day.ts';
@@ -170,6 +171,12 @@ describe('report site queries', () => {
       firstTs: at('2026-03-02T09:15:00Z'),
       lastTs: at('2026-03-02T10:05:00Z'),
     });
+    expect(sessionFirstRequests(db, ['s1', 'nope', 's3'])).toEqual(
+      new Map([
+        ['s1', at('2026-03-02T09:15:00Z')],
+        ['s3', at('2026-03-04T08:00:00Z')],
+      ]),
+    );
     expect(rowsBeforeDay(db, 'UTC', '2026-03-04')).toBe(4);
     expect(sessionCount(db)).toBe(3);
     expect(metaValue(db, 'timezone')).toBe('UTC');

@@ -11,6 +11,7 @@ import { FIXTURE } from '../../db/queries/site-fixture.ts';
 import { sessionList } from '../../db/queries/session-list.ts';
 import type { SiteContext } from '../site-context.ts';
 import { loadSession } from './session.ts';
+import { sessionStartMonths } from '../session-start-months.ts';
 
 let dir: string;
 let db: Db;
@@ -19,7 +20,12 @@ let ctx: SiteContext;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ctm-load-session-'));
   const w = openDb(join(dir, 'ctm.db'));
-  insertUsageRows(w, FIXTURE);
+  insertUsageRows(w, [
+    ...FIXTURE,
+    // Starts on February 28th in UTC, on March 1st in Berlin.
+    { ...FIXTURE[0]!, ts: Date.parse('2026-02-28T23:30:00Z'), sessionId: 'late' },
+    { ...FIXTURE[0]!, ts: Date.parse('2026-03-01T10:00:00Z'), sessionId: 'late' },
+  ]);
   w.close();
   db = openDb(join(dir, 'ctm.db'), { readonly: true });
   const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'Europe/Berlin' });
@@ -33,7 +39,7 @@ afterAll(() => {
 describe('loadSession', () => {
   it('gives the same page data from the list of every session as from its own query', () => {
     const rows = new Map(sessionList(db, ctx.filter).map((r) => [r.sessionId, r]));
-    expect(rows.size).toBe(3);
+    expect(rows.size).toBe(4);
     for (const id of rows.keys()) {
       const own = loadSession(ctx, id);
       expect(own?.session.sessionId).toBe(id);
@@ -41,5 +47,13 @@ describe('loadSession', () => {
     }
     expect(loadSession(ctx, 'no-such-session', rows)).toBeUndefined();
     expect(loadSession(ctx, 'no-such-session')).toBeUndefined();
+  });
+});
+
+describe('sessionStartMonths', () => {
+  it('gives the local month each session started in, once each', () => {
+    expect(sessionStartMonths(db, 'UTC', ['late', 's1', 's3', 'missing'])).toEqual(['2026-02', '2026-03']);
+    expect(sessionStartMonths(db, 'Europe/Berlin', ['late', 's1'])).toEqual(['2026-03']);
+    expect(sessionStartMonths(db, 'UTC', [])).toEqual([]);
   });
 });
