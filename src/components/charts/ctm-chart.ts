@@ -3,17 +3,12 @@
 // with a live legend of exact values, arrow-key navigation, resizing, and colours from the page's theme.
 import uPlot from 'uplot';
 import { formatCompact, formatInt, formatUsd } from '../../format/number.ts';
+import { usdTicks } from './usd-ticks.ts';
 import type { ChartSpec, Unit } from './chart-spec.ts';
+import { TIME_TICK_STEPS, timeTicks } from './time-ticks.ts';
 
 const exact = (unit: Unit, v: number | null | undefined): string =>
   v == null ? '–' : unit === 'usd' ? formatUsd(v) : formatInt(v);
-const axisLabel = (unit: Unit, v: number): string =>
-  unit === 'usd'
-    ? v >= 1000
-      ? `$${formatCompact(v)}`
-      : `$${v.toFixed(v < 10 && v % 1 ? 2 : 0)}`
-    : formatCompact(v);
-
 function color(el: Element, slot: number): string {
   return (
     getComputedStyle(el)
@@ -97,7 +92,14 @@ function options(
               values: (_u: uPlot, vals: number[]) =>
                 vals.map((v) => `${String(new Date(v * 1000).getUTCHours()).padStart(2, '0')}:00`),
             }
-          : {}),
+          : spec.xKind === 'time'
+            ? {
+                space: 60,
+                incrs: TIME_TICK_STEPS,
+                values: (_u: uPlot, vals: number[], _axis: number, _space: number, step: number) =>
+                  timeTicks(vals, step, spec.tz),
+              }
+            : {}),
       },
       ...units.map((unit, i): uPlot.Axis => ({
         scale: unit,
@@ -106,7 +108,8 @@ function options(
         grid: { show: i === 0, stroke: grid, width: 1 },
         ticks: { stroke: grid },
         size: 56,
-        values: (_u, vals) => vals.map((v) => axisLabel(unit, v)),
+        values: (_u, vals, _axis, _space, step) =>
+          unit === 'usd' ? usdTicks(vals, step) : vals.map((v) => formatCompact(v)),
       })),
     ],
     legend: { live: true },
