@@ -1,10 +1,11 @@
-// Merging a secondary build shard's output into the primary's: its dynamic-route pages move over, its singleton
-// pages replace the primary's empty placeholders, and nothing the primary rendered is overwritten.
+// How many build processes an index gets, and merging a secondary build shard's output into the primary's: its
+// dynamic-route pages move over, its singleton pages replace the primary's empty placeholders, and nothing the
+// primary rendered is overwritten.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { mergeShard } from './build-site.ts';
+import { mergeShard, SHARD_THRESHOLD, shardCount } from './build-site.ts';
 import { singletonFiles, SINGLETON_FILES } from './build-shard.ts';
 
 let dir: string;
@@ -50,5 +51,34 @@ describe('mergeShard', () => {
     const secondary = shardOutput('b', 1, []);
     rmSync(join(secondary, singletonFiles({ index: 1, count: 2 })[0]!));
     expect(() => mergeShard(primary, secondary, { index: 1, count: 2 })).toThrow(/produced no/);
+  });
+});
+
+describe('shardCount', () => {
+  it('splits the build across cores from SHARD_THRESHOLD sessions, and not below', async () => {
+    const { openDb } = await import('../db/open.ts');
+    const { insertUsageRows } = await import('../../bench/seed-usage-db.ts');
+    const { availableParallelism } = await import('node:os');
+    const dbPath = join(dir, 'ctm.db');
+    const rows = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        ts: Date.parse('2026-03-02T09:00:00Z') + (from + i) * 1000,
+        model: 'claude-sonnet-4-5-20250929',
+        sessionId: `s${from + i}`,
+        project: '-p',
+        cwd: '/p',
+        input: 1,
+        output: 1,
+      }));
+    const db = openDb(dbPath);
+    insertUsageRows(db, rows(0, SHARD_THRESHOLD - 1));
+    db.close();
+    expect(shardCount(dbPath)).toBe(1);
+    const again = openDb(dbPath);
+    insertUsageRows(again, rows(SHARD_THRESHOLD - 1, 1));
+    again.close();
+    const cores = Math.min(4, availableParallelism());
+    expect(shardCount(dbPath)).toBe(cores < 2 ? 1 : cores);
+    expect(shardCount(join(dir, 'missing.db'))).toBe(1);
   });
 });
