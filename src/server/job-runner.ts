@@ -12,6 +12,8 @@ export interface JobResult {
   ok: boolean;
   ms: number;
   startedAt: number;
+  /** Never started: the runner was stopped while it waited in the queue. */
+  cancelled?: true;
 }
 
 const ENTRY = fileURLToPath(new URL('./site-job.ts', import.meta.url));
@@ -36,11 +38,18 @@ export function createJobRunner(
   let chain: Promise<unknown> = Promise.resolve();
   const queued = new Map<Job, Promise<JobResult>>();
   let child: ChildProcess | null = null;
+  // Once stopped (the server is shutting down), a queued job must not start a build nobody will stop.
+  let stopped = false;
 
   const exec = (job: Job): Promise<JobResult> =>
     new Promise((resolve) => {
       queued.delete(job);
       const startedAt = Date.now();
+      if (stopped) {
+        log.debug(`${job} not started: shutting down`);
+        resolve({ job, ok: false, ms: 0, startedAt, cancelled: true });
+        return;
+      }
       onStart(job);
       log.info(`${job} started`);
       child = spawn(process.execPath, [ENTRY, job], {
@@ -72,8 +81,10 @@ export function createJobRunner(
     get busy(): boolean {
       return child !== null;
     },
-    /** Stops a running job (SIGTERM, then SIGKILL after the grace period); the published site stays. */
+    /** Stops a running job (SIGTERM, then SIGKILL after the grace period) and cancels the queued ones; the
+     *  published site stays. */
     async stop(graceMs = 3000): Promise<void> {
+      stopped = true;
       const c = child;
       if (!c) return;
       const signalGroup = (signal: NodeJS.Signals): void => {
