@@ -53,19 +53,10 @@ const zero: Sums = {
   unpricedCalc: 0,
 };
 
+const SUM_KEYS = Object.keys(zero) as (keyof Sums)[];
+
 function addInto(d: Sums, o: Sums): void {
-  d.messages += o.messages;
-  d.input += o.input;
-  d.output += o.output;
-  d.cacheWrite5m += o.cacheWrite5m;
-  d.cacheWrite1h += o.cacheWrite1h;
-  d.cacheRead += o.cacheRead;
-  d.totalTokens += o.totalTokens;
-  d.costAuto += o.costAuto;
-  d.costCalc += o.costCalc;
-  d.costDisplay += o.costDisplay;
-  d.unpricedAuto += o.unpricedAuto;
-  d.unpricedCalc += o.unpricedCalc;
+  for (const k of SUM_KEYS) d[k] += o[k];
 }
 
 export function createDailyRollup(db: Db) {
