@@ -1,6 +1,8 @@
 // Tick labels of a time axis in the page's timezone. Spans within a day read as clock times (14:05), with the
 // date under the first tick and wherever the day changes; longer spans read as dates (Nov 30), with the year
 // under the first tick and wherever it changes. One line a tick otherwise, so labels never run into each other.
+import { formatDateTime } from '../../site/local-format.ts';
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAY_S = 86_400;
 
@@ -28,36 +30,18 @@ export const TIME_TICK_STEPS = [
   365 * DAY_S,
 ];
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
 export function timeTicks(splits: readonly number[], stepSeconds: number, tz: string): string[] {
-  let f = formats.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: tz,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(tz, f);
-  }
-  let previous: Record<string, string> | undefined;
+  let previous = '';
   return splits.map((seconds) => {
-    const p: Record<string, string> = {};
-    for (const part of f.formatToParts(seconds * 1000)) p[part.type] = part.value;
-    const date = `${MONTHS[Number(p.month) - 1]} ${Number(p.day)}`;
-    let label: string;
-    if (stepSeconds < DAY_S) {
-      const newDay =
-        !previous || previous.day !== p.day || previous.month !== p.month || previous.year !== p.year;
-      label = newDay ? `${p.hour}:${p.minute}\n${date}` : `${p.hour}:${p.minute}`;
-    } else {
-      label = !previous || previous.year !== p.year ? `${date}\n${p.year}` : date;
-    }
-    previous = p;
-    return label;
+    // YYYY-MM-DD HH:MM in the timezone, from the site's one date formatter.
+    const stamp = formatDateTime(seconds * 1000, tz);
+    const date = `${MONTHS[Number(stamp.slice(5, 7)) - 1]} ${Number(stamp.slice(8, 10))}`;
+    const withinDay = stepSeconds < DAY_S;
+    // The part whose change earns a second line: the day under clock times, the year under dates.
+    const unit = stamp.slice(0, withinDay ? 10 : 4);
+    const changed = unit !== previous;
+    previous = unit;
+    if (withinDay) return changed ? `${stamp.slice(11)}\n${date}` : stamp.slice(11);
+    return changed ? `${date}\n${unit}` : date;
   });
 }
