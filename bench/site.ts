@@ -1,8 +1,8 @@
 // `npm run bench:site`: a year of heavy use (365 days, 50 projects, 4,000 sessions, ~300k requests) written
 // straight into a fresh index, then: the full `ctm build` (astro build + atomic publish), the incremental
 // refresh latency (a committed message → its session, day, project pages and the overview rewritten on disk,
-// then every affected page), the overview's gzipped transfer size, and that the client bundle is one hashed
-// asset. Prints the figures and writes bench/results/site.json.
+// then every affected page), the page loaders over every page, the overview's gzipped transfer size, and that
+// the client bundle is one hashed asset. Prints the figures and writes bench/results/site.json.
 import {
   mkdtempSync,
   readFileSync,
@@ -27,6 +27,15 @@ import { sessionStartMonths } from '../src/site/session-start-months.ts';
 import { ChangeSet } from '../ingest/change-set.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
+import { siteContext } from '../src/site/site-context.ts';
+import { staticKeys, staticSessionRows } from '../src/site/static-keys.ts';
+import { loadSession } from '../src/site/load/session.ts';
+import { loadDay } from '../src/site/load/day.ts';
+import { loadMonth } from '../src/site/load/month.ts';
+import { loadProject } from '../src/site/load/project.ts';
+import { loadOverview } from '../src/site/load/overview.ts';
+import { loadModels } from '../src/site/load/models.ts';
+import { loadPeriods } from '../src/site/load/periods.ts';
 
 const SHAPE = { days: 365, projects: 50, sessions: 4000, requestsPerSession: 75 };
 const REFRESHES = Number(process.env.BENCH_REFRESHES ?? 40);
@@ -109,6 +118,33 @@ try {
     `report pages' script: ${clientScript} (${(gzipSync(clientText).length / 1024).toFixed(1)} KB gzipped, uPlot inside: ${hasUplot}, ` +
       `hashed: ${hashed}, the only script of every sampled page: ${sameScript}); other scripts: ${otherScripts.join(', ') || 'none'}`,
   );
+  // The page loaders (each page's SQL and shaping) over every page, in this one process and outside Astro:
+  // the data side of the build, apart from rendering and writing.
+  const ctx = siteContext(config);
+  const keys = staticKeys();
+  const timed = (run: () => void): number => {
+    const started = performance.now();
+    run();
+    return round(performance.now() - started, 0);
+  };
+  const loadersMs = {
+    sessions: timed(() => keys.sessions.forEach((s) => loadSession(ctx, s, staticSessionRows()))),
+    days: timed(() => keys.days.forEach((d) => loadDay(ctx, d))),
+    months: timed(() => keys.months.forEach((m) => loadMonth(ctx, m))),
+    projects: timed(() => keys.projects.forEach((p) => loadProject(ctx, p))),
+    overview: timed(() => loadOverview(ctx)),
+    models: timed(() => loadModels(ctx)),
+    periodListings: timed(() => (['day', 'week', 'month'] as const).forEach((k) => loadPeriods(ctx, k))),
+  };
+  const loadersTotalMs = Object.values(loadersMs).reduce((a, b) => a + b, 0);
+  console.log(
+    `page loaders, all pages in one process: ${(loadersTotalMs / 1000).toFixed(1)} s (` +
+      Object.entries(loadersMs)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`)
+        .join(', ') +
+      ')',
+  );
+
   // Incremental refresh: commit one message to a random session, then refresh its pages.
   const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
   const priority = new Set<string>();
@@ -192,6 +228,7 @@ try {
     },
     data: { ...SHAPE, requests: messages, seedSeconds: round(seedMs / 1000) },
     build: { pages: build.pages, seconds: round(build.durationMs / 1000, 2), targetSeconds: 15 },
+    loadersMs: { ...loadersMs, total: loadersTotalMs },
     refresh: { ...refresh, targetP95Ms: 1000 },
     overview: {
       htmlGzipKB: round(overviewHtmlGz / 1024),
