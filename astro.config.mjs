@@ -3,10 +3,12 @@
 // `ctm build` points them (the data dir), because the app's own files may be on a read-only filesystem.
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { splitPrerender } from './src/site/split-prerender.ts';
 
 export default defineConfig({
   output: 'static',
   adapter: node({ mode: 'middleware' }),
+  integrations: [splitPrerender()],
   trailingSlash: 'always',
   build: {
     format: 'directory',

@@ -1,8 +1,9 @@
 // `ctm build`: runs `astro build` (same Node binary) into a fresh staging dir in the data dir, then publishes it
 // atomically: staging → releases/<id>/{site,server}, `current` and `server-current` symlinks swapped by rename,
-// old releases pruned. A failed build throws with the reason and leaves the last good site untouched. Large
-// sites are prerendered by one build process per core (see build-shard.ts) and merged before publishing.
-import { spawn } from 'node:child_process';
+// old releases pruned. A failed build throws with the reason and leaves the last good site untouched. The one
+// `astro build` prerenders on two cores with its prerender helper (split-prerender.ts).
+import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import {
   closeSync,
@@ -17,15 +18,13 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { SHARDED_DIRS, singletonFiles, type Shard } from './build-shard.ts';
-import { openDb } from '../db/open.ts';
+import { HELPER_SUMMARY } from './split-prerender.ts';
 
 export interface BuildResult {
   id: string;
@@ -33,6 +32,8 @@ export interface BuildResult {
   durationMs: number;
   pages: number;
   startedAt: number;
+  /** What the prerender helper rendered, when it ran (split-prerender.ts); times in ms from the build's start. */
+  helper?: HelperFigures;
 }
 
 export class BuildError extends Error {
@@ -66,19 +67,51 @@ function countPages(dir: string): number {
   return n;
 }
 
+/** The prerender helper: forked at once, so it loads pages while Astro starts and compiles (split-prerender.ts). */
+function forkHelper(env: NodeJS.ProcessEnv): ChildProcess | undefined {
+  if (availableParallelism() < 2 || env.CTM_PRERENDER_HELPER === '0') return undefined;
+  return fork(join(appRoot, 'src', 'site', 'prerender-helper.ts'), [], {
+    cwd: appRoot,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+}
+
+/** Passes messages between Astro's process and the helper: the job one way, the helper's result the other
+ * (a helper that exits without one is reported as failed, so Astro never waits for nothing). */
+function relay(astro: ChildProcess, helper: ChildProcess): void {
+  let answered = false;
+  astro.on('message', (m) => {
+    if (helper.connected) helper.send(m as Serializable);
+  });
+  helper.on('message', (m) => {
+    answered = true;
+    if (astro.connected) astro.send(m as Serializable);
+  });
+  helper.on('exit', (code, signal) => {
+    if (!answered && astro.connected)
+      astro.send({ type: 'failed', message: `helper exited (${signal ?? `code ${code}`}) without a result` });
+  });
+  astro.on('exit', () => helper.kill());
+}
+
 function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
   return new Promise((resolvePromise, reject) => {
+    const helper = forkHelper(env);
     const child = spawn(process.execPath, [astroBin(), 'build', '--silent'], {
       cwd: appRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, CTM_PRERENDER_HELPER: helper ? '1' : '0' },
+      stdio: ['ignore', 'pipe', 'pipe', ...(helper ? (['ipc'] as const) : [])],
+      serialization: 'advanced',
     });
+    if (helper) relay(child, helper);
     let tail = '';
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) return resolvePromise();
@@ -92,6 +125,30 @@ function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
       );
     });
   });
+}
+
+export interface HelperFigures {
+  rendered: number;
+  preloaded: number;
+  startedMs: number;
+  jobMs: number;
+  finishedMs: number;
+  /** When Astro had rendered its own share. */
+  astroDoneMs: number;
+}
+
+function readHelperSummary(file: string, startedAt: number): HelperFigures | undefined {
+  if (!existsSync(file)) return undefined;
+  const s = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+  const at = (key: string) => (s[key] ?? startedAt) - startedAt;
+  return {
+    rendered: s.rendered ?? 0,
+    preloaded: s.preloaded ?? 0,
+    startedMs: at('startedAt'),
+    jobMs: at('jobAt'),
+    finishedMs: at('finishedAt'),
+    astroDoneMs: at('astroDoneAt'),
+  };
 }
 
 /** Takes the build lock (one build at a time per data dir); a lock left by a dead process is taken over. */
@@ -158,55 +215,6 @@ function linkTargetId(link: string): string | undefined {
   }
 }
 
-/** Sessions above which the prerendering is split across processes (below it, one process is faster). */
-export const SHARD_THRESHOLD = 800;
-
-export function shardCount(dbPath: string): number {
-  const cores = Math.min(4, availableParallelism());
-  if (cores < 2) return 1;
-  try {
-    const db = openDb(dbPath, { readonly: true });
-    try {
-      // Counting stops at the threshold: a full distinct count of a big index took 110-160 ms before any
-      // build process could start.
-      const sessions = db
-        .prepare('SELECT count(*) FROM (SELECT DISTINCT session_id FROM usage LIMIT ?)')
-        .pluck()
-        .get(SHARD_THRESHOLD) as number;
-      return sessions >= SHARD_THRESHOLD ? cores : 1;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 1; // the build itself reports what is wrong with the index
-  }
-}
-
-/** Moves the pages a secondary shard rendered into the primary shard's output: its dynamic-route pages, and its
- * singleton pages over the primary's empty placeholders. */
-export function mergeShard(primary: string, secondary: string, shard: Shard): void {
-  const assets = (dir: string) => readdirSync(join(dir, '_astro')).sort().join(',');
-  if (assets(primary) !== assets(secondary)) {
-    throw new BuildError('build shards produced different client assets; refusing to merge');
-  }
-  for (const sub of SHARDED_DIRS) {
-    const from = join(secondary, sub);
-    if (!existsSync(from)) continue;
-    for (const entry of readdirSync(from, { withFileTypes: true })) {
-      if (!entry.isDirectory() || (sub === 'sessions' && entry.name === 'months')) continue;
-      const target = join(primary, sub, entry.name);
-      if (existsSync(target)) throw new BuildError(`build shards both rendered ${sub}/${entry.name}`);
-      mkdirSync(join(primary, sub), { recursive: true });
-      renameSync(join(from, entry.name), target);
-    }
-  }
-  for (const file of singletonFiles(shard)) {
-    const from = join(secondary, file);
-    if (!existsSync(from)) throw new BuildError(`build shard ${shard.index} produced no ${file}`);
-    renameSync(from, join(primary, file));
-  }
-}
-
 export async function buildSite(config: Config, log: Logger): Promise<BuildResult> {
   const startedAt = Date.now();
   const paths = sitePaths(config.dataDir);
@@ -220,40 +228,29 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     for (const old of readdirSync(paths.staging))
       rmSync(join(paths.staging, old), { recursive: true, force: true });
     linkNodeModules(paths.root);
-    const shards = shardCount(config.dbPath);
-    log.info('building site', { id, processes: shards });
-    const outDir = (i: number) => (shards === 1 ? staging : join(staging, `shard-${i}`));
-    // Wait for every process, so none is still writing when a failure cleans the staging dir up.
-    const settled = await Promise.allSettled(
-      Array.from({ length: shards }, (_, i) =>
-        runAstro(
-          {
-            ...process.env,
-            CTM_DATA_DIR: config.dataDir,
-            CTM_TZ: config.timezone,
-            CTM_COST_MODE: config.costMode,
-            CTM_ASTRO_OUT_DIR: outDir(i),
-            CTM_ASTRO_CACHE_DIR: join(paths.cache, `astro-${i}`),
-            CTM_VITE_CACHE_DIR: join(paths.cache, `vite-${i}`),
-            CTM_BUILD_SHARD: shards === 1 ? '' : `${i}/${shards}`,
-            ASTRO_TELEMETRY_DISABLED: '1',
-          },
-          log,
-        ),
-      ),
+    log.info('building site', { id });
+    await runAstro(
+      {
+        ...process.env,
+        CTM_DATA_DIR: config.dataDir,
+        CTM_TZ: config.timezone,
+        CTM_COST_MODE: config.costMode,
+        CTM_ASTRO_OUT_DIR: staging,
+        CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
+        CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
+        ASTRO_TELEMETRY_DISABLED: '1',
+      },
+      log,
     );
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const client = join(outDir(0), 'client');
+    const client = join(staging, 'client');
     if (!existsSync(join(client, 'index.html')))
       throw new BuildError(`astro build produced no index.html in ${client}`);
-    for (let i = 1; i < shards; i++)
-      mergeShard(client, join(outDir(i), 'client'), { index: i, count: shards });
     const pages = countPages(client);
+    const helper = readHelperSummary(join(staging, HELPER_SUMMARY), startedAt);
     const releaseDir = join(paths.releases, id);
     mkdirSync(releaseDir);
     renameSync(client, join(releaseDir, 'site'));
-    renameSync(join(outDir(0), 'server'), join(releaseDir, 'server'));
+    renameSync(join(staging, 'server'), join(releaseDir, 'server'));
     swapSymlink(join(releaseDir, 'site'), paths.current);
     swapSymlink(join(releaseDir, 'server'), paths.serverCurrent);
     const durationMs = Date.now() - startedAt;
@@ -268,8 +265,8 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
         [linkTargetId(paths.current), linkTargetId(paths.serverCurrent)].filter((x) => x !== undefined),
       ),
     );
-    log.info('site published', { id, pages, durationMs });
-    return { id, releaseDir, durationMs, pages, startedAt };
+    log.info('site published', { id, pages, durationMs, helper });
+    return { id, releaseDir, durationMs, pages, startedAt, ...(helper && { helper }) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
     unlock();

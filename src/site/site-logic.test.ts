@@ -213,30 +213,3 @@ describe('pageFile and archiveIndex', () => {
     expect(html).toContain('2.0 KB');
   });
 });
-
-describe('build shards', () => {
-  it('reads CTM_BUILD_SHARD and deals keys round-robin', async () => {
-    const { buildShard, shardKeys } = await import('./build-shard.ts');
-    expect(buildShard({})).toEqual({ index: 0, count: 1 });
-    expect(buildShard({ CTM_BUILD_SHARD: '1/2' })).toEqual({ index: 1, count: 2 });
-    expect(buildShard({ CTM_BUILD_SHARD: '2/2' })).toEqual({ index: 0, count: 1 });
-    const keys = ['a', 'b', 'c', 'd', 'e'];
-    expect(shardKeys(keys, { index: 0, count: 2 })).toEqual(['a', 'c', 'e']);
-    expect(shardKeys(keys, { index: 1, count: 2 })).toEqual(['b', 'd']);
-    expect(shardKeys(keys, { index: 0, count: 1 })).toEqual(keys);
-  });
-
-  it('deals every singleton page to exactly one shard, the overview to shard 0', async () => {
-    const { rendersSingleton, singletonFiles, SINGLETON_FILES } = await import('./build-shard.ts');
-    const all = Object.values(SINGLETON_FILES).sort();
-    expect(singletonFiles({ index: 0, count: 1 }).sort()).toEqual(all);
-    for (const count of [2, 3, 4]) {
-      const dealt = Array.from({ length: count }, (_, index) => singletonFiles({ index, count }));
-      expect(dealt.flat().sort()).toEqual(all);
-      expect(rendersSingleton('overview', { index: 0, count })).toBe(true);
-    }
-    // Two shards both get some: the one dealt the overview is not left with every listing too.
-    expect(singletonFiles({ index: 1, count: 2 })).toContain('models/index.html');
-    expect(rendersSingleton('blocks', { index: 0, count: 2 })).toBe(true);
-  });
-});

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   realpathSync,
@@ -40,6 +41,7 @@ let config: Config;
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStaticDir>>;
 let expected: { tokens: number; cost: number; messages: number };
+let firstBuild: Awaited<ReturnType<typeof buildSite>>;
 
 function totalsFromDb(): { tokens: number; cost: number; messages: number } {
   const db = openDb(config.dbPath, { readonly: true });
@@ -107,8 +109,8 @@ beforeAll(async () => {
   insertUsageRows(db, past);
   db.close();
   expected = totalsFromDb();
-  const build = await buildSite(config, silentLogger);
-  expect(build.pages).toBeGreaterThan(100);
+  firstBuild = await buildSite(config, silentLogger);
+  expect(firstBuild.pages).toBeGreaterThan(100);
   // The same policy nginx sends: only the site's own scripts and styles.
   server = await serveStaticDir(() => realpathSync(sitePaths(dataDir).current), {
     'content-security-policy':
@@ -188,6 +190,39 @@ describe('report site', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.close();
+  });
+
+  it('renders the same pages with the prerender helper as Astro alone', async () => {
+    // The first build split the pages between Astro and the helper; this one has Astro render all of them.
+    expect(firstBuild.helper?.rendered).toBeGreaterThan(0);
+    expect(firstBuild.helper!.preloaded).toBeGreaterThan(0);
+    const split = join(firstBuild.releaseDir, 'site');
+    process.env.CTM_PRERENDER_HELPER = '0';
+    let alone: Awaited<ReturnType<typeof buildSite>>;
+    try {
+      alone = await buildSite(config, silentLogger);
+    } finally {
+      delete process.env.CTM_PRERENDER_HELPER;
+    }
+    expect(alone.helper).toBeUndefined();
+    const files = (root: string) =>
+      readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.html'))
+        .sort();
+    const names = files(split);
+    expect(files(join(alone.releaseDir, 'site'))).toEqual(names);
+    // Only the clock differs: when each page was generated, and the active block's projection on /blocks/.
+    const clockless = (html: string) =>
+      html
+        .replace(/page generated [0-9-]+ [0-9:]+/, '')
+        .replace(/<section class="panel" aria-labelledby="block-h">.*?<\/section>/s, '');
+    const differing = names.filter(
+      (name) =>
+        clockless(readFileSync(join(split, name), 'utf8')) !==
+        clockless(readFileSync(join(alone.releaseDir, 'site', name), 'utf8')),
+    );
+    expect(differing).toEqual([]);
+    expect(names.length).toBe(alone.pages);
   });
 
   it('refreshes the affected pages after a new message, through the build’s server bundle', async () => {

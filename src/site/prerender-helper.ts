@@ -1,0 +1,154 @@
+// The prerender helper: a second process of `ctm build`, started by split-prerender.ts as soon as Astro reads
+// its config. While Astro compiles, it loads the data of the pages it will render (prerender-split.ts says
+// which); once Astro's prerender bundle is built, it renders its pages with that bundle, exactly as Astro's own
+// prerenderer does, hands each page its preloaded data through Astro.locals, and writes the files into the
+// build's output. Messages: from Astro's process a RenderJob; back, HelperDone or HelperFailed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { siteContext } from './site-context.ts';
+import { staticKeys, staticSessionStarts } from './static-keys.ts';
+import { sessionMonths } from './session-months.ts';
+import { href } from './hrefs.ts';
+import { loadStaticPage } from './load/static-page.ts';
+import { HELPER_SINGLETONS, helperRenders } from './prerender-split.ts';
+
+export interface HelperPage {
+  pathname: string;
+  url: string;
+  route: string;
+  component: string;
+  /** The file Astro would write the page to. */
+  file: string;
+}
+
+export interface RenderJob {
+  type: 'render';
+  /** The prerender bundle's entry (it exports Astro's build app). */
+  entry: string;
+  /** Each page's stylesheets (Astro's build data, by page key), which the bundle's app puts into <head>. */
+  pagesByKeys: [string, { key: string; styles: unknown[] }][];
+  scripts: unknown[];
+  pages: HelperPage[];
+}
+
+export type HelperMessage =
+  | {
+      type: 'done';
+      rendered: number;
+      preloaded: number;
+      /** Epoch ms: the helper started, got its job (Astro's bundle was built), wrote its last page. */
+      startedAt: number;
+      jobAt: number;
+      finishedAt: number;
+    }
+  | { type: 'failed'; message: string };
+
+interface BuildApp {
+  manifest: { routes: { routeData: { route: string; component: string } }[] };
+  setInternals(internals: object): void;
+  setOptions(options: object): void;
+  render(request: Request, options: { routeData: object; locals: object }): Promise<Response>;
+}
+
+const slash = (path: string) => (path.endsWith('/') ? path : `${path}/`);
+
+/** The pages this helper will be asked for, as far as the index tells; the real list comes with the job. */
+function expectedPages(): string[] {
+  const keys = staticKeys();
+  const months = sessionMonths(staticSessionStarts(), siteContext().filter.timezone).map((m) => m.month);
+  const paths = [
+    ...HELPER_SINGLETONS,
+    ...keys.days.map(href.day),
+    ...keys.months.map(href.month),
+    ...keys.projects.map((p) => `/projects/${p}/`),
+    ...months.map(href.sessionMonth),
+    ...keys.sessions.map((s) => `/sessions/${s}/`),
+  ];
+  return paths.filter((path) => helperRenders(path));
+}
+
+async function openApp(job: RenderJob): Promise<{ app: BuildApp; routes: Map<string, object> }> {
+  const { app } = (await import(pathToFileURL(job.entry).href)) as { app: BuildApp };
+  app.setInternals({ pagesByKeys: new Map(job.pagesByKeys), entrySpecifierToBundleMap: new Map() });
+  app.setOptions({
+    settings: { scripts: job.scripts },
+    logger: {
+      options: {
+        destination: {
+          write(event: { level: string; label?: string | null; message: string }) {
+            if (event.level === 'error' || event.level === 'warn')
+              process.stderr.write(`[prerender helper] ${event.label ?? ''} ${event.message}\n`);
+            return true;
+          },
+        },
+      },
+    },
+  });
+  const routes = new Map<string, object>();
+  for (const { routeData } of app.manifest.routes)
+    routes.set(`${routeData.route}\0${routeData.component}`, routeData);
+  return { app, routes };
+}
+
+async function run(): Promise<void> {
+  const startedAt = Date.now();
+  const data = new Map<string, object>();
+  let job: RenderJob | undefined;
+  const jobArrived = new Promise<RenderJob>((resolve) => {
+    process.on('message', (message: RenderJob) => {
+      if (message.type === 'render') resolve((job = message));
+    });
+  });
+  // Preload until the job arrives, one page per turn of the event loop so the job is seen at once.
+  for (const path of expectedPages()) {
+    if (job) break;
+    const page = loadStaticPage(siteContext(), path);
+    if (page) data.set(path, page);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const { pages, ...rest } = await jobArrived;
+  const jobAt = Date.now();
+  const preloaded = pages.filter((p) => data.has(slash(p.pathname))).length;
+  const { app, routes } = await openApp({ pages, ...rest });
+  // Pages with their data ready first.
+  const ordered = [...pages].sort(
+    (a, b) => Number(data.has(slash(b.pathname))) - Number(data.has(slash(a.pathname))),
+  );
+  for (const page of ordered) {
+    const path = slash(page.pathname);
+    const ctmPage = data.get(path) ?? loadStaticPage(siteContext(), path);
+    data.delete(path);
+    const routeData = routes.get(`${page.route}\0${page.component}`);
+    if (!routeData) throw new Error(`no route ${page.route} in the prerender bundle`);
+    const response = await app.render(new Request(page.url), {
+      routeData,
+      locals: ctmPage ? { ctmPage } : {},
+    });
+    if (response.status !== 200) throw new Error(`${page.pathname} rendered with HTTP ${response.status}`);
+    mkdirSync(dirname(page.file), { recursive: true });
+    writeFileSync(page.file, await response.text());
+  }
+  process.send!({
+    type: 'done',
+    rendered: pages.length,
+    preloaded,
+    startedAt,
+    jobAt,
+    finishedAt: Date.now(),
+  } satisfies HelperMessage);
+}
+
+// Astro's process gone (its build failed or finished): nothing left to render for.
+process.on('disconnect', () => process.exit(0));
+run().then(
+  () => process.disconnect(),
+  (error: unknown) => {
+    process.send?.({
+      type: 'failed',
+      message: (error as Error)?.stack ?? String(error),
+    } satisfies HelperMessage);
+    process.exitCode = 1;
+    process.disconnect();
+  },
+);
