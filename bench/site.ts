@@ -72,6 +72,12 @@ try {
   const loadAfterBuild = loadavg()[0]!;
   console.log(
     `full build: ${build.pages.toLocaleString('en-US')} pages in ${(build.durationMs / 1000).toFixed(1)} s ` +
+      (build.helper
+        ? `(prerender helper: ${build.helper.rendered.toLocaleString('en-US')} pages, started at ` +
+          `${(build.helper.startedMs / 1000).toFixed(1)} s, job at ${(build.helper.jobMs / 1000).toFixed(1)} s, ` +
+          `done at ${(build.helper.finishedMs / 1000).toFixed(1)} s; Astro's share done at ` +
+          `${(build.helper.astroDoneMs / 1000).toFixed(1)} s) `
+        : '(no prerender helper) ') +
       `(load average ${loadBeforeBuild.toFixed(1)} → ${loadAfterBuild.toFixed(1)})`,
   );
 
@@ -227,7 +233,12 @@ try {
       },
     },
     data: { ...SHAPE, requests: messages, seedSeconds: round(seedMs / 1000) },
-    build: { pages: build.pages, seconds: round(build.durationMs / 1000, 2), targetSeconds: 15 },
+    build: {
+      pages: build.pages,
+      seconds: round(build.durationMs / 1000, 2),
+      targetSeconds: 15,
+      ...(build.helper && { prerenderHelper: build.helper }),
+    },
     loadersMs: { ...loadersMs, total: loadersTotalMs },
     refresh: { ...refresh, targetP95Ms: 1000 },
     overview: {
