@@ -125,8 +125,10 @@ try {
       `hashed: ${hashed}, the only script of every sampled page: ${sameScript}); other scripts: ${otherScripts.join(', ') || 'none'}`,
   );
   // The page loaders (each page's SQL and shaping) over every page, in this one process and outside Astro:
-  // the data side of the build, apart from rendering and writing.
-  const ctx = siteContext(config);
+  // the data side of the build, apart from rendering and writing. They read the index as a build process
+  // does, through its summary table (made by the first loader that needs it, and timed with it).
+  const base = siteContext(config);
+  const ctx = { ...base, filter: { ...base.filter, summary: true } };
   const keys = staticKeys();
   const timed = (run: () => void): number => {
     const started = performance.now();

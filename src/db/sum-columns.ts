@@ -18,10 +18,18 @@ export const ROLLUP_COST: Record<CostMode, string> = {
   display: 'cost_display_usd',
 };
 
-/** The same select list over usage_daily, where each group's sums are already stored per cost mode. */
+/** The rollups' sum of unpriced messages for a cost mode (display mode prices every message: logged or 0). */
+export const UNPRICED_SUM: Record<CostMode, string> = {
+  auto: 'sum(unpriced_auto)',
+  calculate: 'sum(unpriced_calc)',
+  display: '0',
+};
+
+/** The same select list over usage_daily (or a build's summary), where each group's sums are already stored per
+ * cost mode. */
 export function rollupSumColumns(mode: CostMode): string {
   const cost = ROLLUP_COST[mode];
-  const unpriced = { auto: 'sum(unpriced_auto)', calculate: 'sum(unpriced_calc)', display: '0' }[mode];
+  const unpriced = UNPRICED_SUM[mode];
   return `sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
           sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,

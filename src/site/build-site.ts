@@ -238,6 +238,7 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
         CTM_ASTRO_OUT_DIR: staging,
         CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
         CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
+        CTM_BUILD_SUMMARY: '1',
         ASTRO_TELEMETRY_DISABLED: '1',
       },
       log,

@@ -35,7 +35,13 @@ export function siteContext(given?: Config): SiteContext {
   return {
     config,
     db,
-    filter: { timezone: config.timezone, costMode: config.costMode },
+    // A build process (CTM_BUILD_SUMMARY, set by ctm build) reads its snapshot summary of the index; the twin
+    // routes (given a config by the server) always read the messages themselves.
+    filter: {
+      timezone: config.timezone,
+      costMode: config.costMode,
+      summary: !given && process.env.CTM_BUILD_SUMMARY === '1',
+    },
     now: Date.now(),
   };
 }

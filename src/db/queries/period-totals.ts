@@ -2,7 +2,7 @@
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
 import { periodExpr } from './usage-by-period.ts';
-import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+import { siteSql, type SiteFilter, type Sums } from './site-filter.ts';
 
 export interface PeriodTotalsRow extends Sums {
   period: string;
@@ -14,9 +14,9 @@ export function periodTotals(db: Db, period: 'day' | 'week' | 'month', f: SiteFi
   const q = siteSql(db, f);
   return prepareCached(
     db,
-    `SELECT ${periodExpr(period, q.day, 1)} AS period, ${sumColumns(q.cost)},
+    `SELECT ${periodExpr(period, q.day, 1)} AS period, ${q.sums},
               count(DISTINCT session_id) AS sessions, count(DISTINCT ${q.day}) AS activeDays
-       FROM usage ${q.where}
+       FROM ${q.from} ${q.where}
        GROUP BY 1
        ORDER BY 1 DESC`,
   ).all(q.params) as PeriodTotalsRow[];

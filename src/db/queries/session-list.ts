@@ -2,7 +2,7 @@
 // `ids` restricts the list to given sessions (the listing's month pages and the most recent sessions).
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
-import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+import { messagesSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
 
 export interface SessionListRow extends Sums {
   sessionId: string;
@@ -23,7 +23,7 @@ export interface SessionListOptions {
 }
 
 export function sessionList(db: Db, f: SiteFilter, o: SessionListOptions = {}): SessionListRow[] {
-  const q = siteSql(db, f);
+  const q = messagesSql(db, f);
   let where = q.where;
   let params: Record<string, string> = q.params;
   if (o.ids) {

@@ -1,8 +1,11 @@
 // The filter every report-site query takes: the timezone and cost mode from config plus an optional day range,
-// project or session. Builds the WHERE clause against the local-day expression so every page agrees.
+// project or session. Builds the WHERE clause against the local-day expression so every page agrees, and names
+// the table to read: the messages, or in a build the summary of them (usage-summary.ts).
 import type { Db } from '../open.ts';
 import { dayBucketCached } from './prepare-cached.ts';
 import { costExpr, type CostMode } from '../day-bucket.ts';
+import { ROLLUP_COST, rollupSumColumns, sumColumns, UNPRICED_SUM } from '../sum-columns.ts';
+import { ensureUsageSummary, SUMMARY_TABLE } from './usage-summary.ts';
 
 export interface SiteFilter {
   timezone: string;
@@ -11,6 +14,8 @@ export interface SiteFilter {
   toDay?: string | undefined;
   project?: string | undefined;
   sessionId?: string | undefined;
+  /** Read the build's summary table (usage-summary.ts) where a query allows it; for build processes only. */
+  summary?: boolean | undefined;
 }
 
 export interface SiteSql {
@@ -18,10 +23,28 @@ export interface SiteSql {
   cost: string;
   where: string;
   params: Record<string, string>;
+  /** The table read: the messages (`usage`) or the build's summary of them. */
+  from: string;
+  /** The token and cost sums over `from` (sumColumns or rollupSumColumns). */
+  sums: string;
+  /** Cost and unpriced-message sums alone, for queries that select no token kinds. */
+  costSum: string;
+  unpricedSum: string;
+  firstTs: string;
+  lastTs: string;
+  /** A project's label: a working directory from its messages. */
+  label: string;
+}
+
+/** siteSql for queries that cannot read the summary (per session, per subagent, per message). */
+export function messagesSql(db: Db, f: SiteFilter): SiteSql {
+  return siteSql(db, { ...f, summary: false });
 }
 
 export function siteSql(db: Db, f: SiteFilter): SiteSql {
-  const day = dayBucketCached(db, f.timezone);
+  const summary = f.summary === true && !f.sessionId;
+  if (summary) ensureUsageSummary(db, f.timezone);
+  const day = summary ? 'day' : dayBucketCached(db, f.timezone);
   const clauses: string[] = [];
   const params: Record<string, string> = {};
   if (f.fromDay) {
@@ -40,11 +63,35 @@ export function siteSql(db: Db, f: SiteFilter): SiteSql {
     clauses.push('session_id = @sessionId');
     params.sessionId = f.sessionId;
   }
+  const cost = costExpr(f.costMode);
+  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  if (summary) {
+    return {
+      day,
+      cost,
+      where,
+      params,
+      from: SUMMARY_TABLE,
+      sums: rollupSumColumns(f.costMode),
+      costSum: `total(${ROLLUP_COST[f.costMode]})`,
+      unpricedSum: UNPRICED_SUM[f.costMode],
+      firstTs: 'min(first_ts)',
+      lastTs: 'max(last_ts)',
+      label: 'label',
+    };
+  }
   return {
     day,
-    cost: costExpr(f.costMode),
-    where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '',
+    cost,
+    where,
     params,
+    from: 'usage',
+    sums: sumColumns(cost),
+    costSum: `coalesce(sum(${cost}), 0)`,
+    unpricedSum: `sum(${cost} IS NULL)`,
+    firstTs: 'min(ts)',
+    lastTs: 'max(ts)',
+    label: 'coalesce(cwd, project)',
   };
 }
 

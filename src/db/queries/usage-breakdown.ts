@@ -2,7 +2,7 @@
 // and the project and model listings. A project's label is a working directory from its messages (the first or the latest).
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
-import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+import { messagesSql, siteSql, type SiteFilter, type Sums } from './site-filter.ts';
 
 export interface BreakdownRow extends Sums {
   key: string;
@@ -15,15 +15,16 @@ export interface BreakdownRow extends Sums {
 }
 
 export function usageBreakdown(db: Db, by: 'model' | 'project' | 'agent', f: SiteFilter): BreakdownRow[] {
-  const q = siteSql(db, f);
+  // Subagents are not in a build's summary: those breakdowns read the messages.
+  const q = by === 'agent' ? messagesSql(db, f) : siteSql(db, f);
   const column = by === 'agent' ? "coalesce(agent_id, '')" : by;
-  const label = by === 'project' ? 'coalesce(cwd, project)' : column;
+  const label = by === 'project' ? q.label : column;
   // SQLite takes a bare column from a row holding one of the min()/max() values: a real cwd of the project.
   return prepareCached(
     db,
-    `SELECT ${column} AS key, max(ts) AS lastTs, ${label} AS label, ${sumColumns(q.cost)},
+    `SELECT ${column} AS key, ${q.lastTs} AS lastTs, ${label} AS label, ${q.sums},
               count(DISTINCT session_id) AS sessions, min(${q.day}) AS firstDay, max(${q.day}) AS lastDay
-       FROM usage ${q.where}
+       FROM ${q.from} ${q.where}
        GROUP BY 1
        ORDER BY cost DESC, totalTokens DESC, key`,
   ).all(q.params) as BreakdownRow[];

@@ -15,9 +15,9 @@ export function usageByDayModel(db: Db, f: SiteFilter): DayModelRow[] {
   const q = siteSql(db, f);
   return prepareCached(
     db,
-    `SELECT ${q.day} AS day, model, sum(total_tokens) AS totalTokens, coalesce(sum(${q.cost}), 0) AS cost,
-              sum(${q.cost} IS NULL) AS unpricedMessages
-       FROM usage ${q.where}
+    `SELECT ${q.day} AS day, model, sum(total_tokens) AS totalTokens, ${q.costSum} AS cost,
+              ${q.unpricedSum} AS unpricedMessages
+       FROM ${q.from} ${q.where}
        GROUP BY 1, model
        ORDER BY 1, model`,
   ).all(q.params) as DayModelRow[];

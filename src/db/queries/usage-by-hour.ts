@@ -3,7 +3,7 @@
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
 import { makeLocalTime } from '../../time/local-time.ts';
-import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+import { messagesSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
 
 const registered = new WeakMap<Db, Set<string>>();
 
@@ -12,7 +12,7 @@ export interface HourRow extends Sums {
 }
 
 export function usageByHour(db: Db, f: SiteFilter & { fromDay: string; toDay: string }): HourRow[] {
-  const q = siteSql(db, f);
+  const q = messagesSql(db, f);
   let hour = 'hour';
   if (q.day !== 'day') {
     const name = `ctm_local_hour_${f.timezone.replace(/\W/g, '_')}`;

@@ -5,7 +5,7 @@
 import type { Db } from '../open.ts';
 import type { CostMode } from '../day-bucket.ts';
 import { rollupSumColumns, sumColumns, type Sums } from '../sum-columns.ts';
-import { siteSql, type SiteSql } from './site-filter.ts';
+import { messagesSql, type SiteSql } from './site-filter.ts';
 
 export type Period = 'day' | 'week' | 'month';
 
@@ -32,7 +32,7 @@ export function periodExpr(period: Period, day: string, weekStartsOn: 0 | 1 = 0)
 
 /** The WHERE clause of a CLI report filter (since/until are local days). */
 export function usageSql(db: Db, filter: UsageFilter): SiteSql {
-  return siteSql(db, {
+  return messagesSql(db, {
     timezone: filter.timezone,
     costMode: filter.costMode,
     fromDay: filter.since,

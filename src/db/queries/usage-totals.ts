@@ -2,7 +2,7 @@
 // page's headline figures. An empty range gives zeros, not NULLs.
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
-import { siteSql, sumColumns, type SiteFilter, type Sums } from './site-filter.ts';
+import { siteSql, type SiteFilter, type Sums } from './site-filter.ts';
 
 export interface UsageTotals extends Sums {
   sessions: number;
@@ -14,8 +14,8 @@ export function usageTotals(db: Db, f: SiteFilter): UsageTotals {
   const q = siteSql(db, f);
   const row = prepareCached(
     db,
-    `SELECT ${sumColumns(q.cost)}, count(DISTINCT session_id) AS sessions, min(ts) AS firstTs, max(ts) AS lastTs
-       FROM usage ${q.where}`,
+    `SELECT ${q.sums}, count(DISTINCT session_id) AS sessions, ${q.firstTs} AS firstTs, ${q.lastTs} AS lastTs
+       FROM ${q.from} ${q.where}`,
   ).get(q.params) as UsageTotals;
   for (const k of [
     'inputTokens',
@@ -24,6 +24,7 @@ export function usageTotals(db: Db, f: SiteFilter): UsageTotals {
     'cacheWrite1hTokens',
     'cacheReadTokens',
     'totalTokens',
+    'messages',
     'unpricedMessages',
   ] as const) {
     row[k] ??= 0;
