@@ -1,8 +1,9 @@
-// The prerender helper: a second process of `ctm build`, started by split-prerender.ts as soon as Astro reads
-// its config. While Astro compiles, it loads the data of the pages it will render (prerender-split.ts says
-// which); once Astro's prerender bundle is built, it renders its pages with that bundle, exactly as Astro's own
-// prerenderer does, hands each page its preloaded data through Astro.locals, and writes the files into the
-// build's output. Messages: from Astro's process a RenderJob; back, HelperDone or HelperFailed.
+// The prerender helper: a second process of `ctm build`, forked next to `astro build` (build-site.ts relays
+// messages between the two). While Astro starts and compiles, it loads the data of the pages it will render
+// (prerender-split.ts says which); once Astro's prerender bundle is built, split-prerender.ts sends it the
+// exact page list, and it renders those pages with that bundle, as Astro's own prerenderer does, hands each
+// page its preloaded data through Astro.locals, and writes the files into the build's output. Messages in: a
+// RenderJob (or StopHelper when Astro renders everything itself); out: one HelperMessage.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +31,10 @@ export interface RenderJob {
   pagesByKeys: [string, { key: string; styles: unknown[] }][];
   scripts: unknown[];
   pages: HelperPage[];
+}
+
+export interface StopHelper {
+  type: 'stop';
 }
 
 export type HelperMessage =
@@ -96,8 +101,9 @@ async function run(): Promise<void> {
   const data = new Map<string, object>();
   let job: RenderJob | undefined;
   const jobArrived = new Promise<RenderJob>((resolve) => {
-    process.on('message', (message: RenderJob) => {
+    process.on('message', (message: RenderJob | StopHelper) => {
       if (message.type === 'render') resolve((job = message));
+      else process.exit(0);
     });
   });
   // Preload until the job arrives, one page per turn of the event loop so the job is seen at once.

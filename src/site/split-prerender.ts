@@ -1,13 +1,14 @@
 // Astro integration: splits prerendering between Astro's process and the prerender helper (prerender-helper.ts),
 // so a build uses two cores from one `astro build`. `ctm build` starts the helper next to Astro and relays
-// messages between them; the helper loads its pages' data while Astro compiles. Once the prerender bundle exists,
-// the helper gets its share of the pages (prerender-split.ts) and Astro renders the rest. Astro's build waits for the helper and fails if it fails (the
-// last good site stays published). The helper's figures go to prerender-helper.json in the build's output.
+// messages between them; the helper loads its pages' data while Astro compiles. Once the prerender bundle
+// exists, the helper gets its share of the pages (prerender-split.ts) and Astro renders the rest. Astro's build
+// waits for the helper and fails if it fails (the last good site stays published). The helper's figures go to
+// prerender-helper.json in the build's output.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration, AstroIntegrationLogger, AstroPrerenderer } from 'astro';
-import type { HelperMessage, HelperPage, RenderJob } from './prerender-helper.ts';
+import type { HelperMessage, HelperPage, RenderJob, StopHelper } from './prerender-helper.ts';
 import { helperRenders } from './prerender-split.ts';
 
 /** The helper's figures (a HelperMessage of type 'done'), in the build's output dir. */
@@ -39,9 +40,9 @@ class Helper {
     return process.connected;
   }
 
-  send(job: RenderJob): boolean {
+  send(message: RenderJob | StopHelper): boolean {
     if (!this.alive) return false;
-    process.send!(job);
+    process.send!(message);
     return true;
   }
 }
@@ -93,11 +94,13 @@ function split(
       const theirs = all.filter((p) => p.route.type === 'page' && helperRenders(p.pathname));
       const j = job(theirs);
       if (!j || !helper.send(j)) {
+        helper.send({ type: 'stop' });
         log.warn('prerender helper unavailable; Astro renders every page');
         return all;
       }
       handedOut = theirs;
-      return all.filter((p) => !theirs.includes(p));
+      const handed = new Set(theirs);
+      return all.filter((p) => !handed.has(p));
     },
     render: (request, options) => inner.render(request, options),
     async teardown() {
