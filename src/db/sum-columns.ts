@@ -1,14 +1,26 @@
 // The token and cost sums every aggregate query selects, so all reports add up the same columns the same way.
 // usage_daily (migration 003) holds the same sums per day, model and project for the reports that need no finer grain.
 // Cost sums skip unpriced rows and count them (unpricedMessages): a missing price is visible, never a silent $0.
+// They are rounded to COST_DECIMALS: a sum of rows and a sum of partial sums (the rollups) then give the same
+// number, not two that differ in the 16th digit.
 import type { CostMode } from './day-bucket.ts';
+
+/** Prices are fractions of a dollar per million tokens: a calculated message cost has at most 8 decimals, so
+ * a sum rounded to 9 is the exact sum, without the binary floating-point noise of adding in another order (a
+ * logged cost with more decimals moves by under a billionth of a dollar). */
+export const COST_DECIMALS = 9;
+
+/** A cost sum (its SQL aggregate), rounded. */
+export function roundedCost(sum: string): string {
+  return `round(${sum}, ${COST_DECIMALS})`;
+}
 
 /** SQL select list; `cost` is the cost expression of a cost mode (costExpr). */
 export function sumColumns(cost: string): string {
   return `sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
           sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,
-          coalesce(sum(${cost}), 0) AS cost, count(*) AS messages, sum(${cost} IS NULL) AS unpricedMessages`;
+          ${roundedCost(`coalesce(sum(${cost}), 0)`)} AS cost, count(*) AS messages, sum(${cost} IS NULL) AS unpricedMessages`;
 }
 
 /** usage_daily's cost column for a cost mode (each mode's sum is stored: coalesce() does not distribute). */
@@ -33,7 +45,7 @@ export function rollupSumColumns(mode: CostMode): string {
   return `sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
           sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,
-          total(${cost}) AS cost, sum(messages) AS messages, ${unpriced} AS unpricedMessages`;
+          ${roundedCost(`total(${cost})`)} AS cost, sum(messages) AS messages, ${unpriced} AS unpricedMessages`;
 }
 
 export interface Sums {

@@ -225,6 +225,44 @@ describe('report site', () => {
     expect(names.length).toBe(alone.pages);
   });
 
+  it('renders the same pages through the live server’s twin routes, which read every message', async () => {
+    // The build read its summary of the index; the twins (the refresher's renderer) read the messages.
+    const site = realpathSync(sitePaths(dataDir).current);
+    const clockless = (html: string) =>
+      html
+        .replace(/page generated [0-9-]+ [0-9:]+/, '')
+        .replace(/<section class="panel" aria-labelledby="block-h">.*?<\/section>/s, '');
+    const sample = (dir: string, n: number) =>
+      readdirSync(join(site, dir))
+        .filter((name) => name !== 'months' && name !== 'index.html')
+        .slice(0, n)
+        .map((name) => `/${dir}/${name}/`);
+    const paths = [
+      '/days/',
+      '/weeks/',
+      '/months/',
+      '/projects/',
+      '/sessions/',
+      '/models/',
+      ...sample('days', 5),
+      ...sample('months', 3),
+      ...sample('projects', 3),
+      ...sample('sessions', 5),
+    ];
+    const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
+    const differing: string[] = [];
+    try {
+      for (const path of paths) {
+        const twin = await renderer.render(path);
+        const built = readFileSync(join(site, path, 'index.html'), 'utf8');
+        if (clockless(twin ?? '') !== clockless(built)) differing.push(path);
+      }
+    } finally {
+      await renderer.close();
+    }
+    expect(differing).toEqual([]);
+  });
+
   it('refreshes the affected pages after a new message, through the build’s server bundle', async () => {
     const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
     const refresher = createRefresher({

@@ -4,7 +4,7 @@
 import type { Db } from '../open.ts';
 import { dayBucketCached } from './prepare-cached.ts';
 import { costExpr, type CostMode } from '../day-bucket.ts';
-import { ROLLUP_COST, rollupSumColumns, sumColumns, UNPRICED_SUM } from '../sum-columns.ts';
+import { ROLLUP_COST, rollupSumColumns, roundedCost, sumColumns, UNPRICED_SUM } from '../sum-columns.ts';
 import { ensureUsageSummary, SUMMARY_TABLE } from './usage-summary.ts';
 
 export interface SiteFilter {
@@ -73,7 +73,7 @@ export function siteSql(db: Db, f: SiteFilter): SiteSql {
       params,
       from: SUMMARY_TABLE,
       sums: rollupSumColumns(f.costMode),
-      costSum: `total(${ROLLUP_COST[f.costMode]})`,
+      costSum: roundedCost(`total(${ROLLUP_COST[f.costMode]})`),
       unpricedSum: UNPRICED_SUM[f.costMode],
       firstTs: 'min(first_ts)',
       lastTs: 'max(last_ts)',
@@ -87,7 +87,7 @@ export function siteSql(db: Db, f: SiteFilter): SiteSql {
     params,
     from: 'usage',
     sums: sumColumns(cost),
-    costSum: `coalesce(sum(${cost}), 0)`,
+    costSum: roundedCost(`coalesce(sum(${cost}), 0)`),
     unpricedSum: `sum(${cost} IS NULL)`,
     firstTs: 'min(ts)',
     lastTs: 'max(ts)',
