@@ -27,6 +27,7 @@ import { createHandlerRenderer } from '../../src/site/handler-renderer.ts';
 import { createRefresher } from '../../src/site/refresh-pages.ts';
 import { serverEntry, sitePaths } from '../../src/site/site-paths.ts';
 import { snapshotSite } from '../../src/site/snapshot-site.ts';
+import { HELPER_SINGLETONS } from '../../src/site/prerender-split.ts';
 import { formatInt, formatUsd } from '../../src/format/number.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
 import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
@@ -238,12 +239,7 @@ describe('report site', () => {
         .slice(0, n)
         .map((name) => `/${dir}/${name}/`);
     const paths = [
-      '/days/',
-      '/weeks/',
-      '/months/',
-      '/projects/',
-      '/sessions/',
-      '/models/',
+      ...HELPER_SINGLETONS, // the overview and every listing
       ...sample('days', 5),
       ...sample('months', 3),
       ...sample('projects', 3),
