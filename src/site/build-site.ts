@@ -25,6 +25,8 @@ import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { HELPER_SUMMARY } from './split-prerender.ts';
+import { openDb } from '../db/open.ts';
+import { routeKeys } from '../db/queries/route-keys.ts';
 
 export interface BuildResult {
   id: string;
@@ -34,6 +36,8 @@ export interface BuildResult {
   startedAt: number;
   /** What the prerender helper rendered, when it ran (split-prerender.ts); times in ms from the build's start. */
   helper?: HelperFigures;
+  /** Projects and sessions with no page, their names being no possible URL path (src/db/routable-key.ts). */
+  leftOut: { projects: string[]; sessions: string[] };
 }
 
 export class BuildError extends Error {
@@ -125,6 +129,15 @@ function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
       );
     });
   });
+}
+
+function leftOutKeys(config: Config): BuildResult['leftOut'] {
+  const db = openDb(config.dbPath, { readonly: true });
+  try {
+    return routeKeys(db, config.timezone).leftOut;
+  } finally {
+    db.close();
+  }
 }
 
 export interface HelperFigures {
@@ -255,6 +268,9 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     swapSymlink(join(releaseDir, 'site'), paths.current);
     swapSymlink(join(releaseDir, 'server'), paths.serverCurrent);
     const durationMs = Date.now() - startedAt;
+    const leftOut = leftOutKeys(config);
+    if (leftOut.projects.length || leftOut.sessions.length)
+      log.warn('pages left out: these names cannot be a URL path', leftOut);
     writeFileAtomic(
       paths.buildJson,
       JSON.stringify({ id, startedAt, finishedAt: Date.now(), durationMs, pages }, null, 2) + '\n',
@@ -267,7 +283,7 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
       ),
     );
     log.info('site published', { id, pages, durationMs, helper });
-    return { id, releaseDir, durationMs, pages, startedAt, ...(helper && { helper }) };
+    return { id, releaseDir, durationMs, pages, startedAt, leftOut, ...(helper && { helper }) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
     unlock();

@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import { siteContext } from './site-context.ts';
 import { staticKeys, staticSessionStarts } from './static-keys.ts';
 import { sessionMonths } from './session-months.ts';
-import { href } from './hrefs.ts';
 import { loadStaticPage } from './load/static-page.ts';
 import { HELPER_SINGLETONS, helperRenders } from './prerender-split.ts';
 
@@ -56,21 +55,25 @@ interface BuildApp {
   render(request: Request, options: { routeData: object; locals: object }): Promise<Response>;
 }
 
-const slash = (path: string) => (path.endsWith('/') ? path : `${path}/`);
+/** A page's key: its path in the form the twin routes and href.* use (each segment URI-encoded, trailing
+ * slash), from Astro's pathname, whose parameters are raw. */
+const pageKey = (pathname: string) =>
+  (pathname.endsWith('/') ? pathname : `${pathname}/`).split('/').map(encodeURIComponent).join('/');
 
-/** The pages this helper will be asked for, as far as the index tells; the real list comes with the job. */
+/** The keys of the pages this helper will be asked for, as far as the index tells (their pathnames as Astro
+ * has them: parameters raw); the real list comes with the job. */
 function expectedPages(): string[] {
   const keys = staticKeys();
   const months = sessionMonths(staticSessionStarts(), siteContext().filter.timezone).map((m) => m.month);
-  const paths = [
+  const pathnames = [
     ...HELPER_SINGLETONS,
-    ...keys.days.map(href.day),
-    ...keys.months.map(href.month),
+    ...keys.days.map((d) => `/days/${d}/`),
+    ...keys.months.map((m) => `/months/${m}/`),
     ...keys.projects.map((p) => `/projects/${p}/`),
-    ...months.map(href.sessionMonth),
+    ...months.map((m) => `/sessions/months/${m}/`),
     ...keys.sessions.map((s) => `/sessions/${s}/`),
   ];
-  return paths.filter((path) => helperRenders(path));
+  return pathnames.filter((pathname) => helperRenders(pathname)).map(pageKey);
 }
 
 async function openApp(job: RenderJob): Promise<{ app: BuildApp; routes: Map<string, object> }> {
@@ -115,14 +118,14 @@ async function run(): Promise<void> {
   }
   const { pages, ...rest } = await jobArrived;
   const jobAt = Date.now();
-  const preloaded = pages.filter((p) => data.has(slash(p.pathname))).length;
+  const preloaded = pages.filter((p) => data.has(pageKey(p.pathname))).length;
   const { app, routes } = await openApp({ pages, ...rest });
   // Pages with their data ready first.
   const ordered = [...pages].sort(
-    (a, b) => Number(data.has(slash(b.pathname))) - Number(data.has(slash(a.pathname))),
+    (a, b) => Number(data.has(pageKey(b.pathname))) - Number(data.has(pageKey(a.pathname))),
   );
   for (const page of ordered) {
-    const path = slash(page.pathname);
+    const path = pageKey(page.pathname);
     const ctmPage = data.get(path) ?? loadStaticPage(siteContext(), path);
     data.delete(path);
     const routeData = routes.get(`${page.route}\0${page.component}`);

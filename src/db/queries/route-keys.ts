@@ -2,21 +2,34 @@
 // prerendered route, and the refresher's check that a path exists.
 import type { Db } from '../open.ts';
 import { prepareCached, dayBucketCached } from './prepare-cached.ts';
+import { routableKey } from '../routable-key.ts';
 
 export interface RouteKeys {
   days: string[];
   months: string[];
   projects: string[];
   sessions: string[];
+  /** Projects and sessions whose names cannot be a page's path (routable-key.ts): no pages, reported. */
+  leftOut: { projects: string[]; sessions: string[] };
 }
 
 export function routeKeys(db: Db, timezone: string): RouteKeys {
   const day = dayBucketCached(db, timezone);
   const days = prepareCached(db, `SELECT DISTINCT ${day} FROM usage ORDER BY 1`).pluck().all() as string[];
+  const projects = prepareCached(db, 'SELECT DISTINCT project FROM usage ORDER BY 1')
+    .pluck()
+    .all() as string[];
+  const sessions = prepareCached(db, 'SELECT DISTINCT session_id FROM usage ORDER BY 1')
+    .pluck()
+    .all() as string[];
   return {
     days,
     months: [...new Set(days.map((d) => d.slice(0, 7)))],
-    projects: prepareCached(db, 'SELECT DISTINCT project FROM usage ORDER BY 1').pluck().all() as string[],
-    sessions: prepareCached(db, 'SELECT DISTINCT session_id FROM usage ORDER BY 1').pluck().all() as string[],
+    projects: projects.filter(routableKey),
+    sessions: sessions.filter(routableKey),
+    leftOut: {
+      projects: projects.filter((p) => !routableKey(p)),
+      sessions: sessions.filter((s) => !routableKey(s)),
+    },
   };
 }
