@@ -112,10 +112,11 @@ describe('live page end to end', () => {
     const building = await waitFor('/', (s) => s === 503 || s === 200, 30_000);
     if (!building.includes('<title>Overview')) expect(building).toContain('Building your reports');
     await waitFor('/', (s) => s === 200, 120_000);
-    const health = (await (await fetch(`${base}/api/v1/health`)).json()) as {
-      status: string;
-      last_build_at: string;
-    };
+    // The site is live from the symlink swap; the build job reports a moment later, once it has finished
+    // (pruning old releases, naming any pages left out).
+    const health = JSON.parse(
+      await waitFor('/api/v1/health', (_, body) => JSON.parse(body).last_build_at !== null, 10_000),
+    ) as { status: string; last_build_at: string };
     expect(health.status).toBe('ok');
     expect(health.last_build_at).toEqual(expect.any(String));
   });
