@@ -2,7 +2,7 @@
 // atomically: staging → releases/<id>/{site,server}, `current` and `server-current` symlinks swapped by rename,
 // old releases pruned. A failed build throws with the reason and leaves the last good site untouched. The one
 // `astro build` prerenders on two cores with its prerender helper (split-prerender.ts).
-import { fork, spawn, type ChildProcess, type Serializable } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import {
@@ -25,6 +25,7 @@ import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { HELPER_SUMMARY } from './split-prerender.ts';
+import { relay } from './helper-relay.ts';
 import { openDb } from '../db/open.ts';
 import { routeKeys } from '../db/queries/route-keys.ts';
 
@@ -82,27 +83,17 @@ function forkHelper(env: NodeJS.ProcessEnv): ChildProcess | undefined {
   });
 }
 
-/** Passes messages between Astro's process and the helper: the job one way, the helper's result the other
- * (a helper that exits without one is reported as failed, so Astro never waits for nothing). */
-function relay(astro: ChildProcess, helper: ChildProcess): void {
-  let answered = false;
-  astro.on('message', (m) => {
-    if (helper.connected) helper.send(m as Serializable);
-  });
-  helper.on('message', (m) => {
-    answered = true;
-    if (astro.connected) astro.send(m as Serializable);
-  });
-  helper.on('exit', (code, signal) => {
-    if (!answered && astro.connected)
-      astro.send({ type: 'failed', message: `helper exited (${signal ?? `code ${code}`}) without a result` });
-  });
-  astro.on('exit', () => helper.kill());
-}
-
 function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const helper = forkHelper(env);
+    // Settled only once the helper is gone too, so nothing writes into staging after the build is over.
+    const helperGone = new Promise<void>((resolve) =>
+      helper ? helper.once('exit', () => resolve()) : resolve(),
+    );
+    const finish = (error?: Error) => {
+      helper?.kill();
+      void helperGone.then(() => (error ? reject(error) : resolvePromise()));
+    };
     const child = spawn(process.execPath, [astroBin(), 'build', '--silent'], {
       cwd: appRoot,
       env: { ...env, CTM_PRERENDER_HELPER: helper ? '1' : '0' },
@@ -116,27 +107,34 @@ function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    child.on('error', reject);
+    child.on('error', (error) => finish(error));
     child.on('close', (code, signal) => {
-      if (code === 0) return resolvePromise();
+      if (code === 0) return finish();
       const lines = tail
         .split('\n')
         .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('at '));
+        .filter(
+          (l) => l && !/^(at |Location:|Stack trace:|Hint:|Error reference:|(\/|file:|https?:).*)/.test(l),
+        );
       log.debug('astro build output', { tail });
-      reject(
+      finish(
         new BuildError(`astro build failed (${signal ?? `exit ${code}`}): ${lines.slice(-3).join(' | ')}`),
       );
     });
   });
 }
 
-function leftOutKeys(config: Config): BuildResult['leftOut'] {
-  const db = openDb(config.dbPath, { readonly: true });
+function leftOutKeys(config: Config, log: Logger): BuildResult['leftOut'] {
   try {
-    return routeKeys(db, config.timezone).leftOut;
-  } finally {
-    db.close();
+    const db = openDb(config.dbPath, { readonly: true });
+    try {
+      return routeKeys(db, config.timezone).leftOut;
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    log.warn('could not list the pages left out', { error: (error as Error).message });
+    return { projects: [], sessions: [] };
   }
 }
 
@@ -268,7 +266,7 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     swapSymlink(join(releaseDir, 'site'), paths.current);
     swapSymlink(join(releaseDir, 'server'), paths.serverCurrent);
     const durationMs = Date.now() - startedAt;
-    const leftOut = leftOutKeys(config);
+    const leftOut = leftOutKeys(config, log);
     if (leftOut.projects.length || leftOut.sessions.length)
       log.warn('pages left out: these names cannot be a URL path', leftOut);
     writeFileAtomic(
@@ -285,7 +283,12 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     log.info('site published', { id, pages, durationMs, helper });
     return { id, releaseDir, durationMs, pages, startedAt, leftOut, ...(helper && { helper }) };
   } finally {
-    rmSync(staging, { recursive: true, force: true });
-    unlock();
+    try {
+      rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      log.warn('could not remove the staging dir', { staging, error: (error as Error).message });
+    } finally {
+      unlock();
+    }
   }
 }

@@ -14,6 +14,9 @@ export interface SiteContext {
 
 let shared: { config: Config; db: Db } | undefined;
 
+/** A process of `ctm build` (CTM_BUILD_SUMMARY, set by ctm build) asking for its own config. */
+const buildProcess = (given: Config | undefined) => !given && process.env.CTM_BUILD_SUMMARY === '1';
+
 /** `given` is the caller's config (the twin routes get it from the renderer); by default the environment's. */
 export function siteContext(given?: Config): SiteContext {
   if (shared && given && shared.config.dbPath !== given.dbPath) {
@@ -29,18 +32,21 @@ export function siteContext(given?: Config): SiteContext {
     // Every commit by the ingester empties this connection's page cache; reading through a memory map keeps
     // the re-reads after a commit cheap (the OS page cache holds the file).
     db.pragma('mmap_size = 1073741824');
+    // A build process reads one snapshot of the index, however long it runs and whatever the ingest commits
+    // meanwhile: every page it renders agrees with its summary and with itself.
+    if (buildProcess(given)) db.exec('BEGIN');
     shared = { config, db };
   }
   const { config, db } = shared;
   return {
     config,
     db,
-    // A build process (CTM_BUILD_SUMMARY, set by ctm build) reads its snapshot summary of the index; the twin
-    // routes (given a config by the server) always read the messages themselves.
+    // A build process reads its summary of the index; the twin routes (given a config by the server) always
+    // read the messages themselves.
     filter: {
       timezone: config.timezone,
       costMode: config.costMode,
-      summary: !given && process.env.CTM_BUILD_SUMMARY === '1',
+      summary: buildProcess(given),
     },
     now: Date.now(),
   };

@@ -49,6 +49,15 @@ describe('affectedPaths', () => {
     ]);
     expect(affectedPaths(new ChangeSet())).toEqual([]);
   });
+
+  it('has no page for a project or session whose name cannot be a URL path, but still the rest', () => {
+    const c = new ChangeSet();
+    c.add('2026-03-02', 9, 'odd/session', 'odd#project');
+    const paths = affectedPaths(c);
+    expect(paths.filter((p) => p.includes('odd'))).toEqual([]);
+    expect(paths).toContain('/days/2026-03-02/');
+    expect(paths).toContain('/');
+  });
 });
 
 describe('matchTwinRoute', () => {

@@ -23,7 +23,8 @@ interface BuildAppLike {
   };
 }
 
-/** The helper as Astro's process sees it: `ctm build` forked it and relays messages over this process's IPC. */
+/** The helper as Astro's process sees it: `ctm build` forked it and relays messages over this process's IPC
+ * (helper-relay.ts), answering the job once: done, or failed (also when the helper had stopped before). */
 class Helper {
   readonly result: Promise<HelperMessage>;
 
@@ -32,7 +33,6 @@ class Helper {
       process.on('message', (m: HelperMessage) => {
         if (m.type === 'done' || m.type === 'failed') resolve(m);
       });
-      process.once('disconnect', () => resolve({ type: 'failed', message: 'ctm build went away' }));
     });
   }
 
@@ -127,6 +127,8 @@ export function splitPrerender(
       'astro:config:setup': ({ command, updateConfig }) => {
         if (!enabled || command !== 'build') return;
         helper = new Helper();
+        // ctm build gone: nobody will publish this build, so it stops.
+        process.once('disconnect', () => process.exit(1));
         updateConfig({
           vite: {
             plugins: [
