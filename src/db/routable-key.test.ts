@@ -8,7 +8,19 @@ describe('routableKey', () => {
   });
 
   it('leaves out names that cannot be a URL path segment', () => {
-    for (const key of ['', '.', '..', 'a/b', 'a\\b', 'a#b', 'a?b', '50%', 'tab\there', 'nul\u0000'])
+    for (const key of [
+      '',
+      '.',
+      '..',
+      'a/b',
+      'a\\b',
+      'a#b',
+      'a?b',
+      '50%',
+      'tab\there',
+      'nul\u0000',
+      'u\u0308ber',
+    ])
       expect(routableKey(key)).toBe(false);
   });
 });

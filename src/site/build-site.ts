@@ -235,9 +235,11 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
   const id = releaseId(startedAt);
   const staging = join(paths.staging, id);
   try {
-    // Leftovers of builds that died half-way.
+    // Leftovers of builds that died half-way, and the caches of the per-core build processes of earlier versions.
     for (const old of readdirSync(paths.staging))
       rmSync(join(paths.staging, old), { recursive: true, force: true });
+    for (const old of readdirSync(paths.cache).filter((name) => /^(astro|vite)-\d+$/.test(name)))
+      rmSync(join(paths.cache, old), { recursive: true, force: true });
     linkNodeModules(paths.root);
     log.info('building site', { id });
     await runAstro(
