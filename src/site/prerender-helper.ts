@@ -8,9 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { siteContext } from './site-context.ts';
-import { staticKeys, staticSessionStarts } from './static-keys.ts';
+import { staticKeys, staticSessionRows, staticSessionStarts } from './static-keys.ts';
 import { sessionMonths } from './session-months.ts';
-import { loadStaticPage } from './load/static-page.ts';
+import { loadPage } from './load/page.ts';
+import { matchTwinRoute } from './twin-route.ts';
 import { HELPER_SINGLETONS, helperRenders } from './prerender-split.ts';
 
 export interface HelperPage {
@@ -57,6 +58,14 @@ interface BuildApp {
 
 /** A page's key: its path in the form the twin routes and href.* use (each segment URI-encoded, trailing
  * slash), from Astro's pathname, whose parameters are raw. */
+/** A page's data as the prerendered page would load it (with the build's session lists). */
+function loadByKey(key: string): object | undefined {
+  const page = matchTwinRoute(key);
+  if (!page) return undefined;
+  const lists = { sessionStarts: staticSessionStarts(), sessionRows: staticSessionRows() };
+  return loadPage(siteContext(), page, lists);
+}
+
 const pageKey = (pathname: string) =>
   (pathname.endsWith('/') ? pathname : `${pathname}/`).split('/').map(encodeURIComponent).join('/');
 
@@ -112,7 +121,7 @@ async function run(): Promise<void> {
   // Preload until the job arrives, one page per turn of the event loop so the job is seen at once.
   for (const path of expectedPages()) {
     if (job) break;
-    const page = loadStaticPage(siteContext(), path);
+    const page = loadByKey(path);
     if (page) data.set(path, page);
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -126,7 +135,7 @@ async function run(): Promise<void> {
   );
   for (const page of ordered) {
     const path = pageKey(page.pathname);
-    const ctmPage = data.get(path) ?? loadStaticPage(siteContext(), path);
+    const ctmPage = data.get(path) ?? loadByKey(path);
     data.delete(path);
     const routeData = routes.get(`${page.route}\0${page.component}`);
     if (!routeData) throw new Error(`no route ${page.route} in the prerender bundle`);
