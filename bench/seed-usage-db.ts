@@ -87,7 +87,16 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
         tokens.input + tokens.output + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.cacheRead;
       const cost = match ? costUsd(tokens, match.price, null, pricing.longContextThreshold) : null;
       rollup.add(
-        { day, model: r.model, project: r.project, ...tokens, totalTokens, costLogged: null, costCalc: cost },
+        {
+          day,
+          model: r.model,
+          project: r.project,
+          ...tokens,
+          totalTokens,
+          webSearchRequests: 0,
+          costLogged: null,
+          costCalc: cost,
+        },
         1,
       );
       insert.run({

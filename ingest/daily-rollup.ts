@@ -1,6 +1,5 @@
 // Keeps usage_daily in step with the messages a commit writes: each counted row that arrives adds to its
-// (day, model, project) group, each counted row that leaves (replaced by a larger copy, superseded by its
-// parent) subtracts, and the net change of each group touched is written once, inside the transaction of the
+// (day, model, project) group, each counted row that leaves (replaced by a larger copy) subtracts, and the net change of each group touched is written once, inside the transaction of the
 // commit (or of the batch of commits) that made it. A group left with no messages is deleted.
 import type { Db } from '../src/db/open.ts';
 
@@ -15,6 +14,7 @@ export interface RollupRow {
   cacheWrite1h: number;
   cacheRead: number;
   totalTokens: number;
+  webSearchRequests: number;
   costLogged: number | null;
   costCalc: number | null;
 }
@@ -34,6 +34,7 @@ interface Sums {
   costDisplay: number;
   unpricedAuto: number;
   unpricedCalc: number;
+  webSearchRequests: number;
 }
 
 type Delta = Group & Sums;
@@ -51,6 +52,7 @@ const zero: Sums = {
   costDisplay: 0,
   unpricedAuto: 0,
   unpricedCalc: 0,
+  webSearchRequests: 0,
 };
 
 const SUM_KEYS = Object.keys(zero) as (keyof Sums)[];
@@ -62,7 +64,8 @@ function addInto(d: Sums, o: Sums): void {
 export function createDailyRollup(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO usage_daily VALUES (@day, @model, @project, @messages, @input, @output, @cacheWrite5m,
-       @cacheWrite1h, @cacheRead, @totalTokens, @costAuto, @costCalc, @costDisplay, @unpricedAuto, @unpricedCalc)
+       @cacheWrite1h, @cacheRead, @totalTokens, @costAuto, @costCalc, @costDisplay, @unpricedAuto, @unpricedCalc,
+       @webSearchRequests)
      ON CONFLICT (day, model, project) DO UPDATE SET
        messages = messages + excluded.messages,
        input_tokens = input_tokens + excluded.input_tokens,
@@ -75,7 +78,8 @@ export function createDailyRollup(db: Db) {
        cost_calc_usd = cost_calc_usd + excluded.cost_calc_usd,
        cost_display_usd = cost_display_usd + excluded.cost_display_usd,
        unpriced_auto = unpriced_auto + excluded.unpriced_auto,
-       unpriced_calc = unpriced_calc + excluded.unpriced_calc`,
+       unpriced_calc = unpriced_calc + excluded.unpriced_calc,
+       web_search_requests = web_search_requests + excluded.web_search_requests`,
   );
   const dropEmpty = db.prepare(
     'DELETE FROM usage_daily WHERE day = ? AND model = ? AND project = ? AND messages <= 0',
@@ -107,6 +111,7 @@ export function createDailyRollup(db: Db) {
           costDisplay: sign * (row.costLogged ?? 0),
           unpricedAuto: auto === null ? sign : 0,
           unpricedCalc: row.costCalc === null ? sign : 0,
+          webSearchRequests: sign * row.webSearchRequests,
         });
       },
       /** Adds another commit's pending changes to these. */
@@ -132,7 +137,7 @@ export const DAILY_ROLLUP_SELECT = `SELECT day, model, project, count(*) AS mess
     total(coalesce(cost_logged_usd, cost_calc_usd)) AS cost_auto_usd, total(cost_calc_usd) AS cost_calc_usd,
     total(cost_logged_usd) AS cost_display_usd,
     sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpriced_auto,
-    sum(cost_calc_usd IS NULL) AS unpriced_calc
+    sum(cost_calc_usd IS NULL) AS unpriced_calc, sum(web_search_requests) AS web_search_requests
   FROM messages WHERE superseded = 0
   GROUP BY day, model, project`;
 

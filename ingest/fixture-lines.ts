@@ -20,6 +20,17 @@ export interface AssistantLineOptions {
   text?: string;
   version?: string;
   gitBranch?: string;
+  /** usage.inference_geo */
+  geo?: string;
+  /** usage.output_tokens_details.thinking_tokens */
+  thinking?: number;
+  webFetch?: number;
+  /** usage.iterations[] (Claude Code 2.1.98+: the advisor's usage rides on the answering response). */
+  iterations?: Record<string, unknown>[];
+  /** Claude Code 2.1.97+ numbers the content-block lines of one response. */
+  apiBlockIndex?: number;
+  /** A router's own cost of the line (usage.cost). */
+  routerCost?: number;
 }
 
 export function assistantLine(o: AssistantLineOptions): string {
@@ -37,7 +48,12 @@ export function assistantLine(o: AssistantLineOptions): string {
     };
   }
   if (o.speed) usage.speed = o.speed;
-  if (o.webSearch) usage.server_tool_use = { web_search_requests: o.webSearch };
+  if (o.geo) usage.inference_geo = o.geo;
+  if (o.thinking !== undefined) usage.output_tokens_details = { thinking_tokens: o.thinking };
+  if (o.webSearch || o.webFetch)
+    usage.server_tool_use = { web_search_requests: o.webSearch ?? 0, web_fetch_requests: o.webFetch ?? 0 };
+  if (o.iterations) usage.iterations = o.iterations;
+  if (o.routerCost !== undefined) usage.cost = o.routerCost;
   const line: Record<string, unknown> = {
     parentUuid: null,
     isSidechain: o.isSidechain ?? false,
@@ -63,7 +79,62 @@ export function assistantLine(o: AssistantLineOptions): string {
   if (o.agentId) line.agentId = o.agentId;
   if (o.requestId !== null) line.requestId = o.requestId ?? `req_${o.id}`;
   if (o.costUSD !== undefined) line.costUSD = o.costUSD;
+  if (o.apiBlockIndex !== undefined) line.apiBlockIndex = o.apiBlockIndex;
   return JSON.stringify(line);
+}
+
+/** An advisor's part of a response, as usage.iterations[] holds it. */
+export function advisorIteration(model: string, input: number, output: number, cacheRead = 0) {
+  return {
+    type: 'advisor_message',
+    model,
+    input_tokens: input,
+    output_tokens: output,
+    cache_read_input_tokens: cacheRead,
+  };
+}
+
+/** Claude Code's cumulative cost-state line of a session (no timestamp; the last one wins). */
+export function costStateLine(
+  sessionId: string,
+  totalCostUSD: number,
+  modelUsage: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({ type: 'cost-state', sessionId, totalCostUSD, modelUsage });
+}
+
+/** The synthetic assistant line Claude Code writes when a rate limit is hit (not usage). */
+export function limitHitLine(o: {
+  sessionId: string;
+  timestamp: string;
+  resetsAt: number;
+  rateLimitType?: string;
+  uuid?: string;
+}): string {
+  return JSON.stringify({
+    parentUuid: null,
+    isSidechain: false,
+    type: 'assistant',
+    sessionId: o.sessionId,
+    timestamp: o.timestamp,
+    uuid: o.uuid ?? `limit-${o.timestamp}`,
+    error: 'rate_limit',
+    isApiErrorMessage: true,
+    apiErrorStatus: 429,
+    quotaLimits: { status: 'rejected', resetsAt: o.resetsAt, rateLimitType: o.rateLimitType ?? 'five_hour' },
+    message: {
+      id: `synthetic-${o.timestamp}`,
+      model: '<synthetic>',
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Claude AI usage limit reached' }],
+      usage: {
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
+    },
+  });
 }
 
 export function userLine(sessionId: string, timestamp: string, text = 'hello'): string {

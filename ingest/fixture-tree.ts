@@ -100,7 +100,9 @@ export function rollupDrift(db: Db): unknown[] {
     ...['messages', 'input_tokens', 'output_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'].map(
       same,
     ),
-    ...['cache_read_tokens', 'total_tokens', 'unpriced_auto', 'unpriced_calc'].map(same),
+    ...['cache_read_tokens', 'total_tokens', 'unpriced_auto', 'unpriced_calc', 'web_search_requests'].map(
+      same,
+    ),
     ...['cost_auto_usd', 'cost_calc_usd', 'cost_display_usd'].map(close),
   ].join(' AND ');
   return db

@@ -132,7 +132,8 @@ describe.each([
         ['big', 777],
       ]);
       expect(s.skipped).toEqual({ oversized_unparsed: 1 });
-      expect(s.ignoredLines).toBe(1);
+      expect(s.ignoredTypes).toEqual({ user: 1, progress: 1 });
+      expect(s.ignoredLines).toBe(2);
       expect(s.lines).toBe(5);
     });
 

@@ -68,7 +68,7 @@ describe.each([
         JSON.stringify({ ...JSON.parse(line({ id: 'nousage' })), message: { id: 'nousage', model: 'x' } }),
       ]);
       const s = ingester.pass();
-      expect(usageRows(db).map((r) => r.key)).toEqual(['m1:req_m1']);
+      expect(usageRows(db).map((r) => r.key)).toEqual(['m1']);
       expect(s.newMessages).toBe(1);
       expect(s.skipped).toEqual({});
     });
@@ -85,8 +85,8 @@ describe.each([
       const s = ingester.pass();
       const rows = usageRows(db);
       expect(rows.map((r) => [r.key, r.output])).toEqual([
-        ['a:r1', 420],
-        ['b:r2', 300],
+        ['a', 420],
+        ['b', 300],
       ]);
       expect(s).toMatchObject({ newMessages: 2, replacedMessages: 1, duplicateLines: 2 });
     });
@@ -120,9 +120,9 @@ describe.each([
       );
       ingester.pass();
       expect(usageRows(db).map((r) => [r.key, r.output])).toEqual([
-        ['x:req_x', 77],
-        ['y:req_y', 10],
-        ['z:req_z', 5],
+        ['x', 77],
+        ['y', 10],
+        ['z', 5],
       ]);
       const again = ingester.pass();
       expect(again).toMatchObject({ filesRead: 0, newMessages: 0 });
@@ -138,7 +138,7 @@ describe.each([
       expect(usageRows(db).map((r) => [r.key, r.requestId, r.output])).toEqual([['n', null, 9]]);
     });
 
-    describe('sidechain replays (same message.id, new requestId) do not count, their parent does', () => {
+    describe('sidechain replays (same message.id, new requestId) are the same response: it counts once, as the parent', () => {
       const parent = line({ id: 'p1', requestId: 'r-parent', output: 40 });
       const replay = line({ id: 'p1', requestId: 'r-replay', output: 40, isSidechain: true, agentId: 'ag' });
       const own = line({ id: 'own', requestId: 'r-own', output: 7, isSidechain: true, agentId: 'ag' });
@@ -150,7 +150,10 @@ describe.each([
         const { tree, ingester, db } = setup();
         tree.write('p/s1.jsonl', lines);
         ingester.pass();
-        expect(usageRows(db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+        expect(usageRows(db).map((r) => [r.key, r.requestId, r.isSidechain])).toEqual([
+          ['own', 'r-own', 1],
+          ['p1', 'r-parent', 0],
+        ]);
       });
 
       it.each([
@@ -161,15 +164,25 @@ describe.each([
         age(tree.write('p/s1/subagents/agent-ag.jsonl', [replay, own]), replayAge);
         age(tree.write('p/s1.jsonl', [parent]), parentAge);
         ingester.pass();
-        expect(usageRows(db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+        const keys = (d: typeof db) => usageRows(d).map((r) => [r.key, r.requestId]);
+        expect(keys(db)).toEqual([
+          ['own', 'r-own'],
+          ['p1', 'r-parent'],
+        ]);
         // Arrival over two passes, replay first.
         const second = setup();
         second.tree.write('p/s1/subagents/agent-ag.jsonl', [replay, own]);
         second.ingester.pass();
-        expect(usageRows(second.db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-replay']);
+        expect(keys(second.db)).toEqual([
+          ['own', 'r-own'],
+          ['p1', 'r-replay'],
+        ]);
         second.tree.write('p/s1.jsonl', [parent]);
         const s = second.ingester.pass();
-        expect(usageRows(second.db).map((r) => r.key)).toEqual(['own:r-own', 'p1:r-parent']);
+        expect(keys(second.db)).toEqual([
+          ['own', 'r-own'],
+          ['p1', 'r-parent'],
+        ]);
         expect(s.changes.sessions.has('s1') || s.changes.sessions.has('session-1')).toBe(true);
       });
     });

@@ -8,9 +8,10 @@ import { discover, type FoundFile } from './discover.ts';
 import { parseLine, type LineResult } from './parse-line.ts';
 import { parseOversizedLine } from './parse-oversized-line.ts';
 import { scanLines, type ScanOptions } from './scan-lines.ts';
+import { lineType } from './line-type.ts';
 import { ChangeSet } from './change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
-import type { LocatedEvent, MessageStore, FileRow } from './message-store.ts';
+import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
 import {
   createParallelReader,
   type InFlightLimits,
@@ -39,6 +40,8 @@ export interface PassSummary {
   replacedMessages: number;
   duplicateLines: number;
   ignoredLines: number;
+  /** Lines ignored by their top-level type (user, summary, attachment, …): never bad lines. */
+  ignoredTypes: Record<string, number>;
   skipped: Record<string, number>;
   skippedExamples: string[];
   usableDirs: string[];
@@ -67,11 +70,19 @@ export function headHash(fd: number, length: number): string {
   return `${n}:${createHash('sha1').update(buf.subarray(0, n)).digest('hex')}`;
 }
 
-/** Session id from the path when a line lacks one: <session>.jsonl, or <session>/subagents/agent-x.jsonl. */
+/** Session id from the path when a line lacks one: <session>.jsonl, <session>/subagents/agent-x.jsonl, or
+ *  <session>/subagents/workflows/<id>/agent-x.jsonl. */
 export function sessionFromPath(path: string): string {
   const dir = dirname(path);
   if (basename(dir) === 'subagents') return basename(dirname(dir));
+  const workflows = dirname(dir);
+  if (basename(workflows) === 'workflows' && basename(dirname(workflows)) === 'subagents')
+    return basename(dirname(dirname(workflows)));
   return basename(path, '.jsonl');
+}
+
+export function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
 }
 
 export function agentFromPath(path: string): string | null {
@@ -105,6 +116,7 @@ export function emptySummary(startedAt = 0): PassSummary {
     replacedMessages: 0,
     duplicateLines: 0,
     ignoredLines: 0,
+    ignoredTypes: {},
     skipped: {},
     skippedExamples: [],
     usableDirs: [],
@@ -195,7 +207,7 @@ function readInParallel(
           // A failing commit is the database's problem (full, read-only, corrupt), not the file's: it ends the
           // pass, as in readFile.
           const changes = new ChangeSet();
-          const r = options.store.commit(m.file, m.events, changes, now());
+          const r = options.store.commit(m.file, m.events, changes, now(), m.notes);
           summary.newMessages += r.inserted;
           summary.replacedMessages += r.replaced;
           summary.duplicateLines += r.duplicates;
@@ -217,6 +229,7 @@ function readInParallel(
   summary.lines += done.summary.lines;
   summary.usageLines += done.summary.usageLines;
   summary.ignoredLines += done.summary.ignoredLines;
+  addCounts(summary.ignoredTypes, done.summary.ignoredTypes);
   for (const [reason, n] of Object.entries(done.skipCounts)) skips.add(reason, undefined, n);
   for (const example of done.skipExamples)
     if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
@@ -275,19 +288,33 @@ export function readFile(
       const sliceStart = offset;
       const sliceEnd = Math.min(size, offset + SLICE_BYTES);
       const events: LocatedEvent[] = [];
+      const notes: FileNote[] = [];
       let usageLines = 0;
+      const ignored = (type: string): void => {
+        summary.ignoredLines++;
+        summary.ignoredTypes[type] = (summary.ignoredTypes[type] ?? 0) + 1;
+      };
       const take = (result: LineResult, lineNo: number): void => {
-        usageLines++;
         if (result.kind === 'event') {
+          usageLines++;
           const e = result.event;
-          events.push({
-            event: e,
+          const located = {
             lineNo,
             sessionId: e.sessionId ?? sessionFallback,
             agentId: e.agentId ?? (e.isSidechain ? agentFallback : null),
-          });
-        } else if (result.kind === 'skipped') skips.add(result.reason, `${file.path}:${lineNo}`);
-        else summary.ignoredLines++;
+          };
+          events.push({ event: e, ...located });
+          for (const advisor of result.advisors) events.push({ event: advisor, ...located });
+        } else if (result.kind === 'skipped') {
+          usageLines++;
+          skips.add(result.reason, `${file.path}:${lineNo}`);
+        } else if (result.kind === 'costState') {
+          const sessionId = result.costState.sessionId ?? sessionFallback;
+          notes.push({ kind: 'costState', lineNo, sessionId, costState: result.costState });
+        } else if (result.kind === 'limitHit') {
+          const sessionId = result.limitHit.sessionId ?? sessionFallback;
+          notes.push({ kind: 'limitHit', lineNo, sessionId, limitHit: result.limitHit });
+        } else ignored(result.type);
       };
       const scan = (end: number) =>
         scanLines(
@@ -297,6 +324,7 @@ export function readFile(
           {
             line: (bytes, n) => take(parseLine(bytes), lineCount + n),
             oversized: (head, tail, n) => take(parseOversizedLine(head, tail), lineCount + n),
+            other: (bytes, start, end) => ignored(lineType(bytes, start, end)),
             partial: (bytes, n) => {
               if (end !== size) return false;
               const result = parseLine(bytes);
@@ -324,6 +352,7 @@ export function readFile(
         events,
         changes,
         now(),
+        notes,
       );
       summary.newMessages += committed.inserted;
       summary.replacedMessages += committed.replaced;

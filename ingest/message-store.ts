@@ -1,14 +1,15 @@
 // Writes one file's new events and its new read position in a single transaction, so a kill -9 at any
-// moment loses nothing and counts nothing twice. Dedup is global: one row per message.id + requestId,
-// keeping the copy with the largest token total (streaming-start copies lose); on a tie the stored copy
-// stays unless the newcomer carries usage.speed. A sidechain copy of a parent's message is superseded.
-// usage_daily follows in the same transaction: every counted row that arrives or leaves is passed to the rollup.
+// moment loses nothing and counts nothing twice. Dedup is global: one row per key (a response's message id;
+// its advisor parts have keys of their own), keeping the copy with the largest token total (streaming-start
+// copies lose); on a tie a main-thread copy beats a sidechain replay, a copy carrying usage.speed beats one
+// without, and a re-read of the stored copy's own line replaces it. Claude Code's cost-state lines and limit
+// hits travel in the same commit. usage_daily follows in the same transaction: every counted row that
+// arrives or leaves is passed to the rollup.
 import type { Db } from '../src/db/open.ts';
 import type { PriceTable } from '../src/pricing/pricing-schema.ts';
-import { matchModel } from '../src/pricing/match-model.ts';
-import { costUsd } from '../src/pricing/cost.ts';
+import { requestCost } from '../src/pricing/request-cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
-import { totalTokens, type UsageEvent } from './parse-line.ts';
+import { totalTokens, type CostState, type LimitHit, type UsageEvent } from './parse-line.ts';
 import type { ChangeSet } from './change-set.ts';
 import { createDailyRollup, type RollupRow } from './daily-rollup.ts';
 
@@ -45,6 +46,11 @@ export interface LocatedEvent {
   agentId: string | null;
 }
 
+/** A fact of a file that is not usage: Claude Code's cost-state for a session, or a limit hit. */
+export type FileNote =
+  | { kind: 'costState'; lineNo: number; sessionId: string; costState: CostState }
+  | { kind: 'limitHit'; lineNo: number; sessionId: string; limitHit: LimitHit };
+
 export interface CommitResult {
   inserted: number;
   replaced: number;
@@ -55,7 +61,9 @@ interface Existing extends RollupRow {
   hour: number;
   sessionId: string;
   speed: string | null;
-  superseded: number;
+  isSidechain: number;
+  fileId: number;
+  lineNo: number;
 }
 
 type Rollup = ReturnType<ReturnType<typeof createDailyRollup>>;
@@ -63,9 +71,19 @@ type Rollup = ReturnType<ReturnType<typeof createDailyRollup>>;
 /** The columns a row contributes to usage_daily, selected under RollupRow's names. */
 const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_tokens AS output,
   cache_write_5m_tokens AS cacheWrite5m, cache_write_1h_tokens AS cacheWrite1h, cache_read_tokens AS cacheRead,
-  total_tokens AS totalTokens, cost_logged_usd AS costLogged, cost_calc_usd AS costCalc`;
+  total_tokens AS totalTokens, web_search_requests AS webSearchRequests, cost_logged_usd AS costLogged,
+  cost_calc_usd AS costCalc`;
 
-const SIDECHAIN_IDS_MAX = 100_000;
+/** Whether a copy beats the one counted so far (total, then main thread over sidechain, then speed). */
+function beats(
+  copy: UsageEvent,
+  t: number,
+  best: { total: number; speed: string | null; isSidechain: boolean },
+): boolean {
+  if (t !== best.total) return t > best.total;
+  if (copy.isSidechain !== best.isSidechain) return !copy.isSidechain;
+  return copy.speed !== null && best.speed === null;
+}
 
 export function createMessageStore(db: Db, options: { timezone: string; pricing: PriceTable }) {
   // The writer's page cache: 8 MB keeps the hot index pages; more buys a bulk ingest no measurable speed
@@ -76,11 +94,6 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   // pwrite(). In memory it holds one commit's pages at most.
   db.pragma('temp_store = MEMORY');
   const localTime = makeLocalTime(options.timezone);
-  const priceCache = new Map<string, ReturnType<typeof matchModel>>();
-  const priceOf = (model: string) => {
-    if (!priceCache.has(model)) priceCache.set(model, matchModel(options.pricing, model));
-    return priceCache.get(model);
-  };
 
   const selectFiles = db.prepare(
     `SELECT id, path, dev, ino, size, mtime_ms AS mtimeMs, offset, head_hash AS headHash,
@@ -98,43 +111,36 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     'UPDATE files SET missing_since = ? WHERE path = ? AND missing_since IS NULL',
   );
   const selectExisting = db.prepare(
-    `SELECT ${ROLLUP_COLUMNS}, hour, session_id AS sessionId, speed, superseded FROM messages WHERE key = ?`,
+    `SELECT ${ROLLUP_COLUMNS}, hour, session_id AS sessionId, speed, is_sidechain AS isSidechain,
+       file_id AS fileId, line_no AS lineNo FROM messages WHERE key = ?`,
   );
   const replaceMessage = db.prepare(
     `INSERT OR REPLACE INTO messages (key, message_id, request_id, file_id, line_no, ts, day, hour, model, session_id,
-       project, cwd, git_branch, version, is_sidechain, agent_id, service_tier, speed, input_tokens, output_tokens,
-       cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, web_search_requests,
-       cost_logged_usd, cost_calc_usd, superseded)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       project, cwd, git_branch, version, is_sidechain, agent_id, service_tier, speed, inference_geo, input_tokens,
+       output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, thinking_tokens,
+       web_search_requests, web_fetch_requests, cost_logged_usd, cost_calc_usd, advisor_of, superseded)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
-  // Whether a sidechain copy arrives superseded: its parent (same message id, main thread) is stored. Asked
-  // before the write rather than with RETURNING, which SQLite runs as a trigger per row (it made each insert
-  // about 70 % slower).
-  const parentStored = db
-    .prepare('SELECT 1 FROM messages WHERE message_id = ? AND is_sidechain = 0 AND key <> ? LIMIT 1')
-    .pluck();
+  // Claude Code's cost-state is cumulative: a later line (in file order, or from a file read later) wins.
+  const upsertCostState = db.prepare(
+    `INSERT INTO session_costs (session_id, file_id, line_no, total_cost_usd, model_usage_json) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (session_id) DO UPDATE SET file_id = excluded.file_id, line_no = excluded.line_no,
+       total_cost_usd = excluded.total_cost_usd, model_usage_json = excluded.model_usage_json
+     WHERE excluded.file_id <> session_costs.file_id OR excluded.line_no >= session_costs.line_no`,
+  );
+  const upsertLimitHit = db.prepare(
+    `INSERT OR REPLACE INTO limit_hits (key, ts, session_id, project, status, rate_limit_type, resets_at, file_id, line_no)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   // Same columns and values: for keys not stored yet, which is nearly all of them on a first pass.
   const insertNew = db.prepare(replaceMessage.source.replace('INSERT OR REPLACE', 'INSERT OR IGNORE'));
-  const supersedeReplays = db.prepare(
-    `UPDATE messages SET superseded = 1 WHERE message_id = ? AND is_sidechain = 1 AND superseded = 0
-     RETURNING ${ROLLUP_COLUMNS}, hour, session_id AS sessionId`,
-  );
   const beginRollup = createDailyRollup(db);
   let batchRollup: Rollup | null = null;
 
-  function cost(e: UsageEvent): number | null {
-    const match = priceOf(e.model);
-    return match ? costUsd(e, match.price, e.speed, options.pricing.longContextThreshold) : null;
-  }
+  const cost = (e: UsageEvent): number | null => requestCost(options.pricing, e);
 
-  // Message ids of the sidechain rows this store wrote. When the table was empty at the start (a first
-  // ingest), replays of a parent can only be among them, so the supersede UPDATE is skipped for the rest.
-  // Past SIDECHAIN_IDS_MAX ids the set is dropped and every parent runs the UPDATE again.
-  const sidechainIds = new Set<string>();
-  let sidechainIdsComplete = db.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
-
-  /** Writes one copy; returns what it now counts in usage_daily (null: superseded), or false if the key was
-   *  already stored and the statement ignores it. */
+  /** Writes one copy; returns what it now counts in usage_daily, or false if the key was already stored and
+   *  the statement ignores it. */
   function write(
     file: FileState,
     fileId: number,
@@ -142,12 +148,12 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     changes: ChangeSet,
     rollup: Rollup,
     statement = replaceMessage,
-  ): RollupRow | null | false {
+  ): RollupRow | false {
     const { event: e, lineNo, sessionId, agentId } = copy;
     const { day, hour } = localTime(e.ts);
     const costCalc = cost(e);
+    const total = totalTokens(e);
     // Positional parameters in column order (cheaper than binding a named object per row).
-    const superseded = e.isSidechain && parentStored.get(e.messageId, e.key) !== undefined;
     const info = statement.run(
       e.key,
       e.messageId,
@@ -167,27 +173,22 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       agentId,
       e.serviceTier,
       e.speed,
+      e.geo,
       e.input,
       e.output,
       e.cacheWrite5m,
       e.cacheWrite1h,
       e.cacheRead,
-      totalTokens(e),
+      total,
+      e.thinking,
       e.webSearchRequests,
+      e.webFetchRequests,
       e.costLoggedUsd,
       costCalc,
-      superseded ? 1 : 0,
+      e.advisorOf,
     );
     if (info.changes === 0) return false;
-    if (e.isSidechain && sidechainIdsComplete) {
-      sidechainIds.add(e.messageId);
-      if (sidechainIds.size > SIDECHAIN_IDS_MAX) {
-        sidechainIdsComplete = false;
-        sidechainIds.clear();
-      }
-    }
     changes.add(day, hour, sessionId, file.project, e.model);
-    if (superseded) return null;
     const row: RollupRow = {
       day,
       model: e.model,
@@ -197,7 +198,8 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       cacheWrite5m: e.cacheWrite5m,
       cacheWrite1h: e.cacheWrite1h,
       cacheRead: e.cacheRead,
-      totalTokens: totalTokens(e),
+      totalTokens: total,
+      webSearchRequests: e.webSearchRequests,
       costLogged: e.costLoggedUsd,
       costCalc,
     };
@@ -205,35 +207,69 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     return row;
   }
 
-  /** The copies that win in turn, starting from the stored row's total and speed (none: -1, null). */
-  function fold(copies: readonly LocatedEvent[], total: number, speed: string | null): LocatedEvent[] {
+  /** The copies that win in turn over the stored one (none: undefined), in file order. */
+  function fold(copies: readonly LocatedEvent[], fileId: number, stored?: Existing): LocatedEvent[] {
     const winners: LocatedEvent[] = [];
+    const best = stored
+      ? { total: stored.totalTokens, speed: stored.speed, isSidechain: stored.isSidechain === 1 }
+      : undefined;
+    let current = best;
     for (const copy of copies) {
       const t = totalTokens(copy.event);
-      if (t > total || (t === total && copy.event.speed !== null && speed === null) || total < 0) {
-        total = t;
-        speed = copy.event.speed;
+      // A re-read of the very line the stored copy came from replaces it (its new columns fill in).
+      const reread =
+        stored !== undefined && current === best && stored.fileId === fileId && stored.lineNo === copy.lineNo;
+      if (current === undefined || reread || beats(copy.event, t, current)) {
+        current = { total: t, speed: copy.event.speed, isSidechain: copy.event.isSidechain };
         winners.push(copy);
       }
     }
     return winners;
   }
 
-  function supersede(messageId: string, changes: ChangeSet, rollup: Rollup): void {
-    if (sidechainIdsComplete && !sidechainIds.has(messageId)) return;
-    for (const row of supersedeReplays.all(messageId) as Existing[]) {
-      changes.add(row.day, row.hour, row.sessionId, row.project);
-      rollup.add(row, -1);
+  function writeNotes(file: FileState, fileId: number, notes: readonly FileNote[]): void {
+    for (const note of notes) {
+      if (note.kind === 'costState') {
+        const c = note.costState;
+        upsertCostState.run(
+          note.sessionId,
+          fileId,
+          note.lineNo,
+          c.totalCostUsd,
+          JSON.stringify(c.modelUsage),
+        );
+      } else {
+        const h = note.limitHit;
+        upsertLimitHit.run(
+          h.key,
+          h.ts,
+          note.sessionId,
+          file.project,
+          h.status,
+          h.rateLimitType,
+          h.resetsAt,
+          fileId,
+          note.lineNo,
+        );
+      }
     }
   }
 
   const commit = db.transaction(
-    (file: FileState, events: readonly LocatedEvent[], changes: ChangeSet, now: number): CommitResult => {
+    (
+      file: FileState,
+      events: readonly LocatedEvent[],
+      changes: ChangeSet,
+      now: number,
+      notes: readonly FileNote[],
+    ): CommitResult => {
       const fileId = (upsertFile.get({ ...file, now }) as { id: number }).id;
       const result: CommitResult = { inserted: 0, replaced: 0, duplicates: 0 };
       const rollup = beginRollup();
-      // The copies of one response (streaming lines, one per content block) are folded here first, in file
-      // order and with the same rule as against the stored row, so SQLite sees each key once per commit.
+      writeNotes(file, fileId, notes);
+      // The copies of one response (one line per content block, each repeating the final usage) are folded
+      // here first, in file order and with the same rule as against the stored row, so SQLite sees each key
+      // once per commit.
       const byKey = new Map<string, LocatedEvent[]>();
       for (const located of events) {
         const copies = byKey.get(located.event.key);
@@ -242,42 +278,27 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       }
       for (const [key, copies] of byKey) {
         // Fast path: fold as if the key were new and insert the winner unless the key is already stored.
-        const fresh = fold(copies, -1, null);
+        const fresh = fold(copies, fileId);
         const freshLast = fresh.at(-1)!;
-        if (fresh.every((w) => w.event.isSidechain === freshLast.event.isSidechain)) {
-          if (write(file, fileId, freshLast, changes, rollup, insertNew) !== false) {
-            result.inserted++;
-            result.replaced += fresh.length - 1;
-            result.duplicates += copies.length - fresh.length;
-            if (!freshLast.event.isSidechain) supersede(freshLast.event.messageId, changes, rollup);
-            for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
-            continue;
-          }
-        }
-        const existing = selectExisting.get(key) as Existing | undefined;
-        const winners = existing ? fold(copies, existing.totalTokens, existing.speed) : fresh;
-        if (existing) {
-          result.replaced += winners.length;
-        } else {
+        if (write(file, fileId, freshLast, changes, rollup, insertNew) !== false) {
           result.inserted++;
-          result.replaced += winners.length - 1;
+          result.replaced += fresh.length - 1;
+          result.duplicates += copies.length - fresh.length;
+          for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
+          continue;
         }
+        const existing = selectExisting.get(key) as Existing;
+        const winners = fold(copies, fileId, existing);
+        result.replaced += winners.length;
         result.duplicates += copies.length - winners.length;
         if (winners.length === 0) continue;
-        if (existing) changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
+        changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
+        // Writing only the last winner is the same as writing each in turn: what the stored row counted
+        // leaves the rollup, the winner's arrives.
         const last = winners.at(-1)!;
-        const sameKind = winners.every((w) => w.event.isSidechain === last.event.isSidechain);
-        // Writing only the last winner is the same as writing each in turn, unless copies disagree on
-        // isSidechain (then a parent copy's supersede must run before a later sidechain copy replaces it).
-        // Each write replaces the row before it: what that row counted leaves the rollup.
-        let counted: RollupRow | null = existing && !existing.superseded ? existing : null;
-        for (const copy of sameKind ? [last] : winners) {
-          const written = write(file, fileId, copy, changes, rollup);
-          if (counted) rollup.add(counted, -1);
-          counted = written || null;
-          if (!copy.event.isSidechain) supersede(copy.event.messageId, changes, rollup);
-        }
-        if (sameKind) for (const w of winners) if (w !== last) addChange(w, file, changes);
+        write(file, fileId, last, changes, rollup);
+        rollup.add(existing, -1);
+        for (const w of winners) if (w !== last) addChange(w, file, changes);
       }
       // Inside a batch the commit's net change joins the batch's, written once when the batch commits.
       if (batchRollup) batchRollup.merge(rollup);
@@ -300,8 +321,9 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       events: readonly LocatedEvent[],
       changes: ChangeSet,
       now = Date.now(),
+      notes: readonly FileNote[] = [],
     ): CommitResult {
-      return commit(file, events, changes, now);
+      return commit(file, events, changes, now, notes);
     },
     /** Runs a big pass with no automatic WAL checkpoints (each copies and syncs pages that later commits
      *  rewrite anyway), then checkpoints once. */

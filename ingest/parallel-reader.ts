@@ -7,7 +7,7 @@
 // heavy to parse, then files with many small messages to insert.
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.ts';
-import type { FileRow, FileState, LocatedEvent } from './message-store.ts';
+import type { FileNote, FileRow, FileState, LocatedEvent } from './message-store.ts';
 import type { ScanOptions } from './scan-lines.ts';
 
 export interface ReadJob {
@@ -19,6 +19,7 @@ export interface ForwardedCommit {
   kind: 'commit';
   file: FileState;
   events: LocatedEvent[];
+  notes: FileNote[];
   /** File bytes scanned for this commit. */
   bytes: number;
 }
@@ -32,6 +33,7 @@ export interface ReaderDone {
     lines: number;
     usageLines: number;
     ignoredLines: number;
+    ignoredTypes: Record<string, number>;
   };
   skipCounts: Record<string, number>;
   skipExamples: string[];

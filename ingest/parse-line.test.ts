@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
-import { assistantLine, userLine } from './fixture-lines.ts';
+import { advisorIteration, assistantLine, costStateLine, limitHitLine, userLine } from './fixture-lines.ts';
 
 const ts = '2026-03-01T10:00:00.000Z';
 const bytes = (s: string): Buffer => Buffer.from(s);
@@ -41,7 +41,7 @@ describe('parseLine: what counts', () => {
       }),
     );
     expect(e).toEqual({
-      key: 'msg_1:req_1',
+      key: 'msg_1',
       messageId: 'msg_1',
       requestId: 'req_1',
       ts: Date.parse(ts),
@@ -54,20 +54,107 @@ describe('parseLine: what counts', () => {
       agentId: 'a1',
       serviceTier: 'standard',
       speed: 'fast',
+      geo: null,
       input: 11,
       output: 22,
       cacheWrite5m: 200,
       cacheWrite1h: 100,
       cacheRead: 44,
+      thinking: 0,
       webSearchRequests: 3,
+      webFetchRequests: 0,
       costLoggedUsd: 0.5,
+      advisorOf: null,
     });
     expect(totalTokens(e)).toBe(11 + 22 + 300 + 44);
   });
 
-  it('key is message.id alone when requestId is absent', () => {
+  it('the key is message.id alone, with or without a requestId (one response = one message id)', () => {
     expect(event(assistantLine({ id: 'msg_9', requestId: null, timestamp: ts })).key).toBe('msg_9');
     expect(event(mutate((l) => (l.requestId = null))).key).toBe('msg_1');
+    expect(event(assistantLine({ id: 'msg_9', requestId: 'req_x', timestamp: ts })).key).toBe('msg_9');
+  });
+
+  it('US-only inference, thinking tokens (part of output, never added) and web fetches are read', () => {
+    const e = event(
+      assistantLine({
+        id: 'm',
+        timestamp: ts,
+        output: 500,
+        thinking: 300,
+        geo: 'us',
+        webSearch: 2,
+        webFetch: 4,
+      }),
+    );
+    expect(e).toMatchObject({
+      geo: 'us',
+      output: 500,
+      thinking: 300,
+      webSearchRequests: 2,
+      webFetchRequests: 4,
+    });
+    expect(totalTokens(e)).toBe(10 + 500);
+  });
+
+  it('advisor iterations are rows of their own model; message iterations repeat the top level and are never added', () => {
+    const r = parse(
+      assistantLine({
+        id: 'msg_a',
+        timestamp: ts,
+        model: 'claude-sonnet-5-5',
+        input: 100,
+        output: 50,
+        speed: 'fast',
+        geo: 'us',
+        iterations: [
+          { type: 'message', input_tokens: 100, output_tokens: 50 },
+          advisorIteration('claude-fable-5-1', 2000, 700, 300),
+          { type: 'message', input_tokens: 100, output_tokens: 50 },
+          advisorIteration('claude-fable-5-1', 10, 20),
+        ],
+      }),
+    );
+    if (r.kind !== 'event') throw new Error(JSON.stringify(r));
+    expect(r.event).toMatchObject({ key: 'msg_a', model: 'claude-sonnet-5-5', input: 100, output: 50 });
+    expect(r.advisors).toHaveLength(2);
+    expect(r.advisors[0]).toMatchObject({
+      key: 'msg_a:advisor:0',
+      messageId: 'msg_a',
+      advisorOf: 'msg_a',
+      model: 'claude-fable-5-1',
+      input: 2000,
+      output: 700,
+      cacheRead: 300,
+      cacheWrite5m: 0,
+      speed: null,
+      geo: 'us',
+      webSearchRequests: 0,
+      costLoggedUsd: null,
+    });
+    expect(r.advisors[1]).toMatchObject({ key: 'msg_a:advisor:1', input: 10, output: 20 });
+  });
+
+  it('null token fields count as zero, and a {0, 0} split is no split (routed logs)', () => {
+    const e = event(
+      mutate((l) => {
+        l.message.usage = {
+          input_tokens: null,
+          output_tokens: 9,
+          cache_read_input_tokens: null,
+          cache_creation_input_tokens: 40,
+          cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        };
+      }),
+    );
+    expect(e).toMatchObject({ input: 0, output: 9, cacheRead: 0, cacheWrite5m: 40, cacheWrite1h: 0 });
+  });
+
+  it("a router's usage.cost is the line's logged cost (costUSD wins when both are there)", () => {
+    expect(event(assistantLine({ id: 'm', timestamp: ts, routerCost: 0.0123 })).costLoggedUsd).toBe(0.0123);
+    expect(
+      event(assistantLine({ id: 'm', timestamp: ts, routerCost: 0.0123, costUSD: 0.5 })).costLoggedUsd,
+    ).toBe(0.5);
   });
 
   it('cache writes without the 5m/1h split are all 5m', () => {
@@ -136,14 +223,18 @@ describe('parseLine: what is ignored (not an error)', () => {
       }),
     ],
     ['user with a usage-like tool result', mutate((l) => (l.type = 'user'))],
+    ['attachment', JSON.stringify({ type: 'attachment', attachment: { type: 'file' }, timestamp: ts })],
+    ['atis-latch', JSON.stringify({ type: 'atis-latch', usage: { input_tokens: 5 } })],
+    ['an unknown type of tomorrow', JSON.stringify({ type: 'artifact-preview', message: { usage: {} } })],
   ])('%s', (_name, line) => {
-    expect(parse(line)).toEqual({ kind: 'ignored', why: 'other_type' });
+    expect(parse(line)).toEqual({ kind: 'ignored', why: 'other_type', type: JSON.parse(line).type });
   });
 
   it('<synthetic> model', () => {
     expect(parse(assistantLine({ id: 'm', timestamp: ts, model: '<synthetic>' }))).toEqual({
       kind: 'ignored',
       why: 'synthetic',
+      type: 'assistant',
     });
   });
 
@@ -152,7 +243,49 @@ describe('parseLine: what is ignored (not an error)', () => {
     ['usage null', (l: any) => (l.message.usage = null)],
     ['no message', (l: any) => delete l.message],
   ])('assistant line with %s', (_n, f) => {
-    expect(parse(mutate(f))).toEqual({ kind: 'ignored', why: 'no_usage' });
+    expect(parse(mutate(f))).toEqual({ kind: 'ignored', why: 'no_usage', type: 'assistant' });
+  });
+});
+
+describe("parseLine: Claude Code's own figures and limit hits", () => {
+  it("a cost-state line is the session's cumulative cost, model names without [1m]", () => {
+    const u = { inputTokens: 5, outputTokens: 6, costUSD: 1.5 };
+    expect(parse(costStateLine('s1', 4.25, { 'claude-opus-5[1m]': u, 'claude-haiku-5-5': u }))).toEqual({
+      kind: 'costState',
+      costState: {
+        sessionId: 's1',
+        totalCostUsd: 4.25,
+        modelUsage: { 'claude-opus-5': u, 'claude-haiku-5-5': u },
+      },
+    });
+  });
+
+  it.each([
+    ['no total', JSON.stringify({ type: 'cost-state', sessionId: 's' }), 'missing_field'],
+    ['total a string', JSON.stringify({ type: 'cost-state', totalCostUSD: '3' }), 'wrong_type'],
+    ['total absurd', JSON.stringify({ type: 'cost-state', totalCostUSD: 1e308 }), 'implausible_usage'],
+  ])('a cost-state line with %s is skipped as %s', (_n, line, reason) => {
+    expect(parse(line)).toEqual({ kind: 'skipped', reason });
+  });
+
+  it('a synthetic rate_limit line is a limit hit (reset in seconds or ms), never usage', () => {
+    const hit = (resetsAt: number) =>
+      parse(
+        limitHitLine({ sessionId: 's1', timestamp: ts, resetsAt, rateLimitType: 'seven_day', uuid: 'u1' }),
+      );
+    const expected = {
+      kind: 'limitHit',
+      limitHit: {
+        key: 'u1',
+        ts: Date.parse(ts),
+        sessionId: 's1',
+        status: 'rejected',
+        rateLimitType: 'seven_day',
+        resetsAt: Date.parse('2026-03-01T14:00:00Z'),
+      },
+    };
+    expect(hit(Date.parse('2026-03-01T14:00:00Z') / 1000)).toEqual(expected);
+    expect(hit(Date.parse('2026-03-01T14:00:00Z'))).toEqual(expected);
   });
 });
 
@@ -171,12 +304,38 @@ describe('parseLine: bad input is a skip reason, never a throw', () => {
     ['number', '42', 'not_an_object'],
     ['null', 'null', 'not_an_object'],
     ['tokens as string', mutate((l) => (l.message.usage.input_tokens = '10')), 'wrong_type'],
-    ['negative tokens', mutate((l) => (l.message.usage.output_tokens = -1)), 'wrong_type'],
-    ['fractional tokens', mutate((l) => (l.message.usage.output_tokens = 1.5)), 'wrong_type'],
+    ['negative tokens', mutate((l) => (l.message.usage.output_tokens = -1)), 'implausible_usage'],
+    ['fractional tokens', mutate((l) => (l.message.usage.output_tokens = 1.5)), 'implausible_usage'],
+    ['1e308 tokens', mutate((l) => (l.message.usage.input_tokens = 1e308)), 'implausible_usage'],
+    [
+      'tokens beyond 2^53',
+      assistantLine({ id: 'm', timestamp: ts }).replace(
+        '"input_tokens":10',
+        '"input_tokens":9007199254740993',
+      ),
+      'implausible_usage',
+    ],
+    [
+      'tokens beyond 100M',
+      mutate((l) => (l.message.usage.cache_read_input_tokens = 100_000_001)),
+      'implausible_usage',
+    ],
+    [
+      'advisor tokens absurd',
+      mutate(
+        (l) => (l.message.usage.iterations = [{ type: 'advisor_message', model: 'x', input_tokens: 1e12 }]),
+      ),
+      'implausible_usage',
+    ],
+    [
+      'router cost infinite',
+      assistantLine({ id: 'm', timestamp: ts, routerCost: 1 }).replace('"cost":1', '"cost":1e309'),
+      'implausible_usage',
+    ],
     ['usage a string', mutate((l) => (l.message.usage = 'lots')), 'wrong_type'],
     ['isSidechain a string', mutate((l) => (l.isSidechain = 'yes')), 'wrong_type'],
     ['message.id a number', mutate((l) => (l.message.id = 5)), 'wrong_type'],
-    ['negative costUSD', mutate((l) => (l.costUSD = -2)), 'wrong_type'],
+    ['negative costUSD', mutate((l) => (l.costUSD = -2)), 'implausible_usage'],
     ['missing message.id', mutate((l) => delete l.message.id), 'missing_field'],
     ['missing model', mutate((l) => delete l.message.model), 'missing_field'],
     ['missing timestamp', mutate((l) => delete l.timestamp), 'missing_field'],

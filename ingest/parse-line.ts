@@ -1,9 +1,14 @@
 // One transcript line → a usage event, or the reason it does not count. Lines of other types (user, progress,
-// summary, system, …) are "ignored", not errors: progress lines carry copies of subagent lines that are
-// counted from the subagent's own file. A skip reason is returned for bad input, never thrown.
+// summary, system, attachment, …) are "ignored", not errors, and named by their type so a pass can count
+// them: progress lines carry copies of subagent lines that are counted from the subagent's own file. Besides
+// usage, two kinds of line are facts of their own: Claude Code's cumulative `cost-state` per session, and the
+// synthetic rate-limit lines that mark a limit hit (never usage). A skip reason is returned for bad input,
+// never thrown.
 import { readAssistantLine } from './read-assistant-line.ts';
+import { isPlausibleCost, type Iteration } from './usage-line-schema.ts';
 
 export interface UsageEvent {
+  /** Dedup key: the message id for a response's own row, `<message id>:advisor:<n>` for its advisor parts. */
   key: string;
   messageId: string;
   requestId: string | null;
@@ -17,13 +22,37 @@ export interface UsageEvent {
   agentId: string | null;
   serviceTier: string | null;
   speed: string | null;
+  geo: string | null;
   input: number;
   output: number;
   cacheWrite5m: number;
   cacheWrite1h: number;
   cacheRead: number;
+  /** Part of output (never added to it). */
+  thinking: number;
   webSearchRequests: number;
+  webFetchRequests: number;
   costLoggedUsd: number | null;
+  /** The message id of the response an advisor row belongs to; null on a response's own row. */
+  advisorOf: string | null;
+}
+
+/** Claude Code's own cumulative figures for a session (the last such line of a session wins). */
+export interface CostState {
+  sessionId: string | null;
+  totalCostUsd: number;
+  /** Per model as Claude Code wrote it, model names without a `[1m]` suffix. */
+  modelUsage: Record<string, unknown>;
+}
+
+/** A rate-limit hit: when, and when the limit resets (epoch ms, or null when the line does not say). */
+export interface LimitHit {
+  key: string;
+  ts: number;
+  sessionId: string | null;
+  status: string | null;
+  rateLimitType: string | null;
+  resetsAt: number | null;
 }
 
 export type SkipReason =
@@ -32,12 +61,15 @@ export type SkipReason =
   | 'not_an_object'
   | 'missing_field'
   | 'wrong_type'
+  | 'implausible_usage'
   | 'bad_timestamp'
   | 'oversized_unparsed';
 
 export type LineResult =
-  | { kind: 'event'; event: UsageEvent }
-  | { kind: 'ignored'; why: 'other_type' | 'no_usage' | 'synthetic' }
+  | { kind: 'event'; event: UsageEvent; advisors: UsageEvent[] }
+  | { kind: 'costState'; costState: CostState }
+  | { kind: 'limitHit'; limitHit: LimitHit }
+  | { kind: 'ignored'; why: 'other_type' | 'no_usage' | 'synthetic'; type: string }
   | { kind: 'skipped'; reason: SkipReason };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -66,50 +98,139 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function toEvent(json: unknown): LineResult {
-  if (!isRecord(json)) return { kind: 'skipped', reason: 'not_an_object' };
-  if (json.type !== 'assistant') return { kind: 'ignored', why: 'other_type' };
-  const message = json.message;
-  if (!isRecord(message) || !('usage' in message) || message.usage === null)
-    return { kind: 'ignored', why: 'no_usage' };
-  if (message.model === '<synthetic>') return { kind: 'ignored', why: 'synthetic' };
-  const line = readAssistantLine(json);
-  if (typeof line === 'string') return { kind: 'skipped', reason: line };
-  const ts = Date.parse(line.timestamp);
-  if (!Number.isFinite(ts) || !/^\d{4}-\d{2}-\d{2}T/.test(line.timestamp))
-    return { kind: 'skipped', reason: 'bad_timestamp' };
-  const u = line.message.usage;
-  const split = u.cache_creation;
-  const split5m = split?.ephemeral_5m_input_tokens ?? 0;
-  const split1h = split?.ephemeral_1h_input_tokens ?? 0;
-  const cacheWrite = u.cache_creation_input_tokens ?? split5m + split1h;
-  const cacheWrite1h = Math.min(split1h, cacheWrite);
-  const requestId = line.requestId ?? null;
+const typeName = (t: unknown): string => (typeof t === 'string' ? t.slice(0, 64) : '(none)');
+
+/** `[1m]` (the 1M-context marker of cost-state names) is not part of the model's name. */
+export const stripContextSuffix = (model: string): string => model.replace(/\[1m\]$/i, '');
+
+function parseTimestamp(value: string): number | undefined {
+  const ts = Date.parse(value);
+  return Number.isFinite(ts) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? ts : undefined;
+}
+
+/** An epoch in seconds or ms, or an ISO date, as ms. */
+function epochMs(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0)
+    return value < 1e12 ? Math.round(value * 1000) : Math.round(value);
+  if (typeof value === 'string') return parseTimestamp(value) ?? null;
+  return null;
+}
+
+function toCostState(json: Record<string, unknown>): LineResult {
+  const total = json.totalCostUSD;
+  if (typeof total !== 'number')
+    return { kind: 'skipped', reason: total === undefined ? 'missing_field' : 'wrong_type' };
+  if (!isPlausibleCost(total)) return { kind: 'skipped', reason: 'implausible_usage' };
+  const modelUsage: Record<string, unknown> = {};
+  if (isRecord(json.modelUsage))
+    for (const [model, usage] of Object.entries(json.modelUsage))
+      modelUsage[stripContextSuffix(model)] = usage;
+  const sessionId = typeof json.sessionId === 'string' ? json.sessionId : null;
+  return { kind: 'costState', costState: { sessionId, totalCostUsd: total, modelUsage } };
+}
+
+function toLimitHit(json: Record<string, unknown>): LineResult {
+  const ts = typeof json.timestamp === 'string' ? parseTimestamp(json.timestamp) : undefined;
+  if (ts === undefined) return { kind: 'skipped', reason: 'bad_timestamp' };
+  const quota = isRecord(json.quotaLimits) ? json.quotaLimits : {};
+  const sessionId = typeof json.sessionId === 'string' ? json.sessionId : null;
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
   return {
-    kind: 'event',
-    event: {
-      key: requestId ? `${line.message.id}:${requestId}` : line.message.id,
-      messageId: line.message.id,
-      requestId,
+    kind: 'limitHit',
+    limitHit: {
+      key: str(json.uuid) ?? `${sessionId ?? ''}@${ts}`,
       ts,
-      model: line.message.model,
-      sessionId: line.sessionId ?? null,
-      cwd: line.cwd ?? null,
-      gitBranch: line.gitBranch ?? null,
-      version: line.version ?? null,
-      isSidechain: line.isSidechain ?? false,
-      agentId: line.agentId ?? null,
-      serviceTier: u.service_tier ?? null,
-      speed: u.speed ?? null,
-      input: u.input_tokens,
-      output: u.output_tokens,
-      cacheWrite5m: cacheWrite - cacheWrite1h,
-      cacheWrite1h,
-      cacheRead: u.cache_read_input_tokens ?? 0,
-      webSearchRequests: u.server_tool_use?.web_search_requests ?? 0,
-      costLoggedUsd: line.costUSD ?? null,
+      sessionId,
+      status: str(quota.status),
+      rateLimitType: str(quota.rateLimitType),
+      resetsAt: epochMs(quota.resetsAt),
     },
   };
+}
+
+/** Flat fields win; a split only says how much of them is 1h (a {0, 0} split is no split). */
+function cacheWrites(
+  flat: number | null | undefined,
+  split:
+    | { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null }
+    | null
+    | undefined,
+): { cacheWrite5m: number; cacheWrite1h: number } {
+  const split5m = split?.ephemeral_5m_input_tokens ?? 0;
+  const split1h = split?.ephemeral_1h_input_tokens ?? 0;
+  const total = flat ?? split5m + split1h;
+  const cacheWrite1h = Math.min(split1h, total);
+  return { cacheWrite5m: total - cacheWrite1h, cacheWrite1h };
+}
+
+function advisorEvents(
+  parent: UsageEvent,
+  iterations: readonly Iteration[] | null | undefined,
+): UsageEvent[] {
+  if (!iterations) return [];
+  const out: UsageEvent[] = [];
+  for (const it of iterations) {
+    if (it.type !== 'advisor_message' || !it.model) continue;
+    out.push({
+      ...parent,
+      key: `${parent.messageId}:advisor:${out.length}`,
+      model: it.model,
+      // The fast and US-only multipliers are the answering request's; the advisor's own usage says nothing.
+      speed: null,
+      input: it.input_tokens ?? 0,
+      output: it.output_tokens ?? 0,
+      ...cacheWrites(it.cache_creation_input_tokens, it.cache_creation),
+      cacheRead: it.cache_read_input_tokens ?? 0,
+      thinking: 0,
+      webSearchRequests: 0,
+      webFetchRequests: 0,
+      costLoggedUsd: null,
+      advisorOf: parent.messageId,
+    });
+  }
+  return out;
+}
+
+export function toEvent(json: unknown): LineResult {
+  if (!isRecord(json)) return { kind: 'skipped', reason: 'not_an_object' };
+  if (json.type === 'cost-state') return toCostState(json);
+  if (json.type !== 'assistant') return { kind: 'ignored', why: 'other_type', type: typeName(json.type) };
+  if (json.error === 'rate_limit' || json.apiErrorStatus === 429) return toLimitHit(json);
+  const message = json.message;
+  if (!isRecord(message) || !('usage' in message) || message.usage === null)
+    return { kind: 'ignored', why: 'no_usage', type: 'assistant' };
+  if (message.model === '<synthetic>') return { kind: 'ignored', why: 'synthetic', type: 'assistant' };
+  const line = readAssistantLine(json);
+  if (typeof line === 'string') return { kind: 'skipped', reason: line };
+  const ts = parseTimestamp(line.timestamp);
+  if (ts === undefined) return { kind: 'skipped', reason: 'bad_timestamp' };
+  const u = line.message.usage;
+  const event: UsageEvent = {
+    key: line.message.id,
+    messageId: line.message.id,
+    requestId: line.requestId ?? null,
+    ts,
+    model: line.message.model,
+    sessionId: line.sessionId ?? null,
+    cwd: line.cwd ?? null,
+    gitBranch: line.gitBranch ?? null,
+    version: line.version ?? null,
+    isSidechain: line.isSidechain ?? false,
+    agentId: line.agentId ?? null,
+    serviceTier: u.service_tier ?? null,
+    speed: u.speed ?? null,
+    geo: u.inference_geo ?? null,
+    input: u.input_tokens ?? 0,
+    output: u.output_tokens ?? 0,
+    ...cacheWrites(u.cache_creation_input_tokens, u.cache_creation),
+    cacheRead: u.cache_read_input_tokens ?? 0,
+    thinking: u.output_tokens_details?.thinking_tokens ?? 0,
+    webSearchRequests: u.server_tool_use?.web_search_requests ?? 0,
+    webFetchRequests: u.server_tool_use?.web_fetch_requests ?? 0,
+    costLoggedUsd: line.costUSD ?? u.cost ?? null,
+    advisorOf: null,
+  };
+  return { kind: 'event', event, advisors: advisorEvents(event, u.iterations) };
 }
 
 export function totalTokens(

@@ -44,7 +44,11 @@ describe('parseOversizedLine', () => {
 
   it('a non-assistant oversized line is ignored, not counted', () => {
     const line = huge().replace('"type":"assistant"', '"type":"progress"');
-    expect(parseOversizedLine(...split(line))).toEqual({ kind: 'ignored', why: 'other_type' });
+    expect(parseOversizedLine(...split(line))).toEqual({
+      kind: 'ignored',
+      why: 'other_type',
+      type: 'progress',
+    });
   });
 
   it('a huge progress line whose type shows in the head is ignored, even when its usage is out of reach', () => {
@@ -56,7 +60,11 @@ describe('parseOversizedLine', () => {
       uuid: 'u',
       timestamp: '2026-03-01T10:00:00.000Z',
     });
-    expect(parseOversizedLine(...split(line))).toEqual({ kind: 'ignored', why: 'other_type' });
+    expect(parseOversizedLine(...split(line))).toEqual({
+      kind: 'ignored',
+      why: 'other_type',
+      type: 'progress',
+    });
   });
 
   it.each([

@@ -78,7 +78,8 @@ export function parseOversizedLine(headBytes: Uint8Array, tailBytes: Uint8Array)
   if (head === undefined || tail === undefined) return fail;
   // A huge line of another type (a progress line carrying a subagent's output) is ignored, not a skip.
   const type = topLevelType(head);
-  if (type !== undefined && type !== 'assistant') return { kind: 'ignored', why: 'other_type' };
+  if (type !== undefined && type !== 'assistant' && type !== 'cost-state')
+    return { kind: 'ignored', why: 'other_type', type };
 
   const messageAt = head.indexOf('"message":{');
   if (messageAt < 0) return fail;

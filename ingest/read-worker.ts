@@ -4,7 +4,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { emptySummary, readFile, type PassSummary } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
-import type { FileState, LocatedEvent, MessageStore } from './message-store.ts';
+import type { FileNote, FileState, LocatedEvent, MessageStore } from './message-store.ts';
 import {
   IN_FLIGHT_CHARS,
   POSTED,
@@ -36,7 +36,13 @@ function post(message: unknown): void {
 }
 
 const forwardingStore = {
-  commit(file: FileState, events: readonly LocatedEvent[]) {
+  commit(
+    file: FileState,
+    events: readonly LocatedEvent[],
+    _changes: unknown,
+    _now: number,
+    notes: FileNote[],
+  ) {
     // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
     const json = JSON.stringify(events);
     for (;;) {
@@ -50,7 +56,7 @@ const forwardingStore = {
       Atomics.wait(counters, TAKEN, taken, 1000);
     }
     Atomics.add(counters, IN_FLIGHT_CHARS, json.length);
-    post({ kind: 'commit', file, events: json, bytes: summary.bytesRead - bytesForwarded });
+    post({ kind: 'commit', file, events: json, notes, bytes: summary.bytesRead - bytesForwarded });
     bytesForwarded = summary.bytesRead;
     return { inserted: 0, replaced: 0, duplicates: 0 };
   },
@@ -76,6 +82,7 @@ try {
       lines: summary.lines,
       usageLines: summary.usageLines,
       ignoredLines: summary.ignoredLines,
+      ignoredTypes: summary.ignoredTypes,
     },
     skipCounts: skips.counts,
     skipExamples: skips.examples,

@@ -3,8 +3,7 @@
 // two timezones or two tables.
 import type { Db } from '../src/db/open.ts';
 import type { PriceTable } from '../src/pricing/pricing-schema.ts';
-import { matchModel } from '../src/pricing/match-model.ts';
-import { costUsd } from '../src/pricing/cost.ts';
+import { requestCost, type PricedRequest } from '../src/pricing/request-cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { rebuildDailyRollup } from './daily-rollup.ts';
 
@@ -39,25 +38,13 @@ export function reconcileSettings(
       const update = db.prepare('UPDATE messages SET cost_calc_usd = ? WHERE key = ?');
       const rows = db
         .prepare(
-          `SELECT key, model, speed, input_tokens AS input, output_tokens AS output, cache_write_5m_tokens AS cacheWrite5m,
-                  cache_write_1h_tokens AS cacheWrite1h, cache_read_tokens AS cacheRead FROM messages`,
+          `SELECT key, model, ts, speed, inference_geo AS geo, input_tokens AS input, output_tokens AS output,
+                  cache_write_5m_tokens AS cacheWrite5m, cache_write_1h_tokens AS cacheWrite1h,
+                  cache_read_tokens AS cacheRead, web_search_requests AS webSearchRequests FROM messages`,
         )
-        .all() as {
-        key: string;
-        model: string;
-        speed: string | null;
-        input: number;
-        output: number;
-        cacheWrite5m: number;
-        cacheWrite1h: number;
-        cacheRead: number;
-      }[];
+        .all() as (PricedRequest & { key: string })[];
       for (const row of rows) {
-        const match = matchModel(settings.pricing, row.model);
-        update.run(
-          match ? costUsd(row, match.price, row.speed, settings.pricing.longContextThreshold) : null,
-          row.key,
-        );
+        update.run(requestCost(settings.pricing, row), row.key);
         result.repriced++;
       }
       writeMeta(db, 'pricing_hash', settings.pricing.hash);

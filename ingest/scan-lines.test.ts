@@ -126,7 +126,7 @@ describe('scanLines', () => {
     const parsed = parseOversizedLine(head, tail);
     expect(parsed).toMatchObject({
       kind: 'event',
-      event: { key: 'huge:req_huge', input: 7, output: 9, sessionId: 'session-1' },
+      event: { key: 'huge', input: 7, output: 9, sessionId: 'session-1' },
     });
   });
 

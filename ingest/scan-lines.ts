@@ -1,11 +1,21 @@
 // Streams a file from a byte offset and hands over only the lines that can hold usage. A byte-level
-// prefilter finds the `"usage":{` marker, so lines without it (tool output, user prompts — most of the
-// bytes) are never decoded or parsed. Memory stays bounded whatever the line length: a line longer than
+// prefilter finds the markers (a `"usage"` key, a `cost-state` or `rate_limit` line), so lines without them
+// (tool output, user prompts — most of the bytes) are never decoded or parsed; they are offered to
+// `other` as bytes, for counting by type. Memory stays bounded whatever the line length: a line longer than
 // `maxLineBytes` is kept as head + tail only. A last line without '\n' is offered as `partial`; the caller
 // decides whether it is complete JSON (consume) or still being written (wait).
 import { readSync } from 'node:fs';
 
-export const USAGE_MARKER = Buffer.from('"usage":{');
+/** A line that holds none of these cannot hold usage, Claude Code's cost-state or a limit hit. */
+export const MARKERS: readonly Buffer[] = ['"usage"', '"cost-state"', '"rate_limit"'].map((m) =>
+  Buffer.from(m),
+);
+
+/** Whether `bytes` holds a marker at or after `from`. */
+export function hasMarker(bytes: Buffer, from = 0): boolean {
+  for (const m of MARKERS) if (bytes.indexOf(m, from) >= 0) return true;
+  return false;
+}
 
 export interface LineSink {
   /** A complete line that holds the marker. Return value is ignored. */
@@ -14,6 +24,8 @@ export interface LineSink {
   oversized(head: Buffer, tail: Buffer, lineNo: number): void;
   /** The final bytes of the file without '\n' holding the marker: return true when they were consumed. */
   partial(bytes: Buffer, lineNo: number): boolean;
+  /** A complete line without a marker, as bytes[start, end) (only its head when it was too long to keep). */
+  other?(bytes: Buffer, start: number, end: number): void;
 }
 
 export interface ScanResult {
@@ -46,7 +58,8 @@ export function scanLines(
   // a fresh megabyte per file cost more than reading small files.
   if (shared.length !== chunkBytes) shared = Buffer.allocUnsafe(chunkBytes);
   const buf = shared;
-  const marker = USAGE_MARKER;
+  const markerLength = Math.max(...MARKERS.map((m) => m.length));
+  const other = sink.other;
 
   let pos = start; // file position of buf[0]
   let consumed = start; // offset after last consumed line
@@ -67,15 +80,14 @@ export function scanLines(
     }
     if (head === undefined) {
       const whole = Buffer.concat([...parts, piece]);
-      markerSeen = whole.indexOf(marker) >= 0;
+      markerSeen = hasMarker(whole);
       head = Buffer.from(whole.subarray(0, keepBytes));
       tail = Buffer.from(whole.subarray(Math.max(keepBytes, whole.length - keepBytes)));
       parts = [];
     } else {
       const joined = Buffer.concat([tail!, piece]);
       // Search only the new bytes plus a marker's length of overlap with what came before.
-      if (!markerSeen)
-        markerSeen = joined.indexOf(marker, Math.max(0, tail!.length - marker.length + 1)) >= 0;
+      if (!markerSeen) markerSeen = hasMarker(joined, Math.max(0, tail!.length - markerLength + 1));
       tail = Buffer.from(joined.subarray(Math.max(0, joined.length - keepBytes)));
     }
     partsLen += piece.length;
@@ -84,10 +96,12 @@ export function scanLines(
   const finishSpanning = (last: Buffer, lineNo: number): void => {
     if (head === undefined) {
       const whole = partsLen === 0 ? last : Buffer.concat([...parts, last]);
-      if (whole.indexOf(marker) >= 0) sink.line(whole, lineNo);
+      if (hasMarker(whole)) sink.line(whole, lineNo);
+      else other?.(whole, 0, whole.length);
     } else {
       takeSpanning(last);
       if (markerSeen) sink.oversized(head, tail!, lineNo);
+      else other?.(head, 0, head.length);
     }
     parts = [];
     partsLen = 0;
@@ -101,7 +115,14 @@ export function scanLines(
     if (n <= 0) break;
     const chunk = buf.subarray(0, n);
     let lineStart = 0;
-    let nextMarker = chunk.indexOf(marker);
+    // The next position of each marker in this chunk (-1: none left), and the nearest of them.
+    const next = MARKERS.map((m) => chunk.indexOf(m));
+    const nearest = (): number => {
+      let best = -1;
+      for (const p of next) if (p >= 0 && (best < 0 || p < best)) best = p;
+      return best;
+    };
+    let nextMarker = nearest();
     for (;;) {
       const nl = chunk.indexOf(10, lineStart);
       if (nl < 0) break;
@@ -110,10 +131,16 @@ export function scanLines(
         finishSpanning(chunk.subarray(lineStart, nl), lines);
       } else if (nextMarker >= 0 && nextMarker < nl) {
         sink.line(chunk.subarray(lineStart, nl), lines);
+      } else if (other && nl > lineStart) {
+        other(chunk, lineStart, nl);
       }
       lineStart = nl + 1;
       consumed = pos + lineStart;
-      if (nextMarker >= 0 && nextMarker < lineStart) nextMarker = chunk.indexOf(marker, lineStart);
+      if (nextMarker >= 0 && nextMarker < lineStart) {
+        for (let i = 0; i < next.length; i++)
+          if (next[i]! >= 0 && next[i]! < lineStart) next[i] = chunk.indexOf(MARKERS[i]!, lineStart);
+        nextMarker = nearest();
+      }
     }
     if (lineStart < n) takeSpanning(chunk.subarray(lineStart, n));
     pos += n;
@@ -122,7 +149,7 @@ export function scanLines(
   // Bytes after the last '\n': a line still being written, or a complete final line without newline.
   if (partsLen > 0 && head === undefined) {
     const rest = Buffer.concat(parts);
-    if (rest.indexOf(marker) >= 0 && sink.partial(rest, lines + 1)) {
+    if (hasMarker(rest) && sink.partial(rest, lines + 1)) {
       lines++;
       consumed += rest.length;
     }

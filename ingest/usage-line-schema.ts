@@ -1,24 +1,53 @@
 // The parts of a Claude Code transcript line that accounting reads. Everything else on the line (content,
-// tool results, unknown new fields) is ignored, so new Claude Code versions don't break ingest.
+// tool results, unknown new fields) is ignored, so new Claude Code versions don't break ingest. A token
+// count or cost that is a number but not a plausible one (negative, fractional, beyond MAX_TOKENS or not
+// finite) makes the line `implausible_usage`: it is skipped and counted, so no total can be non-finite.
 import * as v from 'valibot';
 
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** The most tokens of one kind a single response can plausibly report (the largest context is 1M). */
+export const MAX_TOKENS = 100_000_000;
+/** The most USD a single line can plausibly report as its cost. */
+export const MAX_LINE_COST_USD = 100_000;
+
+export const IMPLAUSIBLE = 'implausible_usage';
+
+export const isPlausibleCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0 && n <= MAX_TOKENS;
+export const isPlausibleCost = (n: number): boolean => Number.isFinite(n) && n >= 0 && n <= MAX_LINE_COST_USD;
+
+const count = v.pipe(v.number(), v.check(isPlausibleCount, IMPLAUSIBLE));
+const cost = v.pipe(v.number(), v.check(isPlausibleCost, IMPLAUSIBLE));
+const optCount = v.nullish(count);
 const optString = v.nullish(v.string());
 
+const cacheCreationSchema = v.nullish(
+  v.object({ ephemeral_5m_input_tokens: optCount, ephemeral_1h_input_tokens: optCount }),
+);
+
+/** One entry of usage.iterations: `advisor_message` entries are an advisor model's own billed usage. */
+export const iterationSchema = v.object({
+  type: optString,
+  model: optString,
+  input_tokens: optCount,
+  output_tokens: optCount,
+  cache_creation_input_tokens: optCount,
+  cache_read_input_tokens: optCount,
+  cache_creation: cacheCreationSchema,
+});
+
 export const usageSchema = v.object({
-  input_tokens: v.optional(count, 0),
-  output_tokens: v.optional(count, 0),
-  cache_creation_input_tokens: v.nullish(count),
-  cache_read_input_tokens: v.nullish(count),
-  cache_creation: v.nullish(
-    v.object({
-      ephemeral_5m_input_tokens: v.nullish(count),
-      ephemeral_1h_input_tokens: v.nullish(count),
-    }),
-  ),
-  server_tool_use: v.nullish(v.object({ web_search_requests: v.nullish(count) })),
+  input_tokens: optCount,
+  output_tokens: optCount,
+  cache_creation_input_tokens: optCount,
+  cache_read_input_tokens: optCount,
+  cache_creation: cacheCreationSchema,
+  server_tool_use: v.nullish(v.object({ web_search_requests: optCount, web_fetch_requests: optCount })),
+  output_tokens_details: v.nullish(v.object({ thinking_tokens: optCount })),
+  iterations: v.nullish(v.array(iterationSchema)),
   service_tier: optString,
   speed: optString,
+  inference_geo: optString,
+  /** A router's own cost for the line (OpenRouter and others write it). */
+  cost: v.nullish(cost),
 });
 
 export const assistantLineSchema = v.object({
@@ -31,7 +60,7 @@ export const assistantLineSchema = v.object({
   isSidechain: v.nullish(v.boolean()),
   agentId: optString,
   requestId: optString,
-  costUSD: v.nullish(v.pipe(v.number(), v.minValue(0))),
+  costUSD: v.nullish(cost),
   message: v.object({
     id: v.pipe(v.string(), v.minLength(1)),
     model: v.pipe(v.string(), v.minLength(1)),
@@ -39,3 +68,4 @@ export const assistantLineSchema = v.object({
   }),
 });
 export type AssistantLine = v.InferOutput<typeof assistantLineSchema>;
+export type Iteration = v.InferOutput<typeof iterationSchema>;

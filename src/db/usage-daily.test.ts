@@ -26,15 +26,17 @@ interface Row {
   logged?: number | null;
   calc?: number | null;
   superseded?: number;
+  messageId?: string;
+  sidechain?: number;
 }
 
 function insert(db: Db, r: Row, verb = 'INSERT'): void {
   db.prepare(
     `${verb} INTO messages (key, message_id, file_id, line_no, ts, day, hour, model, session_id, project,
        input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens,
-       cost_logged_usd, cost_calc_usd, superseded)
-     VALUES (@key, @key, 1, 1, unixepoch(@day) * 1000, @day, 0, @model, 's', @project, @input, 2, 3, 4, 5,
-       @input + 14, @logged, @calc, @superseded)`,
+       cost_logged_usd, cost_calc_usd, superseded, is_sidechain)
+     VALUES (@key, coalesce(@messageId, @key), 1, 1, unixepoch(@day) * 1000, @day, 0, @model, 's', @project, @input, 2, 3, 4, 5,
+       @input + 14, @logged, @calc, @superseded, @sidechain)`,
   ).run({
     model: 'claude-opus-4-5',
     project: 'p',
@@ -42,6 +44,8 @@ function insert(db: Db, r: Row, verb = 'INSERT'): void {
     logged: null,
     calc: 0.5,
     superseded: 0,
+    messageId: null,
+    sidechain: 0,
     ...r,
   });
 }
@@ -71,7 +75,8 @@ describe('usage_daily', () => {
     insert(raw, { key: 'a', day: '2026-03-01' });
     insert(raw, { key: 'b', day: '2026-03-01', logged: 2 });
     insert(raw, { key: 'c', day: '2026-03-01', calc: null });
-    insert(raw, { key: 'd', day: '2026-03-02', superseded: 1 });
+    // A sidechain replay of a's message, superseded before 005 and folded into it since.
+    insert(raw, { key: 'd', messageId: 'a', sidechain: 1, day: '2026-03-02', superseded: 1 });
     raw.close();
     const db = openDb(path);
     expect(daily(db)).toEqual([
@@ -102,6 +107,7 @@ describe('usage_daily', () => {
       cacheWrite1h: 4,
       cacheRead: 5,
       totalTokens: 24,
+      webSearchRequests: 0,
       costLogged: null,
       costCalc: 0.5,
       ...o,
@@ -157,7 +163,7 @@ describe('usage_daily', () => {
     db.prepare('UPDATE usage_daily SET input_tokens = input_tokens + 1').run();
     expect(rollupDrift(db)).toHaveLength(1);
     db.prepare(
-      `INSERT INTO usage_daily SELECT '2026-01-01', model, project, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+      `INSERT INTO usage_daily SELECT '2026-01-01', model, project, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
                 FROM usage_daily`,
     ).run();
     expect(rollupDrift(db)).toHaveLength(2);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { lineType } from './line-type.ts';
+
+const typeOf = (line: string): string => {
+  const bytes = Buffer.from(`garbage\n${line}\n{"type":"next"}`);
+  const start = 8;
+  return lineType(bytes, start, start + Buffer.byteLength(line));
+};
+
+describe('lineType', () => {
+  it.each([
+    ['{"parentUuid":null,"type":"user","message":{"type":"message"}}', 'user'],
+    ['{"type":"summary","summary":"x"}', 'summary'],
+    ['{"message":{"type":"inner","content":[{"type":"text"}]},"type":"attachment"}', 'attachment'],
+    [
+      '{"a":[{"type":"x"}],"b":"he said \\"type\\":\\"no\\"","type":"file-history-delta"}',
+      'file-history-delta',
+    ],
+    ['{"a":"{","type":"mode"}', 'mode'],
+    ['{"message":{"type":"inner"}}', '(unknown)'],
+    ['{"uuid":"u"}', '(none)'],
+    ['not json at all', '(none)'],
+  ])('%s → %s', (line, expected) => {
+    expect(typeOf(line)).toBe(expected);
+  });
+
+  it('never reads into the next line', () => {
+    expect(typeOf('{"uuid":"u"}')).toBe('(none)');
+  });
+});

@@ -1,0 +1,44 @@
+// The top-level "type" of a transcript line that is not parsed (it holds no usage marker), read from its
+// bytes so a pass can count the lines it ignores by type without parsing them. Inside a JSON string every
+// quote is escaped, so `"type":"` only occurs as a key; it is the top-level one when no object or array
+// opens before it (Claude Code writes `type` before `message`). Otherwise the line's structure is walked,
+// within its first SCAN_LIMIT bytes. Anything unreadable is "(unknown)": a count, never an error.
+const TYPE_KEY = Buffer.from('"type":"');
+const SCAN_LIMIT = 256 << 10;
+const MAX_TYPE_LENGTH = 64;
+
+function valueAt(bytes: Buffer, start: number, end: number): string {
+  const close = bytes.indexOf(34 /* " */, start);
+  if (close < 0 || close >= end || close - start > MAX_TYPE_LENGTH) return '(unknown)';
+  return bytes.toString('latin1', start, close);
+}
+
+/** Walks the structure for a "type" key at depth 1 (the slow path). */
+function walk(bytes: Buffer, start: number, end: number): string {
+  let depth = 0;
+  const stop = Math.min(end, start + SCAN_LIMIT);
+  for (let i = start; i < stop; i++) {
+    const c = bytes[i]!;
+    if (c === 34) {
+      // A string: a key at depth 1 named "type" followed by a string value is the answer.
+      if (depth === 1 && bytes.indexOf(TYPE_KEY, i) === i) return valueAt(bytes, i + TYPE_KEY.length, end);
+      for (i++; i < stop; i++) {
+        const d = bytes[i]!;
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return '(unknown)';
+}
+
+export function lineType(bytes: Buffer, start: number, end: number): string {
+  const key = bytes.indexOf(TYPE_KEY, start + 1);
+  if (key < 0 || key >= end) return end - start > SCAN_LIMIT ? '(unknown)' : '(none)';
+  const brace = bytes.indexOf(123 /* { */, start + 1);
+  const bracket = bytes.indexOf(91 /* [ */, start + 1);
+  if ((brace < 0 || brace > key) && (bracket < 0 || bracket > key))
+    return valueAt(bytes, key + TYPE_KEY.length, end);
+  return walk(bytes, start, end);
+}
