@@ -20,8 +20,18 @@ export function describePass(s: PassSummary): string {
     `${formatInt(s.filesScanned)} files (${formatInt(s.filesRead)} read), ${formatInt(s.lines)} lines, ` +
     `${formatInt(s.newMessages)} new messages, ${formatInt(s.replacedMessages)} updated, ` +
     `${formatBytes(s.bytesRead)} in ${seconds.toFixed(2)} s (${(s.bytesRead / 1e6 / seconds).toFixed(0)} MB/s)` +
-    (skipped ? `; skipped: ${skipped}` : '; nothing skipped')
+    (skipped ? `; skipped: ${skipped}` : '; nothing skipped') +
+    describeIgnored(s.ignoredTypes)
   );
+}
+
+/** Lines that are not usage (user, summary, attachment, …), by type, the most frequent first. */
+function describeIgnored(types: Readonly<Record<string, number>>): string {
+  const sorted = Object.entries(types).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (sorted.length === 0) return '';
+  const shown = sorted.slice(0, 8).map(([type, n]) => `${type} ${formatInt(n)}`);
+  if (sorted.length > 8) shown.push(`${sorted.length - 8} more types`);
+  return `; other lines: ${shown.join(', ')}`;
 }
 
 /**
