@@ -294,9 +294,10 @@ export function readFile(
         summary.ignoredLines++;
         summary.ignoredTypes[type] = (summary.ignoredTypes[type] ?? 0) + 1;
       };
+      // Every line the prefilter hands over is a usage line here, whatever it turns out to be.
       const take = (result: LineResult, lineNo: number): void => {
+        usageLines++;
         if (result.kind === 'event') {
-          usageLines++;
           const e = result.event;
           const located = {
             lineNo,
@@ -306,7 +307,6 @@ export function readFile(
           events.push({ event: e, ...located });
           for (const advisor of result.advisors) events.push({ event: advisor, ...located });
         } else if (result.kind === 'skipped') {
-          usageLines++;
           skips.add(result.reason, `${file.path}:${lineNo}`);
         } else if (result.kind === 'costState') {
           const sessionId = result.costState.sessionId ?? sessionFallback;

@@ -1,8 +1,8 @@
 // Writes one file's new events and its new read position in a single transaction, so a kill -9 at any
 // moment loses nothing and counts nothing twice. Dedup is global: one row per key (a response's message id;
-// its advisor parts have keys of their own), keeping the copy with the largest token total (streaming-start
-// copies lose); on a tie a main-thread copy beats a sidechain replay, a copy carrying usage.speed beats one
-// without, and a re-read of the stored copy's own line replaces it. Claude Code's cost-state lines and limit
+// its advisor parts have keys of their own). A main-thread copy beats a sidechain replay of the parent's
+// response; among the rest the copy with the largest token total wins (streaming-start copies lose), on a
+// tie the one carrying usage.speed, and a re-read of the stored copy's own line replaces it. Claude Code's cost-state lines and limit
 // hits travel in the same commit. usage_daily follows in the same transaction: every counted row that
 // arrives or leaves is passed to the rollup.
 import type { Db } from '../src/db/open.ts';
@@ -74,14 +74,15 @@ const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_token
   total_tokens AS totalTokens, web_search_requests AS webSearchRequests, cost_logged_usd AS costLogged,
   cost_calc_usd AS costCalc`;
 
-/** Whether a copy beats the one counted so far (total, then main thread over sidechain, then speed). */
+/** Whether a copy beats the one counted so far: a main-thread copy beats a sidechain replay of it (the
+ *  response counts as the parent's), then the larger total wins, then the copy carrying usage.speed. */
 function beats(
   copy: UsageEvent,
   t: number,
   best: { total: number; speed: string | null; isSidechain: boolean },
 ): boolean {
-  if (t !== best.total) return t > best.total;
   if (copy.isSidechain !== best.isSidechain) return !copy.isSidechain;
+  if (t !== best.total) return t > best.total;
   return copy.speed !== null && best.speed === null;
 }
 

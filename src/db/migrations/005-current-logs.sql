@@ -2,8 +2,8 @@
 -- repeat the final usage, with or without a requestId), responses carry advisor usage of another model,
 -- US-only inference, web fetches and thinking tokens, and sessions end with Claude Code's own cost figures.
 --
--- Messages are re-keyed by message id alone: copies of one id are folded to the one with the largest total
--- (on a tie the main-thread copy, then the earliest stored), in SQL, so the history of transcripts that are
+-- Messages are re-keyed by message id alone: copies of one id are folded to one, in SQL (a main-thread
+-- copy before a sidechain replay, then the largest total, then the earliest stored), so the history of transcripts that are
 -- gone is kept and counted once. Every file still present is read again from its start (the new columns
 -- fill in; a re-read line replaces its own row).
 ALTER TABLE messages ADD COLUMN inference_geo TEXT;
@@ -17,7 +17,7 @@ DELETE FROM messages
 WHERE rowid NOT IN (
   SELECT rowid FROM (
     SELECT rowid, row_number() OVER (
-      PARTITION BY message_id ORDER BY total_tokens DESC, is_sidechain ASC, superseded ASC, rowid ASC
+      PARTITION BY message_id ORDER BY superseded ASC, is_sidechain ASC, total_tokens DESC, rowid ASC
     ) AS copy
     FROM messages
   )
