@@ -2,9 +2,13 @@
 // 2.0.x and 2.1.x layouts) that looks like heavy real use: most bytes are tool output on user lines, each API
 // response is several lines with streaming-start copies, progress lines carry subagent copies, resumed
 // sessions copy earlier responses, sidechain replays reuse a parent's message.id, a few lines are multi-MB.
+// Sessions from MODERN_FROM on are written as Claude Code 2.1.24x+ writes them: every content-block line
+// repeats the final usage (numbered by apiBlockIndex), requestId is null on some lines or whole responses,
+// advisor iterations, US-only inference, web searches, thinking tokens, today's line types, cost-state and
+// limit-hit lines, and subagents under subagents/workflows/<id>/ with meta.json and a journal.jsonl.
 // Deterministic for given options (seeded PRNG). Returns what an exact ingest must count, per the accounting
 // rules, so benchmarks and tests can check totals. Usable as a library (generateTree) and as a CLI.
-import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -53,6 +57,20 @@ const MODELS: [string, number][] = [
   ['claude-opus-4-6', 8],
   [UNKNOWN_MODEL, 8],
 ];
+
+/** The advisor model of modern sessions' advisor iterations. */
+export const ADVISOR_MODEL = 'claude-fable-5-1';
+const MODERN_MODELS: [string, number][] = [
+  ['claude-opus-5-5', 30],
+  ['claude-sonnet-5-5', 30],
+  ['claude-haiku-5-5', 10],
+  ['claude-opus-4-8', 10],
+  ['claude-opus-5', 10],
+  [UNKNOWN_MODEL, 5],
+];
+const MODERN_FROM = Date.parse('2026-09-01T00:00:00Z');
+const MODERN_VERSION = '2.1.262';
+const isModern = (version: string): boolean => version === MODERN_VERSION;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -107,6 +125,10 @@ interface Usage {
   cacheRead: number;
   split: boolean;
   speed?: string;
+  geo?: string;
+  thinking?: number;
+  webSearches?: number;
+  advisor?: { input: number; output: number; cacheRead: number };
 }
 
 interface Ctx {
@@ -181,11 +203,11 @@ export function generateTree(options: TreeOptions): TreeTotals {
     }
     return pool.repeat(Math.ceil(len / pool.length)).slice(0, len);
   };
-  const modelTotal = MODELS.reduce((s, [, w]) => s + w, 0);
-  const pickModel = (): string => {
-    let r = random() * modelTotal;
-    for (const [m, w] of MODELS) if ((r -= w) < 0) return m;
-    return MODELS[0]![0];
+  const pickModel = (version = ''): string => {
+    const models = isModern(version) ? MODERN_MODELS : MODELS;
+    let r = random() * models.reduce((sum, [, w]) => sum + w, 0);
+    for (const [m, w] of models) if ((r -= w) < 0) return m;
+    return models[0]![0];
   };
   // Tool output sizes: mostly small, a long tail, and rare multi-MB outputs.
   const toolOutputLen = (): number => {
@@ -244,6 +266,20 @@ export function generateTree(options: TreeOptions): TreeTotals {
     o.output_tokens = output;
     o.service_tier = 'standard';
     if (u.speed) o.speed = u.speed;
+    if (u.geo) o.inference_geo = u.geo;
+    if (u.thinking) o.output_tokens_details = { thinking_tokens: u.thinking };
+    if (u.webSearches) o.server_tool_use = { web_search_requests: u.webSearches, web_fetch_requests: 0 };
+    if (u.advisor)
+      o.iterations = [
+        { type: 'message', input_tokens: u.input, output_tokens: output },
+        {
+          type: 'advisor_message',
+          model: ADVISOR_MODEL,
+          input_tokens: u.advisor.input,
+          output_tokens: u.advisor.output,
+          cache_read_input_tokens: u.advisor.cacheRead,
+        },
+      ];
     return o;
   };
   const drawUsage = (model: string, version: string): Usage => {
@@ -259,6 +295,14 @@ export function generateTree(options: TreeOptions): TreeTotals {
       split,
     };
     if (model === 'claude-opus-4-6' && random() < 0.25) u.speed = 'fast';
+    if (isModern(version)) {
+      if (model.startsWith('claude-opus-5') && random() < 0.1) u.speed = 'fast';
+      if (random() < 0.08) u.geo = 'us';
+      if (random() < 0.04) u.webSearches = int(1, 5);
+      if (random() < 0.4) u.thinking = int(0, u.output);
+      if (random() < 0.06)
+        u.advisor = { input: int(20_000, 150_000), output: int(400, 1800), cacheRead: int(0, 50_000) };
+    }
     return u;
   };
 
@@ -286,6 +330,9 @@ export function generateTree(options: TreeOptions): TreeTotals {
   ): { messageId: string; lines: string[]; last: number; toolId?: string } => {
     const messageId = opts.messageId ?? `msg_01${id(22)}`;
     const requestId = `req_011C${id(20)}`;
+    const modern = isModern(c.version);
+    // 2.1.97+: requestId is null on a whole response, or on some of its lines.
+    const noRequestId = modern && random() < 0.2;
     const u = drawUsage(model, c.version);
     const blocks: Record<string, unknown>[] = [];
     if (random() < 0.4)
@@ -328,12 +375,13 @@ export function generateTree(options: TreeOptions): TreeTotals {
           content: [block],
           stop_reason: final ? (toolId ? 'tool_use' : 'end_turn') : null,
           stop_sequence: null,
-          usage: usageObj(u, final ? u.output : int(1, 10)),
+          usage: usageObj(u, final || modern ? u.output : int(1, 10)),
         },
-        requestId,
+        requestId: noRequestId || (modern && random() < 0.3) ? null : requestId,
         type: 'assistant',
         uuid: uuid(),
         timestamp: new Date(lineTs).toISOString(),
+        ...(modern ? { apiBlockIndex: i } : {}),
       };
       parent = line.uuid;
       const s = JSON.stringify(line);
@@ -356,8 +404,18 @@ export function generateTree(options: TreeOptions): TreeTotals {
         totals.usageLines++;
       }
     });
-    // The counted copy is the last line: it carries the full output count.
-    if (opts.counted) count(model, lastTs, u);
+    // The counted copy is the last line: it carries the full output count (in modern logs every line does,
+    // and the first one is kept).
+    if (opts.counted) {
+      count(model, modern ? t : lastTs, u);
+      if (u.advisor)
+        count(ADVISOR_MODEL, modern ? t : lastTs, {
+          ...u.advisor,
+          cacheWrite: 0,
+          cacheWrite1h: 0,
+          split: false,
+        });
+    }
     return { messageId, lines: written, last: lastTs, ...(toolId ? { toolId } : {}) };
   };
 
@@ -423,7 +481,48 @@ export function generateTree(options: TreeOptions): TreeTotals {
           continue;
         }
         const wantTool = s < steps - 1;
-        const r = writeResponse(out, c, t, random() < 0.05 ? pickModel() : model, {
+        if (isModern(c.version) && random() < 0.1)
+          out.push(
+            JSON.stringify({
+              type: pick(['attachment', 'mode', 'file-history-delta', 'ai-title', 'last-prompt']),
+              sessionId: c.sessionId,
+              uuid: uuid(),
+              timestamp: new Date(t).toISOString(),
+              data: { kind: pick(['file', 'plan', 'edit']) },
+            }),
+            t,
+          );
+        if (isModern(c.version) && random() < 0.003) {
+          out.push(
+            JSON.stringify({
+              ...lineBase(c, null),
+              type: 'assistant',
+              uuid: uuid(),
+              timestamp: new Date(t).toISOString(),
+              error: 'rate_limit',
+              isApiErrorMessage: true,
+              apiErrorStatus: 429,
+              quotaLimits: {
+                status: 'rejected',
+                resetsAt: Math.floor(t / 1000) + 3600,
+                rateLimitType: 'five_hour',
+              },
+              message: {
+                id: uuid(),
+                model: '<synthetic>',
+                role: 'assistant',
+                content: [{ type: 'text', text: 'Claude AI usage limit reached' }],
+                usage: usageObj(
+                  { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, split: false },
+                  0,
+                ),
+              },
+            }),
+            t,
+          );
+          totals.usageLines++;
+        }
+        const r = writeResponse(out, c, t, random() < 0.05 ? pickModel(c.version) : model, {
           counted: true,
           wantTool,
           ...(hooks.progressTo ? { progressTo: hooks.progressTo } : {}),
@@ -461,7 +560,8 @@ export function generateTree(options: TreeOptions): TreeTotals {
     const project = projects[int(0, projects.length - 1)]!;
     const sessionId = uuid();
     const r = random();
-    const version = r < 0.05 ? '1.0.98' : r < 0.25 ? '2.0.64' : '2.1.3';
+    const day = startMs + Math.floor(random() * options.days) * 86_400_000;
+    const version = day >= MODERN_FROM ? MODERN_VERSION : r < 0.05 ? '1.0.98' : r < 0.25 ? '2.0.64' : '2.1.3';
     const c: Ctx = {
       sessionId,
       cwd: project.cwd,
@@ -472,9 +572,8 @@ export function generateTree(options: TreeOptions): TreeTotals {
     // Budgets follow the weights, corrected for what earlier sessions overshot (multi-MB outputs).
     planned += (options.targetBytes * weights[s]!) / weightSum;
     const budget = Math.max(planned - written, (0.2 * options.targetBytes * weights[s]!) / weightSum);
-    const day = startMs + Math.floor(random() * options.days) * 86_400_000;
     let t = day + int(6, 22) * 3_600_000 + int(0, 3599) * 1000;
-    const model = pickModel();
+    const model = pickModel(version);
     const out = new Out(join(project.dir, `${sessionId}.jsonl`));
 
     // A resumed session starts with copies of an earlier session's last responses (same keys).
@@ -506,11 +605,24 @@ export function generateTree(options: TreeOptions): TreeTotals {
     for (let a = 0; a < subagents; a++) {
       const agentId = id(8).toLowerCase();
       const side: Ctx = { ...c, isSidechain: true, agentId };
+      // Modern: some subagents run in a workflow, with a meta.json and the workflow's journal beside them.
+      const subDir =
+        isModern(version) && random() < 0.4
+          ? join(project.dir, sessionId, 'subagents', 'workflows', `wf-${id(6).toLowerCase()}`)
+          : join(project.dir, sessionId, 'subagents');
       const path = version.startsWith('2.0.')
         ? join(project.dir, `agent-${agentId}.jsonl`)
-        : join(project.dir, sessionId, 'subagents', `agent-${agentId}.jsonl`);
-      if (!version.startsWith('2.0.'))
-        mkdirSync(join(project.dir, sessionId, 'subagents'), { recursive: true });
+        : join(subDir, `agent-${agentId}.jsonl`);
+      if (!version.startsWith('2.0.')) mkdirSync(subDir, { recursive: true });
+      if (isModern(version)) {
+        const meta = JSON.stringify({ agentType: pick(['Explore', 'general-purpose', 'code-reviewer']) });
+        writeFileSync(join(subDir, `agent-${agentId}.meta.json`), meta);
+        if (subDir.includes('workflows'))
+          writeFileSync(
+            join(subDir, 'journal.jsonl'),
+            JSON.stringify({ type: 'step', agentId, usage: { input_tokens: 999_999 } }) + '\n',
+          );
+      }
       const agentOut = new Out(path);
       // Sometimes the subagent's first line replays a parent response (same message.id, new requestId).
       if (parentIds.length > 0 && random() < 0.2) {
@@ -530,6 +642,14 @@ export function generateTree(options: TreeOptions): TreeTotals {
       );
       closeOut(agentOut);
     }
+    // Claude Code's own cumulative figure for the session (never counted as usage).
+    if (isModern(version)) {
+      out.push(
+        JSON.stringify({ type: 'cost-state', sessionId, totalCostUSD: int(1, 5000) / 100, modelUsage: {} }),
+        t,
+      );
+      totals.usageLines++;
+    }
     closeOut(out);
     written = totals.bytes;
     if (recent.length > 0) project.recent = recent;
@@ -547,7 +667,7 @@ export function treeKey(o: Omit<TreeOptions, 'root'>): string {
     o.seed ?? 42,
     o.endDate ?? '2026-11-01',
     o.subagentRate ?? 0.3,
-    'v1',
+    'v2',
   ].join('-');
 }
 

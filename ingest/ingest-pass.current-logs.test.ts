@@ -189,3 +189,37 @@ describe.each([
     ]);
   });
 });
+
+describe('advisor rows follow the copy of their response that counts', () => {
+  it.each([
+    ['one thread', Infinity],
+    ['reader thread', 0],
+  ])(
+    '%s: a losing copy brings no advisor rows; a winner replacing a stored copy replaces its advisor rows',
+    (_m, bytes) => {
+      const { tree, db, pass } = setup(bytes);
+      const advisor = (input: number) => [advisorIteration('claude-fable-5-1', input, 10)];
+      // A sidechain replay with an advisor the parent does not have: the parent counts, without it.
+      tree.write('p/s1.jsonl', [
+        line({ id: 'msg_R', output: 5 }),
+        line({ id: 'msg_R', output: 5, isSidechain: true, iterations: advisor(999) }),
+      ]);
+      pass();
+      expect(usageRows(db).map((r) => r.key)).toEqual(['msg_R']);
+      // A stored response with two advisor parts, then a bigger copy with one: one advisor row, the new one.
+      tree.write('p/s2.jsonl', [
+        line({ id: 'msg_T', output: 5, iterations: [...advisor(100), ...advisor(200)], sessionId: 's2' }),
+      ]);
+      pass();
+      tree.append('p/s2.jsonl', [
+        line({ id: 'msg_T', output: 50, iterations: advisor(300), sessionId: 's2' }),
+      ]);
+      pass();
+      expect(usageRows(db).map((r) => [r.key, r.input])).toEqual([
+        ['msg_R', 10],
+        ['msg_T', 10],
+        ['msg_T:advisor:0', 300],
+      ]);
+    },
+  );
+});

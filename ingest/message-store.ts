@@ -122,6 +122,10 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
        web_search_requests, web_fetch_requests, cost_logged_usd, cost_calc_usd, advisor_of, superseded)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
+  // Rare (a stored response replaced by a bigger copy or re-read), so RETURNING's per-row cost is no matter.
+  const deleteAdvisors = db.prepare(
+    `DELETE FROM messages WHERE advisor_of = ? RETURNING ${ROLLUP_COLUMNS}, hour, session_id AS sessionId`,
+  );
   // Claude Code's cost-state is cumulative: a later line (in file order, or from a file read later) wins.
   const upsertCostState = db.prepare(
     `INSERT INTO session_costs (session_id, file_id, line_no, total_cost_usd, model_usage_json) VALUES (?, ?, ?, ?, ?)
@@ -277,7 +281,14 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         if (copies) copies.push(located);
         else byKey.set(located.event.key, [located]);
       }
-      for (const [key, copies] of byKey) {
+      // An advisor row belongs to the copy of its response that counts: the line each response key is now
+      // counted from (null: the stored copy stayed, and with it its advisor rows).
+      const countedLine = new Map<string, number | null>();
+      for (const [key, all] of byKey) {
+        const advisorOf = all[0]!.event.advisorOf;
+        const copies = advisorOf === null ? all : all.filter((c) => c.lineNo === countedLine.get(advisorOf));
+        result.duplicates += all.length - copies.length;
+        if (copies.length === 0) continue;
         // Fast path: fold as if the key were new and insert the winner unless the key is already stored.
         const fresh = fold(copies, fileId);
         const freshLast = fresh.at(-1)!;
@@ -286,14 +297,22 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
           result.replaced += fresh.length - 1;
           result.duplicates += copies.length - fresh.length;
           for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
+          if (advisorOf === null) countedLine.set(key, freshLast.lineNo);
           continue;
         }
         const existing = selectExisting.get(key) as Existing;
         const winners = fold(copies, fileId, existing);
         result.replaced += winners.length;
         result.duplicates += copies.length - winners.length;
+        if (advisorOf === null) countedLine.set(key, winners.at(-1)?.lineNo ?? null);
         if (winners.length === 0) continue;
         changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
+        // The stored copy's advisor rows leave with it; the winner's own follow (their keys come later).
+        if (advisorOf === null)
+          for (const row of deleteAdvisors.all(key) as Existing[]) {
+            changes.add(row.day, row.hour, row.sessionId, row.project);
+            rollup.add(row, -1);
+          }
         // Writing only the last winner is the same as writing each in turn: what the stored row counted
         // leaves the rollup, the winner's arrives.
         const last = winners.at(-1)!;

@@ -12,6 +12,7 @@ ALTER TABLE messages ADD COLUMN thinking_tokens INTEGER NOT NULL DEFAULT 0;
 -- An advisor row (usage.iterations[] of type advisor_message) holds the advisor model's own billed usage;
 -- advisor_of is the message id of the response it was part of, NULL on a response's own row.
 ALTER TABLE messages ADD COLUMN advisor_of TEXT;
+CREATE INDEX messages_advisor_of ON messages (advisor_of) WHERE advisor_of IS NOT NULL;
 
 DELETE FROM messages
 WHERE rowid NOT IN (
