@@ -86,7 +86,7 @@ describe.each([
       expect(s.lines).toBe(13);
     });
 
-    it('lines without the usage marker are never parsed, whatever they hold', () => {
+    it('lines without the usage marker are never bad lines, whatever they hold (only assistant and cost-state ones are parsed)', () => {
       const { tree, pass } = setup();
       tree.write('p/s1.jsonl', [
         '{{{{ not json',
@@ -95,7 +95,8 @@ describe.each([
         good('ok'),
       ]);
       const s = pass();
-      expect(s).toMatchObject({ skipped: {}, usageLines: 1, newMessages: 1, lines: 4 });
+      expect(s).toMatchObject({ skipped: {}, usageLines: 2, newMessages: 1, lines: 4 });
+      expect(s.ignoredTypes).toEqual({ '(none)': 2, assistant: 1 });
     });
 
     it('a binary file named .jsonl: no crash, no hang, and not re-read while unchanged', () => {

@@ -20,6 +20,8 @@ import {
 } from './parallel-reader.ts';
 
 const HEAD_BYTES = 4096;
+/** Marker lines of these types (or of a type not read from the bytes) are parsed; the rest are counted. */
+const PARSED_TYPES = new Set(['assistant', 'cost-state', '(unknown)', '(none)']);
 const SLICE_BYTES = 64 << 20;
 const BATCH_BYTES = 32 << 20;
 /** Counted per file in a batch's size, so batches of tiny files stay short too. */
@@ -322,9 +324,20 @@ export function readFile(
           offset,
           end,
           {
-            line: (bytes, n) => take(parseLine(bytes), lineCount + n),
+            // Only assistant and cost-state lines are parsed (progress lines carry copies of subagent
+            // lines, counted from the subagent's own file); a type that cannot be read is parsed to be sure.
+            line: (bytes, n) => {
+              const type = lineType(bytes, 0, bytes.length);
+              if (PARSED_TYPES.has(type)) take(parseLine(bytes), lineCount + n);
+              else ignored(type);
+            },
             oversized: (head, tail, n) => take(parseOversizedLine(head, tail), lineCount + n),
-            other: (bytes, start, end) => ignored(lineType(bytes, start, end)),
+            other: (bytes, start, end, n) => {
+              const type = lineType(bytes, start, end);
+              if (type === 'cost-state' || type === 'assistant')
+                take(parseLine(bytes.subarray(start, end)), lineCount + n);
+              else ignored(type);
+            },
             partial: (bytes, n) => {
               if (end !== size) return false;
               const result = parseLine(bytes);

@@ -1,20 +1,16 @@
 // Streams a file from a byte offset and hands over only the lines that can hold usage. A byte-level
-// prefilter finds the markers (a `"usage"` key, a `cost-state` or `rate_limit` line), so lines without them
-// (tool output, user prompts — most of the bytes) are never decoded or parsed; they are offered to
-// `other` as bytes, for counting by type. Memory stays bounded whatever the line length: a line longer than
+// prefilter finds the `"usage"` marker, so lines without it (tool output, user prompts — most of the bytes)
+// are never decoded or parsed; they are offered to `other` as bytes, to be told apart by their type. Memory stays bounded whatever the line length: a line longer than
 // `maxLineBytes` is kept as head + tail only. A last line without '\n' is offered as `partial`; the caller
 // decides whether it is complete JSON (consume) or still being written (wait).
 import { readSync } from 'node:fs';
 
-/** A line that holds none of these cannot hold usage, Claude Code's cost-state or a limit hit. */
-export const MARKERS: readonly Buffer[] = ['"usage"', '"cost-state"', '"rate_limit"'].map((m) =>
-  Buffer.from(m),
-);
+/** A line without it holds no usage (spaced JSON too: `"usage": {`). One marker: each is a pass over the bytes. */
+export const USAGE_MARKER = Buffer.from('"usage"');
 
-/** Whether `bytes` holds a marker at or after `from`. */
+/** Whether `bytes` holds the marker at or after `from`. */
 export function hasMarker(bytes: Buffer, from = 0): boolean {
-  for (const m of MARKERS) if (bytes.indexOf(m, from) >= 0) return true;
-  return false;
+  return bytes.indexOf(USAGE_MARKER, from) >= 0;
 }
 
 export interface LineSink {
@@ -25,7 +21,7 @@ export interface LineSink {
   /** The final bytes of the file without '\n' holding the marker: return true when they were consumed. */
   partial(bytes: Buffer, lineNo: number): boolean;
   /** A complete line without a marker, as bytes[start, end) (only its head when it was too long to keep). */
-  other?(bytes: Buffer, start: number, end: number): void;
+  other?(bytes: Buffer, start: number, end: number, lineNo: number): void;
 }
 
 export interface ScanResult {
@@ -58,7 +54,7 @@ export function scanLines(
   // a fresh megabyte per file cost more than reading small files.
   if (shared.length !== chunkBytes) shared = Buffer.allocUnsafe(chunkBytes);
   const buf = shared;
-  const markerLength = Math.max(...MARKERS.map((m) => m.length));
+  const markerLength = USAGE_MARKER.length;
   const other = sink.other;
 
   let pos = start; // file position of buf[0]
@@ -97,11 +93,11 @@ export function scanLines(
     if (head === undefined) {
       const whole = partsLen === 0 ? last : Buffer.concat([...parts, last]);
       if (hasMarker(whole)) sink.line(whole, lineNo);
-      else other?.(whole, 0, whole.length);
+      else other?.(whole, 0, whole.length, lineNo);
     } else {
       takeSpanning(last);
       if (markerSeen) sink.oversized(head, tail!, lineNo);
-      else other?.(head, 0, head.length);
+      else other?.(head, 0, head.length, lineNo);
     }
     parts = [];
     partsLen = 0;
@@ -115,14 +111,7 @@ export function scanLines(
     if (n <= 0) break;
     const chunk = buf.subarray(0, n);
     let lineStart = 0;
-    // The next position of each marker in this chunk (-1: none left), and the nearest of them.
-    const next = MARKERS.map((m) => chunk.indexOf(m));
-    const nearest = (): number => {
-      let best = -1;
-      for (const p of next) if (p >= 0 && (best < 0 || p < best)) best = p;
-      return best;
-    };
-    let nextMarker = nearest();
+    let nextMarker = chunk.indexOf(USAGE_MARKER);
     for (;;) {
       const nl = chunk.indexOf(10, lineStart);
       if (nl < 0) break;
@@ -132,15 +121,11 @@ export function scanLines(
       } else if (nextMarker >= 0 && nextMarker < nl) {
         sink.line(chunk.subarray(lineStart, nl), lines);
       } else if (other && nl > lineStart) {
-        other(chunk, lineStart, nl);
+        other(chunk, lineStart, nl, lines);
       }
       lineStart = nl + 1;
       consumed = pos + lineStart;
-      if (nextMarker >= 0 && nextMarker < lineStart) {
-        for (let i = 0; i < next.length; i++)
-          if (next[i]! >= 0 && next[i]! < lineStart) next[i] = chunk.indexOf(MARKERS[i]!, lineStart);
-        nextMarker = nearest();
-      }
+      if (nextMarker >= 0 && nextMarker < lineStart) nextMarker = chunk.indexOf(USAGE_MARKER, lineStart);
     }
     if (lineStart < n) takeSpanning(chunk.subarray(lineStart, n));
     pos += n;
