@@ -89,10 +89,10 @@ describe('generateTree', () => {
     db.close();
   });
 
-  it('a pass parsed on a second thread writes exactly what a one-thread pass writes, however far it may run ahead', () => {
+  it('a pass parsed on reader threads writes exactly what a one-thread pass writes, however many and however far ahead', () => {
     const root = join(work, 'threads');
     generateTree({ root, targetBytes: 6e6, days: 10, projects: 3, sessions: 40, seed: 3 });
-    const passWith = (name: string, parallelBytes: number, inFlight?: InFlightLimits) => {
+    const passWith = (name: string, parallelBytes: number, inFlight?: InFlightLimits, readers?: number) => {
       const db = openDb(join(work, `${name}.db`));
       const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
       const changes: string[] = [];
@@ -101,6 +101,7 @@ describe('generateTree', () => {
         store,
         parallelBytes,
         ...(inFlight ? { inFlight } : {}),
+        ...(readers ? { readers } : {}),
         now: () => 0,
         onCommit: (c) => changes.push(...c.days),
       });
@@ -110,18 +111,20 @@ describe('generateTree', () => {
       return { summary: { ...summary, changes: [...summary.changes.days].sort() }, rows, files, changes };
     };
     const one = passWith('one-thread', Infinity);
-    const two = passWith('two-threads', 0);
-    expect(two.summary).toEqual(one.summary);
-    expect(two.rows).toEqual(one.rows);
-    expect(two.files).toEqual(one.files);
-    expect(two.changes.sort()).toEqual(one.changes.sort());
+    for (const readers of [1, 2, 3]) {
+      const many = passWith(`readers-${readers}`, 0, undefined, readers);
+      expect(many.summary).toEqual(one.summary);
+      expect(many.rows).toEqual(one.rows);
+      expect(many.files).toEqual(one.files);
+      expect(many.changes.sort()).toEqual(one.changes.sort());
+    }
     // A reader held to one character in flight (one commit of any size gets through) or to two commits
     // waits on nearly every file, and still writes the same.
     for (const [name, limits] of [
       ['by-size', { commits: 1024, chars: 1 }],
       ['by-count', { commits: 2, chars: 1 << 30 }],
     ] as const) {
-      const held = passWith(name, 0, limits);
+      const held = passWith(name, 0, limits, 2);
       expect(held.rows).toEqual(one.rows);
       expect(held.summary).toEqual(one.summary);
     }

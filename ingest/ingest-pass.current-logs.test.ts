@@ -223,3 +223,50 @@ describe('advisor rows follow the copy of their response that counts', () => {
     },
   );
 });
+
+describe('a cold load builds the secondary indexes once, at the end', () => {
+  it('drops them during the load, restores them after it, and after a load that was killed half way', () => {
+    const root = tempDir();
+    const tree = fixtureTree(root);
+    const index = testIndex([tree.claudeDir], root);
+    cleanups.push(() => {
+      index.close();
+      tree.remove();
+    });
+    const { db } = index;
+    const indexes = () =>
+      db
+        .prepare(
+          `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name`,
+        )
+        .pluck()
+        .all();
+    const before = indexes();
+    expect(before).toContain('messages_day');
+    tree.write('p/s1.jsonl', [line({ id: 'msg_1' })]);
+    const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+    let during: unknown[] = [];
+    store.bulk(() => {
+      during = indexes();
+      runPass({ claudeDirs: [tree.claudeDir], store, parallelBytes: Infinity });
+    });
+    expect(during).toEqual(['messages_advisor_of']);
+    expect(indexes()).toEqual(before);
+    // A load killed inside bulk(): the definitions wait in meta; the next store puts the indexes back.
+    db.prepare('DELETE FROM messages').run();
+    db.prepare('DELETE FROM usage_daily').run();
+    expect(() =>
+      store.bulk(() => {
+        throw new Error('killed');
+      }),
+    ).toThrow('killed');
+    const saved = before.filter((n) => n !== 'messages_advisor_of');
+    db.exec(saved.map((n) => `DROP INDEX ${n as string};`).join(''));
+    db.prepare(`INSERT INTO meta VALUES ('deferred_indexes', ?)`).run(
+      JSON.stringify(saved.map((name) => ({ name, sql: `CREATE INDEX ${name as string} ON messages (ts)` }))),
+    );
+    createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+    expect(indexes()).toEqual(before);
+    expect(db.prepare(`SELECT count(*) FROM meta WHERE key = 'deferred_indexes'`).pluck().get()).toBe(0);
+  });
+});

@@ -8,7 +8,7 @@ import { discover, type FoundFile } from './discover.ts';
 import { parseLine, type LineResult } from './parse-line.ts';
 import { parseOversizedLine } from './parse-oversized-line.ts';
 import { scanLines, type ScanOptions } from './scan-lines.ts';
-import { lineType } from './line-type.ts';
+import { lineType, quickLineType } from './line-type.ts';
 import { ChangeSet } from './change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
@@ -21,7 +21,7 @@ import {
 
 const HEAD_BYTES = 4096;
 /** Marker lines of these types (or of a type not read from the bytes) are parsed; the rest are counted. */
-const PARSED_TYPES = new Set(['assistant', 'cost-state', '(unknown)', '(none)']);
+const PARSED_TYPES = new Set(['assistant', 'cost-state', '(none)']);
 const SLICE_BYTES = 64 << 20;
 const BATCH_BYTES = 32 << 20;
 /** Counted per file in a batch's size, so batches of tiny files stay short too. */
@@ -62,8 +62,10 @@ export interface PassOptions {
   scan?: ScanOptions;
   /** New bytes from which a second thread reads and parses while this one writes (Infinity: never). */
   parallelBytes?: number;
-  /** How far the reader thread may run ahead of this one (tests shrink it to exercise the waits). */
+  /** How far the reader threads may run ahead of this one (tests shrink it to exercise the waits). */
   inFlight?: InFlightLimits;
+  /** Reader threads of a parallel pass (default: one per core). */
+  readers?: number;
 }
 
 export function headHash(fd: number, length: number): string {
@@ -191,7 +193,7 @@ function readInParallel(
   skips: SkipCounter,
 ): void {
   const now = options.now ?? Date.now;
-  const reader = createParallelReader(jobs, options.scan, options.inFlight);
+  const reader = createParallelReader(jobs, options.scan, options.inFlight, options.readers);
   const state: { done?: ReaderDone } = {};
   // The worker stops with the pass, also when a commit fails half way.
   try {
@@ -325,10 +327,11 @@ export function readFile(
           end,
           {
             // Only assistant and cost-state lines are parsed (progress lines carry copies of subagent
-            // lines, counted from the subagent's own file); a type that cannot be read is parsed to be sure.
+            // lines, counted from the subagent's own file). Assistant lines put their type after the
+            // message, so a type not read at a glance is parsed rather than walked.
             line: (bytes, n) => {
-              const type = lineType(bytes, 0, bytes.length);
-              if (PARSED_TYPES.has(type)) take(parseLine(bytes), lineCount + n);
+              const type = quickLineType(bytes, 0, bytes.length);
+              if (type === undefined || PARSED_TYPES.has(type)) take(parseLine(bytes), lineCount + n);
               else ignored(type);
             },
             oversized: (head, tail, n) => take(parseOversizedLine(head, tail), lineCount + n),

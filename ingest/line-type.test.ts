@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineType } from './line-type.ts';
+import { lineType, quickLineType } from './line-type.ts';
 
 const typeOf = (line: string): string => {
   const bytes = Buffer.from(`garbage\n${line}\n{"type":"next"}`);
@@ -26,5 +26,15 @@ describe('lineType', () => {
 
   it('never reads into the next line', () => {
     expect(typeOf('{"uuid":"u"}')).toBe('(none)');
+  });
+});
+
+describe('quickLineType', () => {
+  it('reads a type that comes before any nested value, and gives up (undefined) otherwise', () => {
+    const b = (s: string) => Buffer.from(s);
+    expect(quickLineType(b('{"type":"progress","data":{"type":"x"}}'), 0, 40)).toBe('progress');
+    const assistant = b('{"message":{"type":"message"},"type":"assistant"}');
+    expect(quickLineType(assistant, 0, assistant.length)).toBeUndefined();
+    expect(lineType(assistant, 0, assistant.length)).toBe('assistant');
   });
 });

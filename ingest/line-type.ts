@@ -33,12 +33,16 @@ function walk(bytes: Buffer, start: number, end: number): string {
   return '(unknown)';
 }
 
-export function lineType(bytes: Buffer, start: number, end: number): string {
+/** The type when it comes before any nested object or array (or the line has none), else undefined. */
+export function quickLineType(bytes: Buffer, start: number, end: number): string | undefined {
   const key = bytes.indexOf(TYPE_KEY, start + 1);
-  if (key < 0 || key >= end) return end - start > SCAN_LIMIT ? '(unknown)' : '(none)';
-  const brace = bytes.indexOf(123 /* { */, start + 1);
-  const bracket = bytes.indexOf(91 /* [ */, start + 1);
-  if ((brace < 0 || brace > key) && (bracket < 0 || bracket > key))
+  if (key < 0 || key >= end) return end - start > SCAN_LIMIT ? undefined : '(none)';
+  const before = bytes.subarray(start + 1, key);
+  if (before.indexOf(123 /* { */) < 0 && before.indexOf(91 /* [ */) < 0)
     return valueAt(bytes, key + TYPE_KEY.length, end);
-  return walk(bytes, start, end);
+  return undefined;
+}
+
+export function lineType(bytes: Buffer, start: number, end: number): string {
+  return quickLineType(bytes, start, end) ?? walk(bytes, start, end);
 }

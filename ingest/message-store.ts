@@ -74,6 +74,8 @@ const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_token
   total_tokens AS totalTokens, web_search_requests AS webSearchRequests, cost_logged_usd AS costLogged,
   cost_calc_usd AS costCalc`;
 
+const DEFERRED_INDEXES = 'deferred_indexes';
+
 /** Whether a copy beats the one counted so far: a main-thread copy beats a sidechain replay of it (the
  *  response counts as the parent's), then the larger total wins, then the copy carrying usage.speed. */
 function beats(
@@ -140,6 +142,30 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   // Same columns and values: for keys not stored yet, which is nearly all of them on a first pass.
   const insertNew = db.prepare(replaceMessage.source.replace('INSERT OR REPLACE', 'INSERT OR IGNORE'));
   const beginRollup = createDailyRollup(db);
+
+  // The indexes a cold load drops and rebuilds (not the key, and not advisor_of, which the load itself reads).
+  const deferIndexes = db.transaction(() => {
+    const indexes = db
+      .prepare(
+        `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL
+           AND name <> 'messages_advisor_of'`,
+      )
+      .all() as { name: string; sql: string }[];
+    if (indexes.length === 0) return;
+    db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('${DEFERRED_INDEXES}', ?)`).run(
+      JSON.stringify(indexes),
+    );
+    for (const { name } of indexes) db.exec(`DROP INDEX "${name.replace(/"/g, '""')}"`);
+  });
+  const restoreIndexes = db.transaction(() => {
+    const saved = db.prepare(`SELECT value FROM meta WHERE key = '${DEFERRED_INDEXES}'`).pluck().get() as
+      string | undefined;
+    if (saved === undefined) return;
+    for (const { sql } of JSON.parse(saved) as { sql: string }[])
+      db.exec(sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+    db.prepare(`DELETE FROM meta WHERE key = '${DEFERRED_INDEXES}'`).run();
+  });
+  restoreIndexes();
   let batchRollup: Rollup | null = null;
 
   const cost = (e: UsageEvent): number | null => requestCost(options.pricing, e);
@@ -346,13 +372,19 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       return commit(file, events, changes, now, notes);
     },
     /** Runs a big pass with no automatic WAL checkpoints (each copies and syncs pages that later commits
-     *  rewrite anyway), then checkpoints once. */
+     *  rewrite anyway), then checkpoints once. On a cold load (no messages yet) the secondary indexes of
+     *  messages are dropped first and built once at the end: sorting once is cheaper than keeping five
+     *  B-trees in step row by row. Their definitions wait in meta meanwhile, so a load killed half way has
+     *  them rebuilt when the store is next created. */
     bulk<T>(fn: () => T): T {
       const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
       db.pragma('wal_autocheckpoint = 0');
+      const cold = db.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
+      if (cold) deferIndexes();
       try {
         return fn();
       } finally {
+        if (cold) restoreIndexes();
         db.pragma(`wal_autocheckpoint = ${previous}`);
         db.pragma('wal_checkpoint(PASSIVE)');
       }

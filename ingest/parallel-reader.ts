@@ -1,11 +1,13 @@
-// Reads and parses files on a worker thread while the calling thread writes SQLite: on two cores a big pass
-// (a cold start over a GB of transcripts) takes about as long as the slower half instead of the sum. The
-// worker runs the same readFile as a one-thread pass, with a store that forwards each commit here, so files,
-// order, offsets and skips are identical. The caller stays synchronous: it blocks on Atomics.wait for the
-// next commit, and the worker blocks when too many commits (or too many bytes of them) are waiting, which
-// bounds memory. The queue is deep enough to ride out long stretches where one side is the slower: files
-// heavy to parse, then files with many small messages to insert.
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+// Reads and parses files on worker threads while the calling thread writes SQLite: on two cores a big pass
+// (a cold start over a GB of transcripts) takes about as long as the slowest part instead of the sum. Files
+// are dealt to the readers in turn; each runs the same readFile as a one-thread pass, with a store that
+// forwards each commit here, and the commits are handed on in the files' own order, so offsets, skips and
+// dedup (whose ties go to the earlier copy) are identical to a one-thread pass. The caller stays
+// synchronous: it blocks on Atomics.wait for the next commit, and a reader blocks when too many commits (or
+// too many bytes of them) are waiting, which bounds memory. Each queue is deep enough to ride out long
+// stretches where one side is the slower: files heavy to parse, then files with many small messages.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import type { FoundFile } from './discover.ts';
 import type { FileNote, FileRow, FileState, LocatedEvent } from './message-store.ts';
 import type { ScanOptions } from './scan-lines.ts';
@@ -40,9 +42,12 @@ export interface ReaderDone {
 }
 
 type Message =
-  (Omit<ForwardedCommit, 'events'> & { events: string }) | ReaderDone | { kind: 'error'; message: string };
+  | (Omit<ForwardedCommit, 'events'> & { events: string })
+  | { kind: 'jobDone' }
+  | ReaderDone
+  | { kind: 'error'; message: string };
 
-/** How far the worker may run ahead: commits posted and not taken yet, and their events' size in JSON
+/** How far each reader may run ahead: commits posted and not taken yet, and their events' size in JSON
  *  characters. One commit is always let through, whatever its size. */
 export interface InFlightLimits {
   commits: number;
@@ -55,57 +60,127 @@ export const TAKEN = 1;
 export const IN_FLIGHT_CHARS = 2;
 const STALL_MS = 120_000;
 
+/** Readers for this machine: one per core (the writer waits on them most of a cold load), at most 4. */
+export function readerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+interface Reader {
+  worker: Worker;
+  port: MessagePort;
+  counters: Int32Array;
+  taken: number;
+  done?: ReaderDone;
+}
+
 export function createParallelReader(
   jobs: readonly ReadJob[],
   scan: ScanOptions | undefined,
   limits: InFlightLimits = IN_FLIGHT_LIMITS,
+  readers = readerCount(),
 ): { next(): ForwardedCommit | ReaderDone; close(): void } {
-  const counters = new Int32Array(new SharedArrayBuffer(12));
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(new URL('./read-worker.ts', import.meta.url), {
-    workerData: { jobs, scan, limits, port: port2, counters },
-    transferList: [port2],
-    // A small young generation: parsing makes short-lived garbage fast, and memory is bounded by design.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  const count = Math.max(1, Math.min(readers, jobs.length));
+  // The in-flight budget is shared: memory stays bounded by the limit whatever the number of readers.
+  const share: InFlightLimits = {
+    commits: Math.max(1, Math.floor(limits.commits / count)),
+    chars: Math.max(1, Math.floor(limits.chars / count)),
+  };
+  const pool: Reader[] = Array.from({ length: count }, (_, r) => {
+    const counters = new Int32Array(new SharedArrayBuffer(12));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL('./read-worker.ts', import.meta.url), {
+      workerData: {
+        jobs: jobs.filter((_, i) => i % count === r),
+        scan,
+        limits: share,
+        port: port2,
+        counters,
+      },
+      transferList: [port2],
+      // A small young generation: parsing makes short-lived garbage fast, and memory is bounded by design.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
+    worker.unref();
+    return { worker, port: port1, counters, taken: 0 };
   });
-  worker.unref();
-  let taken = 0;
+  let job = 0;
   let finished = false;
+
+  const stop = (): void => {
+    finished = true;
+    for (const r of pool) {
+      r.port.close();
+      void r.worker.terminate();
+    }
+  };
+
+  /** The next message of one reader, waiting for it. */
+  function receive(r: Reader): Message {
+    for (;;) {
+      const received = receiveMessageOnPort(r.port);
+      if (received) {
+        const m = received.message as Message;
+        r.taken++;
+        if (m.kind === 'commit') Atomics.sub(r.counters, IN_FLIGHT_CHARS, m.events.length);
+        Atomics.store(r.counters, TAKEN, r.taken);
+        Atomics.notify(r.counters, TAKEN);
+        if (m.kind === 'error') {
+          stop();
+          throw new Error(`ingest reader thread failed: ${m.message}`);
+        }
+        return m;
+      }
+      if (Atomics.wait(r.counters, POSTED, r.taken, STALL_MS) === 'timed-out') {
+        stop();
+        throw new Error(`ingest reader thread sent nothing for ${STALL_MS / 1000} s`);
+      }
+    }
+  }
+
+  function merged(): ReaderDone {
+    const all = pool.map((r) => r.done!);
+    const summary = { ...all[0]!.summary, ignoredTypes: {} as Record<string, number> };
+    const skipCounts: Record<string, number> = {};
+    const skipExamples: string[] = [];
+    for (const [i, d] of all.entries()) {
+      if (i > 0)
+        for (const k of [
+          'filesRead',
+          'filesReset',
+          'bytesRead',
+          'lines',
+          'usageLines',
+          'ignoredLines',
+        ] as const)
+          summary[k] += d.summary[k];
+      for (const [k, n] of Object.entries(d.summary.ignoredTypes))
+        summary.ignoredTypes[k] = (summary.ignoredTypes[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(d.skipCounts)) skipCounts[k] = (skipCounts[k] ?? 0) + n;
+      skipExamples.push(...d.skipExamples);
+    }
+    return { kind: 'done', summary, skipCounts, skipExamples };
+  }
+
   return {
     next(): ForwardedCommit | ReaderDone {
       if (finished) throw new Error('parallel reader: already done');
-      for (;;) {
-        const received = receiveMessageOnPort(port1);
-        if (received) {
-          const m = received.message as Message;
-          taken++;
-          if (m.kind === 'commit') Atomics.sub(counters, IN_FLIGHT_CHARS, m.events.length);
-          Atomics.store(counters, TAKEN, taken);
-          Atomics.notify(counters, TAKEN);
-          if (m.kind === 'error') {
-            finished = true;
-            void worker.terminate();
-            throw new Error(`ingest reader thread failed: ${m.message}`);
-          }
-          if (m.kind === 'commit') return { ...m, events: JSON.parse(m.events) as LocatedEvent[] };
-          finished = true;
-          port1.close();
-          void worker.terminate();
-          return m;
-        }
-        if (Atomics.wait(counters, POSTED, taken, STALL_MS) === 'timed-out') {
-          finished = true;
-          void worker.terminate();
-          throw new Error(`ingest reader thread sent nothing for ${STALL_MS / 1000} s`);
-        }
+      while (job < jobs.length) {
+        const m = receive(pool[job % count]!);
+        if (m.kind === 'commit') return { ...m, events: JSON.parse(m.events) as LocatedEvent[] };
+        if (m.kind === 'jobDone') job++;
+        else throw new Error(`parallel reader: unexpected ${m.kind} before the last file`);
       }
+      for (const r of pool) {
+        const m = receive(r);
+        if (m.kind !== 'done') throw new Error(`parallel reader: unexpected ${m.kind} after the last file`);
+        r.done = m;
+      }
+      stop();
+      return merged();
     },
-    /** Stops the worker early (the caller gave up, e.g. on a failing commit); a no-op once done. */
+    /** Stops the workers early (the caller gave up, e.g. on a failing commit); a no-op once done. */
     close(): void {
-      if (finished) return;
-      finished = true;
-      port1.close();
-      void worker.terminate();
+      if (!finished) stop();
     },
   };
 }

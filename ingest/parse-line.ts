@@ -4,8 +4,11 @@
 // usage, two kinds of line are facts of their own: Claude Code's cumulative `cost-state` per session, and the
 // synthetic rate-limit lines that mark a limit hit (never usage). A skip reason is returned for bad input,
 // never thrown.
+import { isUtf8 } from 'node:buffer';
+import { contentSpan } from './content-span.ts';
 import { readAssistantLine } from './read-assistant-line.ts';
-import { isPlausibleCost, type Iteration } from './usage-line-schema.ts';
+import { isPlausibleCost } from './plausible.ts';
+import type { Iteration } from './usage-line-schema.ts';
 
 export interface UsageEvent {
   /** Dedup key: the message id for a response's own row, `<message id>:advisor:<n>` for its advisor parts. */
@@ -82,7 +85,32 @@ export function decodeLine(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** Lines shorter than this are parsed whole: finding their content would cost more than it saves. */
+const STRIP_FROM = 1024;
+const EMPTY_CONTENT = Buffer.from('[]');
+
 export function parseLine(bytes: Uint8Array): LineResult {
+  if (bytes.length >= STRIP_FROM) {
+    // message.content (most of the bytes; accounting reads none of it) is left out of the parse: its bytes
+    // are only checked to be UTF-8, so a line's verdict is the same as parsing it whole, bar a bad escape
+    // inside the content. A line whose structure the walk does not follow is parsed whole.
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const span = contentSpan(b);
+    if (span) {
+      if (!isUtf8(b.subarray(span[0], span[1]))) return { kind: 'skipped', reason: 'invalid_utf8' };
+      const text = decodeLine(Buffer.concat([b.subarray(0, span[0]), EMPTY_CONTENT, b.subarray(span[1])]));
+      if (text === undefined) return { kind: 'skipped', reason: 'invalid_utf8' };
+      try {
+        return toEvent(JSON.parse(text));
+      } catch {
+        // Not JSON around the content: the whole line decides below.
+      }
+    }
+  }
+  return parseWhole(bytes);
+}
+
+function parseWhole(bytes: Uint8Array): LineResult {
   const text = decodeLine(bytes);
   if (text === undefined) return { kind: 'skipped', reason: 'invalid_utf8' };
   let json: unknown;

@@ -3,12 +3,8 @@
 // avoids the schema library's per-field overhead. Any missing required field makes the line
 // `missing_field`, otherwise any wrong one makes it `wrong_type`, otherwise any number out of bounds makes it
 // `implausible_usage`; unknown fields are ignored.
-import {
-  isPlausibleCost,
-  isPlausibleCount,
-  type AssistantLine,
-  type Iteration,
-} from './usage-line-schema.ts';
+import { isPlausibleCost, isPlausibleCount } from './plausible.ts';
+import type { AssistantLine, Iteration } from './usage-line-schema.ts';
 
 type Problem = 'missing_field' | 'wrong_type' | 'implausible_usage';
 

@@ -72,6 +72,7 @@ try {
       skips,
       Date.now,
     );
+    post({ kind: 'jobDone' });
   }
   const done: ReaderDone = {
     kind: 'done',

@@ -1,18 +1,11 @@
 // The parts of a Claude Code transcript line that accounting reads. Everything else on the line (content,
 // tool results, unknown new fields) is ignored, so new Claude Code versions don't break ingest. A token
-// count or cost that is a number but not a plausible one (negative, fractional, beyond MAX_TOKENS or not
-// finite) makes the line `implausible_usage`: it is skipped and counted, so no total can be non-finite.
+// count or cost that is a number but not a plausible one (plausible.ts) makes the line `implausible_usage`.
 import * as v from 'valibot';
 
-/** The most tokens of one kind a single response can plausibly report (the largest context is 1M). */
-export const MAX_TOKENS = 100_000_000;
-/** The most USD a single line can plausibly report as its cost. */
-export const MAX_LINE_COST_USD = 100_000;
+import { IMPLAUSIBLE, isPlausibleCost, isPlausibleCount } from './plausible.ts';
 
-export const IMPLAUSIBLE = 'implausible_usage';
-
-export const isPlausibleCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0 && n <= MAX_TOKENS;
-export const isPlausibleCost = (n: number): boolean => Number.isFinite(n) && n >= 0 && n <= MAX_LINE_COST_USD;
+export { IMPLAUSIBLE };
 
 const count = v.pipe(v.number(), v.check(isPlausibleCount, IMPLAUSIBLE));
 const cost = v.pipe(v.number(), v.check(isPlausibleCost, IMPLAUSIBLE));
