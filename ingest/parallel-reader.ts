@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { FoundFile } from './discover.ts';
 import type { FileNote, FileRow, FileState, LocatedEvent } from './message-store.ts';
 import type { ScanOptions } from './scan-lines.ts';
+import { decodeEvents } from './event-wire.ts';
 
 export interface ReadJob {
   file: FoundFile;
@@ -166,7 +167,7 @@ export function createParallelReader(
       if (finished) throw new Error('parallel reader: already done');
       while (job < jobs.length) {
         const m = receive(pool[job % count]!);
-        if (m.kind === 'commit') return { ...m, events: JSON.parse(m.events) as LocatedEvent[] };
+        if (m.kind === 'commit') return { ...m, events: decodeEvents(m.events) };
         if (m.kind === 'jobDone') job++;
         else throw new Error(`parallel reader: unexpected ${m.kind} before the last file`);
       }

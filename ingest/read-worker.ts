@@ -4,6 +4,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { emptySummary, readFile, type PassSummary } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
+import { encodeEvents } from './event-wire.ts';
 import type { FileNote, FileState, LocatedEvent, MessageStore } from './message-store.ts';
 import {
   IN_FLIGHT_CHARS,
@@ -44,7 +45,7 @@ const forwardingStore = {
     notes: FileNote[],
   ) {
     // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
-    const json = JSON.stringify(events);
+    const json = encodeEvents(events);
     for (;;) {
       const taken = Atomics.load(counters, TAKEN);
       const waiting = posted - taken;
