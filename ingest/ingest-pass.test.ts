@@ -293,11 +293,29 @@ describe('incremental reads', () => {
     });
     const s3 = ingester.pass();
     expect(s3).toMatchObject({ filesRead: 0, bytesRead: 0, newMessages: 0 });
-    // Only the mtime moved: nothing is read, and the next pass skips the file again.
+    // Only the mtime moved: the file may have been rewritten in place, so it is read again from the start,
+    // counting nothing twice, and the next pass skips it again.
     age(p, 5);
-    expect(ingester.pass()).toMatchObject({ bytesRead: 0, newMessages: 0 });
+    expect(ingester.pass()).toMatchObject({ filesReset: 1, newMessages: 0 });
     expect(ingester.pass()).toMatchObject({ filesRead: 0, bytesRead: 0 });
     expect(totals(db).messages).toBe(3);
+  });
+
+  it('an in-place rewrite that keeps the size and changes bytes only after the first 4 KiB is noticed', () => {
+    const { tree, ingester, db } = setup();
+    const pad = 'x'.repeat(5000);
+    const p = tree.write('p/s1.jsonl', [userLine('s1', at(0), pad), line({ id: 'a', output: 100 })]);
+    age(p, 60);
+    ingester.pass();
+    // Same length, a different response after the head (output 100 → 900, id a → b).
+    tree.write('p/s1.jsonl', [userLine('s1', at(0), pad), line({ id: 'b', output: 900 })]);
+    age(p, 30);
+    const s = ingester.pass();
+    expect(s).toMatchObject({ filesReset: 1, newMessages: 1 });
+    expect(usageRows(db).map((r) => [r.key, r.output])).toEqual([
+      ['a', 100],
+      ['b', 900],
+    ]);
   });
 
   it('a file that shrank is re-read from 0 without double counting', () => {

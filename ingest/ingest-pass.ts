@@ -267,15 +267,17 @@ export function readFile(
       const sameFile = row.dev === st.dev && row.ino === st.ino;
       const storedLen = Number(row.headHash?.split(':')[0] ?? 0);
       const sameHead = row.headHash === null || headHash(fd, storedLen) === row.headHash || storedLen > size;
-      // Shrinking below the last size seen is a rewrite even when the file still reaches the offset.
-      if (!sameFile || size < row.size || !sameHead) {
+      // Shrinking below the last size seen is a rewrite even when the file still reaches the offset; so is a
+      // new mtime at the same size (an in-place rewrite beyond the hashed head: appends change the size).
+      const rewrittenInPlace = size === row.size && st.mtimeMs !== row.mtimeMs && row.offset >= size;
+      if (!sameFile || size < row.size || !sameHead || rewrittenInPlace) {
         offset = 0;
         lineCount = 0;
         summary.filesReset++;
       }
     }
     if (offset >= size && row && row.size === size) {
-      // Only the mtime moved: remember it so the next pass skips the file.
+      // Nothing moved but the file's return (it was missing): remember it so the next pass skips it.
       options.store.commit(
         { ...file, size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, offset, headHash: hash, lineCount },
         [],

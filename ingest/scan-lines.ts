@@ -1,7 +1,7 @@
 // Streams a file from a byte offset and hands over only the lines that can hold usage. A byte-level
 // prefilter finds the `"usage"` marker, so lines without it (tool output, user prompts — most of the bytes)
 // are never decoded or parsed; they are offered to `other` as bytes, to be told apart by their type. Memory stays bounded whatever the line length: a line longer than
-// `maxLineBytes` is kept as head + tail only. A last line without '\n' is offered as `partial`; the caller
+// `maxLineBytes` (4 MiB) is kept as head + tail only. A last line without '\n' is offered as `partial`; the caller
 // decides whether it is complete JSON (consume) or still being written (wait).
 import { readSync } from 'node:fs';
 
@@ -48,7 +48,7 @@ export function scanLines(
   options: ScanOptions = {},
 ): ScanResult {
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const maxLineBytes = options.maxLineBytes ?? 64 << 20;
+  const maxLineBytes = options.maxLineBytes ?? 4 << 20;
   const keepBytes = options.keepBytes ?? 1 << 20;
   // One read buffer for every call (scanning is synchronous and no view of it outlives a call): allocating
   // a fresh megabyte per file cost more than reading small files.
@@ -64,9 +64,26 @@ export function scanLines(
   let parts: Buffer[] = [];
   let partsLen = 0;
   let head: Buffer | undefined;
+  // The rolling tail of an oversized line: one buffer of keepBytes, its last tailLen bytes in use.
   let tail: Buffer | undefined;
+  let tailLen = 0;
   // Whether an oversized line held the marker anywhere, also in the middle that is not kept.
   let markerSeen = false;
+  const seam = Buffer.alloc(2 * markerLength);
+
+  /** Appends bytes to the rolling tail without allocating: the tail keeps the last keepBytes of the line. */
+  const pushTail = (piece: Buffer): void => {
+    const t = tail!;
+    if (piece.length >= t.length) {
+      piece.copy(t, 0, piece.length - t.length);
+      tailLen = t.length;
+      return;
+    }
+    const keep = Math.min(tailLen, t.length - piece.length);
+    t.copyWithin(t.length - piece.length - keep, t.length - keep);
+    piece.copy(t, t.length - piece.length);
+    tailLen = keep + piece.length;
+  };
 
   const takeSpanning = (piece: Buffer): void => {
     if (head === undefined && partsLen + piece.length <= maxLineBytes) {
@@ -78,13 +95,20 @@ export function scanLines(
       const whole = Buffer.concat([...parts, piece]);
       markerSeen = hasMarker(whole);
       head = Buffer.from(whole.subarray(0, keepBytes));
-      tail = Buffer.from(whole.subarray(Math.max(keepBytes, whole.length - keepBytes)));
+      tail = Buffer.alloc(keepBytes);
+      tailLen = 0;
+      pushTail(whole.subarray(keepBytes));
       parts = [];
     } else {
-      const joined = Buffer.concat([tail!, piece]);
-      // Search only the new bytes plus a marker's length of overlap with what came before.
-      if (!markerSeen) markerSeen = hasMarker(joined, Math.max(0, tail!.length - markerLength + 1));
-      tail = Buffer.from(joined.subarray(Math.max(0, joined.length - keepBytes)));
+      if (!markerSeen) {
+        // The new bytes, and the seam between them and what came before (a marker may straddle it).
+        const before = Math.min(tailLen, markerLength - 1);
+        const after = Math.min(piece.length, markerLength - 1);
+        tail!.copy(seam, 0, tail!.length - before);
+        piece.copy(seam, before, 0, after);
+        markerSeen = hasMarker(piece) || hasMarker(seam.subarray(0, before + after));
+      }
+      pushTail(piece);
     }
     partsLen += piece.length;
   };
@@ -96,13 +120,14 @@ export function scanLines(
       else other?.(whole, 0, whole.length, lineNo);
     } else {
       takeSpanning(last);
-      if (markerSeen) sink.oversized(head, tail!, lineNo);
+      if (markerSeen) sink.oversized(head, tail!.subarray(tail!.length - tailLen), lineNo);
       else other?.(head, 0, head.length, lineNo);
     }
     parts = [];
     partsLen = 0;
     head = undefined;
     tail = undefined;
+    tailLen = 0;
     markerSeen = false;
   };
 
