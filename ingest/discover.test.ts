@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discover, projectOf } from './discover.ts';
+import { discover, isTranscriptPath, projectOf } from './discover.ts';
 import { agentFromPath, sessionFromPath } from './ingest-pass.ts';
 import { assistantLine } from './fixture-lines.ts';
 import { at, fixtureTree, tempDir, testIndex, type FixtureTree } from './fixture-tree.ts';
@@ -30,7 +30,7 @@ function listing(dir: string): string[] {
 }
 
 describe('discover', () => {
-  it('finds *.jsonl at any depth in every layout, project = first segment under projects/', () => {
+  it('finds transcripts in every layout, project = first segment under projects/', () => {
     const t = tree();
     t.write('-home-me-repo/s1.jsonl', ['']);
     t.write('-home-me-repo/agent-a1.jsonl', ['']);
@@ -48,6 +48,45 @@ describe('discover', () => {
       ['top.jsonl', '(root)'],
     ]);
     expect(found.problems).toEqual({});
+  });
+
+  it("today's layouts: workflow subagents are found; journals and other .jsonl below a session are not", () => {
+    const t = tree();
+    t.write('p/s1.jsonl', ['']);
+    t.write('p/s1/subagents/agent-a1.jsonl', ['']);
+    t.write('p/s1/subagents/agent-a1.meta.json', '{"agentType":"Explore"}');
+    t.write('p/s1/subagents/workflows/wf-1/agent-a2.jsonl', ['']);
+    t.write('p/s1/subagents/workflows/wf-1/agent-a2.meta.json', '{"agentType":"general-purpose"}');
+    t.write('p/s1/subagents/workflows/wf-1/journal.jsonl', ['{"type":"step","usage":{"input_tokens":9}}']);
+    t.write('p/s1/subagents/workflows/wf-2/journal.jsonl', ['']);
+    t.write('p/s1/notes.jsonl', ['']);
+    t.write('p/s1/subagents/agent-a3.jsonl.tmp', 'x');
+    // A journal that is a dangling symlink is not a transcript either: no broken_symlink problem.
+    symlinkSync(join(t.root, 'nowhere'), t.path('p/s1/subagents/workflows/wf-1/old-journal.jsonl'));
+    const found = discover([t.claudeDir]);
+    expect(found.files.map((f) => [f.path.slice(t.claudeDir.length + 10), f.project]).sort()).toEqual([
+      ['p/s1.jsonl', 'p'],
+      ['p/s1/subagents/agent-a1.jsonl', 'p'],
+      ['p/s1/subagents/workflows/wf-1/agent-a2.jsonl', 'p'],
+    ]);
+    expect(found.ignored).toBe(4);
+    expect(found.problems).toEqual({});
+  });
+
+  it.each([
+    ['top.jsonl', true],
+    ['p/0b5c3f7e-uuid.jsonl', true],
+    ['p/journal.jsonl', true],
+    ['p/agent-a1.jsonl', true],
+    ['p/s/subagents/agent-a1.jsonl', true],
+    ['p/s/subagents/workflows/wf/agent-a1.jsonl', true],
+    ['p/s/other/deeper/agent-a1.jsonl', true],
+    ['p/s/subagents/workflows/wf/journal.jsonl', false],
+    ['p/s/subagents/workflows/wf/agent-.jsonl', false],
+    ['p/s/session.jsonl', false],
+    ['p/s/subagents/agents.jsonl', false],
+  ])('isTranscriptPath(%s) is %s', (rel, expected) => {
+    expect(isTranscriptPath('/c/projects', join('/c/projects', rel))).toBe(expected);
   });
 
   it('several config dirs: each searched, one reached twice through a symlink is read once', () => {
@@ -76,6 +115,7 @@ describe('discover', () => {
     expect(projectOf('/c/projects', '/c/projects/-x/s.jsonl')).toBe('-x');
     expect(sessionFromPath('/c/projects/-x/abc.jsonl')).toBe('abc');
     expect(sessionFromPath('/c/projects/-x/abc/subagents/agent-9.jsonl')).toBe('abc');
+    expect(sessionFromPath('/c/projects/-x/abc/subagents/workflows/wf1/agent-9.jsonl')).toBe('abc');
     expect(agentFromPath('/c/projects/-x/abc/subagents/agent-9f.jsonl')).toBe('9f');
     expect(agentFromPath('/c/projects/-x/abc.jsonl')).toBeNull();
   });

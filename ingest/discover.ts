@@ -1,7 +1,9 @@
-// Finds every *.jsonl under <claude dir>/projects at any depth, in all three layouts (inline sidechains,
-// agent-<id>.jsonl beside the session, <session>/subagents/agent-*.jsonl). Symlinks are followed once:
-// directories are tracked by device+inode, so a symlink loop ends the walk instead of hanging it.
-// Unreadable directories and odd entries are counted, never thrown. Nothing is written or locked here.
+// Finds the transcripts under <claude dir>/projects: <project>/<name>.jsonl (sessions, and agent-<id>.jsonl
+// beside their session) and agent-*.jsonl at any depth below a session dir (<session>/subagents/ and
+// <session>/subagents/workflows/<id>/). Any other .jsonl below a session dir (a workflow's journal.jsonl) is
+// not a transcript: it is counted as ignored, not as a problem. Symlinks are followed once: directories are
+// tracked by device+inode, so a symlink loop ends the walk. Unreadable directories and odd entries are
+// counted, never thrown. Nothing is written or locked here.
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep, basename } from 'node:path';
 
@@ -20,6 +22,8 @@ export interface DiscoverResult {
   /** Claude dirs that have projects/. */
   usableDirs: string[];
   problems: Record<string, number>;
+  /** .jsonl files that are not transcripts (journal.jsonl and the like below a session dir). */
+  ignored: number;
 }
 
 export function hasProjectsDir(claudeDir: string): boolean {
@@ -36,9 +40,22 @@ export function projectOf(projectsDir: string, path: string): string {
   return first === basename(path) ? '(root)' : first;
 }
 
+const AGENT_TRANSCRIPT = /^agent-.+\.jsonl$/;
+
+/**
+ * Whether a .jsonl file is a transcript, by where it sits under projects/: at the top or project level any
+ * name is (sessions are named by uuid, older agents sit beside them); deeper, below a session dir, only
+ * agent-*.jsonl is.
+ */
+export function isTranscriptPath(projectsDir: string, path: string): boolean {
+  const depth = relative(projectsDir, path).split(sep).length;
+  return depth <= 2 || AGENT_TRANSCRIPT.test(basename(path));
+}
+
 export function discover(claudeDirs: readonly string[]): DiscoverResult {
   const files: FoundFile[] = [];
   const problems: Record<string, number> = {};
+  let ignored = 0;
   const problem = (reason: string): void => {
     problems[reason] = (problems[reason] ?? 0) + 1;
   };
@@ -79,11 +96,18 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
         }
         const isJsonl = entry.name.endsWith('.jsonl');
         if (!entry.isSymbolicLink() && !isJsonl) continue;
+        // Decided before the stat, so a journal that vanishes mid-walk is no problem of ours either.
+        const transcript = isJsonl && isTranscriptPath(projectsDir, path);
+        if (!entry.isSymbolicLink() && !transcript) {
+          ignored++;
+          continue;
+        }
         let st: Stats;
         try {
           st = statSync(path);
         } catch {
-          if (isJsonl) problem(entry.isSymbolicLink() ? 'broken_symlink' : 'file_vanished');
+          if (transcript) problem(entry.isSymbolicLink() ? 'broken_symlink' : 'file_vanished');
+          else if (isJsonl) ignored++;
           continue;
         }
         if (st.isDirectory()) {
@@ -91,6 +115,10 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
           continue;
         }
         if (!isJsonl) continue;
+        if (!transcript) {
+          ignored++;
+          continue;
+        }
         if (!st.isFile()) {
           problem('not_a_regular_file');
           continue;
@@ -111,5 +139,5 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
     }
   }
   files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
-  return { files, usableDirs, problems };
+  return { files, usableDirs, problems, ignored };
 }
