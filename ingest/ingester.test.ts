@@ -128,7 +128,15 @@ describe('stats-cache.json', () => {
     );
     ingester.pass();
     expect(statsCacheDisagreements(db)).toEqual([
-      { date: '2026-03-02', model: 'claude-opus-4-5', statsCacheTokens: 99, transcriptTokens: 15 },
+      {
+        claudeDir: tree.claudeDir,
+        date: '2026-03-02',
+        model: 'claude-opus-4-5',
+        version: 1,
+        tokenKinds: 'input+output',
+        statsCacheTokens: 99,
+        transcriptTokens: 15,
+      },
     ]);
     expect(db.prepare('SELECT count(*) AS n FROM stats_cache_activity').get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT count(*) AS n FROM stats_cache_models').get()).toEqual({ n: 1 });

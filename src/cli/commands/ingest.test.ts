@@ -105,13 +105,22 @@ describe('ctm ingest --once', () => {
 
   it('describeStatsCache names the largest difference', () => {
     expect(describeStatsCache([])).toBeUndefined();
+    const row = { claudeDir: '/c', version: 2, tokenKinds: 'input+output' as const };
     expect(
       describeStatsCache([
-        { date: '2026-01-01', model: 'a', statsCacheTokens: 10, transcriptTokens: 11 },
-        { date: '2026-01-02', model: 'b', statsCacheTokens: 5000, transcriptTokens: 1000 },
+        { ...row, date: '2026-01-01', model: 'a', statsCacheTokens: 10, transcriptTokens: 11 },
+        { ...row, date: '2026-01-02', model: 'b', statsCacheTokens: 5000, transcriptTokens: 1000 },
       ]),
     ).toBe(
       'stats-cache.json disagrees with the transcripts on 2 day/model pairs (largest: 2026-01-02 b: stats-cache 5,000, transcripts 1,000 input+output tokens)',
+    );
+    const v5 = { claudeDir: '/c', version: 5, tokenKinds: 'all' as const };
+    expect(
+      describeStatsCache([
+        { ...v5, date: '2026-01-03', model: 'c', statsCacheTokens: 9, transcriptTokens: 7 },
+      ]),
+    ).toBe(
+      'stats-cache.json disagrees with the transcripts on 1 day/model pair (largest: 2026-01-03 c: stats-cache 9, transcripts 7 tokens of all four kinds)',
     );
   });
 });

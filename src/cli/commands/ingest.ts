@@ -53,7 +53,7 @@ export function describeStatsCache(rows: readonly StatsCacheDisagreement[]): str
     parts.push(
       `disagrees with the transcripts on ${formatInt(differ.length)} day/model pair${differ.length === 1 ? '' : 's'} ` +
         `(largest: ${d.date} ${d.model}: stats-cache ${formatInt(d.statsCacheTokens)}, transcripts ` +
-        `${formatInt(d.transcriptTokens)} input+output tokens)`,
+        `${formatInt(d.transcriptTokens)} ${d.tokenKinds === 'all' ? 'tokens of all four kinds' : 'input+output tokens'})`,
     );
   }
   if (missing.length > 0) {
