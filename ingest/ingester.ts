@@ -13,9 +13,11 @@ import { createMessageStore } from './message-store.ts';
 import { reconcileSettings, writeMeta } from './reconcile-settings.ts';
 import { runPass, type PassSummary } from './ingest-pass.ts';
 import { indexStatsCache } from './stats-cache.ts';
+import { createSubagentMetaIndex } from './subagent-meta.ts';
 import type { ChangeSet } from './change-set.ts';
 
 const RUNS_KEPT = 10_000;
+const MALFORMED_META = 'malformed_subagent_meta';
 
 export interface Ingester {
   pass(paths?: ReadonlySet<string>): PassSummary;
@@ -47,6 +49,7 @@ export function createIngester(
   const store = createMessageStore(db, { timezone: config.timezone, pricing });
 
   const warnedStatsCache = new Set<string>();
+  const subagentMeta = createSubagentMetaIndex(db);
   const pass = (paths?: ReadonlySet<string>): PassSummary => {
     const summary = runPass({
       claudeDirs: config.claudeDirs,
@@ -62,6 +65,11 @@ export function createIngester(
           log.warn('stats-cache.json is malformed; not indexed', { dir });
         }
       }
+    }
+    // Beside the transcripts of this pass (all of them on a full pass); a meta file is read only when changed.
+    for (const path of subagentMeta.index(paths).malformed) {
+      summary.skipped[MALFORMED_META] = (summary.skipped[MALFORMED_META] ?? 0) + 1;
+      if (summary.skippedExamples.length < 5) summary.skippedExamples.push(`${path} (${MALFORMED_META})`);
     }
     writeMeta(db, 'last_ingest_at', String(summary.finishedAt));
     if (summary.filesRead > 0 || Object.keys(summary.skipped).length > 0) recordRun(summary);
