@@ -155,7 +155,8 @@ describe.each([
       const { tree, pass, db } = setup();
       tree.write('p/s1.jsonl', [good('a')]);
       mkdirSync(tree.path('p/folder.jsonl'), { recursive: true });
-      tree.write('p/folder.jsonl/inner.jsonl', [good('inner')]);
+      // Below a session-level dir only agent-*.jsonl is a transcript.
+      tree.write('p/folder.jsonl/agent-inner.jsonl', [good('inner')]);
       symlinkSync('..', tree.path('p/loop'));
       symlinkSync(tree.path('p'), tree.path('p/again'));
       symlinkSync(tree.path('p/nowhere.jsonl'), tree.path('p/broken.jsonl'));
