@@ -1,5 +1,6 @@
-// Applies migrations/NNN-name.sql in order, each in its own transaction, tracked with PRAGMA user_version.
-// The SQL files are the schema's history; never edit one that has shipped, add the next number.
+// Applies migrations/NNN-name.sql in order, each in its own write transaction, tracked with PRAGMA user_version;
+// safe when several processes open one fresh index at once. The SQL files are the schema's history: never edit
+// one that has shipped, add the next number.
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 // getBuiltinModule, not an ESM import: no facade evaluating every lazy export of node:fs on each CLI start.
@@ -21,17 +22,29 @@ export function loadMigrations(dir = migrationsDir): Migration[] {
 }
 
 export function migrate(db: Database.Database, migrations = loadMigrations()): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new Error(`database schema version ${current} is newer than this ctm (${latest}); upgrade ctm`);
-  }
+  const version = (): number => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > latest) {
+      throw new Error(`database schema version ${current} is newer than this ctm (${latest}); upgrade ctm`);
+    }
+    return current;
+  };
+  // Read without a lock first, so an index already up to date (every open but the first) takes no write lock.
+  let current = version();
   for (const m of migrations) {
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // The version is read again under the write lock (BEGIN IMMEDIATE): another process opening the same
+    // fresh index may have applied this step since, and a step is applied only by the one that finds it missing.
+    current = db
+      .transaction(() => {
+        const now = version();
+        if (now >= m.version) return now;
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+        return m.version;
+      })
+      .immediate();
   }
-  return db.pragma('user_version', { simple: true }) as number;
+  return current;
 }

@@ -8,6 +8,9 @@ import { migrate } from './migrate.ts';
 // (fs/promises included), a few ms of each CLI start.
 const { mkdirSync, accessSync, constants } = process.getBuiltinModule('node:fs');
 
+const BUSY_TIMEOUT_MS = 5000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 export type Db = Database.Database;
 
 export interface OpenOptions {
@@ -35,9 +38,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
     });
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
+      useWal(db);
       db.pragma('synchronous = NORMAL');
       migrate(db);
     } else {
@@ -50,4 +53,20 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     throw new ConfigError(setting, `cannot open the database ${path}: ${(error as Error).message}`);
   }
   return db;
+}
+
+/** Switching a fresh file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without
+ * waiting on the busy timeout, while another connection holds the file (two processes opening a new data dir
+ * together): it is retried until the other is done, after which the file is in WAL already and this is a no-op. */
+function useWal(db: Db): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
 }
