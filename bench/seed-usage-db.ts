@@ -2,8 +2,7 @@
 // use for the site benchmark, or a few deterministic days for tests. Seeded PRNG, so runs are reproducible.
 import { openDb, type Db } from '../src/db/open.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
-import { matchModel } from '../src/pricing/match-model.ts';
-import { costUsd } from '../src/pricing/cost.ts';
+import { requestCost } from '../src/pricing/request-cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { createDailyRollup } from '../ingest/daily-rollup.ts';
 
@@ -80,12 +79,18 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
         cacheWrite1h: r.cacheWrite1h ?? 0,
         cacheRead: r.cacheRead ?? 0,
       };
-      const match = matchModel(pricing, r.model);
       const { day, hour } = localTime(r.ts);
       n++;
       const totalTokens =
         tokens.input + tokens.output + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.cacheRead;
-      const cost = match ? costUsd(tokens, match.price, null, pricing.longContextThreshold) : null;
+      const cost = requestCost(pricing, {
+        model: r.model,
+        ts: r.ts,
+        speed: null,
+        geo: null,
+        ...tokens,
+        webSearchRequests: 0,
+      });
       rollup.add(
         {
           day,

@@ -257,9 +257,12 @@ describe.each([
         model: 'claude-opus-4-6',
       });
       expect([nosplit!.cacheWrite5m, nosplit!.cacheWrite1h]).toEqual([50, 0]);
-      // Logged and calculated cost are both kept (opus-4-6 fast: ×6).
+      // Logged and calculated cost are both kept (opus-4-6 fast: ×6 on the tokens; two searches at $0.01).
       expect(k!.costLogged).toBe(0.75);
-      expect(k!.costCalc).toBeCloseTo(((1 * 5 + 2 * 25 + 20 * 6.25 + 10 * 10 + 4 * 0.5) / 1e6) * 6, 15);
+      expect(k!.costCalc).toBeCloseTo(
+        ((1 * 5 + 2 * 25 + 20 * 6.25 + 10 * 10 + 4 * 0.5) / 1e6) * 6 + 2 * 0.01,
+        15,
+      );
       expect(
         db.prepare("SELECT version, git_branch AS gitBranch FROM usage WHERE message_id = 'k'").get(),
       ).toEqual({ version: '2.1.9', gitBranch: 'feature/x' });

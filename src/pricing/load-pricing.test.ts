@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPricing } from './load-pricing.ts';
-import { matchModel } from './match-model.ts';
+import { matchModel, priceAt } from './match-model.ts';
+import { requestCost } from './request-cost.ts';
 import { ConfigError } from '../config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctm-pricing-'));
@@ -14,6 +15,8 @@ const file = (name: string, content: unknown): string => {
   return p;
 };
 const rates = { input: 1, output: 2, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 0.5 };
+const now = Date.parse('2026-12-01T00:00:00Z');
+const priceNow = (t: ReturnType<typeof loadPricing>, m: string) => priceAt(matchModel(t, m)!, now);
 
 describe('loadPricing', () => {
   it('CTM_PRICING_FILE adds models and overrides shipped ones; the hash changes with it', () => {
@@ -22,18 +25,29 @@ describe('loadPricing', () => {
       models: { 'acme-model': rates, 'claude-opus-4-5': { ...rates, input: 99 } },
     });
     const merged = loadPricing(p);
-    expect(matchModel(merged, 'acme-model-20260101')!.price).toEqual(rates);
-    expect(merged.models.get('claude-opus-4-5')!.input).toBe(99);
-    expect(merged.models.get('claude-opus-4')!.input).toBe(15);
+    expect(priceNow(merged, 'acme-model-20260101')).toMatchObject(rates);
+    expect(priceNow(merged, 'claude-opus-4-5').input).toBe(99);
+    expect(priceNow(merged, 'claude-opus-4').input).toBe(15);
     expect(merged.hash).not.toBe(shipped.hash);
     expect(loadPricing(p).hash).toBe(merged.hash);
     expect(loadPricing().hash).toBe(shipped.hash);
   });
 
-  it('the override may change the long-context threshold', () => {
-    expect(loadPricing(file('t.json', { longContextThreshold: 1000, models: {} })).longContextThreshold).toBe(
-      1000,
+  it('an override of an aliased model prices its other names too', () => {
+    const merged = loadPricing(
+      file('alias.json', { models: { 'claude-fable-5-1': { ...rates, output: 7 } } }),
     );
+    expect(priceNow(merged, 'claude-mythos-5-1').output).toBe(7);
+  });
+
+  it('the legacy above200k form becomes a tier at the file threshold', () => {
+    const t = loadPricing(
+      file('t.json', {
+        longContextThreshold: 1000,
+        models: { m: { ...rates, above200k: { ...rates, input: 10 } } },
+      }),
+    );
+    expect(priceNow(t, 'm').tiers).toEqual([{ above: 1000, ...rates, input: 10 }]);
   });
 
   it.each([
@@ -42,6 +56,16 @@ describe('loadPricing', () => {
     ['a rate as text', { models: { m: { ...rates, input: '1' } } }, /bad entry at models\.m\.input/],
     ['a negative rate', { models: { m: { ...rates, output: -1 } } }, /bad entry at models\.m\.output/],
     ['a missing rate', { models: { m: { input: 1 } } }, /bad entry at models\.m\./],
+    [
+      'a bad change date',
+      { models: { m: { ...rates, changes: [{ from: '2026-13-40' }] } } },
+      /models\.m\.changes\.0\.from/,
+    ],
+    [
+      'an alias to nothing',
+      { aliases: { a: 'nope' }, models: {} },
+      /bad entry at aliases\.a: no model "nope"/,
+    ],
   ])('a malformed file (%s) is a ConfigError naming CTM_PRICING_FILE', (name, content, message) => {
     const p = file(`${name}.json`, content);
     expect(() => loadPricing(p)).toThrow(ConfigError);
@@ -50,5 +74,77 @@ describe('loadPricing', () => {
 
   it('a missing file is a ConfigError naming CTM_PRICING_FILE', () => {
     expect(() => loadPricing(join(dir, 'absent.json'))).toThrow(/^CTM_PRICING_FILE: cannot read/);
+  });
+});
+
+describe("LiteLLM's model_prices_and_context_window.json as CTM_PRICING_FILE", () => {
+  const litellm = {
+    sample_spec: { input_cost_per_token: 0, output_cost_per_token: 0, mode: 'chat' },
+    'claude-opus-5-5': {
+      litellm_provider: 'anthropic',
+      mode: 'chat',
+      input_cost_per_token: 3e-6,
+      output_cost_per_token: 1.5e-5,
+      cache_creation_input_token_cost: 3.75e-6,
+      cache_creation_input_token_cost_above_1hr: 6e-6,
+      cache_read_input_token_cost: 3e-7,
+      input_cost_per_token_above_200k_tokens: 6e-6,
+      output_cost_per_token_above_200k_tokens: 2.25e-5,
+      provider_specific_entry: { fast: 2, us: 1.1 },
+    },
+    'openrouter/anthropic/claude-opus-5-5': {
+      litellm_provider: 'openrouter',
+      mode: 'chat',
+      input_cost_per_token: 9e-6,
+      output_cost_per_token: 9e-6,
+    },
+    'moonshotai/kimi-k2.6': {
+      litellm_provider: 'moonshot',
+      mode: 'chat',
+      input_cost_per_token: 6e-7,
+      output_cost_per_token: 2.5e-6,
+      cache_read_input_token_cost: 1.5e-7,
+    },
+    'text-embedding-x': { mode: 'embedding', input_cost_per_token: 1e-7, output_cost_per_token: 0 },
+  };
+
+  it('per-token prices become per-million rates, above_200k fields a tier, fast and us multipliers', () => {
+    const t = loadPricing(file('litellm.json', litellm));
+    const p = priceNow(t, 'claude-opus-5-5');
+    expect([p.input, p.output, p.cacheWrite5m, p.cacheWrite1h, p.cacheRead]).toEqual([3, 15, 3.75, 6, 0.3]);
+    expect(p.tiers).toEqual([
+      { above: 200_000, input: 6, output: 22.5, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3 },
+    ]);
+    expect(p.fastMultiplier).toBe(2);
+    expect(p.geoMultipliers).toEqual({ us: 1.1 });
+    // The first-party entry wins over a router's of the same model.
+    expect(matchModel(t, 'claude-opus-5-5')!.source).toMatch(/LiteLLM format/);
+    const kimi = priceNow(t, 'moonshotai/kimi-k2.6');
+    expect([kimi.input, kimi.output, kimi.cacheRead, kimi.cacheWrite5m]).toEqual([0.6, 2.5, 0.15, 0.6]);
+    expect(matchModel(t, 'text-embedding-x')).toBeUndefined();
+    // Shipped models the file does not name keep their prices.
+    expect(priceNow(t, 'claude-opus-4-5').input).toBe(5);
+    const req = {
+      model: 'claude-opus-5-5',
+      ts: now,
+      speed: 'fast',
+      geo: 'us',
+      input: 100_000,
+      output: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+      cacheRead: 0,
+      webSearchRequests: 0,
+    };
+    expect(requestCost(t, req)).toBeCloseTo(0.3 * 2 * 1.1, 10);
+  });
+
+  it('a bad field is a ConfigError naming the file and the entry', () => {
+    const p = file('bad-litellm.json', {
+      ...litellm,
+      'm-x': { input_cost_per_token: 'cheap', output_cost_per_token: 1e-6 },
+    });
+    expect(() => loadPricing(p)).toThrow(ConfigError);
+    expect(() => loadPricing(p)).toThrow(/bad-litellm\.json has a bad entry at "m-x"\.input_cost_per_token/);
   });
 });

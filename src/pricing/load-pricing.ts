@@ -1,20 +1,20 @@
-// Loads the shipped price table and merges CTM_PRICING_FILE over it (same shape; its models add or replace).
+// Loads the shipped price table and merges CTM_PRICING_FILE over it: ctm's own format or LiteLLM's
+// model_prices_and_context_window.json (detected by its per-token fields); its models add or replace.
 // A broken override file is a configuration error naming the variable, never a silent fallback to $0.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { ConfigError } from '../config.ts';
 import { pricingFileSchema, type PriceTable, type PricingFile } from './pricing-schema.ts';
+import { buildPriceTable, type PricingSource } from './build-price-table.ts';
+import { fromLiteLlm, isLiteLlmFormat } from './litellm-format.ts';
 
 const shippedPath = new URL('./anthropic.json', import.meta.url);
+/** Bumped when the cost rules change, so the index is repriced even if no file changed. */
+export const PRICING_RULES_VERSION = '2';
 
-function parsePricing(text: string, source: string, setting: string): PricingFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(setting, `${source} is not valid JSON (${(error as Error).message})`);
-  }
+export function parsePricingJson(json: unknown, source: string, setting: string): PricingFile {
+  if (isLiteLlmFormat(json)) return fromLiteLlm(json as Record<string, unknown>, source, setting);
   const result = v.safeParse(pricingFileSchema, json);
   if (!result.success) {
     const issue = result.issues[0];
@@ -27,23 +27,39 @@ function parsePricing(text: string, source: string, setting: string): PricingFil
   return result.output;
 }
 
+export function parsePricingText(text: string, source: string, setting: string): PricingFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(setting, `${source} is not valid JSON (${(error as Error).message})`);
+  }
+  return parsePricingJson(json, source, setting);
+}
+
+export function readOverride(overridePath: string): string {
+  try {
+    return readFileSync(overridePath, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CTM_PRICING_FILE', `cannot read ${overridePath} (${(error as Error).message})`);
+  }
+}
+
 export function loadPricing(overridePath?: string): PriceTable & { hash: string } {
   const shippedText = readFileSync(shippedPath, 'utf8');
-  const shipped = parsePricing(shippedText, 'pricing/anthropic.json', 'pricing/anthropic.json');
-  const models = new Map(Object.entries(shipped.models));
-  let threshold = shipped.longContextThreshold ?? 200_000;
-  const hash = createHash('sha256').update(shippedText);
+  const setting = 'pricing/anthropic.json';
+  const sources: PricingSource[] = [
+    { file: parsePricingText(shippedText, setting, setting), name: setting, setting },
+  ];
+  const hash = createHash('sha256').update(`rules ${PRICING_RULES_VERSION}\n`).update(shippedText);
   if (overridePath) {
-    let text: string;
-    try {
-      text = readFileSync(overridePath, 'utf8');
-    } catch (error) {
-      throw new ConfigError('CTM_PRICING_FILE', `cannot read ${overridePath} (${(error as Error).message})`);
-    }
-    const override = parsePricing(text, overridePath, 'CTM_PRICING_FILE');
-    for (const [id, price] of Object.entries(override.models)) models.set(id, price);
-    threshold = override.longContextThreshold ?? threshold;
-    hash.update(text);
+    const text = readOverride(overridePath);
+    sources.push({
+      file: parsePricingText(text, overridePath, 'CTM_PRICING_FILE'),
+      name: overridePath,
+      setting: 'CTM_PRICING_FILE',
+    });
+    hash.update('\0').update(text);
   }
-  return { longContextThreshold: threshold, models, hash: hash.digest('hex').slice(0, 16) };
+  return { ...buildPriceTable(sources), hash: hash.digest('hex').slice(0, 16) };
 }

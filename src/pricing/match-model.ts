@@ -1,26 +1,27 @@
-// Finds the price entry for a model id: exact id, then the id without a date suffix (-20251001), then the
-// longest table entry that is a whole-segment prefix of it (a variant such as "-fast-preview"). Never a loose
-// substring: a numeric next segment is a newer version, not a variant, so "claude-opus-4-9" is not priced
-// as "claude-opus-4"; an unknown model stays unknown (reported as unpriced).
-import type { ModelPrice, PriceTable } from './pricing-schema.ts';
+// Finds the price table entry of a model name as a log spells it: the normalized name exactly, else the
+// longest entry that is a whole-segment prefix of it (a variant such as "-fast-preview" or "-highspeed").
+// Never a loose substring: a numeric next segment is a newer version, not a variant, so "claude-opus-4-9"
+// is not priced as "claude-opus-4"; an unknown model stays unknown (reported as unpriced, never $0).
+import type { ModelPrice, PricedModel, PriceTable } from './pricing-schema.ts';
+import { normalizeModel } from './normalize-model.ts';
 
-const DATE_SUFFIX = /-\d{8}$/;
 const VERSION_SEGMENT = /^\d+(-|$)/;
 
-export function stripDateSuffix(model: string): string {
-  return model.replace(DATE_SUFFIX, '');
-}
-
-export function matchModel(table: PriceTable, model: string): { id: string; price: ModelPrice } | undefined {
-  const exact = table.models.get(model);
-  if (exact) return { id: model, price: exact };
-  const base = stripDateSuffix(model);
-  const undated = table.models.get(base);
-  if (undated) return { id: base, price: undated };
+export function matchModel(table: PriceTable, model: string): PricedModel | undefined {
+  const key = normalizeModel(model);
+  const exact = table.models.get(key);
+  if (exact) return exact;
   let best: string | undefined;
   for (const id of table.models.keys()) {
-    if (!base.startsWith(id + '-') || VERSION_SEGMENT.test(base.slice(id.length + 1))) continue;
+    if (!key.startsWith(id + '-') || VERSION_SEGMENT.test(key.slice(id.length + 1))) continue;
     if (best === undefined || id.length > best.length) best = id;
   }
-  return best === undefined ? undefined : { id: best, price: table.models.get(best)! };
+  return best === undefined ? undefined : table.models.get(best);
+}
+
+/** The price that applies at `ts` (epoch ms, UTC): the last period starting at or before it. */
+export function priceAt(model: PricedModel, ts: number): ModelPrice {
+  let price = model.periods[0]!.price;
+  for (const period of model.periods) if (period.from <= ts) price = period.price;
+  return price;
 }

@@ -1,8 +1,10 @@
 // The cost of one indexed request (a response, or an advisor's part of one) in USD under a price table, or
 // null when the table has no price for its model. The one entry point the ingest and the repricing use.
+// Token rates: the model's price at the request's UTC time, its tier, then fast mode × US-only inference ×
+// off-peak. Web searches are added at the table's per-search fee, which no multiplier touches.
 import type { PriceTable } from './pricing-schema.ts';
-import { matchModel } from './match-model.ts';
-import { costUsd } from './cost.ts';
+import { matchModel, priceAt } from './match-model.ts';
+import { peakMultiplier, ratesFor, tokenCostUsd } from './cost.ts';
 
 export interface PricedRequest {
   model: string;
@@ -21,6 +23,13 @@ export interface PricedRequest {
 }
 
 export function requestCost(table: PriceTable, r: PricedRequest): number | null {
-  const match = matchModel(table, r.model);
-  return match ? costUsd(r, match.price, r.speed, table.longContextThreshold) : null;
+  const model = matchModel(table, r.model);
+  if (!model) return null;
+  const price = priceAt(model, r.ts);
+  const fast = r.speed === 'fast' ? (price.fastMultiplier ?? 1) : 1;
+  const geos = price.geoMultipliers ?? table.geoMultipliers;
+  const geo = r.geo !== null && Object.hasOwn(geos, r.geo) ? geos[r.geo]! : 1;
+  const tokens = tokenCostUsd(r, ratesFor(price, r)) * fast * geo * peakMultiplier(price.peakHours, r.ts);
+  const perSearch = (price.webSearchPerThousand ?? table.webSearchPerThousand) / 1000;
+  return tokens + (r.webSearchRequests || 0) * perSearch;
 }

@@ -6,14 +6,22 @@ import { dayModelHistory } from '../day-model-history.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { priceTable } from '../price-table.ts';
-import { matchModel } from '../../pricing/match-model.ts';
+import { matchModel, priceAt } from '../../pricing/match-model.ts';
 import type { ModelPrice } from '../../pricing/pricing-schema.ts';
 import { daysBetween, localDay } from '../local-format.ts';
 
 export interface ModelsData {
   tz: string;
   costMode: string;
-  models: (BreakdownRow & { priceId: string | null; price: ModelPrice | null })[];
+  /** Each model's price entry and the price in effect now (a dated change applies by UTC time). */
+  models: (BreakdownRow & {
+    priceId: string | null;
+    price: ModelPrice | null;
+    source: string | null;
+    checked: string | null;
+    /** Dated changes of the entry after its first price, as UTC days. */
+    changes: string[];
+  })[];
   costChart: ChartSpec | null;
   tokenChart: ChartSpec | null;
 }
@@ -31,7 +39,14 @@ export function loadModels(ctx: SiteContext): ModelsData {
     costMode: filter.costMode,
     models: rows.map((r) => {
       const m = matchModel(pricing!, r.key);
-      return { ...r, priceId: m?.id ?? null, price: m?.price ?? null };
+      return {
+        ...r,
+        priceId: m?.id ?? null,
+        price: m ? priceAt(m, ctx.now) : null,
+        source: m?.source ?? null,
+        checked: m?.checked ?? null,
+        changes: m ? m.periods.slice(1).map((p) => new Date(p.from).toISOString().slice(0, 10)) : [],
+      };
     }),
     costChart: days.length ? dailyByModel(daily, days, 'cost', 'Cost per day by model', 8) : null,
     tokenChart: days.length ? dailyByModel(daily, days, 'totalTokens', 'Tokens per day by model', 8) : null,
