@@ -62,24 +62,29 @@ function addInto(d: Sums, o: Sums): void {
 }
 
 export function createDailyRollup(db: Db) {
-  const upsert = db.prepare(
+  // An update first, an insert when the group is new: an upsert would check the new row's CHECKs (no figure
+  // below zero, migration 006) against a negative delta before it finds the conflict.
+  const update = db.prepare(
+    `UPDATE usage_daily SET
+       messages = messages + @messages,
+       input_tokens = input_tokens + @input,
+       output_tokens = output_tokens + @output,
+       cache_write_5m_tokens = cache_write_5m_tokens + @cacheWrite5m,
+       cache_write_1h_tokens = cache_write_1h_tokens + @cacheWrite1h,
+       cache_read_tokens = cache_read_tokens + @cacheRead,
+       total_tokens = total_tokens + @totalTokens,
+       cost_auto_usd = cost_auto_usd + @costAuto,
+       cost_calc_usd = cost_calc_usd + @costCalc,
+       cost_display_usd = cost_display_usd + @costDisplay,
+       unpriced_auto = unpriced_auto + @unpricedAuto,
+       unpriced_calc = unpriced_calc + @unpricedCalc,
+       web_search_requests = web_search_requests + @webSearchRequests
+     WHERE day = @day AND model = @model AND project = @project`,
+  );
+  const insert = db.prepare(
     `INSERT INTO usage_daily VALUES (@day, @model, @project, @messages, @input, @output, @cacheWrite5m,
        @cacheWrite1h, @cacheRead, @totalTokens, @costAuto, @costCalc, @costDisplay, @unpricedAuto, @unpricedCalc,
-       @webSearchRequests)
-     ON CONFLICT (day, model, project) DO UPDATE SET
-       messages = messages + excluded.messages,
-       input_tokens = input_tokens + excluded.input_tokens,
-       output_tokens = output_tokens + excluded.output_tokens,
-       cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
-       cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-       cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-       total_tokens = total_tokens + excluded.total_tokens,
-       cost_auto_usd = cost_auto_usd + excluded.cost_auto_usd,
-       cost_calc_usd = cost_calc_usd + excluded.cost_calc_usd,
-       cost_display_usd = cost_display_usd + excluded.cost_display_usd,
-       unpriced_auto = unpriced_auto + excluded.unpriced_auto,
-       unpriced_calc = unpriced_calc + excluded.unpriced_calc,
-       web_search_requests = web_search_requests + excluded.web_search_requests`,
+       @webSearchRequests)`,
   );
   const dropEmpty = db.prepare(
     'DELETE FROM usage_daily WHERE day = ? AND model = ? AND project = ? AND messages <= 0',
@@ -120,7 +125,7 @@ export function createDailyRollup(db: Db) {
       },
       apply(): void {
         for (const d of deltas.values()) {
-          upsert.run(d);
+          if (update.run(d).changes === 0) insert.run(d);
           if (d.messages < 0) dropEmpty.run(d.day, d.model, d.project);
         }
         deltas.clear();
