@@ -39,7 +39,7 @@ export interface TreeTotals extends TokenTotals {
   files: number;
   bytes: number;
   lines: number;
-  /** Lines holding the usage marker (assistant copies, progress lines, synthetic lines). */
+  /** Lines ctm parses: assistant copies, synthetic lines and cost-state (progress lines are counted by type). */
   usageLines: number;
   /** UTC day → tokens of the messages counted that day. */
   byDay: Record<string, TokenTotals>;
@@ -401,7 +401,6 @@ export function generateTree(options: TreeOptions): TreeTotals {
           }),
           lineTs + 5,
         );
-        totals.usageLines++;
       }
     });
     // The counted copy is the last line: it carries the full output count (in modern logs every line does,

@@ -300,7 +300,7 @@ export function readFile(
         summary.ignoredLines++;
         summary.ignoredTypes[type] = (summary.ignoredTypes[type] ?? 0) + 1;
       };
-      // Every line the prefilter hands over is a usage line here, whatever it turns out to be.
+      // Every line parsed is a usage line here, whatever it turns out to be (other types are counted by type).
       const take = (result: LineResult, lineNo: number): void => {
         usageLines++;
         if (result.kind === 'event') {

@@ -286,72 +286,71 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     }
   }
 
-  const commit = db.transaction(
-    (
-      file: FileState,
-      events: readonly LocatedEvent[],
-      changes: ChangeSet,
-      now: number,
-      notes: readonly FileNote[],
-    ): CommitResult => {
-      const fileId = (upsertFile.get({ ...file, now }) as { id: number }).id;
-      const result: CommitResult = { inserted: 0, replaced: 0, duplicates: 0 };
-      const rollup = beginRollup();
-      writeNotes(file, fileId, notes);
-      // The copies of one response (one line per content block, each repeating the final usage) are folded
-      // here first, in file order and with the same rule as against the stored row, so SQLite sees each key
-      // once per commit.
-      const byKey = new Map<string, LocatedEvent[]>();
-      for (const located of events) {
-        const copies = byKey.get(located.event.key);
-        if (copies) copies.push(located);
-        else byKey.set(located.event.key, [located]);
+  const commitRows = (
+    file: FileState,
+    events: readonly LocatedEvent[],
+    changes: ChangeSet,
+    now: number,
+    notes: readonly FileNote[],
+  ): CommitResult => {
+    const fileId = (upsertFile.get({ ...file, now }) as { id: number }).id;
+    const result: CommitResult = { inserted: 0, replaced: 0, duplicates: 0 };
+    const rollup = beginRollup();
+    writeNotes(file, fileId, notes);
+    // The copies of one response (one line per content block, each repeating the final usage) are folded
+    // here first, in file order and with the same rule as against the stored row, so SQLite sees each key
+    // once per commit.
+    const byKey = new Map<string, LocatedEvent[]>();
+    for (const located of events) {
+      const copies = byKey.get(located.event.key);
+      if (copies) copies.push(located);
+      else byKey.set(located.event.key, [located]);
+    }
+    // An advisor row belongs to the copy of its response that counts: the line each response key is now
+    // counted from (null: the stored copy stayed, and with it its advisor rows).
+    const countedLine = new Map<string, number | null>();
+    for (const [key, all] of byKey) {
+      const advisorOf = all[0]!.event.advisorOf;
+      const copies = advisorOf === null ? all : all.filter((c) => c.lineNo === countedLine.get(advisorOf));
+      result.duplicates += all.length - copies.length;
+      if (copies.length === 0) continue;
+      // Fast path: fold as if the key were new and insert the winner unless the key is already stored.
+      const fresh = fold(copies, fileId);
+      const freshLast = fresh.at(-1)!;
+      if (write(file, fileId, freshLast, changes, rollup, insertNew) !== false) {
+        result.inserted++;
+        result.replaced += fresh.length - 1;
+        result.duplicates += copies.length - fresh.length;
+        for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
+        if (advisorOf === null) countedLine.set(key, freshLast.lineNo);
+        continue;
       }
-      // An advisor row belongs to the copy of its response that counts: the line each response key is now
-      // counted from (null: the stored copy stayed, and with it its advisor rows).
-      const countedLine = new Map<string, number | null>();
-      for (const [key, all] of byKey) {
-        const advisorOf = all[0]!.event.advisorOf;
-        const copies = advisorOf === null ? all : all.filter((c) => c.lineNo === countedLine.get(advisorOf));
-        result.duplicates += all.length - copies.length;
-        if (copies.length === 0) continue;
-        // Fast path: fold as if the key were new and insert the winner unless the key is already stored.
-        const fresh = fold(copies, fileId);
-        const freshLast = fresh.at(-1)!;
-        if (write(file, fileId, freshLast, changes, rollup, insertNew) !== false) {
-          result.inserted++;
-          result.replaced += fresh.length - 1;
-          result.duplicates += copies.length - fresh.length;
-          for (const w of fresh) if (w !== freshLast) addChange(w, file, changes);
-          if (advisorOf === null) countedLine.set(key, freshLast.lineNo);
-          continue;
+      const existing = selectExisting.get(key) as Existing;
+      const winners = fold(copies, fileId, existing);
+      result.replaced += winners.length;
+      result.duplicates += copies.length - winners.length;
+      if (advisorOf === null) countedLine.set(key, winners.at(-1)?.lineNo ?? null);
+      if (winners.length === 0) continue;
+      changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
+      // The stored copy's advisor rows leave with it; the winner's own follow (their keys come later).
+      if (advisorOf === null)
+        for (const row of deleteAdvisors.all(key) as Existing[]) {
+          changes.add(row.day, row.hour, row.sessionId, row.project);
+          rollup.add(row, -1);
         }
-        const existing = selectExisting.get(key) as Existing;
-        const winners = fold(copies, fileId, existing);
-        result.replaced += winners.length;
-        result.duplicates += copies.length - winners.length;
-        if (advisorOf === null) countedLine.set(key, winners.at(-1)?.lineNo ?? null);
-        if (winners.length === 0) continue;
-        changes.add(existing.day, existing.hour, existing.sessionId, existing.project);
-        // The stored copy's advisor rows leave with it; the winner's own follow (their keys come later).
-        if (advisorOf === null)
-          for (const row of deleteAdvisors.all(key) as Existing[]) {
-            changes.add(row.day, row.hour, row.sessionId, row.project);
-            rollup.add(row, -1);
-          }
-        // Writing only the last winner is the same as writing each in turn: what the stored row counted
-        // leaves the rollup, the winner's arrives.
-        const last = winners.at(-1)!;
-        write(file, fileId, last, changes, rollup);
-        rollup.add(existing, -1);
-        for (const w of winners) if (w !== last) addChange(w, file, changes);
-      }
-      // Inside a batch the commit's net change joins the batch's, written once when the batch commits.
-      if (batchRollup) batchRollup.merge(rollup);
-      else rollup.apply();
-      return result;
-    },
-  );
+      // Writing only the last winner is the same as writing each in turn: what the stored row counted
+      // leaves the rollup, the winner's arrives.
+      const last = winners.at(-1)!;
+      write(file, fileId, last, changes, rollup);
+      rollup.add(existing, -1);
+      for (const w of winners) if (w !== last) addChange(w, file, changes);
+    }
+    // Inside a batch the commit's net change joins the batch's, written once when the batch commits.
+    if (batchRollup) batchRollup.merge(rollup);
+    else rollup.apply();
+    return result;
+  };
+  const commitTransaction = db.transaction(commitRows);
 
   function addChange(copy: LocatedEvent, file: FileState, changes: ChangeSet): void {
     const { day, hour } = localTime(copy.event.ts);
@@ -369,7 +368,9 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       now = Date.now(),
       notes: readonly FileNote[] = [],
     ): CommitResult {
-      return commit(file, events, changes, now, notes);
+      // Inside a batch no savepoint of its own: a failing commit fails the pass, and the batch's transaction
+      // rolls back with it, so a file's rows and offset still commit together or not at all.
+      return (batchRollup ? commitRows : commitTransaction)(file, events, changes, now, notes);
     },
     /** Runs a big pass with no automatic WAL checkpoints (each copies and syncs pages that later commits
      *  rewrite anyway), then checkpoints once. On a cold load (no messages yet) the secondary indexes of

@@ -1,8 +1,9 @@
 // Streams a file from a byte offset and hands over only the lines that can hold usage. A byte-level
 // prefilter finds the `"usage"` marker, so lines without it (tool output, user prompts — most of the bytes)
-// are never decoded or parsed; they are offered to `other` as bytes, to be told apart by their type. Memory stays bounded whatever the line length: a line longer than
-// `maxLineBytes` (4 MiB) is kept as head + tail only. A last line without '\n' is offered as `partial`; the caller
-// decides whether it is complete JSON (consume) or still being written (wait).
+// are never decoded or parsed; they are offered to `other` as bytes, to be told apart by their type. Memory
+// stays bounded whatever the line length: a line longer than `maxLineBytes` (4 MiB) is kept as head + tail
+// only. A last line without '\n' is offered as `partial`; the caller decides whether it is complete JSON
+// (consume) or still being written (wait).
 import { readSync } from 'node:fs';
 
 /** A line without it holds no usage (spaced JSON too: `"usage": {`). One marker: each is a pass over the bytes. */

@@ -27,7 +27,7 @@ const envFor = (t: FixtureTree, extra: Record<string, string> = {}) => ({
 });
 
 describe('ctm ingest --once', () => {
-  it('prints files, lines, new messages, skipped lines by reason and MB/s, then the first few skip locations', () => {
+  it('prints files, lines, new messages, skipped lines by reason, other lines by type and MB/s, then the first few skip locations', () => {
     const t = tree();
     const p = t.write('p/s.jsonl', [
       assistantLine({ id: 'a', timestamp: at(0) }),
@@ -39,7 +39,7 @@ describe('ctm ingest --once', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^1 files \(1 read\), 4 lines, 1 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); skipped: invalid_json 1, bad_timestamp 1$/,
+      /^1 files \(1 read\), 4 lines, 1 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); skipped: invalid_json 1, bad_timestamp 1; other lines: user 1$/,
     );
     expect(lines.slice(1)).toEqual([`  skipped ${p}:2 (invalid_json)`, `  skipped ${p}:3 (bad_timestamp)`]);
     // The log's one summary line per pass goes to stderr (JSON when not a terminal).
