@@ -20,7 +20,8 @@ export function sumColumns(cost: string): string {
   return `sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
           sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,
-          ${roundedCost(`coalesce(sum(${cost}), 0)`)} AS cost, count(*) AS messages, sum(${cost} IS NULL) AS unpricedMessages`;
+          ${roundedCost(`coalesce(sum(${cost}), 0)`)} AS cost, count(*) AS messages, sum(${cost} IS NULL) AS unpricedMessages,
+          coalesce(sum(web_search_requests), 0) AS webSearchRequests`;
 }
 
 /** usage_daily's cost column for a cost mode (each mode's sum is stored: coalesce() does not distribute). */
@@ -45,7 +46,8 @@ export function rollupSumColumns(mode: CostMode): string {
   return `sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_write_5m_tokens) AS cacheWrite5mTokens, sum(cache_write_1h_tokens) AS cacheWrite1hTokens,
           sum(cache_read_tokens) AS cacheReadTokens, sum(total_tokens) AS totalTokens,
-          ${roundedCost(`total(${cost})`)} AS cost, sum(messages) AS messages, ${unpriced} AS unpricedMessages`;
+          ${roundedCost(`total(${cost})`)} AS cost, sum(messages) AS messages, ${unpriced} AS unpricedMessages,
+          coalesce(sum(web_search_requests), 0) AS webSearchRequests`;
 }
 
 export interface Sums {
@@ -58,4 +60,6 @@ export interface Sums {
   cost: number;
   messages: number;
   unpricedMessages: number;
+  /** Web searches (server_tool_use.web_search_requests), priced at the table's per-search fee. */
+  webSearchRequests: number;
 }

@@ -10,6 +10,7 @@ import { todayByModel, type DayModelRow } from '../db/queries/today-by-model.ts'
 import { BLOCK_MS } from '../report/identify-blocks.ts';
 import { makeLocalTime } from '../time/local-time.ts';
 import { findActiveBlock } from './find-active-block.ts';
+import { lastLimitHit } from '../db/queries/last-limit-hit.ts';
 
 export interface LiveOptions {
   timezone: string;
@@ -34,6 +35,7 @@ function sumRows(rows: readonly DayModelRow[]): Totals {
     cost: 0,
     messages: 0,
     unpricedMessages: 0,
+    webSearchRequests: 0,
   };
   for (const r of rows) for (const k of Object.keys(t) as (keyof Totals)[]) t[k] += r[k];
   t.cost = Math.round(t.cost * 1e6) / 1e6;
@@ -44,6 +46,21 @@ export function todayTotals(db: Db, o: Pick<LiveOptions, 'timezone' | 'costMode'
   const day = makeLocalTime(o.timezone)(o.now).day;
   const byModel = todayByModel(db, day, o.costMode);
   return { day, ...sumRows(byModel), byModel };
+}
+
+/** The latest limit hit with its reset time; `active` while the reset is still ahead. */
+function limitHitView(db: Db, now: number) {
+  const hit = lastLimitHit(db);
+  if (!hit) return null;
+  return {
+    at: new Date(hit.ts).toISOString(),
+    sessionId: hit.sessionId,
+    project: hit.project,
+    status: hit.status,
+    rateLimitType: hit.rateLimitType,
+    resetsAt: hit.resetsAt === null ? null : new Date(hit.resetsAt).toISOString(),
+    active: hit.resetsAt !== null && hit.resetsAt > now,
+  };
 }
 
 export function liveSnapshot(db: Db, o: LiveOptions) {
@@ -94,6 +111,7 @@ export function liveSnapshot(db: Db, o: LiveOptions) {
       isSidechain: r.isSidechain === 1,
     })),
     currentSessions: sessions,
+    lastLimitHit: limitHitView(db, o.now),
     freshness: {
       lastIngestAt: o.lastIngestAt === null ? null : new Date(o.lastIngestAt).toISOString(),
       lastBuildAt: o.lastBuildAt === null ? null : new Date(o.lastBuildAt).toISOString(),

@@ -40,6 +40,7 @@ export function allTimeTotals(db: Db, filter: SiteFilter, today: string): UsageT
     cost: older.cost + recent.cost,
     messages: older.messages + recent.messages,
     unpricedMessages: older.unpricedMessages + recent.unpricedMessages,
+    webSearchRequests: older.webSearchRequests + recent.webSearchRequests,
     sessions: sessionCount(db),
     firstTs: older.firstTs ?? recent.firstTs,
     lastTs: recent.lastTs ?? older.lastTs,

@@ -30,6 +30,7 @@ export function rollupRequests(
         cost: 0,
         messages: 0,
         unpricedMessages: 0,
+        webSearchRequests: 0,
       };
       groups.set(key, g);
     }
@@ -39,6 +40,7 @@ export function rollupRequests(
     g.cacheWrite1hTokens += r.cacheWrite1hTokens;
     g.cacheReadTokens += r.cacheReadTokens;
     g.totalTokens += r.totalTokens;
+    g.webSearchRequests += r.webSearchRequests;
     g.messages++;
     if (r.cost === null) g.unpricedMessages++;
     else g.cost += r.cost;

@@ -155,6 +155,9 @@ describe('rollupRequests', () => {
       cacheWrite1hTokens: 0,
       cacheReadTokens: 0,
       totalTokens,
+      thinkingTokens: 0,
+      webSearchRequests: 1,
+      webFetchRequests: 0,
       cost,
     });
     const rows = [r('a', null, 10, 1, 1), r('b', 'x', 5, null, 2), r('a', 'x', 1, 0.5, 3)];
@@ -166,10 +169,11 @@ describe('rollupRequests', () => {
         g.totalTokens,
         g.cost,
         g.unpricedMessages,
+        g.webSearchRequests,
       ]),
     ).toEqual([
-      ['a', 2, 11, 1.5, 0],
-      ['b', 1, 5, 0, 1],
+      ['a', 2, 11, 1.5, 0, 2],
+      ['b', 1, 5, 0, 1, 1],
     ]);
     expect(rollupRequests(rows, 'agent', day).map((g) => [g.key, g.messages])).toEqual([
       ['', 1],

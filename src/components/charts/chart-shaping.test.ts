@@ -21,6 +21,7 @@ const sums = {
   cost: 0,
   messages: 0,
   unpricedMessages: 0,
+  webSearchRequests: 0,
 };
 
 describe('stackColumns', () => {
@@ -135,6 +136,9 @@ describe('requestsOverTime', () => {
       cacheWrite1hTokens: 0,
       cacheReadTokens: 0,
       totalTokens,
+      thinkingTokens: 0,
+      webSearchRequests: 1,
+      webFetchRequests: 0,
       cost,
     });
     const spec = requestsOverTime(

@@ -1,7 +1,8 @@
 -- No token count or cost can be negative: CHECK constraints on messages and usage_daily, so a write that
 -- would store one fails and `PRAGMA integrity_check` (`ctm check`) names a stored one, such as a sign bit
 -- flipped on disk. SQLite adds a CHECK only by rebuilding the table: each is made anew with the same columns
--- in the same order (messages keep their rowids), then its indexes and the usage view as 001–005 left them.
+-- in the same order (messages keep their rowids), then its indexes and the usage view as 001–005 left them
+-- (messages_day now also covers web_search_requests, which every sum selects).
 --
 -- usage_daily's costs are REAL sums the ingest also subtracts from (a copy replaced by a larger one, a group
 -- whose last message leaves): the floating-point residue of a group summed back to nothing falls below zero
@@ -76,7 +77,7 @@ ALTER TABLE messages_new RENAME TO messages;
 CREATE INDEX messages_message_id ON messages (message_id);
 CREATE INDEX messages_day ON messages (day, model, input_tokens, output_tokens, cache_write_5m_tokens,
   cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_logged_usd, cost_calc_usd, ts, session_id,
-  project, cwd, agent_id, hour)
+  project, cwd, agent_id, hour, web_search_requests)
   WHERE superseded = 0;
 CREATE INDEX messages_ts ON messages (ts) WHERE superseded = 0;
 CREATE INDEX messages_session ON messages (session_id, ts) WHERE superseded = 0;

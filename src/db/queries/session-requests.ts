@@ -14,6 +14,10 @@ export interface SessionRequestRow {
   cacheWrite1hTokens: number;
   cacheReadTokens: number;
   totalTokens: number;
+  /** Part of outputTokens (output_tokens_details.thinking_tokens), never added to it. */
+  thinkingTokens: number;
+  webSearchRequests: number;
+  webFetchRequests: number;
   cost: number | null;
 }
 
@@ -22,7 +26,9 @@ export function sessionRequests(db: Db, sessionId: string, costMode: CostMode): 
     db,
     `SELECT ts, model, agent_id AS agentId, input_tokens AS inputTokens, output_tokens AS outputTokens,
             cache_write_5m_tokens AS cacheWrite5mTokens, cache_write_1h_tokens AS cacheWrite1hTokens,
-            cache_read_tokens AS cacheReadTokens, total_tokens AS totalTokens, ${costExpr(costMode)} AS cost
+            cache_read_tokens AS cacheReadTokens, total_tokens AS totalTokens,
+            thinking_tokens AS thinkingTokens, web_search_requests AS webSearchRequests,
+            web_fetch_requests AS webFetchRequests, ${costExpr(costMode)} AS cost
      FROM usage WHERE session_id = ? ORDER BY ts, key`,
   ).all(sessionId) as SessionRequestRow[];
 }

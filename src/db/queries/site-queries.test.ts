@@ -150,8 +150,11 @@ describe('report site queries', () => {
         'inputTokens',
         'model',
         'outputTokens',
+        'thinkingTokens',
         'totalTokens',
         'ts',
+        'webFetchRequests',
+        'webSearchRequests',
       ].sort(),
     );
     expect(sessionRequests(db, 's2', 'auto')[0]!.cost).toBeNull();

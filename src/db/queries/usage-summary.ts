@@ -39,6 +39,7 @@ function makeSummary(db: Db, day: string): void {
            total(coalesce(cost_logged_usd, cost_calc_usd)) AS cost_auto_usd, total(cost_calc_usd) AS cost_calc_usd,
            total(cost_logged_usd) AS cost_display_usd,
            sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpriced_auto, sum(cost_calc_usd IS NULL) AS unpriced_calc,
+           sum(web_search_requests) AS web_search_requests,
            min(ts) AS first_ts, max(ts) AS last_ts, coalesce(cwd, project) AS label
     FROM usage
     GROUP BY 1, session_id, model, project;

@@ -6,6 +6,7 @@ import { blocksOverTime } from '../../components/charts/blocks-over-time.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import type { Block } from '../../report/identify-blocks.ts';
 import { formatDateTime } from '../local-format.ts';
+import { lastLimitHit, type LimitHitRow } from '../../db/queries/last-limit-hit.ts';
 
 export const RECENT_BLOCKS = 200;
 
@@ -18,6 +19,8 @@ export interface BlocksData {
   recent: Block[];
   count: number;
   chart: ChartSpec | null;
+  /** The latest rate limit Claude Code hit, or null. */
+  limitHit: LimitHitRow | null;
 }
 
 export function loadBlocks(ctx: SiteContext): BlocksData {
@@ -34,5 +37,6 @@ export function loadBlocks(ctx: SiteContext): BlocksData {
     recent: real.slice(-RECENT_BLOCKS).reverse(),
     count: real.length,
     chart: real.length ? blocksOverTime(real, history.limit, tz, (ts) => formatDateTime(ts, tz)) : null,
+    limitHit: lastLimitHit(db),
   };
 }

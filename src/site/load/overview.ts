@@ -10,6 +10,8 @@ import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { addDays, daysBetween, localDay, weekStart } from '../local-format.ts';
 import { blockHistory } from '../block-history.ts';
 import { allTimeTotals } from '../all-time-totals.ts';
+import { statsCacheOnlyDays, type StatsCacheDay } from '../../db/queries/stats-cache-only-days.ts';
+import { withStatsCacheSeries } from '../../components/charts/stats-cache-series.ts';
 import type { Block } from '../../report/identify-blocks.ts';
 
 export interface OverviewData {
@@ -24,6 +26,8 @@ export interface OverviewData {
   block: Block | undefined;
   blockLimit: number;
   lastIngestAt: number | null;
+  /** Days of the last 90 known only from Claude Code's stats cache (their transcripts are gone). */
+  statsCacheDays: StatsCacheDay[];
 }
 
 export function loadOverview(ctx: SiteContext): OverviewData {
@@ -44,17 +48,22 @@ export function loadOverview(ctx: SiteContext): OverviewData {
   const daily = usageByDayModel(db, { ...filter, fromDay: from90, toDay: today });
   const blocks = blockHistory(db, filter.costMode, now, config.tokenLimit);
   const ingest = metaValue(db, 'last_ingest_at');
+  const cacheDays = filter.project ? [] : statsCacheOnlyDays(db, from90, today);
   return {
     tz,
     now,
     today,
     periods,
-    chart: dailyByModel(daily, daysBetween(from90, today), 'cost', 'Cost per day by model, last 90 days'),
+    chart: withStatsCacheSeries(
+      dailyByModel(daily, daysBetween(from90, today), 'cost', 'Cost per day by model, last 90 days'),
+      cacheDays,
+    ),
     topProjects: usageBreakdown(db, 'project', { ...filter, fromDay: from30 }).slice(0, 8),
     topModels: usageBreakdown(db, 'model', { ...filter, fromDay: from30 }).slice(0, 8),
     unpricedModels: [...new Set(daily.filter((r) => r.unpricedMessages > 0).map((r) => r.model))].sort(),
     block: blocks.active,
     blockLimit: blocks.limit,
     lastIngestAt: ingest ? Number(ingest) : null,
+    statsCacheDays: cacheDays,
   };
 }

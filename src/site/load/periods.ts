@@ -5,6 +5,8 @@ import { periodHistory } from '../period-history.ts';
 import { localDay } from '../local-format.ts';
 import { periodBars } from '../../components/charts/period-bars.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
+import { statsCacheOnlyDays, type StatsCacheDay } from '../../db/queries/stats-cache-only-days.ts';
+import { withStatsCacheSeries } from '../../components/charts/stats-cache-series.ts';
 
 export type PeriodKind = 'day' | 'week' | 'month';
 
@@ -13,6 +15,8 @@ export interface PeriodsData {
   kind: PeriodKind;
   rows: PeriodTotalsRow[];
   chart: ChartSpec;
+  /** On the days listing: days known only from Claude Code's stats cache (their transcripts are gone). */
+  statsCacheDays: StatsCacheDay[];
 }
 
 const LABEL: Record<PeriodKind, string> = {
@@ -23,10 +27,13 @@ const LABEL: Record<PeriodKind, string> = {
 
 export function loadPeriods(ctx: SiteContext, kind: PeriodKind): PeriodsData {
   const rows = periodHistory(ctx.db, kind, ctx.filter, localDay(ctx.now, ctx.filter.timezone));
+  const cacheDays = kind === 'day' && !ctx.filter.project ? statsCacheOnlyDays(ctx.db) : [];
+  const bars = periodBars(rows, LABEL[kind], kind === 'month' ? (m) => `${m}-01` : (d) => d);
   return {
     tz: ctx.filter.timezone,
     kind,
     rows,
-    chart: periodBars(rows, LABEL[kind], kind === 'month' ? (m) => `${m}-01` : (d) => d),
+    chart: withStatsCacheSeries(bars, cacheDays),
+    statsCacheDays: cacheDays,
   };
 }

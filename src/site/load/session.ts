@@ -8,6 +8,8 @@ import { requestsOverTime } from '../../components/charts/requests-over-time.ts'
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { formatDateTime, localDay } from '../local-format.ts';
 import { rollupRequests } from '../rollup-requests.ts';
+import { sessionClaudeCost } from '../../db/queries/session-claude-cost.ts';
+import { sessionSubagentTypes, type SubagentType } from '../../db/queries/session-subagent-types.ts';
 
 export interface SessionData {
   tz: string;
@@ -15,6 +17,13 @@ export interface SessionData {
   chart: ChartSpec;
   models: BreakdownRow[];
   agents: BreakdownRow[];
+  /** Subagent types from their meta.json, by agent id. */
+  agentTypes: Map<string, SubagentType>;
+  /** Claude Code's own cost of the session (its last cost-state line), or null. */
+  reportedCost: number | null;
+  /** Output tokens that were thinking (a part of output, never added to it). */
+  thinkingTokens: number;
+  webFetchRequests: number;
 }
 
 /** `rows` is the build's list of every session when prerendering; by default the session's row is read now. */
@@ -29,11 +38,20 @@ export function loadSession(
   const tz = filter.timezone;
   const requests = sessionRequests(db, sessionId, filter.costMode);
   const day = (ts: number) => localDay(ts, tz);
+  const agentTypes = sessionSubagentTypes(db, sessionId);
   return {
     tz,
     session,
     chart: requestsOverTime(requests, tz, (ts) => formatDateTime(ts, tz)),
     models: rollupRequests(requests, 'model', day),
-    agents: rollupRequests(requests, 'agent', day),
+    // A subagent's row is labelled with its type (meta.json), its key staying the agent id.
+    agents: rollupRequests(requests, 'agent', day).map((a) => ({
+      ...a,
+      label: agentTypes.get(a.key)?.agentType ?? a.label,
+    })),
+    agentTypes,
+    reportedCost: sessionClaudeCost(db, sessionId),
+    thinkingTokens: requests.reduce((n, r) => n + r.thinkingTokens, 0),
+    webFetchRequests: requests.reduce((n, r) => n + r.webFetchRequests, 0),
   };
 }
