@@ -6,7 +6,7 @@ export interface SnapshotEntry {
   id: string;
   takenAt: number;
   siteBytes: number;
-  tarBytes: number | null;
+  tarBytes: number;
 }
 
 const esc = (s: string) =>
@@ -19,7 +19,7 @@ export function archiveIndex(entries: SnapshotEntry[]): string {
         e,
       ) => `<tr><td><a href="${esc(e.id)}/index.html">${esc(new Date(e.takenAt).toISOString().replace('T', ' ').slice(0, 19))} UTC</a></td>
 <td class="num">${formatBytes(e.siteBytes)}</td>
-<td>${e.tarBytes === null ? '–' : `<a href="${esc(e.id)}.tar.gz" download>${esc(e.id)}.tar.gz</a> (${formatBytes(e.tarBytes)})`}</td></tr>`,
+<td><a href="${esc(e.id)}.tar.gz" download>${esc(e.id)}.tar.gz</a> (${formatBytes(e.tarBytes)})</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>

@@ -1,6 +1,7 @@
 // `ctm snapshot`: copies the published site into archive/<UTC timestamp>/ with links made relative (browsable
 // from file:// and under any URL prefix), hard-linking every file identical to the previous snapshot's, packs it
-// as <timestamp>.tar.gz, keeps the newest CTM_SNAPSHOT_KEEP snapshots and rewrites archive/index.html.
+// as <timestamp>.tar.gz, keeps the newest CTM_SNAPSHOT_KEEP snapshots and rewrites archive/index.html. What a
+// killed snapshot left behind is tidied first: temporary files go, a snapshot whose packing stopped is packed.
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -14,12 +15,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { sitePaths } from './site-paths.ts';
 import { relativeLinks } from './relative-links.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { archiveIndex, type SnapshotEntry } from './archive-index.ts';
+import { archiveIndex } from './archive-index.ts';
+import { dirBytes, listFiles, snapshotEntries, snapshotIds } from './snapshot-entries.ts';
 
 export interface SnapshotResult {
   id: string;
@@ -30,19 +32,11 @@ export interface SnapshotResult {
   bytes: number;
 }
 
-const SNAPSHOT = /^\d{8}T\d{6}Z$/;
-
 export function snapshotId(now: number): string {
   return new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-}
-
-function listFiles(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && !e.name.startsWith('.'))
-    .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
 function sameContent(path: string, data: Buffer): boolean {
@@ -63,8 +57,23 @@ function tarGz(cwd: string, name: string, out: string): Promise<void> {
   });
 }
 
-function dirBytes(dir: string): number {
-  return listFiles(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+async function pack(archiveDir: string, id: string): Promise<string> {
+  const tarball = join(archiveDir, `${id}.tar.gz`);
+  await tarGz(archiveDir, id, `${tarball}.tmp`);
+  renameSync(`${tarball}.tmp`, tarball);
+  return tarball;
+}
+
+/** Removes what an interrupted snapshot left (snapshots run one at a time) and packs an unpacked one. */
+async function tidyArchive(archiveDir: string): Promise<void> {
+  for (const name of readdirSync(archiveDir)) {
+    if ((name.startsWith('.') && name.endsWith('.tmp')) || name.endsWith('.tar.gz.tmp')) {
+      rmSync(join(archiveDir, name), { recursive: true, force: true });
+    }
+  }
+  for (const id of snapshotIds(archiveDir)) {
+    if (!existsSync(join(archiveDir, `${id}.tar.gz`))) await pack(archiveDir, id);
+  }
 }
 
 export async function snapshotSite(config: Config, now = Date.now()): Promise<SnapshotResult> {
@@ -73,11 +82,10 @@ export async function snapshotSite(config: Config, now = Date.now()): Promise<Sn
     throw new Error(`no published site at ${paths.current}; run \`ctm build\` first`);
   const source = realpathSync(paths.current);
   mkdirSync(paths.archive, { recursive: true });
+  await tidyArchive(paths.archive);
   let id = snapshotId(now);
   while (existsSync(join(paths.archive, id))) id = snapshotId((now += 1000));
-  const existing = readdirSync(paths.archive)
-    .filter((n) => SNAPSHOT.test(n))
-    .sort();
+  const existing = snapshotIds(paths.archive);
   const previous = existing.at(-1);
   const tmp = join(paths.archive, `.${id}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
@@ -97,9 +105,7 @@ export async function snapshotSite(config: Config, now = Date.now()): Promise<Sn
     }
   }
   renameSync(tmp, join(paths.archive, id));
-  const tarball = join(paths.archive, `${id}.tar.gz`);
-  await tarGz(paths.archive, id, `${tarball}.tmp`);
-  renameSync(`${tarball}.tmp`, tarball);
+  const tarball = await pack(paths.archive, id);
   // Keep the newest snapshots; everything else goes (directory and tarball).
   const all = [...existing, id].sort();
   for (const old of all.slice(0, Math.max(0, all.length - config.snapshotKeep))) {
@@ -118,23 +124,8 @@ export async function snapshotSite(config: Config, now = Date.now()): Promise<Sn
 }
 
 export function writeArchiveIndex(archiveDir: string): void {
-  const entries: SnapshotEntry[] = readdirSync(archiveDir)
-    .filter((n) => SNAPSHOT.test(n))
-    .sort()
-    .reverse()
-    .map((id) => {
-      const tar = join(archiveDir, `${id}.tar.gz`);
-      return {
-        id,
-        takenAt: Date.parse(
-          `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}Z`,
-        ),
-        siteBytes: dirBytes(join(archiveDir, id)),
-        tarBytes: existsSync(tar) ? statSync(tar).size : null,
-      };
-    });
   writeFileAtomic(join(archiveDir, 'archive.css'), ARCHIVE_CSS);
-  writeFileAtomic(join(archiveDir, 'index.html'), archiveIndex(entries));
+  writeFileAtomic(join(archiveDir, 'index.html'), archiveIndex(snapshotEntries(archiveDir)));
 }
 
 const ARCHIVE_CSS = `:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.45}
