@@ -137,6 +137,12 @@ describe('loadConfig', () => {
     ['CTM_TOKEN_LIMIT', { CTM_TOKEN_LIMIT: 'lots' }],
     ['CTM_TOKEN_LIMIT', { CTM_TOKEN_LIMIT: '0' }],
     ['CTM_RESCAN_SECONDS', { CTM_RESCAN_SECONDS: '0' }],
+    ['CTM_HOST', { CTM_HOST: 'http://localhost' }],
+    ['CTM_HOST', { CTM_HOST: 'my host' }],
+    ['CTM_HOST', { CTM_HOST: '127.0.0.1:8080' }],
+    ['--host', {}, { host: 'bad_-.' }],
+    ['CTM_ALLOWED_HOSTS', { CTM_ALLOWED_HOSTS: 'ok.example, https://ctm.example.org' }],
+    ['CTM_ALLOWED_HOSTS', { CTM_ALLOWED_HOSTS: 'ctm.example.org:443' }],
   ])('%s bad value %j → ConfigError naming it', (setting, env, flags) => {
     let error: unknown;
     try {
@@ -148,6 +154,23 @@ describe('loadConfig', () => {
     expect((error as ConfigError).setting).toBe(setting);
     expect((error as Error).message.startsWith(`${setting}: `)).toBe(true);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it.each([
+    ['::1', '::1'],
+    ['[::1]', '::1'],
+    ['0.0.0.0', '0.0.0.0'],
+    ['localhost', 'localhost'],
+    ['app', 'app'],
+    ['ctm.example.org', 'ctm.example.org'],
+  ])('CTM_HOST %s is accepted as %s without a DNS look-up', (value, host) => {
+    expect(loadConfig({ CTM_TZ: 'UTC', CTM_HOST: value }, {}, home).host).toBe(host);
+  });
+
+  it('CTM_ALLOWED_HOSTS: commas or spaces, lower-cased, trailing dots and duplicates dropped', () => {
+    const env = { CTM_TZ: 'UTC', CTM_ALLOWED_HOSTS: ' CTM.example.org., *.lan  app,app ' };
+    expect(loadConfig(env, {}, home).allowedHosts).toEqual(['ctm.example.org', '*.lan', 'app']);
+    expect(loadConfig({ CTM_TZ: 'UTC' }, {}, home).allowedHosts).toEqual([]);
   });
 
   it.each([

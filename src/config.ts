@@ -1,6 +1,7 @@
 // Environment variables and CLI flags → one typed, validated config. This is the only module that reads
 // process.env (callers pass it in); every error names the setting that is wrong, so a misconfiguration is
 // one clear line instead of a stack trace.
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { resolve, join } from 'node:path';
 
@@ -18,6 +19,8 @@ export interface Config {
   pricingFile: string | undefined;
   costMode: CostMode;
   host: string;
+  /** Host names (beyond loopback names and IP addresses) requests may be addressed to; `*.x` = any subdomain. */
+  allowedHosts: string[];
   port: number;
   logLevel: LogLevel;
   rebuildCron: string;
@@ -175,6 +178,41 @@ export function parseCron(value: string | undefined, setting: string, fallback: 
   return expr;
 }
 
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
+
+/** An IP address (IPv6 with or without brackets) or a syntactically valid host name; no DNS look-up here. */
+export function parseHost(value: string | undefined, setting: string, fallback: string): string {
+  const host = value?.trim() || fallback;
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIP(bare) !== 0) return bare;
+  if (HOST_NAME.test(host.replace(/\.$/, ''))) return host;
+  throw new ConfigError(
+    setting,
+    `not an IP address or host name: "${host}" (e.g. 127.0.0.1, ::1, localhost)`,
+  );
+}
+
+/** CTM_ALLOWED_HOSTS: names separated by commas or spaces, lower-cased; `*.example.org` allows subdomains. */
+export function parseAllowedHosts(value: string | undefined, setting: string): string[] {
+  const names = (value ?? '').split(/[\s,]+/).filter((part) => part !== '');
+  return [
+    ...new Set(
+      names.map((name) => {
+        const host = name.toLowerCase().replace(/\.$/, '');
+        const bare = host.startsWith('*.') ? host.slice(2) : host;
+        if (!HOST_NAME.test(bare) && isIP(bare.replace(/^\[(.*)\]$/, '$1')) === 0) {
+          throw new ConfigError(
+            setting,
+            `not a host name: "${name}" (names without scheme or port, e.g. "ctm.example.org *.lan")`,
+          );
+        }
+        return bare.startsWith('[') ? bare.slice(1, -1) : host;
+      }),
+    ),
+  ];
+}
+
 export function parseTokenLimit(value: string | undefined, setting: string): number | 'max' {
   if (value === undefined || value.trim() === '' || value.trim() === 'max') return 'max';
   if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
@@ -200,7 +238,8 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
       ['auto', 'calculate', 'display'],
       'auto',
     ),
-    host: flags.host ?? (env.CTM_HOST?.trim() || '127.0.0.1'),
+    host: parseHost(flags.host ?? env.CTM_HOST, flags.host ? '--host' : 'CTM_HOST', '127.0.0.1'),
+    allowedHosts: parseAllowedHosts(env.CTM_ALLOWED_HOSTS, 'CTM_ALLOWED_HOSTS'),
     port: parseInteger(flags.port ?? env.CTM_PORT, 'CTM_PORT', 51888, 1, 65535),
     logLevel: parseChoice(env.CTM_LOG_LEVEL, 'CTM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     rebuildCron: parseCron(env.CTM_REBUILD_CRON, 'CTM_REBUILD_CRON', '0 * * * *'),
