@@ -7,12 +7,11 @@ const USAGE = `Usage: ctm <command> [options]
 
 Commands:
   ingest [--once]            index Claude Code logs into SQLite (watch mode unless --once)
-  report <kind> [options]    daily | weekly | monthly | session | blocks
-      --json                 ccusage-compatible JSON
-      --since YYYY-MM-DD     --until YYYY-MM-DD
-      --timezone TZ          --project NAME     --breakdown
-      --cost-mode auto|calculate|display        --token-limit N|max (blocks)
-      --start-of-week sunday|monday (weekly)
+  report <kind> [options]    daily | weekly | monthly | session | blocks, as tables or ccusage's JSON
+      -j, --json             -s, --since DATE       -u, --until DATE       --last N
+      -z, --timezone TZ      -p, --project NAME     -b, --breakdown        -o, --order asc|desc
+      -m, --mode auto|calculate|display             -w, --start-of-week DAY (weekly)
+      -t, --token-limit N|max (blocks)              \`ctm report --help\` for all of them
   build                      build the report site and publish it atomically
   snapshot                   archive the current site
   start                      ingest, refresh, schedule and serve (the main job)
@@ -50,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = commands[name];
   if (!load) {
-    process.stderr.write(`ctm: unknown command "${name}"\n\n${USAGE}`);
+    process.stderr.write(`ctm: unknown command "${name}" (see \`ctm --help\`)\n`);
     return 2;
   }
   try {
@@ -58,12 +57,16 @@ export async function main(argv: string[]): Promise<number> {
       await load()
     )(rest);
   } catch (error) {
-    if (
-      error instanceof ConfigError ||
-      error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(`ctm: ${(error as Error).message.split('\n')[0]}\n`);
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`ctm: ${error.message.split('\n')[0]}\n`);
+      return 2;
+    }
+    const parseCode = (error as { code?: string }).code ?? '';
+    if (parseCode.startsWith('ERR_PARSE_ARGS')) {
+      const message = (error as Error).message.split('\n')[0]!;
+      const unknown = parseCode === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'([^']+)'/.exec(message)?.[1];
+      const what = unknown ? `unknown option ${unknown}` : message.replace(/\.$/, '');
+      process.stderr.write(`ctm: ${name}: ${what} (see \`ctm --help\`)\n`);
       return 2;
     }
     // A database that went bad after it was opened (corrupt pages, disk full, read-only) is the data dir's

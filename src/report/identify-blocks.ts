@@ -23,6 +23,8 @@ export interface Block {
   totalTokens: number;
   costUSD: number;
   unpricedEntries: number;
+  /** ctm's addition: web searches of the block's requests (ccusage neither counts nor prices them). */
+  webSearchRequests: number;
   models: string[];
   burnRate: { tokensPerMinute: number; tokensPerMinuteForIndicator: number; costPerHour: number } | null;
   projection: { totalTokens: number; totalCost: number; remainingMinutes: number } | null;
@@ -43,12 +45,14 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
   };
   let cost = 0;
   let unpriced = 0;
+  let searches = 0;
   const models = new Set<string>();
   for (const r of rows) {
     tokenCounts.inputTokens += r.inputTokens;
     tokenCounts.outputTokens += r.outputTokens;
     tokenCounts.cacheCreationInputTokens += r.cacheCreationTokens;
     tokenCounts.cacheReadInputTokens += r.cacheReadTokens;
+    searches += r.webSearchRequests ?? 0;
     if (r.cost === null) unpriced++;
     else cost += r.cost;
     models.add(r.model);
@@ -71,11 +75,12 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
       : null;
   let projection: Block['projection'] = null;
   if (isActive && burnRate) {
-    const remainingMinutes = Math.max(0, (end - now) / 60_000);
+    // As ccusage: the whole minutes left, rounded first, are what the projection extends by.
+    const remainingMinutes = Math.max(0, Math.round((end - now) / 60_000));
     projection = {
       totalTokens: Math.round(totalTokens + burnRate.tokensPerMinute * remainingMinutes),
       totalCost: Math.round((cost + (burnRate.costPerHour / 60) * remainingMinutes) * 100) / 100,
-      remainingMinutes: Math.round(remainingMinutes),
+      remainingMinutes,
     };
   }
   return {
@@ -90,6 +95,7 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
     totalTokens,
     costUSD: cost,
     unpricedEntries: unpriced,
+    webSearchRequests: searches,
     models: [...models].sort(),
     burnRate,
     projection,
@@ -110,6 +116,7 @@ function gapBlock(lastTs: number, nextTs: number): Block {
     totalTokens: 0,
     costUSD: 0,
     unpricedEntries: 0,
+    webSearchRequests: 0,
     models: [],
     burnRate: null,
     projection: null,

@@ -1,17 +1,23 @@
 // Reshapes per-period-per-model rows into ccusage's JSON report shape (daily[].date, weekly[].week,
-// monthly[].month, modelBreakdowns, totals), so scripts written for ccusage keep working. ctm adds the
-// cache-write split (cacheWrite5mTokens, cacheWrite1hTokens) and names the models that have no price.
+// monthly[].month, modelBreakdowns with missingPricing, totals with unpricedModels), so scripts written for
+// ccusage keep working. ctm adds the cache-write split (cacheWrite5mTokens, cacheWrite1hTokens), web searches
+// (webSearchRequests) and a top-level unpricedModels. Totals come from one query (report-totals.ts), never
+// from adding up the rows, so every report over the same data has the very same totals.
 import type { PeriodModelRow, Period } from '../db/queries/usage-by-period.ts';
+import type { ReportTotalsRow } from '../db/queries/report-totals.ts';
+
+export type Order = 'asc' | 'desc';
 
 export interface TokenTotals {
   inputTokens: number;
   outputTokens: number;
   cacheCreationTokens: number;
   cacheReadTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
   totalTokens: number;
   totalCost: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  webSearchRequests: number;
 }
 
 export interface ModelBreakdown {
@@ -20,9 +26,12 @@ export interface ModelBreakdown {
   outputTokens: number;
   cacheCreationTokens: number;
   cacheReadTokens: number;
+  cost: number;
+  /** As ccusage: present (true) only on a model some of whose requests have no price. */
+  missingPricing?: true;
   cacheWrite5mTokens: number;
   cacheWrite1hTokens: number;
-  cost: number;
+  webSearchRequests: number;
 }
 
 export type PeriodEntry = TokenTotals & { modelsUsed: string[]; modelBreakdowns: ModelBreakdown[] };
@@ -35,14 +44,30 @@ export function emptyTotals(): TokenTotals {
     outputTokens: 0,
     cacheCreationTokens: 0,
     cacheReadTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
     totalTokens: 0,
     totalCost: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    webSearchRequests: 0,
   };
 }
 
-export function addRow(totals: TokenTotals, row: Row): void {
+/** A report's totals from its totals row (reportTotals). */
+export function totalsOf(row: Omit<ReportTotalsRow, 'messages' | 'unpricedMessages'>): TokenTotals {
+  return {
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    cacheCreationTokens: row.cacheWrite5mTokens + row.cacheWrite1hTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    totalTokens: row.totalTokens,
+    totalCost: row.cost,
+    cacheWrite5mTokens: row.cacheWrite5mTokens,
+    cacheWrite1hTokens: row.cacheWrite1hTokens,
+    webSearchRequests: row.webSearchRequests,
+  };
+}
+
+function addRow(totals: TokenTotals, row: Row): void {
   totals.inputTokens += row.inputTokens;
   totals.outputTokens += row.outputTokens;
   totals.cacheWrite5mTokens += row.cacheWrite5mTokens;
@@ -51,6 +76,7 @@ export function addRow(totals: TokenTotals, row: Row): void {
   totals.cacheReadTokens += row.cacheReadTokens;
   totals.totalTokens += row.totalTokens;
   totals.totalCost += row.cost;
+  totals.webSearchRequests += row.webSearchRequests;
 }
 
 export function breakdown(row: Row): ModelBreakdown {
@@ -60,13 +86,15 @@ export function breakdown(row: Row): ModelBreakdown {
     outputTokens: row.outputTokens,
     cacheCreationTokens: row.cacheWrite5mTokens + row.cacheWrite1hTokens,
     cacheReadTokens: row.cacheReadTokens,
+    cost: row.cost,
+    ...(row.unpricedMessages > 0 ? { missingPricing: true as const } : {}),
     cacheWrite5mTokens: row.cacheWrite5mTokens,
     cacheWrite1hTokens: row.cacheWrite1hTokens,
-    cost: row.cost,
+    webSearchRequests: row.webSearchRequests,
   };
 }
 
-/** Groups consecutive rows by a key into entries with totals and a per-model breakdown (by cost, descending). */
+/** Groups consecutive rows by a key into entries with sums and a per-model breakdown (by cost, descending). */
 export function groupEntries<R extends Row>(
   rows: readonly R[],
   keyOf: (row: R) => string,
@@ -93,6 +121,11 @@ export function unpricedModels(
   return [...new Set(rows.filter((r) => r.unpricedMessages > 0).map((r) => r.model))].sort();
 }
 
+/** ccusage's totals object: unpricedModels inside it only when some model has no price. */
+export function totalsJson(totals: TokenTotals, unpriced: readonly string[]): Record<string, unknown> {
+  return unpriced.length > 0 ? { ...totals, unpricedModels: unpriced } : { ...totals };
+}
+
 const FIELD: Record<Period, 'date' | 'week' | 'month'> = { day: 'date', week: 'week', month: 'month' };
 const LIST: Record<Period, 'daily' | 'weekly' | 'monthly'> = {
   day: 'daily',
@@ -107,10 +140,15 @@ export interface PeriodReport {
   unpricedModels: string[];
 }
 
-export function periodReport(period: Period, rows: readonly PeriodModelRow[]): PeriodReport {
-  const totals = emptyTotals();
-  for (const row of rows) addRow(totals, row);
+export function periodReport(
+  period: Period,
+  rows: readonly PeriodModelRow[],
+  totals: TokenTotals,
+  order: Order = 'asc',
+): PeriodReport {
+  // The query returns periods oldest first.
   const entries = [...groupEntries(rows, (r) => r.period)].map(([key, entry]) => ({ key, ...entry }));
+  if (order === 'desc') entries.reverse();
   return { period, entries, totals, unpricedModels: unpricedModels(rows) };
 }
 
@@ -119,7 +157,7 @@ export function periodJson(report: PeriodReport): Record<string, unknown> {
   const field = FIELD[report.period];
   return {
     [LIST[report.period]]: report.entries.map(({ key, ...entry }) => ({ [field]: key, ...entry })),
-    totals: report.totals,
+    totals: totalsJson(report.totals, report.unpricedModels),
     unpricedModels: report.unpricedModels,
   };
 }

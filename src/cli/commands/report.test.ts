@@ -1,9 +1,11 @@
 // `ctm report` as a user runs it: the real CLI in a child process over an index built by `ctm ingest --once`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
+import { assistantLine, costStateLine, limitHitLine } from '../../../ingest/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
 import { spawnSync } from 'node:child_process';
 import { ctmBin, node24, runCtm } from '../run-ctm.ts';
+
+const RESET_S = Date.parse('2026-03-01T15:00:00Z') / 1000;
 
 let tree: FixtureTree;
 let env: Record<string, string>;
@@ -47,6 +49,9 @@ beforeAll(() => {
       input: 10,
       output: 10,
     }),
+    // Not usage: a rate limit hit inside the first block, and Claude Code's own cost of the session.
+    limitHitLine({ sessionId: 's1', timestamp: '2026-03-01T11:00:00Z', resetsAt: RESET_S }),
+    costStateLine('s1', 4.2),
   ]);
   tree.write('-home-me-other/s2.jsonl', [
     assistantLine({
@@ -72,7 +77,7 @@ beforeAll(() => {
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(
-    /^2 files \(2 read\), 5 lines, 5 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); nothing skipped\n$/,
+    /^2 files \(2 read\), 7 lines, 5 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); nothing skipped/,
   );
 });
 afterAll(() => tree.remove());
@@ -148,17 +153,47 @@ describe('ctm report --json (ccusage shapes)', () => {
     expect(monthly.totals).toMatchObject(TOTALS);
   });
 
-  it('session: sessions[] with project, last activity and span', () => {
+  it('session: sessions[] with project, first and last activity as ISO timestamps, reportedCost', () => {
     const out = json('session');
     expect(
-      out.sessions.map((s: any) => [s.sessionId, s.projectPath, s.lastActivity, s.startTime, s.endTime]),
+      out.sessions.map((s: any) => [
+        s.sessionId,
+        s.projectPath,
+        s.firstActivity,
+        s.lastActivity,
+        s.startTime,
+        s.endTime,
+      ]),
     ).toEqual([
-      ['s1', '-home-me-repo', '2026-03-02', '2026-03-01T10:00:00.000Z', '2026-03-02T12:00:00.000Z'],
-      ['s2', '-home-me-other', '2026-04-01', '2026-03-09T08:00:00.000Z', '2026-04-01T00:30:00.000Z'],
+      [
+        's1',
+        '-home-me-repo',
+        '2026-03-01T10:00:00.000Z',
+        '2026-03-02T12:00:00.000Z',
+        '2026-03-01T10:00:00.000Z',
+        '2026-03-02T12:00:00.000Z',
+      ],
+      [
+        's2',
+        '-home-me-other',
+        '2026-03-09T08:00:00.000Z',
+        '2026-04-01T00:30:00.000Z',
+        '2026-03-09T08:00:00.000Z',
+        '2026-04-01T00:30:00.000Z',
+      ],
     ]);
     expect(out.sessions[1].totalCost).toBeCloseTo(M4 + M5, 12);
     expect(out.totals).toMatchObject(TOTALS);
     expect(out.unpricedModels).toEqual(['acme-9']);
+  });
+
+  it("session reportedCost: Claude Code's own figure (its last cost-state line), or null; never in totals", () => {
+    const out = json('session');
+    expect(out.sessions.map((s: any) => [s.sessionId, s.reportedCost])).toEqual([
+      ['s1', 4.2],
+      ['s2', null],
+    ]);
+    expect(out.totals.totalCost).toBeCloseTo(M1 + 0.25 + M4 + M5, 12);
   });
 
   it('blocks: blocks[] with gaps; no token-limit status without an active block', () => {
@@ -193,6 +228,20 @@ describe('ctm report --json (ccusage shapes)', () => {
     expect(out.blocks.every((b: any) => b.tokenLimitStatus === undefined)).toBe(true);
   });
 
+  it('blocks: usageLimitResetTime on the block a limit hit falls in, and only there', () => {
+    const out = json('blocks');
+    expect(
+      out.blocks
+        .filter((b: any) => 'usageLimitResetTime' in b)
+        .map((b: any) => [b.id, b.usageLimitResetTime]),
+    ).toEqual([['2026-03-01T10:00:00.000Z', '2026-03-01T15:00:00.000Z']]);
+    // The hit is not usage: the block still has one entry and its tokens only.
+    expect(out.blocks[0]).toMatchObject({ entries: 1, totalTokens: 13500 });
+    expect(
+      json('blocks', '--project', '-home-me-other').blocks.some((b: any) => 'usageLimitResetTime' in b),
+    ).toBe(false);
+  });
+
   it('--since / --until / --project filter; --timezone re-buckets', () => {
     expect(
       json('daily', '--since', '2026-03-02', '--until', '20260309').daily.map((d: any) => d.date),
@@ -212,6 +261,10 @@ describe('ctm report --json (ccusage shapes)', () => {
     expect(json('session', '--project', '-home-me-repo').sessions.map((s: any) => s.sessionId)).toEqual([
       's1',
     ]);
+    // The name the pages show (the folder of the working directory) and the full path work too.
+    expect(json('session', '--project', 'repo').sessions.map((s: any) => s.sessionId)).toEqual(['s1']);
+    expect(json('session', '-p', '/home/me/other').sessions.map((s: any) => s.sessionId)).toEqual(['s2']);
+    expect(json('daily', '--project', '/home/me/other/')).toEqual(other);
     expect(json('blocks', '--since', '2026-03-09').blocks.map((b: any) => b.startTime)).toEqual([
       '2026-03-09T08:00:00.000Z',
       '2026-03-09T13:00:00.000Z',
@@ -225,9 +278,167 @@ describe('ctm report --json (ccusage shapes)', () => {
       12,
     );
     expect(json('daily', '--cost-mode', 'display').totals.totalCost).toBe(0.25);
+    // --mode and -m are ccusage's names of --cost-mode.
+    expect(json('daily', '--mode', 'calculate')).toEqual(json('daily', '--cost-mode', 'calculate'));
+    expect(json('session', '-m', 'display')).toEqual(json('session', '--cost-mode', 'display'));
     env.CTM_COST_MODE = 'calculate';
     expect(json('daily').totals.totalCost).toBeCloseTo(M1 + M2_CALC + M4 + M5, 12);
     delete env.CTM_COST_MODE;
+  });
+});
+
+/** Whole calendar periods from `from` (a day) to today in UTC, counting both ends: what `--last` needs to
+ * reach back to `from`, whatever day the test runs on. */
+function periodsSince(period: 'day' | 'month', from: string): number {
+  const today = new Date().toISOString().slice(0, 10);
+  if (period === 'day') return (Date.parse(today) - Date.parse(from)) / 86_400_000 + 1;
+  const index = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7));
+  return index(today) - index(from) + 1;
+}
+
+describe("ccusage's flag spellings and options", () => {
+  it('-j is --json; --offline, -O and --no-offline are accepted and change nothing', () => {
+    const plain = ctm('daily', '--json').stdout;
+    expect(JSON.parse(plain).daily).toHaveLength(4);
+    for (const args of [['-j'], ['--json', '--offline'], ['-j', '-O'], ['-j', '--no-offline']])
+      expect(ctm('daily', ...args).stdout).toBe(plain);
+  });
+
+  it('-z is --timezone, -s/-u take YYYYMMDD, -b is --breakdown', () => {
+    expect(ctm('daily', '-j', '-z', 'Asia/Tokyo').stdout).toBe(
+      ctm('daily', '-j', '--timezone', 'Asia/Tokyo').stdout,
+    );
+    expect(json('daily', '-s', '20260302', '-u', '20260309').daily.map((d: any) => d.date)).toEqual([
+      '2026-03-02',
+      '2026-03-09',
+    ]);
+    expect(ctm('daily', '-b').stdout).toBe(ctm('daily', '--breakdown').stdout);
+    expect(ctm('daily', '-b').stdout).toMatch(/^ {2}└ claude-opus-4-5\s/m);
+  });
+
+  it('--order asc|desc (and -o) on every report', () => {
+    const dates = (...args: string[]) => json('daily', ...args).daily.map((d: any) => d.date);
+    expect(dates('--order', 'asc')).toEqual(dates());
+    expect(dates('--order', 'desc')).toEqual([...dates()].reverse());
+    expect(json('monthly', '-o', 'desc').monthly.map((m: any) => m.month)).toEqual(['2026-04', '2026-03']);
+    expect(json('weekly', '-o', 'desc').weekly.map((w: any) => w.week)[0]).toBe('2026-03-29');
+    expect(json('session', '--order', 'desc').sessions.map((s: any) => s.sessionId)).toEqual(['s2', 's1']);
+    const ids = json('blocks').blocks.map((b: any) => b.id);
+    expect(json('blocks', '-o', 'desc').blocks.map((b: any) => b.id)).toEqual([...ids].reverse());
+    // The order changes the rows, never the totals.
+    expect(json('daily', '--order', 'desc').totals).toEqual(json('daily').totals);
+  });
+
+  it('--start-of-week: any weekday, -w too', () => {
+    expect(json('weekly', '-w', 'monday').weekly.map((w: any) => w.week)).toEqual(
+      json('weekly', '--start-of-week', 'monday').weekly.map((w: any) => w.week),
+    );
+    // 2026-03-01 is a Sunday: weeks from Wednesday put it in the week of 2026-02-25.
+    expect(
+      json('weekly', '--start-of-week', 'wednesday').weekly.map((w: any) => [w.week, w.totalTokens]),
+    ).toEqual([
+      ['2026-02-25', 13670],
+      ['2026-03-04', 1_000_000],
+      ['2026-04-01', 301_000],
+    ]);
+  });
+
+  it('--last N: the last N calendar days or months, counting the current one', () => {
+    const days = periodsSince('day', '2026-04-01');
+    expect(json('daily', '--last', String(days)).daily.map((d: any) => d.date)).toEqual(['2026-04-01']);
+    const none = json('daily', '--last', String(days - 1));
+    expect(none.daily).toEqual([]);
+    expect(none.totals).toMatchObject({ inputTokens: 0, totalTokens: 0, totalCost: 0 });
+    const months = periodsSince('month', '2026-03-01');
+    expect(json('monthly', '--last', String(months)).monthly.map((m: any) => m.month)).toEqual([
+      '2026-03',
+      '2026-04',
+    ]);
+    const april = json('monthly', '--last', String(months - 1));
+    expect(april.monthly.map((m: any) => m.month)).toEqual(['2026-04']);
+    expect(april.totals).toMatchObject({ inputTokens: 300_000, totalTokens: 301_000 });
+    // With --since as well, the later start wins.
+    expect(
+      json('daily', '--last', String(days + 40), '--since', '2026-03-05').daily.map((d: any) => d.date),
+    ).toEqual(['2026-03-09', '2026-04-01']);
+  });
+
+  it('--last N on sessions (latest activity) and blocks (with usage, gaps between kept)', () => {
+    const last = json('session', '--last', '1');
+    expect(last.sessions.map((s: any) => s.sessionId)).toEqual(['s2']);
+    expect(last.totals).toMatchObject({ inputTokens: 1_300_000, outputTokens: 1000, totalTokens: 1_301_000 });
+    expect(json('session', '--last', '5').sessions).toHaveLength(2);
+    expect(json('blocks', '--last', '2').blocks.map((b: any) => [b.id, b.isGap])).toEqual([
+      ['2026-03-09T08:00:00.000Z', false],
+      ['gap-2026-03-09T13:00:00.000Z', true],
+      ['2026-04-01T00:00:00.000Z', false],
+    ]);
+  });
+
+  it('totals are the very same number in daily, weekly, monthly and session, whatever the filter', () => {
+    for (const filter of [
+      [],
+      ['--since', '2026-03-02'],
+      ['-z', 'Asia/Tokyo'],
+      ['-z', 'America/New_York', '-s', '20260301', '-u', '20260331'],
+      ['--project', 'repo'],
+      ['--mode', 'calculate'],
+      ['--mode', 'display'],
+    ]) {
+      const [daily, weekly, monthly, session] = ['daily', 'weekly', 'monthly', 'session'].map(
+        (kind) => json(kind, ...filter).totals,
+      );
+      expect(weekly, filter.join(' ')).toStrictEqual(daily);
+      expect(monthly, filter.join(' ')).toStrictEqual(daily);
+      expect(session, filter.join(' ')).toStrictEqual(daily);
+    }
+  });
+
+  it('the rows add up to the totals', () => {
+    for (const kind of ['daily', 'weekly', 'monthly', 'session'] as const) {
+      const out = json(kind);
+      const rows: any[] = out[kind === 'session' ? 'sessions' : kind];
+      for (const field of [
+        'inputTokens',
+        'outputTokens',
+        'cacheCreationTokens',
+        'cacheReadTokens',
+        'totalTokens',
+      ])
+        expect(rows.reduce((n, r) => n + r[field], 0)).toBe(out.totals[field]);
+      expect(rows.reduce((n, r) => n + r.totalCost, 0)).toBeCloseTo(out.totals.totalCost, 9);
+    }
+  });
+});
+
+describe('help', () => {
+  it('ctm --help and ctm help: the commands, exit 0; ctm alone: the same, exit 2', () => {
+    for (const arg of ['--help', '-h', 'help']) {
+      const r = runCtm([arg], env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Usage: ctm <command> \[options\]\n/);
+      for (const command of ['ingest', 'report <kind>', 'build', 'snapshot', 'start'])
+        expect(r.stdout.split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^  ${command} `)));
+    }
+    const bare = runCtm([], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toMatch(/^Usage: ctm <command>/);
+  });
+
+  it('ctm report --help and ctm report <kind> --help print their usage, exit 0, without an index', () => {
+    const noIndex = { ...env, CTM_DATA_DIR: `${tree.root}/empty` };
+    const general = runCtm(['report', '--help'], noIndex);
+    expect(general.code).toBe(0);
+    expect(general.stdout).toMatch(
+      /^Usage: ctm report <daily\|weekly\|monthly\|session\|blocks> \[options\]\n/,
+    );
+    expect(general.stdout).toContain('-j, --json');
+    const daily = runCtm(['report', 'daily', '--help'], noIndex);
+    expect(daily.code).toBe(0);
+    expect(daily.stdout).toMatch(/^Usage: ctm report daily \[options\]\n/);
+    expect(daily.stdout).not.toContain('--token-limit');
+    expect(runCtm(['report', 'blocks', '-h'], noIndex).stdout).toContain('-t, --token-limit N|max');
   });
 });
 
@@ -254,7 +465,9 @@ describe('ctm report text', () => {
     const width = lines[1]!.length;
     for (const l of lines.slice(2, lines.indexOf('')))
       expect(l.replace(/\*$/, ' ').padEnd(width).length).toBe(width);
-    expect(ctm('weekly', '--timezone', 'Asia/Tokyo').stdout).toContain('Timezone: Asia/Tokyo');
+    const tokyo = ctm('weekly', '--timezone', 'Asia/Tokyo');
+    expect(tokyo.stderr).toBe('');
+    expect(tokyo.stdout).toContain('Timezone: Asia/Tokyo');
     const blocks = ctm('blocks').stdout;
     expect(blocks).toMatch(/^Block start \(UTC\)/);
     expect(blocks).toMatch(/^2026-03-02T12:00 +1 +20 +\$0\.00\*$/m);
@@ -263,19 +476,69 @@ describe('ctm report text', () => {
     expect(sessions[0]).toMatch(/^Session  Project\s+Input/);
     expect(sessions).toContainEqual(expect.stringMatching(/^s1       -home-me-repo\s+1,110\s/));
     expect(sessions).toContainEqual(expect.stringMatching(/^s2       -home-me-other\s+1,300,000\s/));
+    // Claude Code's own session cost, beside ctm's, with a note that it is not added up.
+    expect(sessions[0]).toMatch(/Cost \(USD\)\s+Claude Code \(USD\)$/);
+    expect(sessions).toContainEqual(expect.stringMatching(/^s1 .*\s\$4\.20$/));
+    expect(sessions).toContain(
+      "Claude Code (USD): the session's cost as Claude Code itself recorded it, not added to the total",
+    );
+    expect(blocks).toMatch(/^Block start \(UTC\).*\s{2}Limit reset \(UTC\)$/m);
+    expect(blocks).toMatch(/^2026-03-01T10:00 .*\s{2}2026-03-01T15:00$/m);
+  });
+
+  it('optional columns are dropped, last first, when the terminal is narrower than the table', async () => {
+    const { buildReport, openIndex } = await import('./report.ts');
+    const { renderText } = await import('../report-text.ts');
+    const db = openIndex(`${tree.root}/data/ctm.db`);
+    try {
+      const out = await buildReport(
+        db,
+        'session',
+        { timezone: 'UTC', costMode: 'auto' },
+        { tokenLimit: 'max', now: 0 },
+      );
+      const full = renderText('session', out, false, 'UTC', Number.POSITIVE_INFINITY);
+      const width = full.split('\n', 1)[0]!.length;
+      expect(renderText('session', out, false, 'UTC', width)).toBe(full);
+      const narrow = renderText('session', out, false, 'UTC', width - 1);
+      expect(narrow).not.toContain('Claude Code (USD)');
+      expect(narrow.split('\n', 1)[0]).toMatch(/Cost \(USD\)$/);
+    } finally {
+      db.close();
+    }
   });
 });
 
 describe('ctm report errors: one line, exit 2', () => {
   it.each<[string[], RegExp]>([
-    [['weird'], /^ctm: report: expected one of daily, weekly, monthly, session, blocks\n$/],
-    [['daily', '--since', 'March'], /^ctm: --since: expected YYYY-MM-DD, got "March"\n$/],
-    [['daily', '--until', '2026-02-30x'], /^ctm: --until: expected YYYY-MM-DD/],
-    [['daily', '--since', '2026-02-30'], /^ctm: --since: expected YYYY-MM-DD, got "2026-02-30"/],
+    [
+      ['weird'],
+      /^ctm: report: unknown report "weird", expected one of daily, weekly, monthly, session, blocks /,
+    ],
+    [['daily', '--since', 'March'], /^ctm: --since: expected YYYY-MM-DD or YYYYMMDD, got "March"\n$/],
+    [['daily', '--until', '2026-02-30x'], /^ctm: --until: expected YYYY-MM-DD or YYYYMMDD/],
+    [['daily', '-s', '2026-02-30'], /^ctm: -s: expected YYYY-MM-DD or YYYYMMDD, got "2026-02-30"/],
     [['daily', '--timezone', 'Mars/Base'], /^ctm: --timezone: unknown timezone "Mars\/Base"/],
+    [['daily', '-z', 'Mars/Base'], /^ctm: -z: unknown timezone "Mars\/Base"/],
     [['blocks', '--token-limit', 'lots'], /^ctm: --token-limit: /],
-    [['daily', '--cost-mode', 'free'], /^ctm: CTM_COST_MODE: /],
-    [['daily', '--bogus'], /^ctm: Unknown option '--bogus'/],
+    [
+      ['daily', '--cost-mode', 'free'],
+      /^ctm: --cost-mode: expected one of auto, calculate, display, got "free"\n$/,
+    ],
+    [['daily', '--mode', 'free'], /^ctm: --mode: expected one of auto, calculate, display, got "free"\n$/],
+    [['daily', '--order', 'newest'], /^ctm: --order: expected asc or desc, got "newest"\n$/],
+    [['daily', '--last', '0'], /^ctm: --last: expected a whole number from 1 up, got "0"\n$/],
+    [
+      ['daily', '--since', '2026-03-09', '--until', '2026-03-01'],
+      /^ctm: --since 2026-03-09 is after --until 2026-03-01\n$/,
+    ],
+    [['daily', '-s', '20260309', '-u', '20260301'], /^ctm: -s 2026-03-09 is after -u 2026-03-01\n$/],
+    [['daily', '--bogus'], /^ctm: report: unknown option --bogus \(see `ctm report daily --help`\)\n$/],
+    [['--bogus'], /^ctm: report: unknown option --bogus \(see `ctm report --help`\)\n$/],
+    [
+      ['daily', '--project', 'nowhere'],
+      /^ctm: --project: no project "nowhere" \(known: -home-me-other \(\/home\/me\/other\), -home-me-repo \(\/home\/me\/repo\)\)\n$/,
+    ],
   ])('report %j', (args, message) => {
     const r = ctm(...args);
     expect(r.code).toBe(2);
@@ -294,6 +557,19 @@ describe('ctm report errors: one line, exit 2', () => {
     expect(r.stdout).toBe('exit 0\n');
   });
 
+  it('a bad CTM_COST_MODE names the variable; the flag, when given, wins', () => {
+    const r = runCtm(['report', 'daily'], { ...env, CTM_COST_MODE: 'free' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ctm: CTM_COST_MODE: /);
+    expect(runCtm(['report', 'daily', '--mode', 'auto'], { ...env, CTM_COST_MODE: 'free' }).code).toBe(0);
+  });
+
+  it('an unknown command points to ctm --help', () => {
+    const r = runCtm(['reprot'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ctm: unknown command "reprot" (see `ctm --help`)\n');
+  });
+
   it('no index yet names CTM_DATA_DIR', () => {
     const r = runCtm(['report', 'daily'], { ...env, CTM_DATA_DIR: `${tree.root}/empty` });
     expect(r.code).toBe(2);
@@ -306,7 +582,7 @@ describe('ctm report errors: one line, exit 2', () => {
 describe('blocks with an active block (in-process, fixed clock)', () => {
   it('burn rate, projection and token-limit status (N and max)', async () => {
     const { testIndex } = await import('../../../ingest/fixture-tree.ts');
-    const { blocksReport } = await import('../../report/blocks-report.ts');
+    const { blocksReport, blocksJson } = await import('../../report/blocks-report.ts');
     const t = fixtureTree();
     const index = testIndex([t.claudeDir], t.root);
     try {
@@ -314,6 +590,7 @@ describe('blocks with an active block (in-process, fixed clock)', () => {
         assistantLine({ id, timestamp: iso, model: 'claude-opus-4-5', input, output: 0 });
       t.write('p/s.jsonl', [
         line('old', '2026-03-01T08:10:00Z', 40_000),
+        line('old2', '2026-03-01T08:40:00Z', 2_000),
         line('n1', '2026-03-02T10:05:00Z', 6_000),
         line('n2', '2026-03-02T10:35:00Z', 3_000),
       ]);
@@ -324,7 +601,7 @@ describe('blocks with an active block (in-process, fixed clock)', () => {
       const blocks = report('max');
       expect(blocks.map((b) => [b.startTime, b.isGap, b.isActive])).toEqual([
         ['2026-03-01T08:00:00.000Z', false, false],
-        ['2026-03-01T13:10:00.000Z', true, false],
+        ['2026-03-01T13:40:00.000Z', true, false],
         ['2026-03-02T10:00:00.000Z', false, true],
       ]);
       const active = blocks[2]!;
@@ -339,14 +616,24 @@ describe('blocks with an active block (in-process, fixed clock)', () => {
         totalCost: Math.round(((9000 * 5) / 1e6 + ((9000 * 5) / 1e6 / 30) * 240) * 100) / 100,
         remainingMinutes: 240,
       });
-      // max = the largest completed block (40,000): 81,000 projected exceeds it.
+      // max = the largest completed block (42,000): 81,000 projected exceeds it.
       expect(active.tokenLimitStatus).toEqual({
-        limit: 40_000,
+        limit: 42_000,
         projectedUsage: 81_000,
-        percentUsed: (81_000 / 40_000) * 100,
+        percentUsed: (81_000 / 42_000) * 100,
         status: 'exceeds',
       });
       expect(blocks[0]!.tokenLimitStatus).toBeUndefined();
+      // The table shows every block's rate; the JSON, as ccusage, only the active block's burn rate and
+      // projection (null on the others, gaps included).
+      expect(blocks[0]!.burnRate).not.toBeNull();
+      const { blocks: out } = blocksJson(blocks) as { blocks: any[] };
+      expect(out.map((b) => [b.isActive, b.burnRate === null, b.projection === null])).toEqual([
+        [false, true, true],
+        [false, true, true],
+        [true, false, false],
+      ]);
+      expect(out[2].burnRate).toEqual(active.burnRate);
       expect(report(90_000)[2]!.tokenLimitStatus!.status).toBe('warning');
       expect(report(200_000)[2]!.tokenLimitStatus!.status).toBe('ok');
     } finally {

@@ -1,28 +1,19 @@
 // `ctm report daily|weekly|monthly|session|blocks`: reads SQLite only, never the logs. With --json the shape
-// and field names match ccusage's JSON output; without it, a readable table.
-import { ConfigError, loadConfig, parseTokenLimit } from '../../config.ts';
+// and field names match ccusage's JSON output (ctm adds keys, drops none); without it, a readable table.
+import { ConfigError, loadConfig } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
 import type { Period, UsageFilter } from '../../db/queries/usage-by-period.ts';
+import type { Order } from '../../report/period-report.ts';
+import { parseReportArgs, reportHelp, type Kind } from '../report-args.ts';
 import { UsageError } from '../usage-error.ts';
+
+export { KINDS, parseDateFlag, joinProjectValue, type Kind } from '../report-args.ts';
+
 // Built-ins through getBuiltinModule: an ESM import of node:util or node:fs builds a facade that evaluates every
 // lazy export (TextDecoder, fs/promises, …), about 5 ms of a report whose whole budget is 100 ms.
-const { parseArgs } = process.getBuiltinModule('node:util');
 const { existsSync } = process.getBuiltinModule('node:fs');
 
-export const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
-export type Kind = (typeof KINDS)[number];
 const PERIOD: Partial<Record<Kind, Period>> = { daily: 'day', weekly: 'week', monthly: 'month' };
-
-export function parseDateFlag(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value);
-  const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  const parsed = Date.parse(iso + 'T00:00:00Z');
-  // Date.parse rolls 2026-02-30 over to March: require the date to come back unchanged.
-  if (!m || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== iso)
-    throw new UsageError(`${flag}: expected YYYY-MM-DD, got "${value}"`);
-  return iso;
-}
 
 export function openIndex(dbPath: string): Db {
   if (!existsSync(dbPath)) {
@@ -31,67 +22,55 @@ export function openIndex(dbPath: string): Db {
   return openDb(dbPath, { readonly: true });
 }
 
-/** Project names are encoded paths that start with '-' (`-home-me-repo`): `--project -home-me-repo` means
- * that name, not a missing value followed by another flag. */
-export function joinProjectValue(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const next = args[i + 1];
-    if (args[i] === '--project' && next !== undefined && next.startsWith('-') && next !== '--') {
-      out.push(`--project=${next}`);
-      i++;
-    } else out.push(args[i]!);
-  }
-  return out;
+export interface ReportOptions {
+  tokenLimit: number | 'max';
+  now: number;
+  order?: Order | undefined;
+  last?: number | undefined;
 }
 
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: joinProjectValue(args),
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      timezone: { type: 'string' },
-      breakdown: { type: 'boolean', default: false },
-      project: { type: 'string' },
-      'cost-mode': { type: 'string' },
-      'token-limit': { type: 'string' },
-      'start-of-week': { type: 'string', default: 'sunday' },
-      'data-dir': { type: 'string' },
-    },
-  });
-  const kind = positionals[0] as Kind | undefined;
-  if (!kind || !KINDS.includes(kind)) throw new UsageError(`report: expected one of ${KINDS.join(', ')}`);
+  const a = parseReportArgs(args);
+  if (a.help) {
+    process.stdout.write(reportHelp(a.kind));
+    return 0;
+  }
+  const kind = a.kind!;
   const config = loadConfig(process.env, {
-    ...(values.timezone ? { timezone: values.timezone } : {}),
-    ...(values['cost-mode'] ? { costMode: values['cost-mode'] } : {}),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(a.timezone ? { timezone: a.timezone } : {}),
+    ...(a.costMode ? { costMode: a.costMode } : {}),
+    ...(a.dataDir ? { dataDir: a.dataDir } : {}),
   });
-  const weekStart = values['start-of-week'];
-  if (weekStart !== 'sunday' && weekStart !== 'monday')
-    throw new UsageError('--start-of-week: expected sunday or monday');
+  const now = Date.now();
   const filter: UsageFilter = {
     timezone: config.timezone,
     costMode: config.costMode,
-    since: parseDateFlag(values.since, '--since'),
-    until: parseDateFlag(values.until, '--until'),
-    project: values.project,
-    weekStartsOn: weekStart === 'monday' ? 1 : 0,
+    since: a.since,
+    until: a.until,
+    weekStartsOn: a.weekStartsOn,
   };
+  const period = PERIOD[kind];
+  if (period && a.last !== undefined) {
+    const [{ lastPeriodsStart }, { makeLocalTime }] = await Promise.all([
+      import('../../report/last-periods.ts'),
+      import('../../time/local-time.ts'),
+    ]);
+    const start = lastPeriodsStart(period, a.last, makeLocalTime(config.timezone)(now).day, a.weekStartsOn);
+    if (!filter.since || filter.since < start) filter.since = start;
+  }
   const db = openIndex(config.dbPath);
   try {
+    if (a.project) filter.project = await projectKey(db, a.project.value, a.project.flag);
     const out = await buildReport(db, kind, filter, {
-      tokenLimit: values['token-limit']
-        ? parseTokenLimit(values['token-limit'], '--token-limit')
-        : config.tokenLimit,
-      now: Date.now(),
+      tokenLimit: a.tokenLimit ?? config.tokenLimit,
+      now,
+      order: a.order,
+      last: period ? undefined : a.last,
     });
     process.stdout.write(
-      values.json
+      a.json
         ? JSON.stringify(await reportJson(out), null, 2) + '\n'
-        : (await import('../report-text.ts')).renderText(kind, out, values.breakdown, config.timezone) + '\n',
+        : (await import('../report-text.ts')).renderText(kind, out, a.breakdown, config.timezone) + '\n',
     );
     return 0;
   } finally {
@@ -99,27 +78,56 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
 }
 
+/** The project key a `--project` value names; an ambiguous or unknown one is a usage error. */
+async function projectKey(db: Db, value: string, flag: string): Promise<string> {
+  const { isProjectKey, projectNames } = await import('../../db/queries/project-names.ts');
+  if (isProjectKey(db, value)) return value;
+  const { resolveProject, describeProject } = await import('../../report/resolve-project.ts');
+  const match = resolveProject(value, projectNames(db));
+  if (match.kind === 'found') return match.project;
+  if (match.kind === 'ambiguous') {
+    throw new UsageError(
+      `${flag}: "${value}" fits ${match.candidates.length} projects: ` +
+        `${match.candidates.map(describeProject).join(', ')}; give its folder name or full path`,
+    );
+  }
+  const known = match.known.slice(0, 10).map(describeProject).join(', ');
+  throw new UsageError(
+    `${flag}: no project "${value}"` +
+      (match.known.length === 0
+        ? ' (the index has no usage yet)'
+        : ` (known: ${known}${match.known.length > 10 ? `, and ${match.known.length - 10} more` : ''})`),
+  );
+}
+
 /** The report of a kind; each kind loads only its own query and shaping (a CLI start pays per module). */
-export async function buildReport(
-  db: Db,
-  kind: Kind,
-  filter: UsageFilter,
-  options: { tokenLimit: number | 'max'; now: number },
-) {
+export async function buildReport(db: Db, kind: Kind, filter: UsageFilter, options: ReportOptions) {
   const period = PERIOD[kind];
   if (period) {
-    const [{ usageByPeriod }, { periodReport }] = await Promise.all([
+    const [{ usageByPeriod }, { reportTotals }, { periodReport, totalsOf }] = await Promise.all([
       import('../../db/queries/usage-by-period.ts'),
+      import('../../db/queries/report-totals.ts'),
       import('../../report/period-report.ts'),
     ]);
-    return { kind: 'period' as const, report: periodReport(period, usageByPeriod(db, period, filter)) };
+    const rows = usageByPeriod(db, period, filter);
+    const totals = totalsOf(reportTotals(db, filter));
+    return { kind: 'period' as const, report: periodReport(period, rows, totals, options.order) };
   }
   if (kind === 'session') {
-    const [{ usageBySession }, { sessionReport }] = await Promise.all([
-      import('../../db/queries/usage-by-session.ts'),
-      import('../../report/session-report.ts'),
-    ]);
-    return { kind: 'session' as const, report: sessionReport(usageBySession(db, filter)) };
+    const [{ usageBySession }, { reportTotals }, { sessionReportedCosts }, { totalsOf }, sessions] =
+      await Promise.all([
+        import('../../db/queries/usage-by-session.ts'),
+        import('../../db/queries/report-totals.ts'),
+        import('../../db/queries/session-reported-costs.ts'),
+        import('../../report/period-report.ts'),
+        import('../../report/session-report.ts'),
+      ]);
+    const { rows, sessionIds } = sessions.lastSessions(usageBySession(db, filter), options.last);
+    const totals = totalsOf(reportTotals(db, filter, sessionIds));
+    return {
+      kind: 'session' as const,
+      report: sessions.sessionReport(rows, totals, sessionReportedCosts(db), options.order),
+    };
   }
   const { blocksReport } = await import('../../report/blocks-report.ts');
   return { kind: 'blocks' as const, blocks: blocksReport(db, filter, options) };
@@ -129,6 +137,6 @@ export type Report = Awaited<ReturnType<typeof buildReport>>;
 
 export async function reportJson(out: Report): Promise<unknown> {
   if (out.kind === 'period') return (await import('../../report/period-report.ts')).periodJson(out.report);
-  if (out.kind === 'session') return out.report;
-  return { blocks: out.blocks };
+  if (out.kind === 'session') return (await import('../../report/session-report.ts')).sessionJson(out.report);
+  return (await import('../../report/blocks-report.ts')).blocksJson(out.blocks);
 }

@@ -15,16 +15,19 @@ export interface UsageFilter {
   since?: string | undefined;
   until?: string | undefined;
   project?: string | undefined;
-  /** 0 = Sunday (ccusage's default), 1 = Monday. */
-  weekStartsOn?: 0 | 1;
+  /** 0 = Sunday (ccusage's default), 1 = Monday, … 6 = Saturday. */
+  weekStartsOn?: WeekDay;
 }
+
+export type WeekDay = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 export interface PeriodModelRow extends Sums {
   period: string;
   model: string;
+  webSearchRequests: number;
 }
 
-export function periodExpr(period: Period, day: string, weekStartsOn: 0 | 1 = 0): string {
+export function periodExpr(period: Period, day: string, weekStartsOn: WeekDay = 0): string {
   if (period === 'day') return day;
   if (period === 'month') return `substr(${day}, 1, 7)`;
   return `date(${day}, '-' || ((cast(strftime('%w', ${day}) AS integer) + 7 - ${weekStartsOn}) % 7) || ' days')`;
@@ -41,9 +44,19 @@ export function usageSql(db: Db, filter: UsageFilter): SiteSql {
   });
 }
 
-/** True when the index has usage_daily (a read-only reader may open an index not yet migrated to 003). */
-function hasRollup(db: Db): boolean {
-  return (db.pragma('user_version', { simple: true }) as number) >= 3;
+/** The index's migration level: a read-only reader may open an index an older ctm wrote and never migrate it. */
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** True when the index has usage_daily (migration 003). */
+export function hasRollup(db: Db): boolean {
+  return schemaVersion(db) >= 3;
+}
+
+/** Web searches summed over `from`: usage_daily has them from migration 005 on, the messages always. */
+export function webSearchSum(db: Db, from: string): string {
+  return from === 'usage' || schemaVersion(db) >= 5 ? 'sum(web_search_requests)' : '0';
 }
 
 export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): PeriodModelRow[] {
@@ -56,7 +69,8 @@ export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): Peri
       : [sumColumns(q.cost), 'usage'];
   return db
     .prepare(
-      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${columns}
+      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${columns},
+              ${webSearchSum(db, from)} AS webSearchRequests
        FROM ${from} ${q.where}
        GROUP BY period, model
        ORDER BY period, model`,

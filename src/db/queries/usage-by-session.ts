@@ -10,6 +10,7 @@ export interface SessionModelRow extends Sums {
   firstTs: number;
   lastTs: number;
   lastDay: string;
+  webSearchRequests: number;
 }
 
 export function usageBySession(db: Db, filter: UsageFilter): SessionModelRow[] {
@@ -17,7 +18,7 @@ export function usageBySession(db: Db, filter: UsageFilter): SessionModelRow[] {
   return db
     .prepare(
       `SELECT session_id AS sessionId, max(project) AS project, model, min(ts) AS firstTs, max(ts) AS lastTs,
-              max(${q.day}) AS lastDay, ${sumColumns(q.cost)}
+              max(${q.day}) AS lastDay, ${sumColumns(q.cost)}, sum(web_search_requests) AS webSearchRequests
        FROM usage ${q.where}
        GROUP BY session_id, model
        ORDER BY lastTs, session_id, model`,

@@ -10,6 +10,8 @@ export interface TimelineRow {
   cacheCreationTokens: number;
   cacheReadTokens: number;
   cost: number | null;
+  /** Optional for callers that build rows by hand; the query always selects it. */
+  webSearchRequests?: number;
 }
 
 export function usageTimeline(
@@ -25,7 +27,7 @@ export function usageTimeline(
     .prepare(
       `SELECT ts, model, input_tokens AS inputTokens, output_tokens AS outputTokens,
               cache_write_5m_tokens + cache_write_1h_tokens AS cacheCreationTokens, cache_read_tokens AS cacheReadTokens,
-              ${costExpr(options.costMode)} AS cost
+              ${costExpr(options.costMode)} AS cost, web_search_requests AS webSearchRequests
        FROM usage
        WHERE ts >= @from AND ts < @to AND (@project IS NULL OR project = @project)
        ORDER BY ts`,
