@@ -2,16 +2,22 @@
 // from $CTM_DATA_DIR/archive, and the on-demand routes (/api/v1/*, /live/, /metrics) through the Astro SSR
 // handler. The JSON API is answered directly by the functions its endpoints wrap (see answerApi); until the
 // first build has produced the SSR handler, pages show what is happening (building, or no Claude data found).
+// Every response carries nginx's security headers; a Host ctm is not served as gets 421, a method other than
+// GET and HEAD 405.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { archiveIndex } from '../site/archive-index.ts';
+import { snapshotEntries } from '../site/snapshot-entries.ts';
 import { health, live, metrics, usage, type PlainResponse } from './api-responses.ts';
+import { createHostCheck } from './host-check.ts';
 import { captureResponse, type CapturedResponse } from './response-capture.ts';
 import { isDynamic, routeLabel } from './route-label.ts';
 import type { Runtime } from './runtime.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 import { streamToNode } from './sse-stream.ts';
-import { createStaticFiles, listDir } from './static-files.ts';
-import { escapeHtml, statusPage } from './status-page.ts';
+import { createStaticFiles } from './static-files.ts';
+import { STATUS_CSS, STATUS_CSS_PATH, statusPage } from './status-page.ts';
 
 export type NodeHandler = (
   req: IncomingMessage,
@@ -63,6 +69,7 @@ export function createHttpHost(o: HostOptions): Server {
   const siteDir = join(rt.config.dataDir, 'site', 'current');
   const archiveDir = join(rt.config.dataDir, 'archive');
   const files = createStaticFiles();
+  const hostAllowed = createHostCheck(rt.config);
   let liveHtml: { key: string; page: CapturedResponse } | null = null;
 
   const plain = (res: ServerResponse, status: number, text: string): void => {
@@ -103,23 +110,26 @@ export function createHttpHost(o: HostOptions): Server {
     plain(res, 404, 'Not found\n');
   };
 
-  const archiveIndex = async (res: ServerResponse): Promise<void> => {
-    const entries = await listDir(archiveDir);
-    const items = entries
-      .map(
-        (e) =>
-          `<li><a href="/archive/${encodeURIComponent(e.name)}${e.isDir ? '/' : ''}">${escapeHtml(e.name)}</a></li>`,
-      )
-      .join('\n');
+  // Before the first snapshot writes archive/index.html: the same listing, of the complete snapshots only.
+  const archiveListing = (res: ServerResponse): void => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Archive · ctm</title></head>` +
-        `<body><main><h1>Archive</h1><ul>${items || '<li>No snapshots yet.</li>'}</ul></main></body></html>\n`,
-    );
+    res.end(archiveIndex(snapshotEntries(archiveDir)));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const path = url.pathname;
+    // Nothing here takes a body or answers TRACE/OPTIONS; the SSR handler would render or throw on them.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return plain(res, 405, 'Method not allowed\n');
+    }
+    if (path === STATUS_CSS_PATH) {
+      res.writeHead(200, {
+        'content-type': 'text/css; charset=utf-8',
+        'cache-control': 'public, max-age=31536000, immutable',
+      });
+      return void res.end(req.method === 'HEAD' ? undefined : STATUS_CSS);
+    }
     if (isDynamic(path)) {
       if (await answerApi(rt, req, res, url)) return;
       const ssr = await o.ssr();
@@ -142,16 +152,12 @@ export function createHttpHost(o: HostOptions): Server {
       if (path === '/live/' || path === '/live') return placeholder(res);
       return notFound(req, res);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return plain(res, 405, 'Method not allowed\n');
-    }
     if (path === '/archive' || path.startsWith('/archive/')) {
       const rest = path.slice('/archive'.length) || '/';
       const result = await files.serve(req, res, archiveDir, rest, path);
       if (result === 'bad-path') return plain(res, 400, 'Bad path\n');
       if (result === 'served') return;
-      if (rest === '/') return archiveIndex(res);
+      if (rest === '/') return archiveListing(res);
       return notFound(req, res);
     }
     if (!existsSync(siteDir)) {
@@ -165,6 +171,7 @@ export function createHttpHost(o: HostOptions): Server {
 
   return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const started = process.hrtime.bigint();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -176,6 +183,13 @@ export function createHttpHost(o: HostOptions): Server {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       rt.metrics.httpDuration.observe({ route, status: String(res.statusCode) }, seconds);
     });
+    if (!hostAllowed(req.headers.host)) {
+      return plain(
+        res,
+        421,
+        `Misdirected request: ctm is not served as "${req.headers.host}" (add it to CTM_ALLOWED_HOSTS)\n`,
+      );
+    }
     handle(req, res, url).catch((error: unknown) => {
       rt.log.error('request failed', { path: url.pathname, error: (error as Error).stack ?? String(error) });
       if (!res.headersSent) plain(res, 500, 'Internal server error\n');

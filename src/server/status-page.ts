@@ -1,6 +1,17 @@
 // The page served in place of the site while there is none yet: "building your reports…" (refreshes itself
-// every few seconds until the first build lands) or the "no Claude Code data found" state. No scripts, so
-// it passes the site's strict CSP; the refresh is a meta tag.
+// every few seconds until the first build lands) or the "no Claude Code data found" state. No scripts and no
+// inline style, so it passes the site's strict CSP; the refresh is a meta tag, the style a stylesheet of its
+// own under /_astro/ (content-hashed, and nginx hands /_astro/ paths missing from the site to the app).
+import { createHash } from 'node:crypto';
+
+export const STATUS_CSS = `body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;color:#1d2433;background:#f6f7f9}
+main{max-width:36rem;padding:2rem}
+h1{font-size:1.4rem;margin:0 0 .5rem}
+code{background:#e8ebf0;padding:.1rem .3rem;border-radius:3px}
+@media (prefers-color-scheme:dark){body{background:#14171c;color:#e3e6eb}code{background:#262b33}}
+`;
+export const STATUS_CSS_PATH = `/_astro/ctm-status.${createHash('sha256').update(STATUS_CSS).digest('hex').slice(0, 10)}.css`;
+
 export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
@@ -21,13 +32,7 @@ export function statusPage(o: {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="${o.refreshSeconds}">
 <title>${escapeHtml(o.title)} · ctm</title>
-<style>
-body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;color:#1d2433;background:#f6f7f9}
-main{max-width:36rem;padding:2rem}
-h1{font-size:1.4rem;margin:0 0 .5rem}
-code{background:#e8ebf0;padding:.1rem .3rem;border-radius:3px}
-@media (prefers-color-scheme:dark){body{background:#14171c;color:#e3e6eb}code{background:#262b33}}
-</style>
+<link rel="stylesheet" href="${STATUS_CSS_PATH}">
 </head>
 <body>
 <main>
