@@ -2,11 +2,10 @@
 // session its page and its month of the session listing (the month it started in, which the caller knows from
 // the index: a session that began last month and goes on today is listed on last month's page); for each
 // project its page; and the pages that show everything (overview, project and session listings, models,
-// blocks). Most specific pages first, so the pages people are looking at land soonest. A project or session
-// whose name cannot be a URL path has no page (routable-key.ts).
+// blocks). Most specific pages first, so the pages people are looking at land soonest. Every project and
+// session has a page, whatever its name (page-slug.ts).
 import type { ChangeSet } from '../../ingest/change-set.ts';
 import { href } from './hrefs.ts';
-import { routableKey } from '../db/routable-key.ts';
 
 export function affectedPaths(
   changes: Pick<ChangeSet, 'days' | 'sessions' | 'projects'>,
@@ -16,9 +15,9 @@ export function affectedPaths(
   const months = new Set([...changes.days].map((d) => d.slice(0, 7)));
   const sessionMonths = new Set([...months, ...sessionStartMonths]);
   const paths = [
-    ...[...changes.sessions].filter(routableKey).sort().map(href.session),
+    ...[...changes.sessions].sort().map(href.session),
     ...[...changes.days].sort().map(href.day),
-    ...[...changes.projects].filter(routableKey).sort().map(href.project),
+    ...[...changes.projects].sort().map(href.project),
     href.overview(),
     ...[...months].sort().map(href.month),
     ...[...sessionMonths].sort().map(href.sessionMonth),

@@ -26,8 +26,6 @@ import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { HELPER_SUMMARY } from './split-prerender.ts';
 import { relay } from './helper-relay.ts';
-import { openDb } from '../db/open.ts';
-import { routeKeys } from '../db/queries/route-keys.ts';
 
 export interface BuildResult {
   id: string;
@@ -37,8 +35,6 @@ export interface BuildResult {
   startedAt: number;
   /** What the prerender helper rendered, when it ran (split-prerender.ts); times in ms from the build's start. */
   helper?: HelperFigures;
-  /** Projects and sessions with no page, their names being no possible URL path (src/db/routable-key.ts). */
-  leftOut: { projects: string[]; sessions: string[] };
 }
 
 export class BuildError extends Error {
@@ -122,20 +118,6 @@ function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
       );
     });
   });
-}
-
-function leftOutKeys(config: Config, log: Logger): BuildResult['leftOut'] {
-  try {
-    const db = openDb(config.dbPath, { readonly: true });
-    try {
-      return routeKeys(db, config.timezone).leftOut;
-    } finally {
-      db.close();
-    }
-  } catch (error) {
-    log.warn('could not list the pages left out', { error: (error as Error).message });
-    return { projects: [], sessions: [] };
-  }
 }
 
 export interface HelperFigures {
@@ -268,9 +250,6 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     swapSymlink(join(releaseDir, 'site'), paths.current);
     swapSymlink(join(releaseDir, 'server'), paths.serverCurrent);
     const durationMs = Date.now() - startedAt;
-    const leftOut = leftOutKeys(config, log);
-    if (leftOut.projects.length || leftOut.sessions.length)
-      log.warn('pages left out: these names cannot be a URL path', leftOut);
     writeFileAtomic(
       paths.buildJson,
       JSON.stringify({ id, startedAt, finishedAt: Date.now(), durationMs, pages }, null, 2) + '\n',
@@ -283,7 +262,7 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
       ),
     );
     log.info('site published', { id, pages, durationMs, helper });
-    return { id, releaseDir, durationMs, pages, startedAt, leftOut, ...(helper && { helper }) };
+    return { id, releaseDir, durationMs, pages, startedAt, ...(helper && { helper }) };
   } finally {
     try {
       rmSync(staging, { recursive: true, force: true, maxRetries: 3 });

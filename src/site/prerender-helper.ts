@@ -13,6 +13,7 @@ import { sessionMonths } from './session-months.ts';
 import { loadPage } from './load/page.ts';
 import { matchTwinRoute } from './twin-route.ts';
 import { HELPER_SINGLETONS, helperRenders } from './prerender-split.ts';
+import { href } from './hrefs.ts';
 
 export interface HelperPage {
   pathname: string;
@@ -78,9 +79,9 @@ function expectedPages(): string[] {
     ...HELPER_SINGLETONS,
     ...keys.days.map((d) => `/days/${d}/`),
     ...keys.months.map((m) => `/months/${m}/`),
-    ...keys.projects.map((p) => `/projects/${p}/`),
+    ...keys.projects.map(href.project),
     ...months.map((m) => `/sessions/months/${m}/`),
-    ...keys.sessions.map((s) => `/sessions/${s}/`),
+    ...keys.sessions.map(href.session),
   ];
   return pathnames.filter((pathname) => helperRenders(pathname)).map(pageKey);
 }

@@ -50,11 +50,14 @@ describe('affectedPaths', () => {
     expect(affectedPaths(new ChangeSet())).toEqual([]);
   });
 
-  it('has no page for a project or session whose name cannot be a URL path, but still the rest', () => {
+  it('names a project or session of any name by its slug', () => {
     const c = new ChangeSet();
     c.add('2026-03-02', 9, 'odd/session', 'odd#project');
     const paths = affectedPaths(c);
-    expect(paths.filter((p) => p.includes('odd'))).toEqual([]);
+    expect(paths.filter((p) => p.includes('odd'))).toEqual([
+      '/sessions/odd~2Fsession/',
+      '/projects/odd~23project/',
+    ]);
     expect(paths).toContain('/days/2026-03-02/');
     expect(paths).toContain('/');
   });
@@ -67,11 +70,11 @@ describe('matchTwinRoute', () => {
     ['/days/2026-03-02/', { page: 'day', day: '2026-03-02' }],
     ['/weeks/', { page: 'periods', kind: 'week' }],
     ['/months/2026-03/', { page: 'month', month: '2026-03' }],
-    ['/projects/-home-me-alpha/', { page: 'project', project: '-home-me-alpha' }],
-    ['/projects/a%20b/', { page: 'project', project: 'a b' }],
+    ['/projects/-home-me-alpha/', { page: 'project', slug: '-home-me-alpha' }],
+    ['/projects/a~20b/', { page: 'project', slug: 'a~20b' }],
     ['/sessions/', { page: 'sessions', month: null }],
     ['/sessions/months/2026-03/', { page: 'sessions', month: '2026-03' }],
-    ['/sessions/abc/', { page: 'session', sessionId: 'abc' }],
+    ['/sessions/abc/', { page: 'session', slug: 'abc' }],
     ['/models/', { page: 'models' }],
     ['/blocks/', { page: 'blocks' }],
   ])('%s', (path, page) => {
@@ -84,6 +87,7 @@ describe('matchTwinRoute', () => {
     '/sessions/months/x/',
     '/days/2026-03-02/extra/',
     '/a/b/c/d/',
+    '/projects/%E0%A4/',
   ])('refuses %s', (path) => {
     expect(matchTwinRoute(path)).toBeUndefined();
   });

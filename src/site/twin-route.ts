@@ -1,14 +1,15 @@
 // Maps a report path (`/days/2026-11-21/`) to the page that renders it, for the on-demand twin routes under
 // /render/ and for the refresher. Anything that is not a report page is undefined (the twin answers 404).
+// A project or session is named by its page slug (page-slug.ts); load/page.ts finds its key.
 export type TwinPage =
   | { page: 'overview' }
   | { page: 'periods'; kind: 'day' | 'week' | 'month' }
   | { page: 'day'; day: string }
   | { page: 'month'; month: string }
   | { page: 'projects' }
-  | { page: 'project'; project: string }
+  | { page: 'project'; slug: string }
   | { page: 'sessions'; month: string | null }
-  | { page: 'session'; sessionId: string }
+  | { page: 'session'; slug: string }
   | { page: 'models' }
   | { page: 'blocks' };
 
@@ -18,7 +19,12 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-\d{2}$/;
 
 export function matchTwinRoute(path: string): TwinPage | undefined {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined; // a malformed %-escape names no page
+  }
   const [a, b, c, ...rest] = parts;
   if (rest.length) return undefined;
   if (!a) return { page: 'overview' };
@@ -39,12 +45,12 @@ export function matchTwinRoute(path: string): TwinPage | undefined {
           ? { page: 'month', month: b }
           : undefined;
     case 'projects':
-      return b === undefined ? { page: 'projects' } : { page: 'project', project: b };
+      return b === undefined ? { page: 'projects' } : { page: 'project', slug: b };
     case 'sessions':
       if (b === undefined) return { page: 'sessions', month: null };
       if (b === 'months')
         return c !== undefined && MONTH.test(c) ? { page: 'sessions', month: c } : undefined;
-      return { page: 'session', sessionId: b };
+      return { page: 'session', slug: b };
     case 'models':
       return b === undefined ? { page: 'models' } : undefined;
     case 'blocks':

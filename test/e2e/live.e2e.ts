@@ -113,7 +113,7 @@ describe('live page end to end', () => {
     if (!building.includes('<title>Overview')) expect(building).toContain('Building your reports');
     await waitFor('/', (s) => s === 200, 120_000);
     // The site is live from the symlink swap; the build job reports a moment later, once it has finished
-    // (pruning old releases, naming any pages left out).
+    // (pruning old releases).
     const health = JSON.parse(
       await waitFor('/api/v1/health', (_, body) => JSON.parse(body).last_build_at !== null, 10_000),
     ) as { status: string; last_build_at: string };

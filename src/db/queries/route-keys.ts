@@ -2,15 +2,13 @@
 // prerendered route, and the refresher's check that a path exists.
 import type { Db } from '../open.ts';
 import { prepareCached, dayBucketCached } from './prepare-cached.ts';
-import { routableKey } from '../routable-key.ts';
 
 export interface RouteKeys {
   days: string[];
   months: string[];
   projects: string[];
+  /** Every project and session key: each has a page, at its slug (src/site/page-slug.ts). */
   sessions: string[];
-  /** Projects and sessions whose names cannot be a page's path (routable-key.ts): no pages, reported. */
-  leftOut: { projects: string[]; sessions: string[] };
 }
 
 export function routeKeys(db: Db, timezone: string): RouteKeys {
@@ -25,11 +23,7 @@ export function routeKeys(db: Db, timezone: string): RouteKeys {
   return {
     days,
     months: [...new Set(days.map((d) => d.slice(0, 7)))],
-    projects: projects.filter(routableKey),
-    sessions: sessions.filter(routableKey),
-    leftOut: {
-      projects: projects.filter((p) => !routableKey(p)),
-      sessions: sessions.filter((s) => !routableKey(s)),
-    },
+    projects,
+    sessions,
   };
 }
