@@ -12,6 +12,7 @@ Commands:
       -z, --timezone TZ      -p, --project NAME     -b, --breakdown        -o, --order asc|desc
       -m, --mode auto|calculate|display             -w, --start-of-week DAY (weekly)
       -t, --token-limit N|max (blocks)              \`ctm report --help\` for all of them
+  prices [--json]            the price table in effect and the models seen without a price
   build                      build the report site and publish it atomically
   snapshot                   archive the current site
   start                      ingest, refresh, schedule and serve (the main job)
@@ -24,6 +25,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
+  prices: async () => (await import('./commands/prices.ts')).pricesCommand,
   build: async () => (await import('./commands/build.ts')).buildCommand,
   snapshot: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,

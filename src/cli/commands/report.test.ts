@@ -418,7 +418,7 @@ describe('help', () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
       expect(r.stdout).toMatch(/^Usage: ctm <command> \[options\]\n/);
-      for (const command of ['ingest', 'report <kind>', 'build', 'snapshot', 'start'])
+      for (const command of ['ingest', 'report <kind>', 'prices', 'build', 'snapshot', 'start'])
         expect(r.stdout.split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^  ${command} `)));
     }
     const bare = runCtm([], env);
