@@ -21,7 +21,11 @@ const MALFORMED_META = 'malformed_subagent_meta';
 
 export interface Ingester {
   pass(paths?: ReadonlySet<string>): PassSummary;
-  watch(onPass: (summary: PassSummary) => void): Promise<() => Promise<void>>;
+  /** Watches for changes; a pass that throws is logged and handed to onFailure, and watching goes on. */
+  watch(
+    onPass: (summary: PassSummary) => void,
+    onFailure?: (error: Error) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 export function usableClaudeDirs(config: Pick<Config, 'claudeDirs' | 'claudeDirsSource'>): string[] {
@@ -99,7 +103,10 @@ export function createIngester(
     db.prepare('DELETE FROM ingest_runs WHERE id <= (SELECT max(id) FROM ingest_runs) - ?').run(RUNS_KEPT);
   };
 
-  const watchFiles = async (onPass: (summary: PassSummary) => void): Promise<() => Promise<void>> => {
+  const watchFiles = async (
+    onPass: (summary: PassSummary) => void,
+    onFailure?: (error: Error) => void,
+  ): Promise<() => Promise<void>> => {
     const dirs = usableClaudeDirs(config);
     let pending = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
@@ -111,6 +118,7 @@ export function createIngester(
         onPass(pass(paths));
       } catch (error) {
         log.error('ingest pass failed', { error: (error as Error).message });
+        onFailure?.(error as Error);
       }
     };
     const queue = (path: string): void => {
@@ -132,6 +140,7 @@ export function createIngester(
         onPass(pass());
       } catch (error) {
         log.error('ingest rescan failed', { error: (error as Error).message });
+        onFailure?.(error as Error);
       }
     }, config.rescanSeconds * 1000);
     return async () => {

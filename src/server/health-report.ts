@@ -1,5 +1,6 @@
-// GET /api/v1/health's verdict: ok, or degraded with the reason when the database cannot be read or no
-// Claude dir is readable. An empty index is healthy (nothing logged yet is not a fault).
+// GET /api/v1/health's verdict: ok, or degraded with the reasons: the database cannot be read, no Claude dir
+// is readable, the ingest worker is down or its last passes failed, the last site build failed. An empty
+// index is healthy (nothing logged yet is not a fault).
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from '../version.ts';
@@ -67,6 +68,16 @@ export function healthReport(rt: Runtime, now = Date.now()): HealthReport {
     reasons.push(
       `no Claude Code data found at ${rt.config.claudeDirs.join(', ')} (no readable projects/ folder); set CTM_CLAUDE_DIR`,
     );
+  }
+  const s = rt.status;
+  if (s.ingestDown !== null) reasons.push(`ingest worker down: ${s.ingestDown}`);
+  if (s.failedPasses > 0) {
+    const passes = s.failedPasses === 1 ? 'the last ingest pass' : `the last ${s.failedPasses} ingest passes`;
+    reasons.push(`${passes} failed: ${s.lastPassError}`);
+  }
+  if (s.lastBuildError !== null) {
+    const retry = s.buildRetryAt === null ? '' : `; retrying at ${new Date(s.buildRetryAt).toISOString()}`;
+    reasons.push(`the last site build failed: ${s.lastBuildError}${retry}`);
   }
   return {
     status: reasons.length ? 'degraded' : 'ok',

@@ -1,7 +1,9 @@
 // The ingest worker thread of `ctm start`: owns the writing database connection, runs the first pass and
 // then watches the Claude dirs, posting each commit's changed keys to the main thread at once (the live
 // stream and the page-refresh worker act on them). Keeps checking while no Claude dir is readable instead of
-// exiting. On "stop" it finishes the pass in progress, checkpoints the WAL and closes.
+// exiting; a start that fails (the first pass cannot write, say) is reported and tried again after the rescan
+// interval, and so is every failed watch pass, so health can say so. On "stop" it finishes the pass in
+// progress, checkpoints the WAL and closes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError, type Config } from '../config.ts';
 import { openDb } from '../db/open.ts';
@@ -63,13 +65,24 @@ async function start(): Promise<void> {
     return;
   }
   post({ type: 'data-found' });
-  const ingester = createIngester(db, config, log, (changes) => {
-    post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
-  });
-  // Watch first, then read: a line written during the first pass is caught by the watcher, not the rescan.
-  stopWatch = await ingester.watch((s) => report(s, false));
-  if (stopping) return void stopWatch();
-  report(ingester.pass(), true);
+  try {
+    const ingester = createIngester(db, config, log, (changes) => {
+      post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
+    });
+    // Watch first, then read: a line written during the first pass is caught by the watcher, not the rescan.
+    stopWatch = await ingester.watch(
+      (s) => report(s, false),
+      (error) => post({ type: 'pass-failed', error: error.message }),
+    );
+    if (stopping) return void stopWatch();
+    report(ingester.pass(), true);
+  } catch (error) {
+    await stopWatch?.();
+    stopWatch = undefined;
+    log.debug('ingest start failed', { error: (error as Error).stack ?? String(error) });
+    post({ type: 'error', message: (error as Error).message ?? String(error) });
+    if (!stopping) retry = setTimeout(() => void start(), config.rescanSeconds * 1000);
+  }
 }
 
 parentPort!.on('message', (message: ToWorker) => {

@@ -12,6 +12,8 @@ export interface JobResult {
   ok: boolean;
   ms: number;
   startedAt: number;
+  /** How the child ended: its exit code, or the signal that stopped it. */
+  exit?: number | string | null;
   /** Never started: the runner was stopped while it waited in the queue. */
   cancelled?: true;
 }
@@ -58,15 +60,15 @@ export function createJobRunner(
         // Its own process group, so stopping it also stops the astro build it runs.
         detached: true,
       });
-      const finish = (ok: boolean): void => {
+      const finish = (ok: boolean, exit: number | string | null): void => {
         child = null;
-        const result = { job, ok, ms: Date.now() - startedAt, startedAt };
+        const result = { job, ok, ms: Date.now() - startedAt, startedAt, exit };
         log[ok ? 'info' : 'error'](`${job} ${ok ? 'finished' : 'failed'}`, { ms: result.ms });
         onDone(result);
         resolve(result);
       };
-      child.once('error', () => finish(false));
-      child.once('exit', (code) => finish(code === 0));
+      child.once('error', (error) => finish(false, error.message));
+      child.once('exit', (code, signal) => finish(code === 0, code ?? signal));
     });
 
   return {

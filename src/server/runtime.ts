@@ -18,7 +18,14 @@ export interface RuntimeStatus {
   lastIngestAt: number | null;
   lastBuildAt: number | null;
   lastBuildError: string | null;
+  /** When a failed build is tried again. */
+  buildRetryAt: number | null;
   building: boolean;
+  /** Why the ingest worker is not running (it exited, or could not start its passes); null while it is. */
+  ingestDown: string | null;
+  /** Ingest passes failed in a row since the last good one, and the last one's error. */
+  failedPasses: number;
+  lastPassError: string | null;
   /** Largest completed 5-hour block, the "max" token limit; computed off the request path. */
   maxBlockTokens: number;
 }
@@ -59,7 +66,11 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       lastIngestAt: null,
       lastBuildAt: null,
       lastBuildError: null,
+      buildRetryAt: null,
       building: false,
+      ingestDown: null,
+      failedPasses: 0,
+      lastPassError: null,
       maxBlockTokens: 0,
     },
     generation: 0,

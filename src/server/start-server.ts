@@ -10,6 +10,8 @@ import type { Config } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
+import { BUILD_RETRY_DELAYS_MS, createBuildRetry } from './build-retry.ts';
+import { checkStartSettings } from './check-settings.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
 import { createHttpHost, type NodeHandler } from './http-host.ts';
 import { createJobRunner, type Job } from './job-runner.ts';
@@ -43,7 +45,17 @@ export function serverEntryPath(dataDir: string): string {
   return join(dataDir, 'site', 'server-current', 'entry.mjs');
 }
 
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export interface StartOptions {
+  /** Waits before each retry of a failed build; the last one repeats. */
+  buildRetryDelaysMs?: readonly number[];
+}
+
+export async function startServer(
+  config: Config,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  await checkStartSettings(config);
   openDb(config.dbPath).close(); // creates and migrates the index before anything reads it
   const rt = installRuntime(createRuntime(config, log));
   const siteDir = join(config.dataDir, 'site', 'current');
@@ -173,9 +185,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       rt.status.building = false;
       if (!result.ok) {
         rt.metrics.buildFailures.inc();
-        rt.status.lastBuildError = `exit after ${result.ms} ms (see the log)`;
+        const at = new Date(result.startedAt + result.ms).toISOString();
+        rt.status.lastBuildError = `at ${at}, after ${(result.ms / 1000).toFixed(1)} s (exit ${result.exit}; see the log)`;
+        if (!stopping) rt.status.buildRetryAt = buildRetry.failed();
         return;
       }
+      buildRetry.succeeded();
+      rt.status.buildRetryAt = null;
       rt.status.lastBuildError = null;
       rt.status.lastBuildAt = Date.now();
       rt.generation++;
@@ -183,6 +199,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
       announceSite();
     },
+  );
+
+  const buildRetry = createBuildRetry(
+    () => jobs.run('build'),
+    options.buildRetryDelaysMs ?? BUILD_RETRY_DELAYS_MS,
   );
 
   let resolveFirstPass!: () => void;
@@ -219,6 +240,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         return onCommit(message);
       case 'pass': {
         const p = message.pass;
+        rt.status.ingestDown = null;
+        rt.status.failedPasses = 0;
+        rt.status.lastPassError = null;
         rt.status.lastIngestAt = p.finishedAt;
         rt.metrics.ingestDuration.observe((p.finishedAt - p.startedAt) / 1000);
         const lines = rt.metrics.ingestLines;
@@ -248,12 +272,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       case 'no-data':
         if (rt.status.noDataReason === null) log.warn(message.reason);
         rt.status.noDataReason = message.reason;
+        rt.status.ingestDown = null;
+        return;
+      case 'pass-failed':
+        rt.status.failedPasses++;
+        rt.status.lastPassError = message.error;
         return;
       case 'data-found':
         rt.status.noDataReason = null;
         return;
       case 'error':
-        log.error('ingest worker failed', { error: message.message });
+        log.error('ingest worker failed; trying again after the rescan interval', { error: message.message });
+        rt.status.ingestDown = message.message;
         return;
       case 'stopped':
         return;
@@ -267,6 +297,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
     graceMs: STOP_WORKER_MS,
     onMessage,
+    onCrash: (code) => (rt.status.ingestDown = `the ingest worker exited (code ${code}); restarting`),
   });
 
   const stopScheduler = startScheduler(config, (job) => jobs.run(job));
@@ -277,6 +308,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     rt.bus.emit('shutdown');
     server.closeIdleConnections();
     stopScheduler();
+    buildRetry.stop();
     await Promise.all([jobs.stop(), ingest.stop(), refresher?.stop()]);
     setTimeout(() => server.closeAllConnections(), 500).unref();
     await closed;

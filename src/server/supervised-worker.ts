@@ -65,6 +65,8 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   process?: boolean;
   onMessage(message: Out): void;
   onSpawn?(post: (message: In) => void): void;
+  /** An exit nobody asked for (a crash, an error thrown at the top level); a restart follows. */
+  onCrash?(code: number | null): void;
 }): SupervisedWorker<In> {
   let current: WorkerLike | null = null;
   let stopped = false;
@@ -113,6 +115,7 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
       current = null;
       if (stopped || o.idleMs !== undefined) return;
       o.log.error(`${o.name} worker exited; restarting`, { code });
+      o.onCrash?.(code);
       setTimeout(() => !stopped && !current && spawn(), 1000).unref();
     });
     o.onSpawn?.((m) => w.postMessage(m));

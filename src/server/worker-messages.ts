@@ -22,6 +22,7 @@ export type FromWorker =
   | { type: 'commit'; changes: ChangeSetJson; at: number }
   | { type: 'pass'; pass: PassReport }
   | { type: 'max-block'; tokens: number }
+  | { type: 'pass-failed'; error: string }
   | { type: 'error'; message: string }
   | { type: 'stopped' };
 

@@ -134,6 +134,10 @@ describe('ctm start (process)', () => {
     ['CTM_REBUILD_CRON', 'every hour'],
     ['CTM_LOG_LEVEL', 'loud'],
     ['CTM_TZ', 'Mars/Base'],
+    ['CTM_PRICING_FILE', '/nonexistent'],
+    ['CTM_HOST', 'no-such-host.invalid'],
+    ['CTM_HOST', 'http://localhost'],
+    ['CTM_ALLOWED_HOSTS', 'https://ctm.example.org'],
   ])('%s=%s: one line naming the variable, exit 2', (name, value) => {
     const fx = liveFixture(0);
     fixtures.push(fx);

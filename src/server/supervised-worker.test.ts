@@ -1,0 +1,48 @@
+// The supervisor with real worker threads: an exit nobody asked for is reported (ctm start's health turns
+// degraded on it) and followed by a restart; a requested stop is neither.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../log.ts';
+import { superviseWorker } from './supervised-worker.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ctm-supervised-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function workerFile(name: string, source: string): URL {
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  return pathToFileURL(file);
+}
+
+describe('superviseWorker', () => {
+  it('reports a crash with its exit code, then restarts the worker', async () => {
+    const file = workerFile(
+      'crash-once.mjs',
+      `import { parentPort } from 'node:worker_threads';
+       import { existsSync, writeFileSync } from 'node:fs';
+       const mark = ${JSON.stringify(join(dir, 'crashed'))};
+       if (!existsSync(mark)) { writeFileSync(mark, ''); process.exit(3); }
+       parentPort.postMessage('up');
+       parentPort.on('message', (m) => m.type === 'stop' && parentPort.close());`,
+    );
+    const crashes: (number | null)[] = [];
+    let up!: () => void;
+    const restarted = new Promise<void>((resolve) => (up = resolve));
+    const w = superviseWorker<{ type: 'stop' }, string>({
+      name: 'test',
+      file,
+      workerData: null,
+      log: silentLogger,
+      graceMs: 1000,
+      onMessage: (m) => m === 'up' && up(),
+      onCrash: (code) => crashes.push(code),
+    });
+    await restarted;
+    expect(crashes).toEqual([3]);
+    await w.stop();
+    expect(crashes).toEqual([3]);
+  });
+});
