@@ -1,12 +1,17 @@
 // Opens the SQLite index: WAL, a busy timeout so readers never fail on a writer's lock, and the numbered
-// migrations applied on the writer's open. Readers open read-only and never migrate.
+// migrations applied on the writer's open. Readers open read-only and never migrate; on read-only media,
+// where SQLite cannot make the WAL's shared-memory file, a reader opens the file as immutable instead.
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config.ts';
 import { migrate } from './migrate.ts';
 // node:fs through getBuiltinModule: an ESM import of it builds a facade that evaluates every lazy export
 // (fs/promises included), a few ms of each CLI start.
-const { mkdirSync, accessSync, constants } = process.getBuiltinModule('node:fs');
+const { mkdirSync, accessSync, existsSync, constants } = process.getBuiltinModule('node:fs');
+// `immutable=1` (readOnlyMedia below) is a URI parameter, and URI file names are a process-wide SQLite switch
+// better-sqlite3 reads from SQLITE_USE_URI when it loads its addon, at the first open: so it is set here, before
+// any. It only changes names that begin with "file:"; the index's path is absolute.
+process.env.SQLITE_USE_URI ??= '1';
 
 const BUSY_TIMEOUT_MS = 5000;
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -32,14 +37,29 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
       );
     }
   }
-  let db: Db;
   try {
-    db = new Database(path, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-    });
+    if (!options.readonly) return connect(path, false);
+    try {
+      return connect(path, true);
+    } catch (error) {
+      if (!readOnlyMedia(path, error)) throw error;
+      try {
+        return connect(`${process.getBuiltinModule('node:url').pathToFileURL(path).href}?immutable=1`, true);
+      } catch {
+        throw error; // the first reason is the one to tell
+      }
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(setting, `cannot open the database ${path}: ${(error as Error).message}`);
+  }
+}
+
+function connect(name: string, readonly: boolean): Db {
+  const db = new Database(name, { readonly, fileMustExist: readonly });
+  try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    if (!options.readonly) {
+    if (!readonly) {
       useWal(db);
       db.pragma('synchronous = NORMAL');
       migrate(db);
@@ -48,11 +68,21 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
     db.pragma('cache_size = -32000');
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(setting, `cannot open the database ${path}: ${(error as Error).message}`);
+    db.close();
+    throw error;
   }
-  return db;
+}
+
+/** A WAL index that a reader may not write beside (a read-only mount, a directory it has no write access to)
+ * cannot get its shared-memory file. With no -wal file there, everything committed is in the file itself and
+ * nothing can be writing it, so it is read as immutable: no locks, no shared memory. With a -wal file (a
+ * writer of its own somewhere), immutable would hide its commits, so the error stands. */
+function readOnlyMedia(path: string, error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  const cannotShare = /^SQLITE_(CANTOPEN|READONLY_DIRECTORY|READONLY_CANTINIT)$/.test(code);
+  return cannotShare && existsSync(path) && !existsSync(`${path}-wal`);
 }
 
 /** Switching a fresh file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without

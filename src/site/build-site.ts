@@ -6,7 +6,9 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   mkdirSync,
   openSync,
@@ -19,7 +21,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
@@ -211,8 +213,18 @@ function linkTargetId(link: string): string | undefined {
 export async function buildSite(config: Config, log: Logger): Promise<BuildResult> {
   const startedAt = Date.now();
   const paths = sitePaths(config.dataDir);
-  for (const dir of [paths.root, paths.releases, paths.staging, paths.cache])
-    mkdirSync(dir, { recursive: true });
+  // A data dir the build cannot write (read-only media, another owner) is named before anything starts.
+  try {
+    for (const dir of [paths.root, paths.releases, paths.staging, paths.cache]) {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    }
+  } catch (error) {
+    throw new ConfigError(
+      'CTM_DATA_DIR',
+      `data dir ${config.dataDir} is not writable (${(error as Error).message})`,
+    );
+  }
   const unlock = lock(paths.lock);
   const id = releaseId(startedAt);
   const staging = join(paths.staging, id);

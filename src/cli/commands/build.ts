@@ -1,5 +1,6 @@
-// `ctm build`: builds the report site from the index and publishes it atomically. Exit 1 with the reason when
-// the build fails (the previously published site stays in place).
+// `ctm build`: builds the report site from the index and publishes it atomically. Exit 1 with the reason in
+// one line when the build fails, also on a file system error (the previously published site stays in place);
+// exit 2 when the data dir cannot be written at all.
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config.ts';
@@ -27,8 +28,9 @@ export async function buildCommand(args: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (error instanceof BuildError) {
-      process.stderr.write(`ctm build: ${error.message}; the published site is unchanged\n`);
+    // A file system error names its syscall: the disk's problem, told in one line, not a crash.
+    if (error instanceof BuildError || (error as NodeJS.ErrnoException).syscall) {
+      process.stderr.write(`ctm build: ${(error as Error).message}; the published site is unchanged\n`);
       return 1;
     }
     throw error;
