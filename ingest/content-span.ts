@@ -57,12 +57,26 @@ function skipValue(b: Buffer, i: number, end: number): number {
   return -1;
 }
 
-/** Walks the object at b[i] key by key; `visit` gets each key (as latin1) and its value's span. */
+const MESSAGE = Buffer.from('message');
+const CONTENT = Buffer.from('content');
+
+/** Whether the key bytes b[k0, k1) are `name` (compared in place: no string per key). */
+function isKey(b: Buffer, k0: number, k1: number, name: Buffer): boolean {
+  return k1 - k0 === name.length && b.compare(name, 0, name.length, k0, k1) === 0;
+}
+
+/** A visitor's answer: skip the value (the walk does), or stop the walk; any other number is the index just
+ * past a value the visitor walked itself. */
+const SKIP = -1;
+const STOP = -2;
+
+/** Walks the object at b[i] key by key; `visit` gets each key's bytes [keyStart, keyStop) and where its
+ * value starts. */
 function walkObject(
   b: Buffer,
   i: number,
   end: number,
-  visit: (key: string, start: number, stop: number) => boolean,
+  visit: (keyStart: number, keyStop: number, start: number) => number,
 ): boolean {
   if (b[i] !== 123) return false;
   i = skipSpace(b, i + 1, end);
@@ -71,31 +85,35 @@ function walkObject(
     if (b[i] !== QUOTE) return false;
     const keyEnd = skipString(b, i, end);
     if (keyEnd < 0) return false;
-    const key = b.toString('latin1', i + 1, keyEnd - 1);
+    const keyStart = i + 1;
+    const keyStop = keyEnd - 1;
     i = skipSpace(b, keyEnd, end);
     if (b[i] !== 58 /* : */) return false;
     const start = skipSpace(b, i + 1, end);
-    const stop = skipValue(b, start, end);
+    const answer = visit(keyStart, keyStop, start);
+    if (answer === STOP) return true;
+    const stop = answer === SKIP ? skipValue(b, start, end) : answer;
     if (stop < 0) return false;
-    if (visit(key, start, stop)) return true;
     i = skipSpace(b, stop, end);
     if (b[i] === 44 /* , */) i = skipSpace(b, i + 1, end);
     else return b[i] === 125;
   }
 }
 
-/** The [start, end) of message.content's value in a JSON line, or undefined. */
+/** The [start, end) of message.content's value in a JSON line, or undefined. The walk goes into `message`
+ * where it starts, so the content's bytes are walked once. */
 export function contentSpan(b: Buffer): [number, number] | undefined {
   const end = b.length;
   let span: [number, number] | undefined;
-  walkObject(b, skipSpace(b, 0, end), end, (key, start, stop) => {
-    if (key !== 'message') return false;
-    walkObject(b, start, stop, (inner, s, e) => {
-      if (inner !== 'content') return false;
-      span = [s, e];
-      return true;
+  walkObject(b, skipSpace(b, 0, end), end, (k0, k1, start) => {
+    if (!isKey(b, k0, k1, MESSAGE)) return SKIP;
+    walkObject(b, start, end, (i0, i1, s) => {
+      if (!isKey(b, i0, i1, CONTENT)) return SKIP;
+      const e = skipValue(b, s, end);
+      if (e >= 0) span = [s, e];
+      return STOP;
     });
-    return true;
+    return STOP;
   });
   return span;
 }

@@ -92,9 +92,9 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   // The writer's page cache: 8 MB keeps the hot index pages; more buys a bulk ingest no measurable speed
   // and costs resident memory (a cold ingest of 1 GB must stay within 250 MB).
   db.pragma('cache_size = -8000');
-  // Each commit inside a batch is a savepoint, and SQLite keeps the pages a savepoint changes in a
-  // sub-journal: in a temp file by default, which made a cold ingest spend a third of its writer time in
-  // pwrite(). In memory it holds one commit's pages at most.
+  // SQLite keeps the pages a savepoint or a multi-row statement changes in a sub-journal: in a temp file by
+  // default, which once made a cold ingest spend a third of its writer time in pwrite(). In memory it holds
+  // one statement's pages at most.
   db.pragma('temp_store = MEMORY');
   const localTime = makeLocalTime(options.timezone);
 
@@ -390,7 +390,7 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         db.pragma('wal_checkpoint(PASSIVE)');
       }
     },
-    /** Runs fn in one transaction; the commits made inside it become savepoints of it. */
+    /** Runs fn in one transaction; the commits made inside it write into it, without savepoints. */
     batch<T>(fn: () => T): T {
       return db.transaction(() => {
         batchRollup = beginRollup();

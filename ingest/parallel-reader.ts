@@ -89,7 +89,7 @@ export function createParallelReader(
   const pool: Reader[] = Array.from({ length: count }, (_, r) => {
     const counters = new Int32Array(new SharedArrayBuffer(12));
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(new URL('./read-worker.ts', import.meta.url), {
+    const worker = new Worker(new URL('./read-worker-start.ts', import.meta.url), {
       workerData: {
         jobs: jobs.filter((_, i) => i % count === r),
         scan,

@@ -87,7 +87,6 @@ export function decodeLine(bytes: Uint8Array): string | undefined {
 
 /** Lines shorter than this are parsed whole: finding their content would cost more than it saves. */
 const STRIP_FROM = 1024;
-const EMPTY_CONTENT = Buffer.from('[]');
 
 export function parseLine(bytes: Uint8Array): LineResult {
   if (bytes.length >= STRIP_FROM) {
@@ -98,8 +97,11 @@ export function parseLine(bytes: Uint8Array): LineResult {
     const span = contentSpan(b);
     if (span) {
       if (!isUtf8(b.subarray(span[0], span[1]))) return { kind: 'skipped', reason: 'invalid_utf8' };
-      const text = decodeLine(Buffer.concat([b.subarray(0, span[0]), EMPTY_CONTENT, b.subarray(span[1])]));
-      if (text === undefined) return { kind: 'skipped', reason: 'invalid_utf8' };
+      // The parts either side decode on their own: a span starts and ends at ASCII bytes ([ ] or ").
+      const head = decodeLine(b.subarray(0, span[0]));
+      const tail = decodeLine(b.subarray(span[1]));
+      if (head === undefined || tail === undefined) return { kind: 'skipped', reason: 'invalid_utf8' };
+      const text = head + '[]' + tail;
       try {
         return toEvent(JSON.parse(text));
       } catch {

@@ -7,7 +7,20 @@ import { normalizeModel } from './normalize-model.ts';
 
 const VERSION_SEGMENT = /^\d+(-|$)/;
 
+/** Per table, each log name's match: an ingest prices every request, and a log holds a handful of names. A
+ * table is never changed once built. */
+const matches = new WeakMap<PriceTable, Map<string, PricedModel | undefined>>();
+
 export function matchModel(table: PriceTable, model: string): PricedModel | undefined {
+  let known = matches.get(table);
+  if (!known) matches.set(table, (known = new Map()));
+  if (known.has(model)) return known.get(model);
+  const match = findModel(table, model);
+  if (known.size < 10_000) known.set(model, match);
+  return match;
+}
+
+function findModel(table: PriceTable, model: string): PricedModel | undefined {
   const key = normalizeModel(model);
   const exact = table.models.get(key);
   if (exact) return exact;
