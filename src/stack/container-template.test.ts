@@ -1,5 +1,5 @@
 // The container path of the nginx config: the nginx image's entrypoint sources 15-ctm-metrics-allow.envsh and
-// renders /etc/nginx/templates with envsubst limited to NGINX_ENVSUBST_FILTER. Done here the same way with the
+// 16-ctm-allowed-hosts.envsh and renders /etc/nginx/templates with envsubst limited to NGINX_ENVSUBST_FILTER. Done here the same way with the
 // environment docker-compose.yml gives the nginx service, then checked by the installed nginx with `nginx -t`.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ function interpolate(value: string): string {
 // What 20-envsubst-on-templates.sh does: substitute only the variables whose names match the filter.
 const RENDER = `
 . ./nginx/15-ctm-metrics-allow.envsh
+. ./nginx/16-ctm-allowed-hosts.envsh
 defined_envs=$(printf '\${%s} ' $(awk "END { for (name in ENVIRON) { print ( name ~ /\${NGINX_ENVSUBST_FILTER}/ ) ? name : \\"\\" } }" < /dev/null))
 envsubst "$defined_envs" < nginx/ctm.conf.template
 `;
@@ -47,14 +48,24 @@ describe('nginx template as the container renders it', () => {
     expect(conf).toContain(
       'allow 127.0.0.0/8; allow 10.0.0.0/8; allow 172.16.0.0/12; allow 192.168.0.0/16; allow ::1;',
     );
+    expect(conf).toMatch(/map \$host \$ctm_host_allowed \{[^}]*localhost 1;/);
     // nginx's own variables are left alone.
     expect(conf).toContain('try_files $uri $uri/ =404;');
     expect(conf).toContain('$binary_remote_addr');
   });
 
+  it('turns CTM_ALLOWED_HOSTS into host-check entries, and refuses what is not a host name', () => {
+    const conf = render({ CTM_ALLOWED_HOSTS: 'CTM.example.org, *.lan' });
+    expect(conf).toContain(' ctm.example.org 1; *.lan 1;');
+    expect(() => render({ CTM_ALLOWED_HOSTS: 'https://ctm.example.org' })).toThrow(/not a host name/);
+  });
+
   it('is accepted by nginx -t inside an http block like the image main config', () => {
     // Name resolution of the compose service "app" is the one thing not available here.
-    const conf = render().replace('server app:51889;', 'server 127.0.0.1:51889;');
+    const conf = render({ CTM_ALLOWED_HOSTS: 'ctm.example.org *.lan' }).replace(
+      'server app:51889;',
+      'server 127.0.0.1:51889;',
+    );
     mkdirSync(join(dir, 'conf.d'), { recursive: true });
     writeFileSync(join(dir, 'conf.d', 'ctm.conf'), conf);
     const nginx = findNginx(undefined, process.env.PATH);

@@ -1,10 +1,13 @@
 // Writes the native nginx configuration into a run dir (main context + the shared ctm.conf template) and
-// checks it with `nginx -t`, so a broken config is reported before anything starts.
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+// checks it with `nginx -t`, so a broken config is reported before anything starts. As root, the workers
+// run as an unprivileged user (never root) that must be able to reach the site and the archive.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { renderTemplate } from './render-template.ts';
 import { metricsAllowRules } from './metrics-allow-rules.ts';
+import { allowedHostRules } from './allowed-host-rules.ts';
+import { assertReachable, unprivilegedUser } from './worker-user.ts';
 import type { NginxInstall } from './find-nginx.ts';
 
 export interface NginxConfigOptions {
@@ -16,6 +19,8 @@ export interface NginxConfigOptions {
   archiveRoot: string;
   upstream: string;
   metricsAllow?: string | undefined;
+  /** Host names served beyond localhost and IP addresses: the listen host if a name, CTM_ALLOWED_HOSTS. */
+  allowedHosts?: readonly string[];
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -41,17 +46,24 @@ export function writeNginxConfig(o: NginxConfigOptions): string {
       CTM_ARCHIVE_ROOT: o.archiveRoot,
       CTM_UPSTREAM: o.upstream,
       CTM_NGINX_METRICS_ALLOW: metricsAllowRules(o.metricsAllow),
+      CTM_NGINX_ALLOWED_HOSTS: allowedHostRules(o.allowedHosts ?? []),
     }),
   );
-  // Workers of a root master would run as "nobody" and could not read a private data dir.
-  const asRoot = process.getuid?.() === 0;
+  // Without a user directive a root master starts its workers as root; an ordinary user's nginx cannot
+  // switch users and runs them as itself.
+  const worker = process.getuid?.() === 0 ? unprivilegedUser() : null;
+  if (worker) {
+    assertReachable(worker, [o.siteRoot, o.archiveRoot], 'CTM_DATA_DIR');
+    // The workers write proxy buffers into the run dir's temp dirs (nginx gives them those).
+    chmodSync(o.runDir, 0o755);
+  }
   const main = join(o.runDir, 'nginx.conf');
   writeAtomic(
     main,
     renderTemplate(template('native.conf.template'), {
       CTM_NGINX_RUN_DIR: o.runDir,
       CTM_NGINX_MIME_TYPES: o.nginx.mimeTypes,
-      CTM_NGINX_USER_DIRECTIVE: asRoot ? 'user root;' : '',
+      CTM_NGINX_USER_DIRECTIVE: worker ? `user ${worker.name} ${worker.group};` : '',
     }),
   );
   const check = spawnSync(o.nginx.bin, ['-t', ...nginxArgs(o.runDir)], { encoding: 'utf8' });

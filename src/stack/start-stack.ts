@@ -62,6 +62,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const appPort = o.appPort ?? (await freePort());
   const runDir = mkdtempSync(join(tmpdir(), 'ctm-nginx-'));
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  // The names browsers use reach the app too (nginx passes Host on): both check the same list.
+  const allowedHosts = [o.host, ...config.allowedHosts];
   writeNginxConfig({
     repoRoot: o.repoRoot,
     runDir,
@@ -71,11 +73,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     archiveRoot: join(config.dataDir, 'archive'),
     upstream: `127.0.0.1:${appPort}`,
     metricsAllow: o.metricsAllow,
+    allowedHosts,
   });
   const stdio = o.stdio === 'inherit' ? 'inherit' : 'pipe';
   const app = spawn(process.execPath, [join(o.repoRoot, 'bin', 'ctm.js'), 'start'], {
     cwd: o.repoRoot,
-    env: { ...o.env, CTM_HOST: '127.0.0.1', CTM_PORT: String(appPort) },
+    env: {
+      ...o.env,
+      CTM_HOST: '127.0.0.1',
+      CTM_PORT: String(appPort),
+      CTM_ALLOWED_HOSTS: allowedHosts.join(','),
+    },
     stdio: ['ignore', stdio, stdio],
   });
   const nginx = spawn(o.nginx.bin, nginxArgs(runDir), { stdio: ['ignore', stdio, stdio] });

@@ -2,6 +2,7 @@
 // and a missing nginx is one clear line with exit code 2.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../ingest/fixture-lines.ts';
 import { fixtureTree } from '../../ingest/fixture-tree.ts';
@@ -9,6 +10,7 @@ import { freePort } from '../../src/stack/free-port.ts';
 import { repoRoot, waitFor } from './stack-harness.ts';
 
 const tree = fixtureTree();
+chmodSync(tree.root, 0o755); // nginx's workers (an unprivileged user when run as root) must enter the data dir
 tree.write('-home-me-repo/s1.jsonl', [
   assistantLine({ id: 'msg_1', timestamp: new Date(Date.now() - 60_000).toISOString() }),
 ]);

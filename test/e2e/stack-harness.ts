@@ -3,7 +3,7 @@
 // stubbed: the tests see exactly what a browser behind nginx sees.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,8 @@ export async function waitFor<T>(
 
 export async function startHarness(): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'ctm-e2e-'));
+  // Run as root, the stack's nginx workers are an unprivileged user: they must be able to enter the data dir.
+  chmodSync(root, 0o755);
   const tree = fixtureTree(root);
   const now = Date.now();
   const firstDay = day(now - 4 * DAY_MS);

@@ -3,9 +3,29 @@
 // paths, all through nginx as a user would reach them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { request } from 'node:http';
+import { statusPage } from '../../src/server/status-page.ts';
 import { FIXTURE, rawGet, startHarness, type Harness } from './stack-harness.ts';
 
 let h: Harness;
+
+/** A request with a Host header and method of our choosing (fetch sets Host itself and refuses TRACE). */
+function send(base: string, path: string, o: { host?: string; method?: string } = {}) {
+  const { hostname, port } = new URL(base);
+  return new Promise<{ status: number; allow?: string; body: string }>((resolve, reject) => {
+    const req = request(
+      { hostname, port, path, method: o.method ?? 'GET', headers: o.host ? { host: o.host } : {} },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, allow: res.headers.allow, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 beforeAll(async () => {
   h = await startHarness();
@@ -146,6 +166,8 @@ describe('through nginx', () => {
       expect(csp, path).toContain("style-src 'self'");
       expect(csp, path).toContain("frame-ancestors 'none'");
       expect(csp, path).not.toContain('unsafe-inline');
+      expect(csp, path).not.toContain(', default-src'); // one policy, not nginx's and the app's
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(res.headers.get('permissions-policy'), path).toContain('camera=()');
@@ -154,6 +176,55 @@ describe('through nginx', () => {
     const missing = await fetch(`${h.url}/no-such-page/`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('<html');
+  });
+
+  it('answers 421 to a Host it is not served as, through nginx and at the app itself', async () => {
+    for (const base of [h.url, h.stack.appUrl]) {
+      for (const path of ['/api/v1/live', '/api/v1/health', '/live/', '/']) {
+        const res = await send(base, path, { host: 'attacker.example' });
+        expect(res.status, `${base}${path}`).toBe(421);
+        expect(res.body).not.toContain('sessionId');
+      }
+      expect((await send(base, '/api/v1/live', { host: 'localhost' })).status).toBe(200);
+    }
+  });
+
+  it('answers TRACE and OPTIONS on /live/ with 405 and Allow, without an error in the log', async () => {
+    const options = await send(h.url, '/live/', { method: 'OPTIONS' });
+    expect([options.status, options.allow]).toEqual([405, 'GET, HEAD']);
+    // nginx refuses TRACE itself; the app, with its SSR bundle loaded, must too.
+    expect((await send(h.url, '/live/', { method: 'TRACE' })).status).toBe(405);
+    for (const method of ['TRACE', 'OPTIONS']) {
+      const res = await send(h.stack.appUrl, '/live/', { method });
+      expect([res.status, res.allow], method).toEqual([405, 'GET, HEAD']);
+      expect(res.body).not.toContain('<html');
+    }
+    expect(h.output.filter((line) => line.includes('request failed'))).toEqual([]);
+  });
+
+  it('shows the "Building…" page styled and within the CSP', async () => {
+    const page = await h.browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    // The page as the app serves it before the first build, under nginx's origin and headers.
+    await page.route(`${h.url}/`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({
+        response,
+        body: statusPage({ title: 'Building your reports…', message: 'Reading.', refreshSeconds: 3 }),
+      });
+    });
+    await page.goto(`${h.url}/`);
+    await expect
+      .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+      .toMatch(/^rgb\((246, 247, 249|20, 23, 28)\)$/);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('caches hashed assets for a year, revalidates HTML, compresses text', async () => {
@@ -192,6 +263,9 @@ describe('through nginx', () => {
     await page.waitForURL(new RegExp(`/archive/${id}/days/`));
     expect(problems).toEqual([]);
     await page.close();
+    const inside = await fetch(`${h.url}/archive/${id}/_astro/`);
+    expect(inside.status).toBe(404); // never a directory listing
+    expect(await inside.text()).not.toContain('Index of');
     const tarball = await fetch(`${h.url}/archive/${id}.tar.gz`);
     expect(tarball.status).toBe(200);
     expect(Buffer.from(await tarball.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
