@@ -124,5 +124,9 @@ describe('monitoring', () => {
     expect(scrape.scrape_configs[0]!.static_configs[0]!.targets).toEqual([
       compose.services.nginx!.environment!.CTM_UPSTREAM,
     ]);
+    // Prometheus addresses the app by its service name: the host check must let that name through.
+    const scrapeHost = compose.services.nginx!.environment!.CTM_UPSTREAM!.split(':')[0]!;
+    expect(compose.services.app!.environment!.CTM_ALLOWED_HOSTS!.split(/[\s,]+/)).toContain(scrapeHost);
+    expect(compose.services.nginx!.environment!.CTM_ALLOWED_HOSTS).toBe('${CTM_ALLOWED_HOSTS:-}');
   });
 });

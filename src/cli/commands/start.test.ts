@@ -152,6 +152,19 @@ describe('ctm start (process)', () => {
     expect(lines[0]).toContain(name);
   });
 
+  it('an address not of this machine: one line naming CTM_HOST, exit 2', () => {
+    const fx = liveFixture(0);
+    fixtures.push(fx);
+    const r = spawnSync(process.execPath, [BIN, 'start'], {
+      env: { ...env(fx, port()), CTM_HOST: '192.0.2.1' }, // TEST-NET-1: never assigned
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ctm: CTM_HOST: 192\.0\.2\.1 is not an address of this machine/);
+  });
+
   it('a port already in use: one line naming CTM_PORT, exit 2', async () => {
     const fx = liveFixture(0);
     fixtures.push(fx);

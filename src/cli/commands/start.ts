@@ -34,7 +34,13 @@ export async function startCommand(args: string[]): Promise<number> {
     running = await startServer(config, log);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    if (code === 'EADDRNOTAVAIL') {
+      process.stderr.write(
+        `ctm: CTM_HOST: ${config.host} is not an address of this machine (EADDRNOTAVAIL); set CTM_HOST\n`,
+      );
+      return 2;
+    }
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
       process.stderr.write(
         `ctm: CTM_PORT: cannot listen on ${config.host}:${config.port} (${code}); set CTM_PORT or CTM_HOST\n`,
       );
