@@ -111,6 +111,32 @@ describe('discover', () => {
     expect(found.files.map((f) => f.project)).toEqual(['linked-project']);
   });
 
+  it('a symlinked transcript pointing outside the Claude dirs is skipped and counted, one inside is read', () => {
+    const t = tree();
+    const outside = join(t.root, 'secret.jsonl');
+    writeFileSync(outside, '{"type":"assistant"}\n');
+    t.write('p/s.jsonl', ['']);
+    const escaping = t.path('p/x.jsonl');
+    symlinkSync(outside, escaping);
+    symlinkSync(t.path('p/s.jsonl'), t.path('q.jsonl')); // into the same Claude dir: read (once)
+    const found = discover([t.claudeDir]);
+    expect(found.files.map((f) => f.ino)).toEqual([lstatSync(t.path('p/s.jsonl')).ino]);
+    expect(found.problems).toEqual({ symlink_outside_claude_dirs: 1 });
+    expect(found.problemPaths).toEqual([{ path: escaping, reason: 'symlink_outside_claude_dirs' }]);
+    // Through a projects/ that is itself a link to another disk, a link to a file there is inside.
+    const moved = tree();
+    const elsewhere = join(moved.root, 'disk', 'projects');
+    mkdirSync(join(elsewhere, 'p'), { recursive: true });
+    writeFileSync(join(elsewhere, 'p', 's.jsonl'), '\n');
+    const claudeDir = join(moved.root, 'claude2');
+    mkdirSync(claudeDir);
+    symlinkSync(elsewhere, join(claudeDir, 'projects'));
+    symlinkSync(join(elsewhere, 'p', 's.jsonl'), join(elsewhere, 'p', 'alias.jsonl'));
+    const viaLink = discover([claudeDir]);
+    expect(viaLink.files).toHaveLength(1);
+    expect(viaLink.problems).toEqual({});
+  });
+
   it('path helpers', () => {
     expect(projectOf('/c/projects', '/c/projects/-x/s.jsonl')).toBe('-x');
     expect(sessionFromPath('/c/projects/-x/abc.jsonl')).toBe('abc');

@@ -2,9 +2,10 @@
 // beside their session) and agent-*.jsonl at any depth below a session dir (<session>/subagents/ and
 // <session>/subagents/workflows/<id>/). Any other .jsonl below a session dir (a workflow's journal.jsonl) is
 // not a transcript: it is counted as ignored, not as a problem. Symlinks are followed once: directories are
-// tracked by device+inode, so a symlink loop ends the walk. Unreadable directories and odd entries are
-// counted, never thrown. Nothing is written or locked here.
-import { readdirSync, statSync, type Stats } from 'node:fs';
+// tracked by device+inode, so a symlink loop ends the walk. A symlinked transcript is read only when its
+// target lies inside a configured Claude dir: one pointing elsewhere is skipped as symlink_outside_claude_dirs.
+// Unreadable directories and odd entries are counted, never thrown. Nothing is written or locked here.
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep, basename } from 'node:path';
 
 export interface FoundFile {
@@ -22,6 +23,8 @@ export interface DiscoverResult {
   /** Claude dirs that have projects/. */
   usableDirs: string[];
   problems: Record<string, number>;
+  /** Where each problem is: the path and its reason, in the order found. */
+  problemPaths: { path: string; reason: string }[];
   /** .jsonl files that are not transcripts (journal.jsonl and the like below a session dir). */
   ignored: number;
 }
@@ -52,16 +55,40 @@ export function isTranscriptPath(projectsDir: string, path: string): boolean {
   return depth <= 2 || AGENT_TRANSCRIPT.test(basename(path));
 }
 
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export function discover(claudeDirs: readonly string[]): DiscoverResult {
   const files: FoundFile[] = [];
   const problems: Record<string, number> = {};
+  const problemPaths: DiscoverResult['problemPaths'] = [];
   let ignored = 0;
-  const problem = (reason: string): void => {
+  const problem = (reason: string, path: string): void => {
     problems[reason] = (problems[reason] ?? 0) + 1;
+    problemPaths.push({ path, reason });
   };
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   const usableDirs = claudeDirs.filter(hasProjectsDir);
+  // Where a symlinked transcript may point: into a Claude dir, or its projects/ where that is a link itself.
+  const roots = [
+    ...new Set(
+      usableDirs
+        .flatMap((dir) => [realpathOrUndefined(dir), realpathOrUndefined(join(dir, 'projects'))])
+        .filter((root) => root !== undefined),
+    ),
+  ];
+  const insideRoots = (path: string): boolean => {
+    const real = realpathOrUndefined(path);
+    return (
+      real !== undefined && roots.some((root) => real.startsWith(root.endsWith(sep) ? root : root + sep))
+    );
+  };
 
   for (const claudeDir of usableDirs) {
     const projectsDir = join(claudeDir, 'projects');
@@ -72,12 +99,12 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
       try {
         dirStat = statSync(dir);
       } catch {
-        problem('dir_unreadable');
+        problem('dir_unreadable', dir);
         continue;
       }
       const dirKey = `${dirStat.dev}:${dirStat.ino}`;
       if (seenDirs.has(dirKey)) {
-        if (dir !== projectsDir) problem('symlink_loop_or_duplicate_dir');
+        if (dir !== projectsDir) problem('symlink_loop_or_duplicate_dir', dir);
         continue;
       }
       seenDirs.add(dirKey);
@@ -85,7 +112,7 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
       try {
         entries = readdirSync(dir, { withFileTypes: true });
       } catch {
-        problem('dir_unreadable');
+        problem('dir_unreadable', dir);
         continue;
       }
       for (const entry of entries) {
@@ -106,7 +133,7 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
         try {
           st = statSync(path);
         } catch {
-          if (transcript) problem(entry.isSymbolicLink() ? 'broken_symlink' : 'file_vanished');
+          if (transcript) problem(entry.isSymbolicLink() ? 'broken_symlink' : 'file_vanished', path);
           else if (isJsonl) ignored++;
           continue;
         }
@@ -120,7 +147,12 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
           continue;
         }
         if (!st.isFile()) {
-          problem('not_a_regular_file');
+          problem('not_a_regular_file', path);
+          continue;
+        }
+        // A link named like a transcript is no way to read files from elsewhere (/etc, another user's home).
+        if (entry.isSymbolicLink() && !insideRoots(path)) {
+          problem('symlink_outside_claude_dirs', path);
           continue;
         }
         const fileKey = `${st.dev}:${st.ino}`;
@@ -139,5 +171,5 @@ export function discover(claudeDirs: readonly string[]): DiscoverResult {
     }
   }
   files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
-  return { files, usableDirs, problems, ignored };
+  return { files, usableDirs, problems, problemPaths, ignored };
 }

@@ -46,6 +46,13 @@ export interface PassSummary {
   ignoredTypes: Record<string, number>;
   skipped: Record<string, number>;
   skippedExamples: string[];
+  /** The skips a later pass meets again while their cause lasts (skip-counter.ts), as `where (reason)`. */
+  recurringSkips: string[];
+  /** Skips no earlier pass told of: every one of them here; the ingester takes out the recurring ones it has
+   * warned of already (ingester.ts). */
+  newSkips: number;
+  /** .jsonl files found that are not transcripts (discover.ts): not read, and no problem. */
+  ignoredFiles: number;
   usableDirs: string[];
   changes: ChangeSet;
 }
@@ -123,6 +130,9 @@ export function emptySummary(startedAt = 0): PassSummary {
     ignoredTypes: {},
     skipped: {},
     skippedExamples: [],
+    recurringSkips: [],
+    newSkips: 0,
+    ignoredFiles: 0,
     usableDirs: [],
     changes: new ChangeSet(),
   };
@@ -134,10 +144,11 @@ export function runPass(options: PassOptions): PassSummary {
   const found = discover(options.claudeDirs);
   const known = options.store.files();
   const skips = new SkipCounter();
-  for (const [reason, n] of Object.entries(found.problems)) skips.add(reason, undefined, n);
+  for (const { path, reason } of found.problemPaths) skips.add(reason, path, 1, true);
   const summary: PassSummary = {
     ...emptySummary(startedAt),
     filesScanned: found.files.length,
+    ignoredFiles: found.ignored,
     usableDirs: found.usableDirs,
   };
 
@@ -181,6 +192,8 @@ export function runPass(options: PassOptions): PassSummary {
   }
   summary.skipped = skips.counts;
   summary.skippedExamples = skips.examples;
+  summary.recurringSkips = skips.recurring;
+  summary.newSkips = skips.total;
   summary.finishedAt = now();
   return summary;
 }
@@ -237,6 +250,13 @@ function readInParallel(
   for (const [reason, n] of Object.entries(done.skipCounts)) skips.add(reason, undefined, n);
   for (const example of done.skipExamples)
     if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
+  skips.recurring.push(...done.skipRecurring);
+}
+
+/** A file that vanished is gone for good; one that cannot be read is tried, and skipped, on every pass. */
+function skipUnreadable(skips: SkipCounter, error: unknown, path: string): void {
+  const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT';
+  skips.add(vanished ? 'file_vanished' : 'file_unreadable', path, 1, !vanished);
 }
 
 export function readFile(
@@ -251,10 +271,7 @@ export function readFile(
   try {
     fd = openSync(file.path, 'r');
   } catch (error) {
-    skips.add(
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file_vanished' : 'file_unreadable',
-      file.path,
-    );
+    skipUnreadable(skips, error, file.path);
     return;
   }
   try {
@@ -384,10 +401,7 @@ export function readFile(
   } catch (error) {
     // Only file system errors (they name a syscall) are the file's; a failing SQLite commit ends the pass.
     if (!(error as NodeJS.ErrnoException).syscall) throw error;
-    skips.add(
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file_vanished' : 'file_unreadable',
-      file.path,
-    );
+    skipUnreadable(skips, error, file.path);
   } finally {
     closeSync(fd);
   }

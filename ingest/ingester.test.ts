@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from './fixture-lines.ts';
 import { at, fixtureTree, tempDir, testIndex, usageRows } from './fixture-tree.ts';
 import { usageByPeriod } from '../src/db/queries/usage-by-period.ts';
 import { readMeta } from './reconcile-settings.ts';
+import { createIngester } from './ingester.ts';
+import { openDb } from '../src/db/open.ts';
+import { silentLogger, type Logger } from '../src/log.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -222,5 +225,57 @@ describe('reports over what was ingested', () => {
       ['2026-03-02', 10],
     ]);
     expect(days('Pacific/Kiritimati', { since: '2026-03-03' })).toEqual([['2026-03-03', 10]]);
+  });
+});
+
+describe('skipped input', () => {
+  it('is warned of once: a skip met again on every rescan is not repeated, a new one is told, one that came back too', () => {
+    const { root, tree } = setup();
+    const session = tree.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: at(0) })]);
+    const broken = tree.path('p/broken.jsonl');
+    symlinkSync(tree.path('p/nowhere.jsonl'), broken);
+    const outside = join(root, 'elsewhere.jsonl');
+    writeFileSync(outside, assistantLine({ id: 'outside', timestamp: at(1) }) + '\n');
+    symlinkSync(outside, tree.path('p/linked.jsonl'));
+    const warned: unknown[][] = [];
+    const log: Logger = {
+      ...silentLogger,
+      warn: (msg, fields) => {
+        if (msg === 'skipped input') warned.push((fields as { first: unknown[] }).first);
+      },
+    };
+    const db = openDb(join(root, 'ctm.db'));
+    cleanups.push(() => void db.close());
+    const ingester = createIngester(
+      db,
+      {
+        claudeDirs: [tree.claudeDir],
+        claudeDirsSource: 'CTM_CLAUDE_DIR',
+        timezone: 'UTC',
+        pricingFile: undefined,
+        rescanSeconds: 3600,
+      },
+      log,
+    );
+    const first = ingester.pass();
+    expect(first.skipped).toEqual({ broken_symlink: 1, symlink_outside_claude_dirs: 1 });
+    expect(usageRows(db).map((r) => r.messageId)).toEqual(['a']);
+    expect(warned).toEqual([
+      [`${broken} (broken_symlink)`, `${tree.path('p/linked.jsonl')} (symlink_outside_claude_dirs)`],
+    ]);
+    for (let i = 0; i < 3; i++) expect(ingester.pass().newSkips).toBe(0);
+    // A watch pass meets the same links in discovery: not told again; its own bad line is.
+    tree.append('p/s.jsonl', ['{"type":"assistant","message":{"usage":{broken']);
+    const watched = ingester.pass(new Set([session]));
+    expect(watched.newSkips).toBe(1);
+    expect(warned).toHaveLength(2);
+    expect(warned[1]).toEqual([`${session}:2 (invalid_json)`]);
+    expect(ingester.pass().newSkips).toBe(0);
+    // Fixed, then broken again: told again.
+    rmSync(broken);
+    ingester.pass();
+    symlinkSync(tree.path('p/nowhere.jsonl'), broken);
+    expect(ingester.pass().newSkips).toBe(1);
+    expect(warned).toEqual([...warned.slice(0, 2), [`${broken} (broken_symlink)`]]);
   });
 });

@@ -53,6 +53,9 @@ export function createIngester(
   const store = createMessageStore(db, { timezone: config.timezone, pricing });
 
   const warnedStatsCache = new Set<string>();
+  // Recurring skips already warned of: each is told once, not on every rescan that meets it again. A full
+  // pass keeps only those it met, so a cause that went away and came back is told again.
+  let warnedSkips = new Set<string>();
   const subagentMeta = createSubagentMetaIndex(db);
   const pass = (paths?: ReadonlySet<string>): PassSummary => {
     const summary = runPass({
@@ -77,9 +80,17 @@ export function createIngester(
     }
     writeMeta(db, 'last_ingest_at', String(summary.finishedAt));
     if (summary.filesRead > 0 || Object.keys(summary.skipped).length > 0) recordRun(summary);
-    if (Object.keys(summary.skipped).length > 0) {
-      log.warn('skipped input', { skipped: summary.skipped, first: summary.skippedExamples });
+    const fresh = summary.recurringSkips.filter((skip) => !warnedSkips.has(skip));
+    const total = Object.values(summary.skipped).reduce((a, b) => a + b, 0);
+    summary.newSkips = total - (summary.recurringSkips.length - fresh.length);
+    if (summary.newSkips > 0) {
+      log.warn('skipped input', {
+        skipped: summary.skipped,
+        first: summary.skippedExamples.filter((example) => !warnedSkips.has(example)),
+      });
     }
+    if (paths) for (const skip of fresh) warnedSkips.add(skip);
+    else warnedSkips = new Set(summary.recurringSkips);
     return summary;
   };
 

@@ -40,6 +40,7 @@ export interface ReaderDone {
   };
   skipCounts: Record<string, number>;
   skipExamples: string[];
+  skipRecurring: string[];
 }
 
 type Message =
@@ -143,6 +144,7 @@ export function createParallelReader(
     const summary = { ...all[0]!.summary, ignoredTypes: {} as Record<string, number> };
     const skipCounts: Record<string, number> = {};
     const skipExamples: string[] = [];
+    const skipRecurring: string[] = [];
     for (const [i, d] of all.entries()) {
       if (i > 0)
         for (const k of [
@@ -158,8 +160,9 @@ export function createParallelReader(
         summary.ignoredTypes[k] = (summary.ignoredTypes[k] ?? 0) + n;
       for (const [k, n] of Object.entries(d.skipCounts)) skipCounts[k] = (skipCounts[k] ?? 0) + n;
       skipExamples.push(...d.skipExamples);
+      skipRecurring.push(...d.skipRecurring);
     }
-    return { kind: 'done', summary, skipCounts, skipExamples };
+    return { kind: 'done', summary, skipCounts, skipExamples, skipRecurring };
   }
 
   return {

@@ -88,6 +88,7 @@ try {
     },
     skipCounts: skips.counts,
     skipExamples: skips.examples,
+    skipRecurring: skips.recurring,
   };
   post(done);
 } catch (error) {

@@ -52,6 +52,18 @@ describe('ctm ingest --once', () => {
     expect(again.stdout).toMatch(/^1 files \(0 read\), 0 lines, 0 new messages, 0 updated, 0 B in/);
   });
 
+  it('counts the .jsonl files that are not transcripts in its summary line', () => {
+    const t = tree();
+    t.write('p/s.jsonl', [assistantLine({ id: 'a', timestamp: at(0) })]);
+    t.write('p/s/subagents/workflows/wf-1/journal.jsonl', ['{"step":1}']);
+    t.write('p/s/notes.jsonl', ['{}']);
+    const r = runCtm(['ingest', '--once'], envFor(t));
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^1 files \(1 read\), 1 lines, .*; nothing skipped; 2 other \.jsonl files ignored \(not transcripts\)$/,
+    );
+  });
+
   it('reports stats-cache.json disagreements in one line, and says nothing when it agrees', () => {
     const t = tree();
     t.write('p/s.jsonl', [

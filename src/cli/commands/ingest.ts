@@ -21,7 +21,10 @@ export function describePass(s: PassSummary): string {
     `${formatInt(s.newMessages)} new messages, ${formatInt(s.replacedMessages)} updated, ` +
     `${formatBytes(s.bytesRead)} in ${seconds.toFixed(2)} s (${(s.bytesRead / 1e6 / seconds).toFixed(0)} MB/s)` +
     (skipped ? `; skipped: ${skipped}` : '; nothing skipped') +
-    describeIgnored(s.ignoredTypes)
+    describeIgnored(s.ignoredTypes) +
+    (s.ignoredFiles > 0
+      ? `; ${formatInt(s.ignoredFiles)} other .jsonl file${s.ignoredFiles === 1 ? '' : 's'} ignored (not transcripts)`
+      : '')
   );
 }
 
@@ -92,8 +95,8 @@ export async function ingestCommand(args: string[]): Promise<number> {
     if (statsLine) process.stdout.write(statsLine + '\n');
     if (values.once) return 0;
     const stop = await ingester.watch((s) => {
-      if (s.newMessages > 0 || s.replacedMessages > 0 || Object.keys(s.skipped).length > 0)
-        log.info(describePass(s));
+      // A skip met again on every rescan (a broken symlink, say) was told once already.
+      if (s.newMessages > 0 || s.replacedMessages > 0 || s.newSkips > 0) log.info(describePass(s));
     });
     // Printed once the watcher is ready: a line written from now on is picked up within milliseconds.
     process.stdout.write('watching for changes (Ctrl-C to stop)\n');
