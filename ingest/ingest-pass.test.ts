@@ -452,3 +452,42 @@ describe('incremental reads on the reader thread', () => {
     ]);
   });
 });
+
+describe('reader threads started before the pass', () => {
+  it('a cold pass uses the started readers (three for two files: the spare one is stopped); the rows are a one-thread pass’s', async () => {
+    const { startReaders } = await import('./parallel-reader.ts');
+    const lines = (f: number) => [line({ id: `a${f}`, input: 10 + f }), line({ id: `b${f}`, output: 7 + f })];
+    const run = (readers: 'one thread' | ReturnType<typeof startReaders>) => {
+      const { tree, db } = setup();
+      tree.write('p/s1.jsonl', lines(1));
+      tree.write('p/s2.jsonl', lines(2));
+      const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+      const summary = runPass({
+        claudeDirs: [tree.claudeDir],
+        store,
+        parallelBytes: readers === 'one thread' ? Infinity : 0,
+        ...(readers === 'one thread' ? {} : { readers }),
+      });
+      return { summary, rows: usageRows(db) };
+    };
+    const pool = startReaders(3);
+    const early = run(pool);
+    expect(pool.readers).toEqual([]); // handed over to the pass, which stopped every one at its end
+    const one = run('one thread');
+    expect(early.summary).toMatchObject({ filesRead: 2, newMessages: 4 });
+    expect(early.rows).toEqual(one.rows);
+  });
+
+  it('readers started for a pass that turns out small are stopped by close()', async () => {
+    const { startReaders } = await import('./parallel-reader.ts');
+    const pool = startReaders(2);
+    const workers = pool.readers.map((r) => r.worker);
+    pool.close();
+    expect(pool.readers).toEqual([]);
+    await Promise.all(
+      workers.map(
+        (w) => new Promise((resolve) => (w.threadId === -1 ? resolve(null) : w.once('exit', resolve))),
+      ),
+    );
+  });
+});

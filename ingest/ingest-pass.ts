@@ -14,6 +14,7 @@ import { SkipCounter } from './skip-counter.ts';
 import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
 import {
   createParallelReader,
+  type ReaderPool,
   type InFlightLimits,
   type ReadJob,
   type ReaderDone,
@@ -71,8 +72,8 @@ export interface PassOptions {
   parallelBytes?: number;
   /** How far the reader threads may run ahead of this one (tests shrink it to exercise the waits). */
   inFlight?: InFlightLimits;
-  /** Reader threads of a parallel pass (default: one per core). */
-  readers?: number;
+  /** Reader threads of a parallel pass (default: one per core), or threads already started for it. */
+  readers?: number | ReaderPool;
 }
 
 export function headHash(fd: number, length: number): string {

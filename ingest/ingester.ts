@@ -7,6 +7,7 @@ import type { Config } from '../src/config.ts';
 import { ConfigError } from '../src/config.ts';
 import type { Db } from '../src/db/open.ts';
 import type { Logger } from '../src/log.ts';
+import type { ReaderPool } from './parallel-reader.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
 import { hasProjectsDir } from './discover.ts';
 import { createMessageStore } from './message-store.ts';
@@ -45,6 +46,8 @@ export function createIngester(
   config: Pick<Config, 'claudeDirs' | 'claudeDirsSource' | 'timezone' | 'pricingFile' | 'rescanSeconds'>,
   log: Logger,
   onCommit?: (changes: ChangeSet) => void,
+  /** Reader threads started early for a cold first pass; used by the first pass, or stopped after it. */
+  readers?: ReaderPool,
 ): Ingester {
   const pricing = loadPricing(config.pricingFile);
   const reconciled = reconcileSettings(db, { timezone: config.timezone, pricing });
@@ -63,7 +66,10 @@ export function createIngester(
       store,
       ...(paths ? { paths } : {}),
       ...(onCommit ? { onCommit } : {}),
+      ...(readers ? { readers } : {}),
     });
+    readers?.close();
+    readers = undefined;
     if (!paths) {
       for (const dir of summary.usableDirs) {
         // Noted once per dir, not on every rescan; the previous index of it stays.

@@ -75,45 +75,61 @@ interface Reader {
   done?: ReaderDone;
 }
 
+/** Reader threads started before the pass knows its files (a cold start): their ~100 ms of start-up then
+ *  overlaps opening the index and finding the files. They wait for their jobs; close() stops unused ones. */
+export interface ReaderPool {
+  readers: Reader[];
+  close(): void;
+}
+
+function startReader(): Reader {
+  const counters = new Int32Array(new SharedArrayBuffer(12));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./read-worker-start.ts', import.meta.url), {
+    workerData: { port: port2, counters },
+    transferList: [port2],
+    // A small young generation: parsing makes short-lived garbage fast, and memory is bounded by design.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
+  worker.unref();
+  return { worker, port: port1, counters, taken: 0 };
+}
+
+function stopReader(r: Reader): void {
+  r.port.close();
+  void r.worker.terminate();
+}
+
+export function startReaders(count = readerCount()): ReaderPool {
+  const readers = Array.from({ length: Math.max(1, count) }, startReader);
+  return { readers, close: () => readers.splice(0).forEach(stopReader) };
+}
+
 export function createParallelReader(
   jobs: readonly ReadJob[],
   scan: ScanOptions | undefined,
   limits: InFlightLimits = IN_FLIGHT_LIMITS,
-  readers = readerCount(),
+  readers: number | ReaderPool = readerCount(),
 ): { next(): ForwardedCommit | ReaderDone; close(): void } {
-  const count = Math.max(1, Math.min(readers, jobs.length));
+  const wanted = typeof readers === 'number' ? readers : readers.readers.length;
+  const count = Math.max(1, Math.min(wanted, jobs.length));
   // The in-flight budget is shared: memory stays bounded by the limit whatever the number of readers.
   const share: InFlightLimits = {
     commits: Math.max(1, Math.floor(limits.commits / count)),
     chars: Math.max(1, Math.floor(limits.chars / count)),
   };
-  const pool: Reader[] = Array.from({ length: count }, (_, r) => {
-    const counters = new Int32Array(new SharedArrayBuffer(12));
-    const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(new URL('./read-worker-start.ts', import.meta.url), {
-      workerData: {
-        jobs: jobs.filter((_, i) => i % count === r),
-        scan,
-        limits: share,
-        port: port2,
-        counters,
-      },
-      transferList: [port2],
-      // A small young generation: parsing makes short-lived garbage fast, and memory is bounded by design.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    });
-    worker.unref();
-    return { worker, port: port1, counters, taken: 0 };
-  });
+  const started = typeof readers === 'number' ? [] : readers.readers.splice(0);
+  for (const extra of started.splice(count)) stopReader(extra);
+  const pool: Reader[] = Array.from({ length: count }, (_, r) => started[r] ?? startReader());
+  pool.forEach((r, i) =>
+    r.port.postMessage({ jobs: jobs.filter((_, j) => j % count === i), scan, limits: share }),
+  );
   let job = 0;
   let finished = false;
 
   const stop = (): void => {
     finished = true;
-    for (const r of pool) {
-      r.port.close();
-      void r.worker.terminate();
-    }
+    for (const r of pool) stopReader(r);
   };
 
   /** The next message of one reader, waiting for it. */

@@ -16,13 +16,14 @@ import {
 } from './parallel-reader.ts';
 import type { ScanOptions } from './scan-lines.ts';
 
-const { jobs, scan, limits, port, counters } = workerData as {
+const { port, counters } = workerData as { port: MessagePort; counters: Int32Array };
+// The jobs come as the first message: a reader may be started before its pass knows the files.
+const { jobs, scan, limits } = await new Promise<{
   jobs: ReadJob[];
   scan: ScanOptions | undefined;
   limits: InFlightLimits;
-  port: MessagePort;
-  counters: Int32Array;
-};
+}>((resolve) => port.once('message', resolve));
+port.unref();
 
 const summary: PassSummary = emptySummary();
 const skips = new SkipCounter();

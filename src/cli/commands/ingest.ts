@@ -1,7 +1,9 @@
 // `ctm ingest [--once]`: one pass, or a pass followed by watch mode until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
+import { existsSync } from 'node:fs';
 import { openDb } from '../../db/open.ts';
+import { startReaders } from '../../../ingest/parallel-reader.ts';
 import { createLogger } from '../../log.ts';
 import { formatBytes, formatInt } from '../../format/number.ts';
 import { createIngester, usableClaudeDirs } from '../../../ingest/ingester.ts';
@@ -85,9 +87,11 @@ export async function ingestCommand(args: string[]): Promise<number> {
   });
   const log = createLogger(config.logLevel);
   usableClaudeDirs(config);
+  // A first run reads everything: its reader threads start now, while the index is made and files found.
+  const early = existsSync(config.dbPath) ? undefined : startReaders();
   const db = openDb(config.dbPath);
   try {
-    const ingester = createIngester(db, config, log);
+    const ingester = createIngester(db, config, log, undefined, early);
     const first = ingester.pass();
     process.stdout.write(describePass(first) + '\n');
     for (const example of first.skippedExamples) process.stdout.write(`  skipped ${example}\n`);
