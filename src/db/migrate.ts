@@ -21,6 +21,12 @@ export function loadMigrations(dir = migrationsDir): Migration[] {
     .map((name) => ({ version: Number(name.slice(0, 3)), name, sql: readFileSync(dir + name, 'utf8') }));
 }
 
+/** The schema version this ctm writes: the number of its last migration (file names only, nothing read). */
+export function latestVersion(dir = migrationsDir): number {
+  const names = readdirSync(dir).filter((name) => /^\d{3}-[\w-]+\.sql$/.test(name));
+  return names.reduce((n, name) => Math.max(n, Number(name.slice(0, 3))), 0);
+}
+
 export function migrate(db: Database.Database, migrations = loadMigrations()): number {
   const latest = migrations.at(-1)?.version ?? 0;
   const version = (): number => {

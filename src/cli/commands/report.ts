@@ -2,6 +2,7 @@
 // and field names match ccusage's JSON output (ctm adds keys, drops none); without it, a readable table.
 import { ConfigError, loadConfig } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
+import { latestVersion } from '../../db/migrate.ts';
 import type { Period, UsageFilter } from '../../db/queries/usage-by-period.ts';
 import type { Order } from '../../report/period-report.ts';
 import { parseReportArgs, reportHelp, type Kind } from '../report-args.ts';
@@ -18,6 +19,21 @@ const PERIOD: Partial<Record<Kind, Period>> = { daily: 'day', weekly: 'week', mo
 export function openIndex(dbPath: string): Db {
   if (!existsSync(dbPath)) {
     throw new ConfigError('CTM_DATA_DIR', `no index at ${dbPath}; run \`ctm ingest --once\` first`);
+  }
+  const db = openDb(dbPath, { readonly: true });
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version >= latestVersion()) return db;
+  // An index an older ctm wrote: a reader never migrates, so it is upgraded once here (as the next ingest would),
+  // unless it cannot be written.
+  db.close();
+  try {
+    openDb(dbPath).close();
+  } catch (error) {
+    throw new ConfigError(
+      'CTM_DATA_DIR',
+      `the index at ${dbPath} is from an older ctm (schema ${version}) and cannot be upgraded here ` +
+        `(${(error as Error).message}); run \`ctm ingest --once\` where it can be written`,
+    );
   }
   return openDb(dbPath, { readonly: true });
 }

@@ -4,11 +4,9 @@
 // (days in the stored timezone, or no day range), else the messages; `sessionIds` narrows it to given sessions.
 import type { Db } from '../open.ts';
 import { rollupSumColumns, sumColumns, type Sums } from '../sum-columns.ts';
-import { hasRollup, usageSql, webSearchSum, type UsageFilter } from './usage-by-period.ts';
+import { hasRollup, usageSql, type UsageFilter } from './usage-by-period.ts';
 
-export interface ReportTotalsRow extends Sums {
-  webSearchRequests: number;
-}
+export type ReportTotalsRow = Sums;
 
 export function reportTotals(db: Db, filter: UsageFilter, sessionIds?: readonly string[]): ReportTotalsRow {
   const q = usageSql(db, filter);
@@ -23,8 +21,7 @@ export function reportTotals(db: Db, filter: UsageFilter, sessionIds?: readonly 
   }
   const row = db
     .prepare(
-      `SELECT ${rollup ? rollupSumColumns(filter.costMode) : sumColumns(q.cost)},
-              ${webSearchSum(db, from)} AS webSearchRequests
+      `SELECT ${rollup ? rollupSumColumns(filter.costMode) : sumColumns(q.cost)}
        FROM ${from} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}`,
     )
     .get(params) as ReportTotalsRow;

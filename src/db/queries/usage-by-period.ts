@@ -54,11 +54,6 @@ export function hasRollup(db: Db): boolean {
   return schemaVersion(db) >= 3;
 }
 
-/** Web searches summed over `from`: usage_daily has them from migration 005 on, the messages always. */
-export function webSearchSum(db: Db, from: string): string {
-  return from === 'usage' || schemaVersion(db) >= 5 ? 'sum(web_search_requests)' : '0';
-}
-
 export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): PeriodModelRow[] {
   const q = usageSql(db, filter);
   // Days in the stored timezone come from usage_daily (a few rows per day); another timezone needs each
@@ -69,8 +64,7 @@ export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): Peri
       : [sumColumns(q.cost), 'usage'];
   return db
     .prepare(
-      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${columns},
-              ${webSearchSum(db, from)} AS webSearchRequests
+      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${columns}
        FROM ${from} ${q.where}
        GROUP BY period, model
        ORDER BY period, model`,

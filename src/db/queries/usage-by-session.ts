@@ -18,7 +18,7 @@ export function usageBySession(db: Db, filter: UsageFilter): SessionModelRow[] {
   return db
     .prepare(
       `SELECT session_id AS sessionId, max(project) AS project, model, min(ts) AS firstTs, max(ts) AS lastTs,
-              max(${q.day}) AS lastDay, ${sumColumns(q.cost)}, sum(web_search_requests) AS webSearchRequests
+              max(${q.day}) AS lastDay, ${sumColumns(q.cost)}
        FROM usage ${q.where}
        GROUP BY session_id, model
        ORDER BY lastTs, session_id, model`,
