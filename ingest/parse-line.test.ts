@@ -287,6 +287,31 @@ describe("parseLine: Claude Code's own figures and limit hits", () => {
     expect(hit(Date.parse('2026-03-01T14:00:00Z') / 1000)).toEqual(expected);
     expect(hit(Date.parse('2026-03-01T14:00:00Z'))).toEqual(expected);
   });
+  it('an older limit hit, only the text "Claude AI usage limit reached|<epoch>", is a limit hit too, also when long', () => {
+    const reset = Date.parse('2026-03-01T14:00:00Z') / 1000;
+    for (const pad of ['', 'x'.repeat(2000)]) {
+      const line = JSON.parse(
+        assistantLine({ id: 'm', timestamp: ts, model: '<synthetic>', sessionId: 's1' }),
+      );
+      line.uuid = 'u2';
+      line.message.content = [{ type: 'text', text: `Claude AI usage limit reached|${reset}` }];
+      if (pad) line.message.content.push({ type: 'text', text: pad });
+      expect(parse(JSON.stringify(line))).toEqual({
+        kind: 'limitHit',
+        limitHit: {
+          key: 'u2',
+          ts: Date.parse(ts),
+          sessionId: 's1',
+          status: null,
+          rateLimitType: null,
+          resetsAt: reset * 1000,
+        },
+      });
+    }
+    const other = JSON.parse(assistantLine({ id: 'm', timestamp: ts, model: '<synthetic>' }));
+    other.message.content = [{ type: 'text', text: 'Claude AI usage limit reached|soon' }];
+    expect(parse(JSON.stringify(other))).toMatchObject({ kind: 'ignored', why: 'synthetic' });
+  });
 });
 
 describe('parseLine: bad input is a skip reason, never a throw', () => {

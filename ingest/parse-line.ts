@@ -103,7 +103,9 @@ export function parseLine(bytes: Uint8Array): LineResult {
       if (head === undefined || tail === undefined) return { kind: 'skipped', reason: 'invalid_utf8' };
       const text = head + '[]' + tail;
       try {
-        return toEvent(JSON.parse(text));
+        const result = toEvent(JSON.parse(text));
+        // A synthetic line's verdict reads its text (an older limit hit): it is parsed whole below.
+        if (result.kind !== 'ignored' || result.why !== 'synthetic') return result;
       } catch {
         // Not JSON around the content: the whole line decides below.
       }
@@ -159,7 +161,20 @@ function toCostState(json: Record<string, unknown>): LineResult {
   return { kind: 'costState', costState: { sessionId, totalCostUsd: total, modelUsage } };
 }
 
-function toLimitHit(json: Record<string, unknown>): LineResult {
+/** Older Claude Code wrote a limit hit only as the text `Claude AI usage limit reached|<epoch seconds>` of a
+ * synthetic response (the form ccusage reads): its reset time, or undefined for any other synthetic line. */
+const TEXT_LIMIT = /^Claude AI usage limit reached\|(\d{9,11})$/;
+function textLimitReset(content: unknown): number | undefined {
+  if (!Array.isArray(content)) return undefined;
+  for (const block of content) {
+    const text =
+      isRecord(block) && typeof block.text === 'string' ? TEXT_LIMIT.exec(block.text.trim()) : null;
+    if (text) return Number(text[1]) * 1000;
+  }
+  return undefined;
+}
+
+function toLimitHit(json: Record<string, unknown>, textResetsAt?: number): LineResult {
   const ts = typeof json.timestamp === 'string' ? parseTimestamp(json.timestamp) : undefined;
   if (ts === undefined) return { kind: 'skipped', reason: 'bad_timestamp' };
   const quota = isRecord(json.quotaLimits) ? json.quotaLimits : {};
@@ -173,7 +188,7 @@ function toLimitHit(json: Record<string, unknown>): LineResult {
       sessionId,
       status: str(quota.status),
       rateLimitType: str(quota.rateLimitType),
-      resetsAt: epochMs(quota.resetsAt),
+      resetsAt: epochMs(quota.resetsAt) ?? textResetsAt ?? null,
     },
   };
 }
@@ -229,7 +244,11 @@ export function toEvent(json: unknown): LineResult {
   const message = json.message;
   if (!isRecord(message) || !('usage' in message) || message.usage === null)
     return { kind: 'ignored', why: 'no_usage', type: 'assistant' };
-  if (message.model === '<synthetic>') return { kind: 'ignored', why: 'synthetic', type: 'assistant' };
+  if (message.model === '<synthetic>') {
+    const resetsAt = textLimitReset(message.content);
+    if (resetsAt !== undefined) return toLimitHit(json, resetsAt);
+    return { kind: 'ignored', why: 'synthetic', type: 'assistant' };
+  }
   const line = readAssistantLine(json);
   if (typeof line === 'string') return { kind: 'skipped', reason: line };
   const ts = parseTimestamp(line.timestamp);
