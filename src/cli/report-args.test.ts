@@ -116,6 +116,12 @@ describe('parseReportArgs', () => {
       expect(parse('daily', '--json', flag)).toEqual(plain);
   });
 
+  it("ccusage's display switches (--color, --no-color, --compact, --single-thread, -d/--debug) are accepted and change nothing", () => {
+    const plain = parse('daily', '--json');
+    for (const flag of ['--color', '--no-color', '--compact', '--single-thread', '-d', '--debug'])
+      expect(parse('daily', '--json', flag)).toEqual(plain);
+  });
+
   it.each([
     ['sunday', 0],
     ['monday', 1],

@@ -158,6 +158,15 @@ const FLAGS: readonly Flag[] = [
     text: 'accepted likewise',
     alias: 'offline',
   },
+  // ccusage's display and loading switches: accepted so a ccusage command line runs; they change nothing here
+  // (ctm's tables adapt to the terminal's width and colour by themselves; the JSON is the same either way).
+  ...(['color', 'no-color', 'compact', 'single-thread', 'debug'] as const).map((name): Flag => ({
+    name,
+    ...(name === 'debug' ? { short: 'd' } : {}),
+    type: 'boolean',
+    usage: `${name === 'debug' ? '-d, ' : '    '}--${name}`,
+    text: 'accepted for ccusage scripts; no effect',
+  })),
   {
     name: 'data-dir',
     type: 'string',
