@@ -9,6 +9,7 @@ import { ConfigError, type Config } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';
 import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
+import { startReaders } from '../../ingest/parallel-reader.ts';
 import type { PassSummary } from '../../ingest/ingest-pass.ts';
 import { computeMaxBlockTokens, type MaxBlockState } from './max-block-tokens.ts';
 import type { FromWorker, ToWorker } from './worker-messages.ts';
@@ -21,6 +22,8 @@ const { config, logJson } = workerData as { config: Config; logJson: boolean };
 // Same stream and format as the main thread's log (a worker's stdout is never a TTY itself).
 const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);
+// A first start reads everything: its reader threads start now, while the index is made and files found.
+const early = process.getBuiltinModule('node:fs').existsSync(config.dbPath) ? undefined : startReaders();
 const db = openDb(config.dbPath);
 db.pragma(`cache_size = -${CACHE_KB}`);
 let stopWatch: (() => Promise<void>) | undefined;
@@ -66,9 +69,15 @@ async function start(): Promise<void> {
   }
   post({ type: 'data-found' });
   try {
-    const ingester = createIngester(db, config, log, (changes) => {
-      post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
-    });
+    const ingester = createIngester(
+      db,
+      config,
+      log,
+      (changes) => {
+        post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
+      },
+      early,
+    );
     // Watch first, then read: a line written during the first pass is caught by the watcher, not the rescan.
     stopWatch = await ingester.watch(
       (s) => report(s, false),
