@@ -3,6 +3,8 @@
 // `ctm report daily --json`, each timed as a child process with its peak RSS from GNU time. Also checks that ctm's
 // daily totals are the generator's exact totals, so a fast wrong answer fails. Prints ranges, not best runs.
 // ccusage: CTM_CCUSAGE_BIN, else `npx -y ccusage@20.0.24`. Trees are cached like bench/ingest.ts's.
+// CTM_BENCH_BASELINE=<another ctm checkout> (e.g. a worktree of the previous release) times its ingest in the
+// same rounds, for before/after figures on the very same tree.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,6 +23,9 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
+const baseline = process.env.CTM_BENCH_BASELINE
+  ? join(process.env.CTM_BENCH_BASELINE, 'bin/ctm.js')
+  : undefined;
 mkdirSync(values.cache, { recursive: true });
 const ccusage = process.env.CTM_CCUSAGE_BIN
   ? [process.env.CTM_CCUSAGE_BIN]
@@ -76,10 +81,19 @@ for (const size of values.sizes.split(',').map(Number)) {
   });
   const cc: Run[] = [];
   const ours: { seconds: number; peakMb: number; ingest: number; report: number }[] = [];
+  const before: Run[] = [];
   for (let i = 0; i < runs; i++) {
     // ccusage first on odd rounds, second on even ones, so neither always meets the warmer cache.
-    const order = i % 2 === 0 ? ['cc', 'ctm'] : ['ctm', 'cc'];
+    const order = i % 2 === 0 ? ['cc', 'ctm', 'base'] : ['base', 'ctm', 'cc'];
     for (const who of order) {
+      if (who === 'base') {
+        if (!baseline) continue;
+        const data = mkdtempSync(join(tmpdir(), 'ctm-cold-base-'));
+        const env = { ...process.env, HOME: home, CTM_CLAUDE_DIR: root, CTM_DATA_DIR: data, CTM_TZ: 'UTC' };
+        before.push(timed([process.execPath, baseline, 'ingest', '--once'], env));
+        rmSync(data, { recursive: true, force: true });
+        continue;
+      }
       if (who === 'cc') {
         const r = timed([...ccusage, 'claude', 'daily', '--json', '--offline', '--timezone', 'UTC'], {
           ...process.env,
@@ -121,6 +135,12 @@ for (const size of values.sizes.split(',').map(Number)) {
     ctmReportSeconds: ours.map((o) => o.report),
     ctmPeakMb: ours.map((o) => Math.round(o.peakMb)),
     ratio: ratios.map((r) => Math.round(r * 100) / 100),
+    ...(baseline
+      ? {
+          baselineIngestSeconds: before.map((r) => r.seconds),
+          baselinePeakMb: before.map((r) => Math.round(r.peakMb)),
+        }
+      : {}),
   };
   results.push(row);
   console.log(
@@ -139,6 +159,14 @@ for (const size of values.sizes.split(',').map(Number)) {
         0,
       )} MB/s`,
       `  ctm / ccusage, same round:  ${range(ratios)}×`,
+      ...(baseline
+        ? [
+            `  baseline ingest --once:     ${range(before.map((r) => r.seconds))} s, peak ${range(
+              before.map((r) => r.peakMb),
+              0,
+            )} MB (${process.env.CTM_BENCH_BASELINE})`,
+          ]
+        : []),
     ].join('\n'),
   );
 }
