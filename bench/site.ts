@@ -22,13 +22,14 @@ import { buildSite } from '../src/site/build-site.ts';
 import { createHandlerRenderer } from '../src/site/handler-renderer.ts';
 import { createRefresher } from '../src/site/refresh-pages.ts';
 import { serverEntry, sitePaths } from '../src/site/site-paths.ts';
-import { href } from '../src/site/hrefs.ts';
+import { href } from '../src/site/pages.ts';
 import { sessionStartMonths } from '../src/site/session-start-months.ts';
 import { ChangeSet } from '../ingest/change-set.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
 import { siteContext } from '../src/site/site-context.ts';
-import { staticKeys, staticSessionRows } from '../src/site/static-keys.ts';
+import { staticKeys } from '../src/site/static-keys.ts';
+import { sessionList } from '../src/db/queries/session-list.ts';
 import { loadSession } from '../src/site/load/session.ts';
 import { loadDay } from '../src/site/load/day.ts';
 import { loadMonth } from '../src/site/load/month.ts';
@@ -136,7 +137,10 @@ try {
     return round(performance.now() - started, 0);
   };
   const loadersMs = {
-    sessions: timed(() => keys.sessions.forEach((s) => loadSession(ctx, s, staticSessionRows()))),
+    sessions: timed(() => {
+      const rows = new Map(sessionList(ctx.db, ctx.filter).map((row) => [row.sessionId, row]));
+      keys.sessions.forEach((s) => loadSession(ctx, s, rows));
+    }),
     days: timed(() => keys.days.forEach((d) => loadDay(ctx, d))),
     months: timed(() => keys.months.forEach((m) => loadMonth(ctx, m))),
     projects: timed(() => keys.projects.forEach((p) => loadProject(ctx, p))),

@@ -7,13 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { siteContext } from './site-context.ts';
-import { staticKeys, staticSessionRows, staticSessionStarts } from './static-keys.ts';
-import { sessionMonths } from './session-months.ts';
-import { loadPage } from './load/page.ts';
-import { matchTwinRoute } from './twin-route.ts';
-import { HELPER_SINGLETONS, helperRenders } from './prerender-split.ts';
-import { href } from './hrefs.ts';
+import { buildContext, staticKeys } from './static-keys.ts';
+import { allPages, loadPage, pageHref } from './pages.ts';
+import { matchTwinRoute, twinPage } from './twin-route.ts';
+import { helperRenders } from './prerender-split.ts';
 
 export interface HelperPage {
   pathname: string;
@@ -61,10 +58,10 @@ interface BuildApp {
  * slash), from Astro's pathname, whose parameters are raw. */
 /** A page's data as the prerendered page would load it (with the build's session lists). */
 function loadByKey(key: string): object | undefined {
-  const page = matchTwinRoute(key);
-  if (!page) return undefined;
-  const lists = { sessionStarts: staticSessionStarts(), sessionRows: staticSessionRows() };
-  return loadPage(siteContext(), page, lists);
+  const match = matchTwinRoute(key);
+  const ctx = buildContext();
+  const page = match && twinPage(ctx.db, match);
+  return page && loadPage(ctx, page);
 }
 
 const pageKey = (pathname: string) =>
@@ -73,17 +70,10 @@ const pageKey = (pathname: string) =>
 /** The keys of the pages this helper will be asked for, as far as the index tells (their pathnames as Astro
  * has them: parameters raw); the real list comes with the job. */
 function expectedPages(): string[] {
-  const keys = staticKeys();
-  const months = sessionMonths(staticSessionStarts(), siteContext().filter.timezone).map((m) => m.month);
-  const pathnames = [
-    ...HELPER_SINGLETONS,
-    ...keys.days.map((d) => `/days/${d}/`),
-    ...keys.months.map((m) => `/months/${m}/`),
-    ...keys.projects.map(href.project),
-    ...months.map((m) => `/sessions/months/${m}/`),
-    ...keys.sessions.map(href.session),
-  ];
-  return pathnames.filter((pathname) => helperRenders(pathname)).map(pageKey);
+  return allPages(staticKeys())
+    .map(pageHref)
+    .filter((pathname) => helperRenders(pathname))
+    .map(pageKey);
 }
 
 async function openApp(job: RenderJob): Promise<{ app: BuildApp; routes: Map<string, object> }> {

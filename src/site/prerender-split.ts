@@ -2,18 +2,12 @@
 // the helper starts while Astro is still compiling, so it takes every listing and the overview (the pages that
 // read the whole history and take longest) plus a share of the many dynamic pages; Astro renders the rest once
 // its bundle is built. One rule over the page's path, used by both sides.
+import { allPages, pageHref } from './pages.ts';
 
-/** The pages that read the whole history: all of them go to the helper. */
-export const HELPER_SINGLETONS: ReadonlySet<string> = new Set([
-  '/',
-  '/days/',
-  '/weeks/',
-  '/months/',
-  '/projects/',
-  '/sessions/',
-  '/models/',
-  '/blocks/',
-]);
+/** The pages that read the whole history (the kinds with one page): all of them go to the helper. */
+export const HELPER_SINGLETONS: ReadonlySet<string> = new Set(
+  allPages({ days: [], months: [], projects: [], sessions: [], sessionMonths: [] }).map(pageHref),
+);
 
 /** Percentage of the dynamic pages (days, months, projects, sessions) the helper renders. On the bench's year
  * of heavy use with 2 cores, 60 % plus the listings let both sides finish within about a second of each other

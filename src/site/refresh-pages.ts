@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangeSet } from '../../ingest/change-set.ts';
 import type { Logger } from '../log.ts';
-import { affectedPaths } from './affected-paths.ts';
+import { affectedPages, pageHref, touchedKeys } from './pages.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export interface RefreshResult {
@@ -56,7 +56,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
 
   async function run(changes: ChangeSet): Promise<RefreshResult> {
     const started = performance.now();
-    const paths = affectedPaths(changes, startMonths(changes));
+    const paths = affectedPages(touchedKeys(changes, startMonths(changes))).map(pageHref);
     let root: string;
     try {
       // One release for the whole run, even if a build swaps `current` meanwhile.

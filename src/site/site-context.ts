@@ -4,12 +4,21 @@ import { existsSync } from 'node:fs';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { openDb, type Db } from '../db/open.ts';
 import type { SiteFilter } from '../db/queries/site-filter.ts';
+import type { SessionListRow } from '../db/queries/session-list.ts';
+import type { SessionStartRow } from '../db/queries/session-starts.ts';
+
+/** Lists a build reads once per process and shares between its pages (one snapshot: they cannot go stale). */
+export interface BuildLists {
+  sessionStarts: readonly SessionStartRow[];
+  sessionRows: ReadonlyMap<string, SessionListRow>;
+}
 
 export interface SiteContext {
   config: Config;
   db: Db;
   filter: SiteFilter;
   now: number;
+  lists?: BuildLists;
 }
 
 let shared: { config: Config; db: Db } | undefined;

@@ -1,8 +1,6 @@
-// The report site's pure pieces: which pages a change touches, twin route matching, relative links for
+// The report site's pure pieces: twin route matching, relative links for
 // snapshots, session months, request roll-ups and the local time formatting every page uses.
 import { describe, expect, it } from 'vitest';
-import { ChangeSet } from '../../ingest/change-set.ts';
-import { affectedPaths } from './affected-paths.ts';
 import { isLoopback, matchTwinRoute } from './twin-route.ts';
 import { relativeLinks } from './relative-links.ts';
 import { recentSessions, sessionMonths, sessionsStartedIn } from './session-months.ts';
@@ -21,62 +19,20 @@ import {
 import { pageFile } from './refresh-pages.ts';
 import { archiveIndex } from './archive-index.ts';
 
-describe('affectedPaths', () => {
-  it('lists the changed pages first, then what shows them, each once', () => {
-    const c = new ChangeSet();
-    c.add('2026-03-02', 9, 's1', '-home-me-alpha');
-    c.add('2026-03-02', 10, 's1', '-home-me-alpha');
-    expect(affectedPaths(c)).toEqual([
-      '/sessions/s1/',
-      '/days/2026-03-02/',
-      '/projects/-home-me-alpha/',
-      '/',
-      '/months/2026-03/',
-      '/sessions/months/2026-03/',
-      '/sessions/',
-      '/projects/',
-      '/days/',
-      '/weeks/',
-      '/months/',
-      '/models/',
-      '/blocks/',
-    ]);
-    // A session that started last month is listed on last month's page of the session listing.
-    expect(affectedPaths(c, ['2026-02', '2026-03'])).toContain('/sessions/months/2026-02/');
-    expect(affectedPaths(c, ['2026-02']).filter((p) => p.startsWith('/sessions/months/'))).toEqual([
-      '/sessions/months/2026-02/',
-      '/sessions/months/2026-03/',
-    ]);
-    expect(affectedPaths(new ChangeSet())).toEqual([]);
-  });
-
-  it('names a project or session of any name by its slug', () => {
-    const c = new ChangeSet();
-    c.add('2026-03-02', 9, 'odd/session', 'odd#project');
-    const paths = affectedPaths(c);
-    expect(paths.filter((p) => p.includes('odd'))).toEqual([
-      '/sessions/odd~2Fsession/',
-      '/projects/odd~23project/',
-    ]);
-    expect(paths).toContain('/days/2026-03-02/');
-    expect(paths).toContain('/');
-  });
-});
-
 describe('matchTwinRoute', () => {
   it.each([
-    ['/', { page: 'overview' }],
-    ['/days/', { page: 'periods', kind: 'day' }],
-    ['/days/2026-03-02/', { page: 'day', day: '2026-03-02' }],
-    ['/weeks/', { page: 'periods', kind: 'week' }],
-    ['/months/2026-03/', { page: 'month', month: '2026-03' }],
-    ['/projects/-home-me-alpha/', { page: 'project', slug: '-home-me-alpha' }],
-    ['/projects/a~20b/', { page: 'project', slug: 'a~20b' }],
-    ['/sessions/', { page: 'sessions', month: null }],
-    ['/sessions/months/2026-03/', { page: 'sessions', month: '2026-03' }],
-    ['/sessions/abc/', { page: 'session', slug: 'abc' }],
-    ['/models/', { page: 'models' }],
-    ['/blocks/', { page: 'blocks' }],
+    ['/', { kind: 'overview', slug: '' }],
+    ['/days/', { kind: 'days', slug: '' }],
+    ['/days/2026-03-02/', { kind: 'day', slug: '2026-03-02' }],
+    ['/weeks/', { kind: 'weeks', slug: '' }],
+    ['/months/2026-03/', { kind: 'month', slug: '2026-03' }],
+    ['/projects/-home-me-alpha/', { kind: 'project', slug: '-home-me-alpha' }],
+    ['/projects/a~20b/', { kind: 'project', slug: 'a~20b' }],
+    ['/sessions/', { kind: 'sessions', slug: '' }],
+    ['/sessions/months/2026-03/', { kind: 'sessionMonth', slug: '2026-03' }],
+    ['/sessions/abc/', { kind: 'session', slug: 'abc' }],
+    ['/models/', { kind: 'models', slug: '' }],
+    ['/blocks/', { kind: 'blocks', slug: '' }],
   ])('%s', (path, page) => {
     expect(matchTwinRoute(path)).toEqual(page);
   });

@@ -1,34 +1,45 @@
-// The route keys of a build, read once per build process and shared by every route's getStaticPaths (the
-// twin routes never use it: they render whatever path they are asked for). The session starts are read once
-// too: the session listing's month pages and their getStaticPaths all group the same sessions by month. So is
-// the list of every session: one grouped scan gives the session pages their summary rows, instead of one
-// query per page (a third of a session page's SQL time).
-import { routeKeys, type RouteKeys } from '../db/queries/route-keys.ts';
-import { sessionList, type SessionListRow } from '../db/queries/session-list.ts';
-import { sessionStarts, type SessionStartRow } from '../db/queries/session-starts.ts';
-import { siteContext } from './site-context.ts';
+// The keys of a build's pages (pages.ts's SiteKeys), read once per build process and shared by every route's
+// getStaticPaths (the twin routes never use it: they render whatever path they are asked for), and the
+// build's lists: the session starts (the session listing's month pages all group the same sessions by month)
+// and every session's summary row, one grouped scan instead of one query per session page.
+import { sessionList } from '../db/queries/session-list.ts';
+import { sessionStarts } from '../db/queries/session-starts.ts';
+import { siteContext, type BuildLists, type SiteContext } from './site-context.ts';
+import { PAGES, pageHref, siteKeys, type PageKind, type SiteKeys } from './pages.ts';
 
-let keys: RouteKeys | undefined;
-let starts: SessionStartRow[] | undefined;
-let sessions: Map<string, SessionListRow> | undefined;
+let keys: SiteKeys | undefined;
+let lists: BuildLists | undefined;
 
-export function staticKeys(): RouteKeys {
-  if (!keys) {
+function buildLists(): BuildLists {
+  if (!lists) {
     const { db, filter } = siteContext();
-    keys = routeKeys(db, filter.timezone);
+    lists = {
+      sessionStarts: sessionStarts(db),
+      sessionRows: new Map(sessionList(db, filter).map((row) => [row.sessionId, row])),
+    };
+  }
+  return lists;
+}
+
+export function staticKeys(): SiteKeys {
+  if (!keys) {
+    keys = siteKeys(buildContext());
   }
   return keys;
 }
 
-export function staticSessionStarts(): SessionStartRow[] {
-  starts ??= sessionStarts(siteContext().db);
-  return starts;
+/** The context a prerendered page loads from: the process's snapshot and the build's lists. */
+export function buildContext(): SiteContext {
+  return { ...siteContext(), lists: buildLists() };
 }
 
-export function staticSessionRows(): ReadonlyMap<string, SessionListRow> {
-  if (!sessions) {
-    const { db, filter } = siteContext();
-    sessions = new Map(sessionList(db, filter).map((row) => [row.sessionId, row]));
-  }
-  return sessions;
+/** getStaticPaths of a kind's route: each key's page, the route's one parameter being its href's last part. */
+export function staticPaths(
+  kind: PageKind,
+  param: string,
+): { params: Record<string, string>; props: { key: string } }[] {
+  return PAGES[kind].keys(staticKeys()).map((key) => ({
+    params: { [param]: pageHref({ kind, key }).split('/').at(-2)! },
+    props: { key },
+  }));
 }

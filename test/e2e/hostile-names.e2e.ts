@@ -18,7 +18,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
 import { runCtm } from '../../src/cli/run-ctm.ts';
-import { href } from '../../src/site/hrefs.ts';
+import { href } from '../../src/site/pages.ts';
 import { createHandlerRenderer } from '../../src/site/handler-renderer.ts';
 import { createRefresher } from '../../src/site/refresh-pages.ts';
 import { serverEntry, sitePaths } from '../../src/site/site-paths.ts';
