@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { assistantLine } from '../../ingest/fixture-lines.ts';
@@ -97,6 +97,8 @@ function unresolved(root: string, list: { page: string; href: string }[]): strin
 
 beforeAll(() => {
   tree = fixtureTree();
+  // nginx's workers drop to an unprivileged user when the tests run as root: they must be able to enter it.
+  chmodSync(tree.root, 0o755);
   const base = Date.now() - 3_600_000;
   let n = 0;
   PROJECTS.forEach((project, p) => {
