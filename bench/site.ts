@@ -1,5 +1,6 @@
 // `npm run bench:site`: a year of heavy use (365 days, 50 projects, 4,000 sessions, ~300k requests) written
-// straight into a fresh index, then: the full `ctm build` (astro build + atomic publish), the incremental
+// straight into a fresh index, then: the full `ctm build` (astro build, rendering, atomic publish) with its
+// peak memory over all its processes, the incremental
 // refresh latency (a committed message → its session, day, project pages and the overview rewritten on disk,
 // then every affected page), the page loaders over every page, the overview's gzipped transfer size, and that
 // the client bundle is one hashed asset. Prints the figures and writes bench/results/site.json.
@@ -19,24 +20,15 @@ import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { openDb } from '../src/db/open.ts';
 import { buildSite } from '../src/site/build-site.ts';
-import { createHandlerRenderer } from '../src/site/handler-renderer.ts';
-import { createRefresher } from '../src/site/refresh-pages.ts';
+import { createRefresher, siteRefresh } from '../src/site/refresh-pages.ts';
 import { serverEntry, sitePaths } from '../src/site/site-paths.ts';
-import { href } from '../src/site/pages.ts';
-import { sessionStartMonths } from '../src/site/session-start-months.ts';
+import { PAGE_KINDS, PAGES, href, loadPage, pageHref, siteKeys } from '../src/site/pages.ts';
+import { openSiteContext } from '../src/site/site-context.ts';
+import { loadBundle } from '../src/site/build/render-page.ts';
 import { ChangeSet } from '../ingest/change-set.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
-import { siteContext } from '../src/site/site-context.ts';
-import { staticKeys } from '../src/site/static-keys.ts';
-import { sessionList } from '../src/db/queries/session-list.ts';
-import { loadSession } from '../src/site/load/session.ts';
-import { loadDay } from '../src/site/load/day.ts';
-import { loadMonth } from '../src/site/load/month.ts';
-import { loadProject } from '../src/site/load/project.ts';
-import { loadOverview } from '../src/site/load/overview.ts';
-import { loadModels } from '../src/site/load/models.ts';
-import { loadPeriods } from '../src/site/load/periods.ts';
+import { samplePeakMemory } from './tree-memory.ts';
 
 const SHAPE = { days: 365, projects: 50, sessions: 4000, requestsPerSession: 75 };
 const REFRESHES = Number(process.env.BENCH_REFRESHES ?? 40);
@@ -69,17 +61,22 @@ try {
   console.log(`seeded ${messages.toLocaleString('en-US')} requests in ${(seedMs / 1000).toFixed(1)} s`);
 
   const loadBeforeBuild = loadavg()[0]!;
+  const stopSampling = samplePeakMemory();
   const build = await buildSite(config, silentLogger);
+  const peakBuildMB = round(stopSampling() / 2 ** 20, 0);
   const loadAfterBuild = loadavg()[0]!;
+  const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(
-    `full build: ${build.pages.toLocaleString('en-US')} pages in ${(build.durationMs / 1000).toFixed(1)} s ` +
-      (build.helper
-        ? `(prerender helper: ${build.helper.rendered.toLocaleString('en-US')} pages, started at ` +
-          `${(build.helper.startedMs / 1000).toFixed(1)} s, job at ${(build.helper.jobMs / 1000).toFixed(1)} s, ` +
-          `done at ${(build.helper.finishedMs / 1000).toFixed(1)} s; Astro's share done at ` +
-          `${(build.helper.astroDoneMs / 1000).toFixed(1)} s) `
-        : '(no prerender helper) ') +
-      `(load average ${loadBeforeBuild.toFixed(1)} → ${loadAfterBuild.toFixed(1)})`,
+    `full build: ${build.pages.toLocaleString('en-US')} pages in ${s1(build.durationMs)}, peak ${peakBuildMB} MB ` +
+      `over all its processes (astro build done at ${s1(build.render.astroDoneMs)}; ` +
+      build.render.processes
+        .map(
+          (p, i) =>
+            `render process ${i + 1}: ${p.written} pages, ${p.preloaded} loaded by ${s1(p.loadedMs)}, ` +
+            `rendering from ${s1(p.renderMs)} to ${s1(p.finishedMs)}`,
+        )
+        .join('; ') +
+      `) (load average ${loadBeforeBuild.toFixed(1)} → ${loadAfterBuild.toFixed(1)})`,
   );
 
   // Overview transfer size and the client asset.
@@ -127,27 +124,17 @@ try {
   );
   // The page loaders (each page's SQL and shaping) over every page, in this one process and outside Astro:
   // the data side of the build, apart from rendering and writing. They read the index as a build process
-  // does, through its summary table (made by the first loader that needs it, and timed with it).
-  const base = siteContext(config);
-  const ctx = { ...base, filter: { ...base.filter, summary: true } };
-  const keys = staticKeys();
-  const timed = (run: () => void): number => {
-    const started = performance.now();
-    run();
-    return round(performance.now() - started, 0);
-  };
-  const loadersMs = {
-    sessions: timed(() => {
-      const rows = new Map(sessionList(ctx.db, ctx.filter).map((row) => [row.sessionId, row]));
-      keys.sessions.forEach((s) => loadSession(ctx, s, rows));
+  // does: one snapshot, through its summary table (made by the first loader that needs it, and timed with it).
+  const buildCtx = openSiteContext(config, true);
+  const keys = siteKeys(buildCtx);
+  const loadersMs = Object.fromEntries(
+    PAGE_KINDS.map((kind) => {
+      const started = performance.now();
+      for (const key of PAGES[kind].keys(keys)) loadPage({ ...buildCtx, now: Date.now() }, { kind, key });
+      return [kind, round(performance.now() - started, 0)];
     }),
-    days: timed(() => keys.days.forEach((d) => loadDay(ctx, d))),
-    months: timed(() => keys.months.forEach((m) => loadMonth(ctx, m))),
-    projects: timed(() => keys.projects.forEach((p) => loadProject(ctx, p))),
-    overview: timed(() => loadOverview(ctx)),
-    models: timed(() => loadModels(ctx)),
-    periodListings: timed(() => (['day', 'week', 'month'] as const).forEach((k) => loadPeriods(ctx, k))),
-  };
+  );
+  buildCtx.db.close();
   const loadersTotalMs = Object.values(loadersMs).reduce((a, b) => a + b, 0);
   console.log(
     `page loaders, all pages in one process: ${(loadersTotalMs / 1000).toFixed(1)} s (` +
@@ -158,19 +145,18 @@ try {
   );
 
   // Incremental refresh: commit one message to a random session, then refresh its pages.
-  const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
   const priority = new Set<string>();
   let priorityDoneAt = 0;
   let t0 = 0;
   const db = openDb(config.dbPath);
+  // As `ctm start` wires it: the index as it is, the published bundle.
+  const refreshCtx = openSiteContext(config, false);
   const refresher = createRefresher({
     siteDir: sitePaths(dataDir).root,
-    render: renderer.render,
     log: silentLogger,
-    // As `ctm start` wires it: the session-listing month each changed session started in.
-    sessionStartMonths: (ids) => sessionStartMonths(db, 'UTC', ids),
-    onWrite: (path) => {
-      priority.delete(path);
+    ...siteRefresh(refreshCtx, await loadBundle(serverEntry(dataDir)), silentLogger),
+    onWrite: (page) => {
+      priority.delete(pageHref(page));
       if (priority.size === 0 && priorityDoneAt === 0) priorityDoneAt = performance.now() - t0;
     },
   });
@@ -204,7 +190,7 @@ try {
     pages.push(result.written);
   }
   db.close();
-  await renderer.close();
+  refreshCtx.db.close();
   const refresh = {
     runs: REFRESHES,
     pagesPerRefresh: percentile(pages, 50),
@@ -242,11 +228,13 @@ try {
     build: {
       pages: build.pages,
       seconds: round(build.durationMs / 1000, 2),
-      targetSeconds: 15,
-      ...(build.helper && { prerenderHelper: build.helper }),
+      targetSeconds: 12,
+      peakMemoryMB: peakBuildMB,
+      targetPeakMemoryMB: 1536,
+      render: build.render,
     },
     loadersMs: { ...loadersMs, total: loadersTotalMs },
-    refresh: { ...refresh, targetP95Ms: 1000 },
+    refresh: { ...refresh, targetP95Ms: 400 },
     overview: {
       htmlGzipKB: round(overviewHtmlGz / 1024),
       withAssetsGzipKB: round((overviewHtmlGz + overviewAssetsGz) / 1024),

@@ -1,16 +1,15 @@
 // Debounced incremental page refresh in the ingest worker: commits arriving within a short window are merged
 // into one change set and handed to the site's refresher, which re-renders just the affected pages into the
-// published site. Idle until the first build has published a site and its SSR bundle; the renderer keeps the
-// bundle of the release it was created from (the supervisor recycles the worker after a new build).
+// published site. Idle until the first build has published a site and its server bundle; pages are rendered
+// through the bundle of the release it was loaded from (the supervisor recycles the worker after a new build).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
-import { createHandlerRenderer, type PageRenderer } from '../site/handler-renderer.ts';
-import { createRefresher, type Refresher } from '../site/refresh-pages.ts';
-import { sessionStartMonths } from '../site/session-start-months.ts';
-import { openDb, type Db } from '../db/open.ts';
+import { loadBundle } from '../site/build/render-page.ts';
+import { createRefresher, siteRefresh, type Refresher } from '../site/refresh-pages.ts';
+import { openSiteContext, type SiteContext } from '../site/site-context.ts';
 import type { ChangeSetJson } from './worker-messages.ts';
 
 const DEBOUNCE_MS = 30;
@@ -28,15 +27,9 @@ export function createPageRefresh(config: Config, log: Logger, done: (pages: num
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let refresher: Refresher | null = null;
-  let renderer: PageRenderer | null = null;
   let loading: Promise<void> | null = null;
+  let ctx: SiteContext | null = null;
   const siteDir = join(config.dataDir, 'site');
-  // The index, read-only, for the months changed sessions started in; opened on first use.
-  let db: Db | null = null;
-  const startMonths = (sessionIds: ReadonlySet<string>): string[] => {
-    db ??= openDb(config.dbPath, { readonly: true });
-    return sessionStartMonths(db, config.timezone, sessionIds);
-  };
 
   const schedule = (): void => {
     if (pending && refresher && !timer && !running) timer = setTimeout(() => void run(), DEBOUNCE_MS);
@@ -64,14 +57,9 @@ export function createPageRefresh(config: Config, log: Logger, done: (pages: num
   const load = (serverEntry: string): Promise<void> =>
     (loading ??= (async () => {
       try {
-        renderer = await createHandlerRenderer(serverEntry, config);
-        const r = renderer;
-        refresher = createRefresher({
-          siteDir,
-          render: (path) => r.render(path),
-          log,
-          sessionStartMonths: startMonths,
-        });
+        const handler = await loadBundle(serverEntry);
+        ctx ??= openSiteContext(config, false);
+        refresher = createRefresher({ siteDir, log, ...siteRefresh(ctx, handler, log) });
         schedule();
       } catch (error) {
         loading = null;
@@ -91,13 +79,12 @@ export function createPageRefresh(config: Config, log: Logger, done: (pages: num
       if (existsSync(serverEntry) && existsSync(join(siteDir, 'current'))) void load(serverEntry);
     },
     get loaded(): boolean {
-      return renderer !== null;
+      return refresher !== null;
     },
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
       await running;
-      await renderer?.close();
-      db?.close();
+      ctx?.db.close();
     },
   };
 }

@@ -1,8 +1,9 @@
-// `ctm build`: runs `astro build` (same Node binary) into a fresh staging dir in the data dir, then publishes it
-// atomically: staging → releases/<id>/{site,server}, `current` and `server-current` symlinks swapped by rename,
-// old releases pruned. A failed build throws with the reason and leaves the last good site untouched. The one
-// `astro build` prerenders on two cores with its prerender helper (split-prerender.ts).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+// `ctm build`: `astro build` (same Node binary) compiles the server bundle and the assets into a fresh staging
+// dir in the data dir while one render process per core loads its pages' data; then they render every page of
+// the registry through the bundle into the staging release (build/page-workers.ts), which is published
+// atomically: staging → releases/<id>/{site,server}, `current` and `server-current` symlinks swapped by
+// rename, old releases pruned. A failed build throws with the reason and leaves the last good site untouched.
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import {
@@ -26,8 +27,9 @@ import type { Logger } from '../log.ts';
 import { sitePaths } from './site-paths.ts';
 import { swapSymlink } from './swap-symlink.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { HELPER_SUMMARY } from './split-prerender.ts';
-import { relay } from './helper-relay.ts';
+import { allPages, siteKeys, type Page } from './pages.ts';
+import { openSiteContext, type SiteContext } from './site-context.ts';
+import { startPageWorkers, type WorkerFigures } from './build/page-workers.ts';
 
 export interface BuildResult {
   id: string;
@@ -35,8 +37,18 @@ export interface BuildResult {
   durationMs: number;
   pages: number;
   startedAt: number;
-  /** What the prerender helper rendered, when it ran (split-prerender.ts); times in ms from the build's start. */
-  helper?: HelperFigures;
+  /** When Astro's bundle was built, and each render process's figures; times in ms from the build's start. */
+  render: RenderFigures;
+}
+
+export interface RenderFigures {
+  astroDoneMs: number;
+  processes: (Omit<WorkerFigures, 'startedAt' | 'loadedAt' | 'renderAt' | 'finishedAt'> & {
+    startedMs: number;
+    loadedMs: number;
+    renderMs: number;
+    finishedMs: number;
+  })[];
 }
 
 export class BuildError extends Error {
@@ -70,44 +82,22 @@ function countPages(dir: string): number {
   return n;
 }
 
-/** The prerender helper: forked at once, so it loads pages while Astro starts and compiles (split-prerender.ts). */
-function forkHelper(env: NodeJS.ProcessEnv): ChildProcess | undefined {
-  if (availableParallelism() < 2 || env.CTM_PRERENDER_HELPER === '0') return undefined;
-  return fork(join(appRoot, 'src', 'site', 'prerender-helper.ts'), [], {
-    cwd: appRoot,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
-}
-
 function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const helper = forkHelper(env);
-    // Settled only once the helper is gone too, so nothing writes into staging after the build is over.
-    const helperGone = new Promise<void>((resolve) =>
-      helper ? helper.once('exit', () => resolve()) : resolve(),
-    );
-    const finish = (error?: Error) => {
-      helper?.kill();
-      void helperGone.then(() => (error ? reject(error) : resolvePromise()));
-    };
     const child = spawn(process.execPath, [astroBin(), 'build', '--silent'], {
       cwd: appRoot,
-      env: { ...env, CTM_PRERENDER_HELPER: helper ? '1' : '0' },
-      stdio: ['ignore', 'pipe', 'pipe', ...(helper ? (['ipc'] as const) : [])],
-      serialization: 'advanced',
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (helper) relay(child, helper);
     let tail = '';
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-4000);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    child.on('error', (error) => finish(error));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code === 0) return finish();
+      if (code === 0) return resolvePromise();
       const lines = tail
         .split('\n')
         .map((l) => l.trim())
@@ -115,35 +105,26 @@ function runAstro(env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
           (l) => l && !/^(at |Location:|Stack trace:|Hint:|Error reference:|(\/|file:|https?:).*)/.test(l),
         );
       log.debug('astro build output', { tail });
-      finish(
+      reject(
         new BuildError(`astro build failed (${signal ?? `exit ${code}`}): ${lines.slice(-3).join(' | ')}`),
       );
     });
   });
 }
 
-export interface HelperFigures {
-  rendered: number;
-  preloaded: number;
-  startedMs: number;
-  jobMs: number;
-  finishedMs: number;
-  /** When Astro had rendered its own share. */
-  astroDoneMs: number;
-}
-
-function readHelperSummary(file: string, startedAt: number): HelperFigures | undefined {
-  if (!existsSync(file)) return undefined;
-  const s = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
-  const at = (key: string) => (s[key] ?? startedAt) - startedAt;
-  return {
-    rendered: s.rendered ?? 0,
-    preloaded: s.preloaded ?? 0,
-    startedMs: at('startedAt'),
-    jobMs: at('jobAt'),
-    finishedMs: at('finishedAt'),
-    astroDoneMs: at('astroDoneAt'),
-  };
+/** Every page of the registry the index has. */
+function pageList(config: Config): Page[] {
+  let ctx: SiteContext;
+  try {
+    ctx = openSiteContext(config, false);
+  } catch (error) {
+    throw new BuildError(`cannot read the index: ${(error as Error).message}`);
+  }
+  try {
+    return allPages(siteKeys(ctx));
+  } finally {
+    ctx.db.close();
+  }
 }
 
 /** Takes the build lock (one build at a time per data dir); a lock left by a dead process is taken over. */
@@ -236,25 +217,43 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
       rmSync(join(paths.cache, old), { recursive: true, force: true });
     linkNodeModules(paths.root);
     log.info('building site', { id });
-    await runAstro(
-      {
-        ...process.env,
-        CTM_DATA_DIR: config.dataDir,
-        CTM_TZ: config.timezone,
-        CTM_COST_MODE: config.costMode,
-        CTM_ASTRO_OUT_DIR: staging,
-        CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
-        CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
-        CTM_BUILD_SUMMARY: '1',
-        ASTRO_TELEMETRY_DISABLED: '1',
-      },
-      log,
-    );
+    // Forked first: the processes start, open their snapshots and load while the page list is read and Astro
+    // compiles.
+    const workers = startPageWorkers(availableParallelism(), process.env);
+    let astroDoneAt: number;
+    try {
+      workers.assign(config, pageList(config));
+      await runAstro(
+        {
+          ...process.env,
+          CTM_ASTRO_OUT_DIR: staging,
+          CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
+          CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
+          ASTRO_TELEMETRY_DISABLED: '1',
+        },
+        log,
+      );
+      astroDoneAt = Date.now();
+    } catch (error) {
+      await workers.stop();
+      throw error;
+    }
+    const figures = await workers.render(join(staging, 'server', 'entry.mjs'), join(staging, 'client'));
     const client = join(staging, 'client');
     if (!existsSync(join(client, 'index.html')))
-      throw new BuildError(`astro build produced no index.html in ${client}`);
+      throw new BuildError(`the build rendered no index.html into ${client}`);
     const pages = countPages(client);
-    const helper = readHelperSummary(join(staging, HELPER_SUMMARY), startedAt);
+    const at = (ms: number) => ms - startedAt;
+    const render: RenderFigures = {
+      astroDoneMs: at(astroDoneAt),
+      processes: figures.map(({ startedAt: s, loadedAt, renderAt, finishedAt, ...counts }) => ({
+        ...counts,
+        startedMs: at(s),
+        loadedMs: at(loadedAt),
+        renderMs: at(renderAt),
+        finishedMs: at(finishedAt),
+      })),
+    };
     const releaseDir = join(paths.releases, id);
     mkdirSync(releaseDir);
     renameSync(client, join(releaseDir, 'site'));
@@ -273,8 +272,8 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
         [linkTargetId(paths.current), linkTargetId(paths.serverCurrent)].filter((x) => x !== undefined),
       ),
     );
-    log.info('site published', { id, pages, durationMs, helper });
-    return { id, releaseDir, durationMs, pages, startedAt, ...(helper && { helper }) };
+    log.info('site published', { id, pages, durationMs, render });
+    return { id, releaseDir, durationMs, pages, startedAt, render };
   } finally {
     try {
       rmSync(staging, { recursive: true, force: true, maxRetries: 3 });

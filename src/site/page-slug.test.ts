@@ -1,12 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb } from '../db/open.ts';
-import { insertUsageRows } from '../../bench/seed-usage-db.ts';
-import { FIXTURE } from '../db/queries/site-fixture.ts';
+import { describe, expect, it } from 'vitest';
 import { MAX_SLUG, pageSlug, parseSlug } from './page-slug.ts';
-import { slugKey } from './slug-key.ts';
 
 const HOSTILE = [
   '',
@@ -97,33 +90,5 @@ describe('pageSlug', () => {
       'x~~0123456789ab0',
     ])
       expect(parseSlug(slug), slug).toBeUndefined();
-  });
-});
-
-describe('slugKey', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctm-slug-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('finds the key of every slug in the index, hashed ones by their prefix, and none for others', () => {
-    const path = join(dir, 'ctm.db');
-    const w = openDb(path);
-    const odd = [...HOSTILE, 'x'.repeat(301), `${'x'.repeat(MAX_SLUG)}\u{10ffff}`, '\u{10ffff}'];
-    insertUsageRows(
-      w,
-      odd.map((key, i) => ({ ...FIXTURE[0]!, ts: FIXTURE[0]!.ts + i, project: `p${key}`, sessionId: key })),
-    );
-    w.close();
-    const db = openDb(path, { readonly: true });
-    try {
-      for (const key of odd) {
-        expect(slugKey(db, 'session', pageSlug(key)), JSON.stringify(key)).toBe(key);
-        expect(slugKey(db, 'project', pageSlug(`p${key}`))).toBe(`p${key}`);
-      }
-      expect(slugKey(db, 'session', pageSlug('x'.repeat(299)))).toBeUndefined();
-      expect(slugKey(db, 'session', `${'x'.repeat(MAX_SLUG)}~~000000000000`)).toBeUndefined();
-      expect(slugKey(db, 'session', 'a.b')).toBeUndefined();
-    } finally {
-      db.close();
-    }
   });
 });

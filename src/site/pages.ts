@@ -149,6 +149,16 @@ export const PAGES = {
   },
   models: { keys: one, href: () => '/models/', load: loadModels, view: 'ModelsView', touched: any },
   blocks: { keys: one, href: () => '/blocks/', load: loadBlocks, view: 'BlocksView', touched: any },
+  // What nginx and `ctm start` answer for a path with no page; no change touches it. Rendered at an address
+  // of its own: Astro keeps /404/ for its own error page.
+  notFound: {
+    keys: one,
+    href: () => '/not-found/',
+    file: () => '404.html',
+    load: (ctx) => ({ tz: ctx.filter.timezone }),
+    view: 'NotFoundView',
+    touched: () => [],
+  },
 } satisfies Record<string, PageSpec>;
 
 export type PageKind = keyof typeof PAGES;
@@ -162,7 +172,8 @@ export interface Page {
 
 const spec = (kind: PageKind): PageSpec => PAGES[kind];
 
-/** Every internal link of the site: root-absolute with a trailing slash (snapshots rewrite them relative). */
+/** Every internal link of the site: root-absolute, a page's with a trailing slash (snapshots rewrite them
+ * relative). */
 export const href = Object.fromEntries(PAGE_KINDS.map((kind) => [kind, PAGES[kind].href])) as {
   [K in PageKind]: (typeof PAGES)[K]['href'];
 };

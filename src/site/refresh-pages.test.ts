@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeSet } from '../../ingest/change-set.ts';
 import { silentLogger } from '../log.ts';
-import { createRefresher } from './refresh-pages.ts';
+import { createRefresher, siteRefresh, type RefresherOptions } from './refresh-pages.ts';
+import { openDb } from '../db/open.ts';
+import { loadConfig } from '../config.ts';
+import { affectedPages, pageHref, touchedKeys, type Page } from './pages.ts';
 
 let dir: string;
 let release: string;
@@ -17,6 +20,13 @@ beforeEach(() => {
   symlinkSync(release, join(dir, 'current'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The registry's pages of a change, with the months sessions started in when given. */
+const affected =
+  (startMonths: string[] = []): RefresherOptions['affected'] =>
+  (changes) =>
+    affectedPages(touchedKeys(changes, startMonths));
+const paths = (pages: Page[]) => pages.map(pageHref);
 
 const change = (day: string, session: string) => {
   const c = new ChangeSet();
@@ -30,7 +40,9 @@ describe('createRefresher', () => {
     const refresher = createRefresher({
       siteDir: dir,
       log: silentLogger,
-      render: async (path) => {
+      affected: affected(),
+      render: async (page) => {
+        const path = pageHref(page);
         rendered.push(path);
         if (path === '/blocks/') return undefined;
         if (path === '/models/') throw new Error('boom');
@@ -58,7 +70,9 @@ describe('createRefresher', () => {
     const refresher = createRefresher({
       siteDir: dir,
       log: silentLogger,
-      render: async (path) => {
+      affected: affected(),
+      render: async (page) => {
+        const path = pageHref(page);
         if (path === '/' && runs.length === 0) await gate;
         current.push(path);
         if (path === '/blocks/') {
@@ -80,38 +94,40 @@ describe('createRefresher', () => {
     expect(runs[1]).not.toContain('/sessions/s1/');
   });
 
-  it('also refreshes the session-listing month a changed session started in; without it, still refreshes', async () => {
-    const asked: string[][] = [];
+  it('writes the pages it is given, in their order', async () => {
+    const written: string[] = [];
     const refresher = createRefresher({
       siteDir: dir,
       log: silentLogger,
+      affected: affected(['2026-02']),
       render: async () => 'x',
-      sessionStartMonths: (ids) => {
-        asked.push([...ids]);
-        return ['2026-02'];
-      },
+      onWrite: (page) => written.push(pageHref(page)),
     });
     const result = await refresher.refresh(change('2026-03-02', 's1'));
-    expect(asked).toEqual([['s1']]);
-    expect(result.paths).toContain('/sessions/months/2026-02/');
-    expect(result.paths).toContain('/sessions/months/2026-03/');
-    const failing = createRefresher({
-      siteDir: dir,
-      log: silentLogger,
-      render: async () => 'x',
-      sessionStartMonths: () => {
-        throw new Error('no index');
-      },
-    });
-    const fallback = await failing.refresh(change('2026-03-02', 's1'));
-    expect(fallback.failed).toBe(0);
-    expect(fallback.paths).toContain('/sessions/months/2026-03/');
-    expect(fallback.paths).not.toContain('/sessions/months/2026-02/');
+    expect(paths(result.pages)).toContain('/sessions/months/2026-02/');
+    expect(written).toEqual(paths(result.pages));
+    expect(readFileSync(join(release, 'sessions', 'months', '2026-02', 'index.html'), 'utf8')).toBe('x');
+  });
+
+  it('without the months sessions started in (the index unreadable), still refreshes the rest', () => {
+    const db = openDb(join(dir, 'ctm.db'));
+    db.close();
+    const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC' });
+    const ctx = { config, db, filter: { timezone: 'UTC', costMode: 'auto' as const }, now: 0 };
+    const { affected: pagesOf } = siteRefresh(ctx, () => undefined, silentLogger);
+    const got = paths(pagesOf(change('2026-03-02', 's1')));
+    expect(got).toContain('/sessions/s1/');
+    expect(got.filter((p) => p.startsWith('/sessions/months/'))).toEqual(['/sessions/months/2026-03/']);
   });
 
   it('does nothing before the first build', async () => {
     rmSync(join(dir, 'current'));
-    const refresher = createRefresher({ siteDir: dir, log: silentLogger, render: async () => 'x' });
+    const refresher = createRefresher({
+      siteDir: dir,
+      log: silentLogger,
+      affected: affected(),
+      render: async () => 'x',
+    });
     expect((await refresher.refresh(change('2026-03-02', 's1'))).written).toBe(0);
   });
 });

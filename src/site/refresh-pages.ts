@@ -1,15 +1,18 @@
-// Incremental refresh: after an ingest commit, re-render only the pages its ChangeSet touches (through the
-// on-demand twin routes) and replace each file in the published site atomically. Refreshes run one at a
-// time; changes arriving meanwhile are merged into the next run. A page that renders as 404 is left alone.
+// Incremental refresh: after an ingest commit, re-render only the registry pages its ChangeSet touches and
+// replace each file in the published site atomically. Refreshes run one at a time; changes arriving meanwhile
+// are merged into the next run. A page without data (an unknown key, a day with no messages) is left alone.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangeSet } from '../../ingest/change-set.ts';
 import type { Logger } from '../log.ts';
-import { affectedPages, pageHref, touchedKeys } from './pages.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { affectedPages, loadPage, pageFile, touchedKeys, type Page } from './pages.ts';
+import type { SiteContext } from './site-context.ts';
+import { sessionStartMonths } from './session-start-months.ts';
+import { renderPage, type BundleHandler } from './build/render-page.ts';
 
 export interface RefreshResult {
-  paths: string[];
+  pages: Page[];
   written: number;
   missing: number;
   failed: number;
@@ -19,24 +22,42 @@ export interface RefreshResult {
 export interface RefresherOptions {
   /** The data dir's `site` directory; pages are written into site/current. */
   siteDir: string;
-  render: (path: string) => Promise<string | undefined>;
+  /** The pages a change touched, in the order they are written. */
+  affected: (changes: ChangeSet) => Page[];
+  /** A page's HTML, or undefined when it has no data. */
+  render: (page: Page) => Promise<string | undefined>;
   log: Logger;
   /** Called after each page is on disk (e.g. to notify watchers). */
-  onWrite?: (path: string) => void;
-  /** The months the given sessions started in (local time), whose session-listing pages show them. */
-  sessionStartMonths?: (sessionIds: ReadonlySet<string>) => Iterable<string>;
+  onWrite?: (page: Page) => void;
 }
 
 export interface Refresher {
   refresh(changes: ChangeSet): Promise<RefreshResult>;
 }
 
-export function pageFile(root: string, path: string): string {
-  const clean = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (clean.some((part) => part === '..' || part === '.' || part.includes('\0'))) {
-    throw new Error(`refusing path ${path}`);
-  }
-  return join(root, ...clean, 'index.html');
+/** The refresher's pages and renderer over the index as it is now and a published server bundle. */
+export function siteRefresh(
+  ctx: SiteContext,
+  handler: BundleHandler,
+  log: Logger,
+): Pick<RefresherOptions, 'affected' | 'render'> {
+  // The months the changed sessions started in name more pages of the session listing; a failure to read
+  // them costs those pages, never the refresh.
+  const startMonths = (changes: ChangeSet): string[] => {
+    try {
+      return sessionStartMonths(ctx.db, ctx.filter.timezone, changes.sessions);
+    } catch (error) {
+      log.warn('session start months unavailable', { error: (error as Error).message });
+      return [];
+    }
+  };
+  return {
+    affected: (changes) => affectedPages(touchedKeys(changes, startMonths(changes))),
+    render: async (page) => {
+      const data = loadPage({ ...ctx, now: Date.now() }, page);
+      return data && renderPage(handler, page, data);
+    },
+  };
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
@@ -44,48 +65,38 @@ export function createRefresher(options: RefresherOptions): Refresher {
   let running: Promise<RefreshResult> | undefined;
   let pending: { changes: ChangeSet; promise: Promise<RefreshResult> } | undefined;
 
-  /** A failure here costs the session-listing month pages of older sessions, never the refresh. */
-  function startMonths(changes: ChangeSet): Iterable<string> {
-    try {
-      return options.sessionStartMonths?.(changes.sessions) ?? [];
-    } catch (error) {
-      log.warn('session start months unavailable', { error: (error as Error).message });
-      return [];
-    }
-  }
-
   async function run(changes: ChangeSet): Promise<RefreshResult> {
     const started = performance.now();
-    const paths = affectedPages(touchedKeys(changes, startMonths(changes))).map(pageHref);
+    const pages = options.affected(changes);
     let root: string;
     try {
       // One release for the whole run, even if a build swaps `current` meanwhile.
       root = realpathSync(join(siteDir, 'current'));
     } catch {
       log.debug('no published site yet; refresh skipped');
-      return { paths, written: 0, missing: 0, failed: 0, durationMs: 0 };
+      return { pages, written: 0, missing: 0, failed: 0, durationMs: 0 };
     }
     let written = 0;
     let missing = 0;
     let failed = 0;
-    for (const path of paths) {
+    for (const page of pages) {
       try {
-        const html = await render(path);
+        const html = await render(page);
         if (html === undefined) {
           missing++;
           continue;
         }
-        writeFileAtomic(pageFile(root, path), html);
+        writeFileAtomic(join(root, pageFile(page)), html);
         written++;
-        options.onWrite?.(path);
+        options.onWrite?.(page);
       } catch (error) {
         failed++;
-        log.warn('page refresh failed', { path, error: (error as Error).message });
+        log.warn('page refresh failed', { page, error: (error as Error).message });
       }
     }
     const durationMs = performance.now() - started;
     log.debug('pages refreshed', { written, missing, failed, durationMs: Math.round(durationMs) });
-    return { paths, written, missing, failed, durationMs };
+    return { pages, written, missing, failed, durationMs };
   }
 
   const start = (changes: ChangeSet): Promise<RefreshResult> => {

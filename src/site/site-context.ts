@@ -1,11 +1,13 @@
-// What every report page reads from: the configuration, a read-only connection to the index (opened once per
-// process and shared by all pages of a build or by the on-demand twin routes) and the query filter.
+// What every report page loads from: the configuration, a read-only connection to the index, the query filter
+// and the clock. A build's context reads one snapshot of the index (a read transaction from its first query)
+// through the build's summary of it, with the session lists read once for all its pages; the refresh's reads
+// the messages as they are, so its pages follow every commit.
 import { existsSync } from 'node:fs';
-import { loadConfig, ConfigError, type Config } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 import { openDb, type Db } from '../db/open.ts';
 import type { SiteFilter } from '../db/queries/site-filter.ts';
-import type { SessionListRow } from '../db/queries/session-list.ts';
-import type { SessionStartRow } from '../db/queries/session-starts.ts';
+import { sessionList, type SessionListRow } from '../db/queries/session-list.ts';
+import { sessionStarts, type SessionStartRow } from '../db/queries/session-starts.ts';
 
 /** Lists a build reads once per process and shares between its pages (one snapshot: they cannot go stale). */
 export interface BuildLists {
@@ -21,42 +23,21 @@ export interface SiteContext {
   lists?: BuildLists;
 }
 
-let shared: { config: Config; db: Db } | undefined;
-
-/** A process of `ctm build` (CTM_BUILD_SUMMARY, set by ctm build) asking for its own config. */
-const buildProcess = (given: Config | undefined) => !given && process.env.CTM_BUILD_SUMMARY === '1';
-
-/** `given` is the caller's config (the twin routes get it from the renderer); by default the environment's. */
-export function siteContext(given?: Config): SiteContext {
-  if (shared && given && shared.config.dbPath !== given.dbPath) {
-    shared.db.close();
-    shared = undefined;
+export function openSiteContext(config: Config, build: boolean): SiteContext {
+  if (!existsSync(config.dbPath)) {
+    throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);
   }
-  if (!shared) {
-    const config = given ?? loadConfig(process.env);
-    if (!existsSync(config.dbPath)) {
-      throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);
-    }
-    const db = openDb(config.dbPath, { readonly: true });
-    // Every commit by the ingester empties this connection's page cache; reading through a memory map keeps
-    // the re-reads after a commit cheap (the OS page cache holds the file).
-    db.pragma('mmap_size = 1073741824');
-    // A build process reads one snapshot of the index, however long it runs and whatever the ingest commits
-    // meanwhile: every page it renders agrees with its summary and with itself.
-    if (buildProcess(given)) db.exec('BEGIN');
-    shared = { config, db };
-  }
-  const { config, db } = shared;
-  return {
-    config,
-    db,
-    // A build process reads its summary of the index; the twin routes (given a config by the server) always
-    // read the messages themselves.
-    filter: {
-      timezone: config.timezone,
-      costMode: config.costMode,
-      summary: buildProcess(given),
-    },
-    now: Date.now(),
+  const db = openDb(config.dbPath, { readonly: true });
+  // Every commit by the ingester empties this connection's page cache; reading through a memory map keeps
+  // the re-reads after a commit cheap (the OS page cache holds the file).
+  db.pragma('mmap_size = 1073741824');
+  const filter: SiteFilter = { timezone: config.timezone, costMode: config.costMode, summary: build };
+  const ctx: SiteContext = { config, db, filter, now: Date.now() };
+  if (!build) return ctx;
+  db.exec('BEGIN');
+  const lists = {
+    sessionStarts: sessionStarts(db),
+    sessionRows: new Map(sessionList(db, filter).map((row) => [row.sessionId, row])),
   };
+  return { ...ctx, lists };
 }

@@ -1,7 +1,6 @@
-// The report site's pure pieces: twin route matching, relative links for
-// snapshots, session months, request roll-ups and the local time formatting every page uses.
+// The report site's pure pieces: relative links for snapshots, session months, request roll-ups, the local
+// time formatting every page uses and the archive's index.
 import { describe, expect, it } from 'vitest';
-import { isLoopback, matchTwinRoute } from './twin-route.ts';
 import { relativeLinks } from './relative-links.ts';
 import { recentSessions, sessionMonths, sessionsStartedIn } from './session-months.ts';
 import { rollupRequests } from './rollup-requests.ts';
@@ -16,42 +15,7 @@ import {
   projectName,
   weekStart,
 } from './local-format.ts';
-import { pageFile } from './refresh-pages.ts';
 import { archiveIndex } from './archive-index.ts';
-
-describe('matchTwinRoute', () => {
-  it.each([
-    ['/', { kind: 'overview', slug: '' }],
-    ['/days/', { kind: 'days', slug: '' }],
-    ['/days/2026-03-02/', { kind: 'day', slug: '2026-03-02' }],
-    ['/weeks/', { kind: 'weeks', slug: '' }],
-    ['/months/2026-03/', { kind: 'month', slug: '2026-03' }],
-    ['/projects/-home-me-alpha/', { kind: 'project', slug: '-home-me-alpha' }],
-    ['/projects/a~20b/', { kind: 'project', slug: 'a~20b' }],
-    ['/sessions/', { kind: 'sessions', slug: '' }],
-    ['/sessions/months/2026-03/', { kind: 'sessionMonth', slug: '2026-03' }],
-    ['/sessions/abc/', { kind: 'session', slug: 'abc' }],
-    ['/models/', { kind: 'models', slug: '' }],
-    ['/blocks/', { kind: 'blocks', slug: '' }],
-  ])('%s', (path, page) => {
-    expect(matchTwinRoute(path)).toEqual(page);
-  });
-  it.each([
-    '/days/yesterday/',
-    '/weeks/2026-03-02/',
-    '/nope/',
-    '/sessions/months/x/',
-    '/days/2026-03-02/extra/',
-    '/a/b/c/d/',
-    '/projects/%E0%A4/',
-  ])('refuses %s', (path) => {
-    expect(matchTwinRoute(path)).toBeUndefined();
-  });
-  it('accepts loopback peers only', () => {
-    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1'].map(isLoopback)).toEqual([true, true, true]);
-    expect(['10.0.0.2', '::ffff:172.17.0.1', undefined].map(isLoopback)).toEqual([false, false, false]);
-  });
-});
 
 describe('relativeLinks', () => {
   const html =
@@ -165,12 +129,7 @@ describe('local formatting', () => {
   });
 });
 
-describe('pageFile and archiveIndex', () => {
-  it('maps paths inside the site and refuses traversal', () => {
-    expect(pageFile('/site', '/days/2026-03-02/')).toBe('/site/days/2026-03-02/index.html');
-    expect(pageFile('/site', '/')).toBe('/site/index.html');
-    expect(() => pageFile('/site', '/projects/%2E%2E/')).toThrow();
-  });
+describe('archiveIndex', () => {
   it('lists snapshots with sizes and downloads', () => {
     const html = archiveIndex([
       {

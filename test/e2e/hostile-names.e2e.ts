@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { assistantLine } from '../../ingest/fixture-lines.ts';
@@ -19,8 +28,9 @@ import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
 import { runCtm } from '../../src/cli/run-ctm.ts';
 import { href } from '../../src/site/pages.ts';
-import { createHandlerRenderer } from '../../src/site/handler-renderer.ts';
-import { createRefresher } from '../../src/site/refresh-pages.ts';
+import { createRefresher, siteRefresh } from '../../src/site/refresh-pages.ts';
+import { openSiteContext } from '../../src/site/site-context.ts';
+import { loadBundle } from '../../src/site/build/render-page.ts';
 import { serverEntry, sitePaths } from '../../src/site/site-paths.ts';
 import { snapshotSite } from '../../src/site/snapshot-site.ts';
 import { createStaticFiles } from '../../src/server/static-files.ts';
@@ -163,12 +173,12 @@ describe('hostile project and session names', () => {
   });
 
   it('a refresh of every bad session and project rewrites their pages, none fails or is missing', async () => {
-    const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
+    const ctx = openSiteContext(config, false);
     try {
       const refresher = createRefresher({
         siteDir: sitePaths(dataDir).root,
-        render: renderer.render,
         log: silentLogger,
+        ...siteRefresh(ctx, await loadBundle(serverEntry(dataDir)), silentLogger),
       });
       const k = keys();
       const changes = new ChangeSet();
@@ -177,11 +187,11 @@ describe('hostile project and session names', () => {
       changes.days.add(today);
       const result = await refresher.refresh(changes);
       expect({ missing: result.missing, failed: result.failed }).toEqual({ missing: 0, failed: 0 });
-      expect(result.written).toBe(result.paths.length);
+      expect(result.written).toBe(result.pages.length);
       const root = realpathSync(sitePaths(dataDir).current);
       expect(unresolved(root, links(root))).toEqual([]);
     } finally {
-      await renderer.close();
+      ctx.db.close();
     }
   });
 

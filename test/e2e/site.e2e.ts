@@ -1,7 +1,8 @@
 // The report site end to end: a fixture index → `buildSite` (real astro build, atomic publish) → served from
 // site/current → chromium. Checks the overview's chart and totals, navigation across day, session and project
-// pages, axe, an incremental refresh through the build's own server bundle, a failed build keeping the last
-// good site, and an archived snapshot opened from file://. Saves the screenshots in docs/.
+// pages, axe, every page the same whether the build or the refresh rendered it, an incremental refresh
+// through the build's own server bundle, a failed build keeping the last good site, and an archived snapshot
+// opened from file://. Saves the screenshots in docs/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
@@ -23,11 +24,12 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
 import { buildSite, BuildError } from '../../src/site/build-site.ts';
-import { createHandlerRenderer } from '../../src/site/handler-renderer.ts';
-import { createRefresher } from '../../src/site/refresh-pages.ts';
+import { createRefresher, siteRefresh } from '../../src/site/refresh-pages.ts';
 import { serverEntry, sitePaths } from '../../src/site/site-paths.ts';
 import { snapshotSite } from '../../src/site/snapshot-site.ts';
-import { HELPER_SINGLETONS } from '../../src/site/prerender-split.ts';
+import { allPages, pageFile, siteKeys } from '../../src/site/pages.ts';
+import { openSiteContext } from '../../src/site/site-context.ts';
+import { loadBundle } from '../../src/site/build/render-page.ts';
 import { formatInt, formatUsd } from '../../src/format/number.ts';
 import { ChangeSet } from '../../ingest/change-set.ts';
 import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
@@ -193,78 +195,42 @@ describe('report site', () => {
     await page.close();
   });
 
-  it('renders the same pages with the prerender helper as Astro alone', async () => {
-    // The first build split the pages between Astro and the helper; this one has Astro render all of them.
-    expect(firstBuild.helper?.rendered).toBeGreaterThan(0);
-    expect(firstBuild.helper!.preloaded).toBeGreaterThan(0);
-    const split = join(firstBuild.releaseDir, 'site');
-    process.env.CTM_PRERENDER_HELPER = '0';
-    let alone: Awaited<ReturnType<typeof buildSite>>;
-    try {
-      alone = await buildSite(config, silentLogger);
-    } finally {
-      delete process.env.CTM_PRERENDER_HELPER;
-    }
-    expect(alone.helper).toBeUndefined();
-    const files = (root: string) =>
-      readdirSync(root, { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.html'))
-        .sort();
-    const names = files(split);
-    expect(files(join(alone.releaseDir, 'site'))).toEqual(names);
-    // Only the clock differs: when each page was generated, and the active block's projection on /blocks/.
-    const clockless = (html: string) =>
-      html
-        .replace(/page generated [0-9-]+ [0-9:]+/, '')
-        .replace(/<section class="panel" aria-labelledby="block-h">.*?<\/section>/s, '');
-    const differing = names.filter(
-      (name) =>
-        clockless(readFileSync(join(split, name), 'utf8')) !==
-        clockless(readFileSync(join(alone.releaseDir, 'site', name), 'utf8')),
-    );
-    expect(differing).toEqual([]);
-    expect(names.length).toBe(alone.pages);
-  });
-
-  it('renders the same pages through the live server’s twin routes, which read every message', async () => {
-    // The build read its summary of the index; the twins (the refresher's renderer) read the messages.
+  it('renders every page byte for byte the same by the build and by the refresh, but for the clock', async () => {
+    // The build read one snapshot through its summary of the index, in one process per core; the refresh
+    // reads the messages as they are, here in this process: the same renderer over the same bundle.
+    expect(firstBuild.render.processes.reduce((n, p) => n + p.written, 0)).toBe(firstBuild.pages);
     const site = realpathSync(sitePaths(dataDir).current);
     const clockless = (html: string) =>
       html
         .replace(/page generated [0-9-]+ [0-9:]+/, '')
         .replace(/<section class="panel" aria-labelledby="block-h">.*?<\/section>/s, '');
-    const sample = (dir: string, n: number) =>
-      readdirSync(join(site, dir))
-        .filter((name) => name !== 'months' && name !== 'index.html')
-        .slice(0, n)
-        .map((name) => `/${dir}/${name}/`);
-    const paths = [
-      ...HELPER_SINGLETONS, // the overview and every listing
-      ...sample('days', 5),
-      ...sample('months', 3),
-      ...sample('projects', 3),
-      ...sample('sessions', 5),
-    ];
-    const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
-    const differing: string[] = [];
+    const ctx = openSiteContext(config, false);
     try {
-      for (const path of paths) {
-        const twin = await renderer.render(path);
-        const built = readFileSync(join(site, path, 'index.html'), 'utf8');
-        if (clockless(twin ?? '') !== clockless(built)) differing.push(path);
+      const { render } = siteRefresh(ctx, await loadBundle(serverEntry(dataDir)), silentLogger);
+      const pages = allPages(siteKeys(ctx));
+      expect(pages.length).toBe(firstBuild.pages);
+      const files = readdirSync(site, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.html'),
+      );
+      expect(files.sort()).toEqual(pages.map(pageFile).sort());
+      const differing: string[] = [];
+      for (const page of pages) {
+        const html = await render(page);
+        if (clockless(html ?? '') !== clockless(readFileSync(join(site, pageFile(page)), 'utf8')))
+          differing.push(pageFile(page));
       }
+      expect(differing).toEqual([]);
     } finally {
-      await renderer.close();
+      ctx.db.close();
     }
-    expect(differing).toEqual([]);
   });
 
   it('refreshes the affected pages after a new message, through the build’s server bundle', async () => {
-    const renderer = await createHandlerRenderer(serverEntry(dataDir), config);
+    const ctx = openSiteContext(config, false);
     const refresher = createRefresher({
       siteDir: sitePaths(dataDir).root,
-      render: renderer.render,
       log: silentLogger,
+      ...siteRefresh(ctx, await loadBundle(serverEntry(dataDir)), silentLogger),
     });
     const db = openDb(config.dbPath);
     const ts = Date.now() - 30_000;
@@ -283,9 +249,9 @@ describe('report site', () => {
     const changes = new ChangeSet();
     changes.add(today, new Date(ts).getUTCHours(), 'fresh-session', '-home-dev-app-01');
     const result = await refresher.refresh(changes);
-    await renderer.close();
+    ctx.db.close();
     expect(result.failed).toBe(0);
-    expect(result.written).toBe(result.paths.length);
+    expect(result.written).toBe(result.pages.length);
     const now = totalsFromDb();
     const page = await open('/');
     await expect(page.locator('section.stat', { hasText: 'All time' }).textContent()).resolves.toContain(

@@ -1,5 +1,5 @@
-// The keys the report site has pages for (days, months, projects, sessions): getStaticPaths of every
-// prerendered route, and the refresher's check that a path exists.
+// The keys the report site has pages for (days, months, projects, sessions): the page registry's keys
+// (src/site/pages.ts), from which the build's page list is made.
 import type { Db } from '../open.ts';
 import { prepareCached, dayBucketCached } from './prepare-cached.ts';
 

@@ -1,5 +1,5 @@
 // A session page's data is the same whether its summary row comes from the build's list of every session
-// (prerendering) or from a query for that one session (the on-demand twin route).
+// (a build) or from a query for that one session (the refresh).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

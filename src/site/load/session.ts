@@ -26,7 +26,7 @@ export interface SessionData {
   webFetchRequests: number;
 }
 
-/** `rows` is the build's list of every session when prerendering; by default the session's row is read now. */
+/** `rows` is the build's list of every session (BuildLists); by default the session's row is read now. */
 export function loadSession(
   ctx: SiteContext,
   sessionId: string,

@@ -14,7 +14,7 @@ export interface SessionsData {
   months: SessionMonth[];
 }
 
-/** `starts` is the build's session starts when prerendering; by default they are read now. */
+/** `starts` is the build's session starts (BuildLists); by default they are read now. */
 export function loadSessions(
   ctx: SiteContext,
   month: string | null,
