@@ -25,7 +25,7 @@ import { serverEntry, sitePaths } from '../src/site/site-paths.ts';
 import { PAGE_KINDS, PAGES, href, loadPage, pageHref, siteKeys } from '../src/site/pages.ts';
 import { openSiteContext } from '../src/site/site-context.ts';
 import { loadBundle } from '../src/site/build/render-page.ts';
-import { ChangeSet } from '../ingest/change-set.ts';
+import { ChangeSet } from '../src/db/change-set.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
 import { samplePeakMemory } from './tree-memory.ts';

@@ -9,7 +9,7 @@ import { parseLine, type LineResult } from './parse-line.ts';
 import { parseOversizedLine } from './parse-oversized-line.ts';
 import { scanLines, type ScanOptions } from './scan-lines.ts';
 import { lineType, quickLineType } from './line-type.ts';
-import { ChangeSet } from './change-set.ts';
+import { ChangeSet } from '../src/db/change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
 import {

@@ -15,7 +15,7 @@ import { reconcileSettings, writeMeta } from './reconcile-settings.ts';
 import { runPass, type PassSummary } from './ingest-pass.ts';
 import { indexStatsCache } from './stats-cache.ts';
 import { createSubagentMetaIndex } from './subagent-meta.ts';
-import type { ChangeSet } from './change-set.ts';
+import type { ChangeSet } from '../src/db/change-set.ts';
 
 const RUNS_KEPT = 10_000;
 const MALFORMED_META = 'malformed_subagent_meta';

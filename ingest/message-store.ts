@@ -10,7 +10,7 @@ import type { PriceTable } from '../src/pricing/pricing-schema.ts';
 import { requestCost } from '../src/pricing/request-cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { totalTokens, type CostState, type LimitHit, type UsageEvent } from './parse-line.ts';
-import type { ChangeSet } from './change-set.ts';
+import type { ChangeSet } from '../src/db/change-set.ts';
 import { createDailyRollup, type RollupRow } from './daily-rollup.ts';
 
 export interface FileRow {

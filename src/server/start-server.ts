@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import type { Logger } from '../log.ts';
-import { ChangeSet } from '../../ingest/change-set.ts';
+import { ChangeSet } from '../db/change-set.ts';
 import { BUILD_RETRY_DELAYS_MS, createBuildRetry } from './build-retry.ts';
 import { checkStartSettings } from './check-settings.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
@@ -17,7 +17,6 @@ import { createHttpHost, type NodeHandler } from './http-host.ts';
 import { createJobRunner, type Job } from './job-runner.ts';
 import { liveBody } from './api-responses.ts';
 import { todayTotals } from './live-snapshot.ts';
-import { toChangeSet } from './page-refresh.ts';
 import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from './runtime.ts';
 import { startScheduler } from './scheduler.ts';
 import { sseEvent } from './sse-stream.ts';
@@ -212,7 +211,7 @@ export async function startServer(
   const onCommit = (changes: FromWorker & { type: 'commit' }): void => {
     rt.generation++;
     rt.status.lastIngestAt = changes.at;
-    catchUp?.merge(toChangeSet(changes.changes));
+    catchUp?.merge(changes.changes);
     refresher?.post({ type: 'refresh', changes: changes.changes });
     const db = rt.reader();
     if (!db) return;

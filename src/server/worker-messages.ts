@@ -1,7 +1,5 @@
 // The messages between `ctm start`'s main thread and its worker threads (ingest, page refresh).
-import type { ChangeSet } from '../../ingest/change-set.ts';
-
-export type ChangeSetJson = ReturnType<ChangeSet['toJSON']>;
+import type { ChangeSetJson } from '../db/change-set.ts';
 
 export interface PassReport {
   first: boolean;

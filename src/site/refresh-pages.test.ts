@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeSet } from '../../ingest/change-set.ts';
+import { ChangeSet } from '../db/change-set.ts';
 import { silentLogger } from '../log.ts';
 import { createRefresher, siteRefresh, type RefresherOptions } from './refresh-pages.ts';
 import { openDb } from '../db/open.ts';
@@ -62,18 +62,26 @@ describe('createRefresher', () => {
     expect(rendered[0]).toBe('/sessions/s1/');
   });
 
-  it('merges changes that arrive during a run into one following run', async () => {
+  it('gathers a burst of changes into one run, and those arriving during a run into the next', async () => {
     const runs: string[][] = [];
     let current: string[] = [];
     let release1: () => void = () => {};
     const gate = new Promise<void>((r) => (release1 = r));
+    let started: () => void = () => {};
+    const running = new Promise<void>((r) => (started = r));
+    const results: number[] = [];
     const refresher = createRefresher({
       siteDir: dir,
       log: silentLogger,
+      debounceMs: 20,
       affected: affected(),
+      onRun: (result) => results.push(result.written),
       render: async (page) => {
         const path = pageHref(page);
-        if (path === '/' && runs.length === 0) await gate;
+        if (path === '/' && runs.length === 0) {
+          started();
+          await gate;
+        }
         current.push(path);
         if (path === '/blocks/') {
           runs.push(current);
@@ -83,15 +91,45 @@ describe('createRefresher', () => {
       },
     });
     const first = refresher.refresh(change('2026-03-02', 's1'));
+    expect(refresher.refresh(change('2026-03-02', 's0'))).toBe(first);
+    await running;
     const second = refresher.refresh(change('2026-03-03', 's2'));
     const third = refresher.refresh(change('2026-03-04', 's3'));
     expect(second).toBe(third);
+    expect(second).not.toBe(first);
     release1();
     await Promise.all([first, second, third]);
     expect(runs).toHaveLength(2);
-    expect(runs[1]).toContain('/sessions/s2/');
-    expect(runs[1]).toContain('/sessions/s3/');
+    expect(runs[0]).toEqual(expect.arrayContaining(['/sessions/s0/', '/sessions/s1/']));
+    expect(runs[1]).toEqual(expect.arrayContaining(['/sessions/s2/', '/sessions/s3/']));
     expect(runs[1]).not.toContain('/sessions/s1/');
+    expect(results).toEqual([14, 15]);
+  });
+
+  it('stops after the running run and drops what has not started', async () => {
+    let release1: () => void = () => {};
+    const gate = new Promise<void>((r) => (release1 = r));
+    const rendered: string[] = [];
+    const refresher = createRefresher({
+      siteDir: dir,
+      log: silentLogger,
+      affected: affected(),
+      render: async (page) => {
+        rendered.push(pageHref(page));
+        if (rendered.length === 1) await gate;
+        return 'x';
+      },
+    });
+    const first = refresher.refresh(change('2026-03-02', 's1'));
+    await new Promise((r) => setTimeout(r, 10));
+    const dropped = refresher.refresh(change('2026-03-03', 's2'));
+    const stopping = refresher.stop();
+    release1();
+    await stopping;
+    expect((await first).written).toBe(13);
+    expect(await dropped).toMatchObject({ pages: [], written: 0 });
+    expect(rendered).not.toContain('/sessions/s2/');
+    expect((await refresher.refresh(change('2026-03-04', 's3'))).written).toBe(0);
   });
 
   it('writes the pages it is given, in their order', async () => {

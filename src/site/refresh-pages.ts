@@ -1,9 +1,10 @@
 // Incremental refresh: after an ingest commit, re-render only the registry pages its ChangeSet touches and
-// replace each file in the published site atomically. Refreshes run one at a time; changes arriving meanwhile
-// are merged into the next run. A page without data (an unknown key, a day with no messages) is left alone.
+// replace each file in the published site atomically. The one queue of changes: a first change waits a moment
+// for the rest of its burst, runs go one at a time, and changes arriving during a run are merged into the
+// next. A page without data (an unknown key, a day with no messages) is left alone.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChangeSet } from '../../ingest/change-set.ts';
+import { ChangeSet } from '../db/change-set.ts';
 import type { Logger } from '../log.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { affectedPages, loadPage, pageFile, touchedKeys, type Page } from './pages.ts';
@@ -29,16 +30,23 @@ export interface RefresherOptions {
   log: Logger;
   /** Called after each page is on disk (e.g. to notify watchers). */
   onWrite?: (page: Page) => void;
+  /** Called after each run. */
+  onRun?: (result: RefreshResult) => void;
+  /** How long a change waits for more before a run starts (an ingest pass commits file by file). */
+  debounceMs?: number;
 }
 
 export interface Refresher {
+  /** Queues a change; the result is the run's that covers it. */
   refresh(changes: ChangeSet): Promise<RefreshResult>;
+  /** Waits for the running run; changes that have not started are dropped (nothing refreshed). */
+  stop(): Promise<void>;
 }
 
 /** The refresher's pages and renderer over the index as it is now and a published server bundle. */
 export function siteRefresh(
   ctx: SiteContext,
-  handler: BundleHandler,
+  handler: BundleHandler | Promise<BundleHandler>,
   log: Logger,
 ): Pick<RefresherOptions, 'affected' | 'render'> {
   // The months the changed sessions started in name more pages of the session listing; a failure to read
@@ -55,15 +63,30 @@ export function siteRefresh(
     affected: (changes) => affectedPages(touchedKeys(changes, startMonths(changes))),
     render: async (page) => {
       const data = loadPage({ ...ctx, now: Date.now() }, page);
-      return data && renderPage(handler, page, data);
+      return data && renderPage(await handler, page, data);
     },
   };
 }
 
+const nothing = (pages: Page[] = []): RefreshResult => ({
+  pages,
+  written: 0,
+  missing: 0,
+  failed: 0,
+  durationMs: 0,
+});
+
 export function createRefresher(options: RefresherOptions): Refresher {
   const { siteDir, render, log } = options;
-  let running: Promise<RefreshResult> | undefined;
-  let pending: { changes: ChangeSet; promise: Promise<RefreshResult> } | undefined;
+  interface Batch {
+    changes: ChangeSet;
+    result: Promise<RefreshResult>;
+    settle(run: Promise<RefreshResult>): void;
+  }
+  let next: Batch | undefined;
+  let running: Promise<unknown> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   async function run(changes: ChangeSet): Promise<RefreshResult> {
     const started = performance.now();
@@ -74,7 +97,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       root = realpathSync(join(siteDir, 'current'));
     } catch {
       log.debug('no published site yet; refresh skipped');
-      return { pages, written: 0, missing: 0, failed: 0, durationMs: 0 };
+      return nothing(pages);
     }
     let written = 0;
     let missing = 0;
@@ -96,34 +119,45 @@ export function createRefresher(options: RefresherOptions): Refresher {
     }
     const durationMs = performance.now() - started;
     log.debug('pages refreshed', { written, missing, failed, durationMs: Math.round(durationMs) });
-    return { pages, written, missing, failed, durationMs };
+    const result = { pages, written, missing, failed, durationMs };
+    options.onRun?.(result);
+    return result;
   }
 
-  const start = (changes: ChangeSet): Promise<RefreshResult> => {
-    running = run(changes).finally(() => {
-      running = undefined;
-    });
-    return running;
+  const start = (): void => {
+    timer = undefined;
+    const batch = next;
+    next = undefined;
+    if (!batch) return;
+    const done = run(batch.changes);
+    batch.settle(done);
+    running = done
+      .catch((error: unknown) => log.error('page refresh failed', { error: (error as Error).message }))
+      .finally(() => {
+        running = undefined;
+        // What came in during the run: its own time gathered the burst.
+        if (next && !stopped) start();
+      });
   };
 
   return {
     refresh(changes) {
-      if (pending) {
-        pending.changes.merge(changes);
-        return pending.promise;
+      if (stopped) return Promise.resolve(nothing());
+      if (!next) {
+        let settle!: Batch['settle'];
+        const result = new Promise<RefreshResult>((resolve) => (settle = resolve));
+        next = { changes: new ChangeSet(), result, settle };
+        if (!running) timer = setTimeout(start, options.debounceMs ?? 0);
       }
-      if (!running) return start(changes);
-      const merged = new ChangeSet();
-      merged.merge(changes);
-      const promise = running
-        .catch(() => undefined)
-        .then(() => {
-          const next = pending!;
-          pending = undefined;
-          return start(next.changes);
-        });
-      pending = { changes: merged, promise };
-      return promise;
+      next.changes.merge(changes);
+      return next.result;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      next?.settle(Promise.resolve(nothing()));
+      next = undefined;
+      await running;
     },
   };
 }

@@ -31,7 +31,7 @@ import { allPages, pageFile, siteKeys } from '../../src/site/pages.ts';
 import { openSiteContext } from '../../src/site/site-context.ts';
 import { loadBundle } from '../../src/site/build/render-page.ts';
 import { formatInt, formatUsd } from '../../src/format/number.ts';
-import { ChangeSet } from '../../ingest/change-set.ts';
+import { ChangeSet } from '../../src/db/change-set.ts';
 import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
 import { serveStaticDir } from './static-site-server.ts';
 

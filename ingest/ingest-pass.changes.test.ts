@@ -1,5 +1,6 @@
+// What an ingest pass says it touched (its ChangeSet, src/db/change-set.ts): every day, hour, session, project
+// and model whose sums changed, the old place of a replaced or superseded row included.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChangeSet } from './change-set.ts';
 import { assistantLine } from './fixture-lines.ts';
 import { fixtureTree, testIndex, type FixtureTree } from './fixture-tree.ts';
 
@@ -10,24 +11,7 @@ afterEach(() => {
   trees.splice(0).forEach((t) => t.remove());
 });
 
-describe('ChangeSet', () => {
-  it('collects days, local hours, sessions, projects and models; merges; serialises sorted', () => {
-    const a = new ChangeSet();
-    a.add('2026-03-02', 7, 's2', 'p', 'm2');
-    a.add('2026-03-01', 23, 's1', 'p');
-    const b = new ChangeSet();
-    b.add('2026-03-01', 23, 's3', 'q', 'm1');
-    a.merge(b);
-    expect(a.size).toBe(2);
-    expect(a.toJSON()).toEqual({
-      days: ['2026-03-01', '2026-03-02'],
-      hours: ['2026-03-01T23', '2026-03-02T07'],
-      sessions: ['s1', 's2', 's3'],
-      projects: ['p', 'q'],
-      models: ['m1', 'm2'],
-    });
-  });
-
+describe('a pass’s change set', () => {
   it('a pass reports what it touched, including the old place of a replaced or superseded row', () => {
     const t = fixtureTree();
     trees.push(t);

@@ -1,5 +1,10 @@
 // What an ingest commit touched, as the keys report pages are built from: days, hours, sessions, projects
-// and models. The refresher and the live stream use it to update only what changed.
+// and models. The ingest worker makes it, the refresh and the live stream use it to update only what changed;
+// it crosses between them as its JSON (toJSON, fromJSON).
+const KINDS = ['days', 'hours', 'sessions', 'projects', 'models'] as const;
+
+export type ChangeSetJson = Record<(typeof KINDS)[number], string[]>;
+
 export class ChangeSet {
   readonly days = new Set<string>();
   readonly hours = new Set<string>();
@@ -19,19 +24,19 @@ export class ChangeSet {
     return this.days.size;
   }
 
-  merge(other: ChangeSet): void {
-    for (const key of ['days', 'hours', 'sessions', 'projects', 'models'] as const) {
+  merge(other: ChangeSet | ChangeSetJson): void {
+    for (const key of KINDS) {
       for (const value of other[key]) this[key].add(value);
     }
   }
 
-  toJSON(): { days: string[]; hours: string[]; sessions: string[]; projects: string[]; models: string[] } {
-    return {
-      days: [...this.days].sort(),
-      hours: [...this.hours].sort(),
-      sessions: [...this.sessions].sort(),
-      projects: [...this.projects].sort(),
-      models: [...this.models].sort(),
-    };
+  toJSON(): ChangeSetJson {
+    return Object.fromEntries(KINDS.map((key) => [key, [...this[key]].sort()])) as ChangeSetJson;
+  }
+
+  static fromJSON(json: ChangeSetJson): ChangeSet {
+    const set = new ChangeSet();
+    set.merge(json);
+    return set;
   }
 }
