@@ -1,5 +1,5 @@
 // Keeps usage_daily in step with the messages a commit writes: each counted row that arrives adds to its
-// (day, model, project) group, each counted row that leaves (replaced by a larger copy) subtracts, and the net change of each group touched is written once, inside the transaction of the
+// (day, model, project, machine, user) group, each counted row that leaves (replaced by a larger copy) subtracts, and the net change of each group touched is written once, inside the transaction of the
 // commit (or of the batch of commits) that made it. A group left with no messages is deleted.
 import type { Db } from '../src/db/open.ts';
 
@@ -17,9 +17,12 @@ export interface RollupRow {
   webSearchRequests: number;
   costLogged: number | null;
   costCalc: number | null;
+  /** The machine and user a hub received the row from; '' (absent) for this machine's own transcripts. */
+  machine?: string;
+  userName?: string;
 }
 
-type Group = Pick<RollupRow, 'day' | 'model' | 'project'>;
+type Group = Pick<RollupRow, 'day' | 'model' | 'project'> & { machine: string; userName: string };
 
 interface Sums {
   messages: number;
@@ -79,24 +82,28 @@ export function createDailyRollup(db: Db) {
        unpriced_auto = unpriced_auto + @unpricedAuto,
        unpriced_calc = unpriced_calc + @unpricedCalc,
        web_search_requests = web_search_requests + @webSearchRequests
-     WHERE day = @day AND model = @model AND project = @project`,
+     WHERE day = @day AND model = @model AND project = @project AND machine = @machine AND user_name = @userName`,
   );
   const insert = db.prepare(
     `INSERT INTO usage_daily VALUES (@day, @model, @project, @messages, @input, @output, @cacheWrite5m,
        @cacheWrite1h, @cacheRead, @totalTokens, @costAuto, @costCalc, @costDisplay, @unpricedAuto, @unpricedCalc,
-       @webSearchRequests)`,
+       @webSearchRequests, @machine, @userName)`,
   );
   const dropEmpty = db.prepare(
-    'DELETE FROM usage_daily WHERE day = ? AND model = ? AND project = ? AND messages <= 0',
+    `DELETE FROM usage_daily
+     WHERE day = ? AND model = ? AND project = ? AND machine = ? AND user_name = ? AND messages <= 0`,
   );
 
   /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction). */
   return function begin() {
     const deltas = new Map<string, Delta>();
-    const groupOf = (g: Group): Delta => {
-      const key = `${g.day}\u0000${g.model}\u0000${g.project}`;
+    const groupOf = (g: Pick<RollupRow, 'day' | 'model' | 'project' | 'machine' | 'userName'>): Delta => {
+      const machine = g.machine ?? '';
+      const userName = g.userName ?? '';
+      const key = `${g.day}\u0000${g.model}\u0000${g.project}\u0000${machine}\u0000${userName}`;
       let d = deltas.get(key);
-      if (!d) deltas.set(key, (d = { ...zero, day: g.day, model: g.model, project: g.project }));
+      if (!d)
+        deltas.set(key, (d = { ...zero, day: g.day, model: g.model, project: g.project, machine, userName }));
       return d;
     };
     return {
@@ -126,7 +133,7 @@ export function createDailyRollup(db: Db) {
       apply(): void {
         for (const d of deltas.values()) {
           if (update.run(d).changes === 0) insert.run(d);
-          if (d.messages < 0) dropEmpty.run(d.day, d.model, d.project);
+          if (d.messages < 0) dropEmpty.run(d.day, d.model, d.project, d.machine, d.userName);
         }
         deltas.clear();
       },
@@ -142,9 +149,10 @@ export const DAILY_ROLLUP_SELECT = `SELECT day, model, project, count(*) AS mess
     total(coalesce(cost_logged_usd, cost_calc_usd)) AS cost_auto_usd, total(cost_calc_usd) AS cost_calc_usd,
     total(cost_logged_usd) AS cost_display_usd,
     sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpriced_auto,
-    sum(cost_calc_usd IS NULL) AS unpriced_calc, sum(web_search_requests) AS web_search_requests
+    sum(cost_calc_usd IS NULL) AS unpriced_calc, sum(web_search_requests) AS web_search_requests,
+    machine, user_name
   FROM messages WHERE superseded = 0
-  GROUP BY day, model, project`;
+  GROUP BY day, model, project, machine, user_name`;
 
 /** Recomputes the whole rollup from the counted messages (after re-bucketing or repricing every row). */
 export function rebuildDailyRollup(db: Db): void {

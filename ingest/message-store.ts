@@ -68,11 +68,12 @@ interface Existing extends RollupRow {
 
 type Rollup = ReturnType<ReturnType<typeof createDailyRollup>>;
 
-/** The columns a row contributes to usage_daily, selected under RollupRow's names. */
+/** The columns a row contributes to usage_daily, selected under RollupRow's names (a stored row a hub received
+ *  from another machine leaves that machine's group when a copy read here replaces it). */
 const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_tokens AS output,
   cache_write_5m_tokens AS cacheWrite5m, cache_write_1h_tokens AS cacheWrite1h, cache_read_tokens AS cacheRead,
   total_tokens AS totalTokens, web_search_requests AS webSearchRequests, cost_logged_usd AS costLogged,
-  cost_calc_usd AS costCalc`;
+  cost_calc_usd AS costCalc, machine, user_name AS userName`;
 
 const DEFERRED_INDEXES = 'deferred_indexes';
 

@@ -163,8 +163,8 @@ describe('usage_daily', () => {
     db.prepare('UPDATE usage_daily SET input_tokens = input_tokens + 1').run();
     expect(rollupDrift(db)).toHaveLength(1);
     db.prepare(
-      `INSERT INTO usage_daily SELECT '2026-01-01', model, project, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-                FROM usage_daily`,
+      `INSERT INTO usage_daily SELECT '2026-01-01', model, project, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                  machine, user_name FROM usage_daily`,
     ).run();
     expect(rollupDrift(db)).toHaveLength(2);
     db.close();
