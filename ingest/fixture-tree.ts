@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openDb, type Db } from '../src/db/open.ts';
 import { silentLogger } from '../src/log.ts';
-import { DAILY_ROLLUP_SELECT } from './daily-rollup.ts';
+import { rollupDrift } from '../src/db/queries/rollup-drift.ts';
 import { createIngester, type Ingester } from './ingester.ts';
 
 export function tempDir(prefix = 'ctm-test-'): string {
@@ -93,28 +93,7 @@ export function testIndex(
 }
 
 /** The (day, model, project) groups where usage_daily differs from summing the counted messages afresh. */
-export function rollupDrift(db: Db): unknown[] {
-  const same = (c: string) => `s.${c} IS f.${c}`;
-  const close = (c: string) => `abs(s.${c} - f.${c}) <= 1e-9`;
-  const equal = [
-    ...['messages', 'input_tokens', 'output_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'].map(
-      same,
-    ),
-    ...['cache_read_tokens', 'total_tokens', 'unpriced_auto', 'unpriced_calc', 'web_search_requests'].map(
-      same,
-    ),
-    ...['cost_auto_usd', 'cost_calc_usd', 'cost_display_usd'].map(close),
-  ].join(' AND ');
-  return db
-    .prepare(
-      `WITH fresh AS (${DAILY_ROLLUP_SELECT})
-       SELECT 'fresh' AS side, f.* FROM fresh f LEFT JOIN usage_daily s USING (day, model, project)
-       WHERE NOT coalesce(${equal}, 0)
-       UNION ALL
-       SELECT 'stored', s.* FROM usage_daily s LEFT JOIN fresh f USING (day, model, project) WHERE f.day IS NULL`,
-    )
-    .all();
-}
+export { rollupDrift };
 
 export interface UsageRow {
   key: string;

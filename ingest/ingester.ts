@@ -9,6 +9,7 @@ import type { Db } from '../src/db/open.ts';
 import type { Logger } from '../src/log.ts';
 import type { ReaderPool } from './parallel-reader.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
+import { checkAtStart } from '../src/db/check-index.ts';
 import { hasProjectsDir } from './discover.ts';
 import { createMessageStore } from './message-store.ts';
 import { reconcileSettings, writeMeta } from './reconcile-settings.ts';
@@ -49,6 +50,8 @@ export function createIngester(
   /** Reader threads started early for a cold first pass; used by the first pass, or stopped after it. */
   readers?: ReaderPool,
 ): Ingester {
+  // The index is checked before it is written to: a damaged one stops here, a rollup out of step is rebuilt.
+  checkAtStart(db, db.name, log);
   const pricing = loadPricing(config.pricingFile);
   const reconciled = reconcileSettings(db, { timezone: config.timezone, pricing });
   if (reconciled.retimed > 0 || reconciled.repriced > 0)

@@ -32,8 +32,8 @@ export interface Config {
 
 export class ConfigError extends Error {
   readonly setting: string;
-  constructor(setting: string, message: string) {
-    super(`${setting}: ${message}`);
+  constructor(setting: string, message: string, options?: ErrorOptions) {
+    super(`${setting}: ${message}`, options);
     this.name = 'ConfigError';
     this.setting = setting;
   }

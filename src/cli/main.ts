@@ -15,6 +15,7 @@ Commands:
   prices [--json]            the price table in effect and the models seen without a price
   build                      build the report site and publish it atomically
   snapshot                   archive the current site
+  check                      verify the index, rebuild its rollup where it differs from the messages
   start                      ingest, refresh, schedule and serve (the main job)
 
 Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   prices: async () => (await import('./commands/prices.ts')).pricesCommand,
   build: async () => (await import('./commands/build.ts')).buildCommand,
   snapshot: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
+  check: async () => (await import('./commands/check.ts')).checkCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
 };
 

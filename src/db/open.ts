@@ -51,7 +51,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(setting, `cannot open the database ${path}: ${(error as Error).message}`);
+    throw new ConfigError(setting, `cannot open the database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
