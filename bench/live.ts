@@ -67,7 +67,7 @@ if (WITH_SITE) {
   // The real published site and its SSR bundle, so the idle figure includes the bundle loaded for /live/
   // and the page renderer of the refresh.
   const t0 = Date.now();
-  const built = spawnSync(process.execPath, ['src/server/site-job.ts', 'build'], { env, stdio: 'inherit' });
+  const built = spawnSync(process.execPath, ['bin/ctm.js', 'build'], { env, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('site build failed');
   siteBuildMs = Date.now() - t0;
 } else {

@@ -5,7 +5,8 @@
 // interval, and so is every failed watch pass, so health can say so. On "stop" it finishes the pass in
 // progress, checkpoints the WAL and closes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError, type Config } from '../config.ts';
+import { ConfigError } from '../config.ts';
+import { inheritedConfig } from '../config-channel.ts';
 import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';
 import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
@@ -18,7 +19,8 @@ const MAX_BLOCK_EVERY_MS = 5 * 60 * 1000;
 // A long-running process keeps a small page cache: idle memory matters more than cold-query speed here.
 const CACHE_KB = 8000;
 
-const { config, logJson } = workerData as { config: Config; logJson: boolean };
+const config = inheritedConfig(process.env);
+const { logJson } = workerData as { logJson: boolean };
 // Same stream and format as the main thread's log (a worker's stdout is never a TTY itself).
 const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);

@@ -1,9 +1,10 @@
 // Runs the site jobs (build, snapshot) one at a time in child processes. A request for a job that is already
-// queued or running joins it instead of stacking another. Settings given as CLI flags reach the child as the
-// env vars they stand for, so the child sees exactly the parent's config.
+// queued or running joins it instead of stacking another. The child gets the parent's config whole, CLI flags
+// included, through the config channel (config-channel.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
+import { childEnv } from '../config-channel.ts';
 import type { Logger } from '../log.ts';
 
 export type Job = 'build' | 'snapshot';
@@ -19,17 +20,6 @@ export interface JobResult {
 }
 
 const ENTRY = fileURLToPath(new URL('./site-job.ts', import.meta.url));
-
-export function jobEnv(config: Config, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    ...env,
-    CTM_DATA_DIR: config.dataDir,
-    CTM_CLAUDE_DIR: config.claudeDirs.join(','),
-    CTM_TZ: config.timezone,
-    CTM_COST_MODE: config.costMode,
-    CTM_LOG_LEVEL: config.logLevel,
-  };
-}
 
 export function createJobRunner(
   config: Config,
@@ -55,7 +45,7 @@ export function createJobRunner(
       onStart(job);
       log.info(`${job} started`);
       child = spawn(process.execPath, [ENTRY, job], {
-        env: jobEnv(config, process.env),
+        env: childEnv(config, process.env),
         stdio: ['ignore', 'inherit', 'inherit'],
         // Its own process group, so stopping it also stops the astro build it runs.
         detached: true,

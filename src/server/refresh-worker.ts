@@ -4,7 +4,7 @@
 // be unloaded, a thread can).
 import { parentPort, workerData } from 'node:worker_threads';
 import { WORKER_DATA_ENV } from './supervised-worker.ts';
-import type { Config } from '../config.ts';
+import { inheritedConfig } from '../config-channel.ts';
 import { createLogger } from '../log.ts';
 import { createPageRefresh } from './page-refresh.ts';
 import type { FromRefreshWorker, ToRefreshWorker } from './worker-messages.ts';
@@ -17,8 +17,8 @@ const port = parentPort ?? {
 };
 // A forked worker whose parent is gone (even by kill -9) has nothing left to do.
 if (!parentPort) process.on('disconnect', () => process.exit(0));
-const { config, logJson } = (parentPort ? workerData : JSON.parse(process.env[WORKER_DATA_ENV] ?? '{}')) as {
-  config: Config;
+const config = inheritedConfig(process.env);
+const { logJson } = (parentPort ? workerData : JSON.parse(process.env[WORKER_DATA_ENV] ?? '{}')) as {
   logJson: boolean;
 };
 // Same stream and format as the main thread's log (a worker's stdout is never a TTY itself).

@@ -1,11 +1,11 @@
 // Child-process entry for the heavy site jobs `ctm start` schedules: `build` (astro build + atomic publish)
 // and `snapshot` (archive the published site). Running them in a child keeps the server's event loop free;
 // the exit code tells the parent whether the job succeeded.
-import { loadConfig } from '../config.ts';
+import { inheritedConfig } from '../config-channel.ts';
 import { createLogger } from '../log.ts';
 
 const job = process.argv[2];
-const config = loadConfig(process.env);
+const config = inheritedConfig(process.env);
 const log = createLogger(config.logLevel, process.stdout);
 try {
   if (job === 'build') {

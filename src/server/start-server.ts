@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
+import { childEnv } from '../config-channel.ts';
 import { openDb } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../db/change-set.ts';
@@ -146,7 +147,8 @@ export async function startServer(
     refresher ??= superviseWorker<ToRefreshWorker, FromRefreshWorker>({
       name: 'page refresh',
       file: new URL('./refresh-worker.ts', import.meta.url),
-      workerData: { config, logJson: !process.stdout.isTTY },
+      env: childEnv(config, process.env),
+      workerData: { logJson: !process.stdout.isTTY },
       log,
       graceMs: STOP_WORKER_MS,
       idleMs: REFRESH_IDLE_MS,
@@ -292,7 +294,8 @@ export async function startServer(
   const ingest = superviseWorker<ToWorker, FromWorker>({
     name: 'ingest',
     file: new URL('./ingest-worker.ts', import.meta.url),
-    workerData: { config, logJson: !process.stdout.isTTY },
+    env: childEnv(config, process.env),
+    workerData: { logJson: !process.stdout.isTTY },
     log,
     graceMs: STOP_WORKER_MS,
     onMessage,

@@ -20,11 +20,16 @@ interface WorkerLike {
 /** Environment variable carrying workerData to a forked worker. */
 export const WORKER_DATA_ENV = 'CTM_WORKER_DATA';
 
-function forkWorker(file: URL, workerData: unknown, maxOldGenerationSizeMb: number | undefined): WorkerLike {
+function forkWorker(
+  file: URL,
+  workerData: unknown,
+  env: NodeJS.ProcessEnv,
+  maxOldGenerationSizeMb: number | undefined,
+): WorkerLike {
   const child = fork(fileURLToPath(file), [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [WORKER_DATA_ENV]: JSON.stringify(workerData) },
+    env: { ...env, [WORKER_DATA_ENV]: JSON.stringify(workerData) },
     execArgv: [
       ...process.execArgv,
       ...(maxOldGenerationSizeMb ? [`--max-old-space-size=${maxOldGenerationSizeMb}`] : []),
@@ -56,6 +61,8 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   name: string;
   file: URL;
   workerData: unknown;
+  /** The worker's environment (config-channel.ts puts the config in it); by default this process's. */
+  env?: NodeJS.ProcessEnv;
   log: Logger;
   graceMs: number;
   idleMs?: number;
@@ -95,9 +102,10 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
 
   const spawn = (): WorkerLike => {
     const w: WorkerLike = o.process
-      ? forkWorker(o.file, o.workerData, o.maxOldGenerationSizeMb)
+      ? forkWorker(o.file, o.workerData, o.env ?? process.env, o.maxOldGenerationSizeMb)
       : new Worker(o.file, {
           workerData: o.workerData,
+          ...(o.env ? { env: o.env } : {}),
           ...(o.maxOldGenerationSizeMb
             ? { resourceLimits: { maxOldGenerationSizeMb: o.maxOldGenerationSizeMb } }
             : {}),

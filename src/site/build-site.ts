@@ -219,10 +219,10 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     log.info('building site', { id });
     // Forked first: the processes start, open their snapshots and load while the page list is read and Astro
     // compiles.
-    const workers = startPageWorkers(availableParallelism(), process.env);
+    const workers = startPageWorkers(availableParallelism(), config);
     let astroDoneAt: number;
     try {
-      workers.assign(config, pageList(config));
+      workers.assign(pageList(config));
       await runAstro(
         {
           ...process.env,

@@ -3,7 +3,7 @@
 // each page through the bundle's handler (render-page.ts) into the staging release and reports its figures.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Config } from '../../config.ts';
+import { inheritedConfig } from '../../config-channel.ts';
 import { loadPage, pageFile, type Page } from '../pages.ts';
 import { openSiteContext } from '../site-context.ts';
 import { loadBundle, renderPage } from './render-page.ts';
@@ -15,16 +15,15 @@ const write = (file: string, html: string) => {
   writeFileSync(file, html);
 };
 
-let job: { config: Config; pages: Page[] } | undefined;
+let pages: Page[] | undefined;
 let render: { entry: string; root: string } | undefined;
 let wake: () => void = () => {};
 const nextMessage = () => new Promise<void>((resolve) => (wake = resolve));
 
 async function run(): Promise<void> {
   const startedAt = Date.now();
-  while (!job) await nextMessage();
-  const { config, pages } = job;
-  const ctx = openSiteContext(config, true);
+  const ctx = openSiteContext(inheritedConfig(process.env), true);
+  while (!pages) await nextMessage();
   const loaded = new Map<number, object | undefined>();
   // Load ahead until the bundle is built, one page per turn of the event loop so its message is seen at once.
   for (let i = 0; i < pages.length && !render; i++) {
@@ -54,7 +53,7 @@ async function run(): Promise<void> {
 }
 
 process.on('message', (message: ToPageWorker) => {
-  if (message.type === 'pages') job = message;
+  if (message.type === 'pages') pages = message.pages;
   else render = message;
   wake();
 });

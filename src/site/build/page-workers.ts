@@ -5,10 +5,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.ts';
+import { childEnv } from '../../config-channel.ts';
 import type { Page } from '../pages.ts';
 
-export type ToPageWorker =
-  { type: 'pages'; config: Config; pages: Page[] } | { type: 'render'; entry: string; root: string };
+export type ToPageWorker = { type: 'pages'; pages: Page[] } | { type: 'render'; entry: string; root: string };
 
 export type FromPageWorker =
   | {
@@ -38,11 +38,12 @@ export interface PageWorkers {
 
 export function startPageWorkers(
   count: number,
-  env: NodeJS.ProcessEnv,
+  config: Config,
 ): PageWorkers & {
   /** Hands out the pages (as soon as the list is known; the processes start meanwhile). */
-  assign(config: Config, pages: Page[]): void;
+  assign(pages: Page[]): void;
 } {
+  const env = childEnv(config, process.env);
   const children: ChildProcess[] = Array.from({ length: count }, () =>
     fork(ENTRY, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' }),
   );
@@ -85,10 +86,8 @@ export function startPageWorkers(
     if (children[i]!.connected) children[i]!.send(message);
   };
   return {
-    assign(config, pages) {
-      children.forEach((_, i) =>
-        send(i, { type: 'pages', config, pages: pages.filter((_, n) => n % count === i) }),
-      );
+    assign(pages) {
+      children.forEach((_, i) => send(i, { type: 'pages', pages: pages.filter((_, n) => n % count === i) }));
     },
     async render(entry, root) {
       children.forEach((_, i) => send(i, { type: 'render', entry, root }));
