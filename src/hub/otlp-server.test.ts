@@ -1,0 +1,228 @@
+// The hub's receiver as it runs in `ctm start`: a real HTTP server on a free port, the real writer thread and
+// a real index. Every refusal is checked to have written nothing; the log is checked never to hold a token.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../ingest/fixture-tree.ts';
+import { loadConfig } from '../config.ts';
+import { openDb } from '../db/open.ts';
+import { createLogger } from '../log.ts';
+import { loadTeamConfig } from '../team-config.ts';
+import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
+import { ProtoReader } from './proto-reader.ts';
+import { startHub, type RunningHub } from './start-hub.ts';
+
+const LAPTOP = 'laptop-token-0123456789abcdef';
+const DESKTOP = 'desktop-token-0123456789abcdef';
+const pb = readFileSync(new URL('./fixtures/claude-code-logs.pb', import.meta.url));
+
+const logged: string[] = [];
+const log = createLogger('debug', { write: (s: string) => logged.push(s) }, true);
+
+async function hub(env: Record<string, string> = {}): Promise<{ hub: RunningHub; count(): number }> {
+  const dir = tempDir();
+  const tokens = join(dir, 'tokens');
+  writeFileSync(tokens, `laptop ${LAPTOP}\ndesktop ${DESKTOP}\n`);
+  const e = { CTM_DATA_DIR: join(dir, 'data'), CTM_TZ: 'UTC', CTM_INGEST_TOKENS: tokens, ...env };
+  const config = { ...loadConfig(e), ...loadTeamConfig(e, {}, '127.0.0.1', dir), otlpPort: 0 };
+  const running = await startHub({ config, log, onCommit: () => {} });
+  return {
+    hub: running,
+    count: () => {
+      const db = openDb(config.dbPath, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+const usage = (key: string, extra: Record<string, unknown> = {}) => ({
+  timeUnixNano: '1772359200000000000',
+  eventName: 'ctm.usage',
+  attributes: Object.entries({
+    'ctm.key': key,
+    'ctm.message_id': key,
+    model: 'claude-sonnet-4-5-20250929',
+    'session.id': 's1',
+    'ctm.project': 'p',
+    input_tokens: 10,
+    output_tokens: 5,
+    ...extra,
+  }).map(([k, v]) => ({
+    key: k,
+    value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+  })),
+});
+
+const request = (records: unknown[], resource: Record<string, string> = { 'ctm.machine': 'laptop' }) =>
+  JSON.stringify({
+    resourceLogs: [
+      {
+        resource: {
+          attributes: Object.entries(resource).map(([key, v]) => ({ key, value: { stringValue: v } })),
+        },
+        scopeLogs: [{ logRecords: records }],
+      },
+    ],
+  });
+
+function post(
+  url: string,
+  body: string | Buffer,
+  o: { token?: string | null; type?: string; gzip?: boolean; method?: string; path?: string } = {},
+) {
+  const headers: Record<string, string> = { 'content-type': o.type ?? 'application/json' };
+  if (o.token !== null) headers.authorization = `Bearer ${o.token ?? LAPTOP}`;
+  if (o.gzip) headers['content-encoding'] = 'gzip';
+  return fetch(`${url}${o.path ?? '/v1/logs'}`, {
+    method: o.method ?? 'POST',
+    headers,
+    ...(o.method === 'GET'
+      ? {}
+      : {
+          body: o.gzip
+            ? new Uint8Array(gzipSync(body))
+            : typeof body === 'string'
+              ? body
+              : new Uint8Array(body),
+        }),
+  });
+}
+
+describe('OTLP receiver', () => {
+  let h: Awaited<ReturnType<typeof hub>>;
+  beforeAll(async () => {
+    h = await hub({ CTM_INGEST_MAX_BYTES: '65536' });
+  });
+  afterAll(async () => {
+    await h.hub.close();
+    const all = logged.join('');
+    expect(all).not.toContain(LAPTOP);
+    expect(all).not.toContain(DESKTOP);
+  });
+
+  it('accepts gzipped JSON from a good token and answers an empty ExportLogsServiceResponse', async () => {
+    const res = await post(h.hub.url, request([usage('m1'), usage('m2')]), { gzip: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({});
+    expect(h.count()).toBe(2);
+  });
+
+  it("accepts Claude Code's protobuf and answers in protobuf, the records the token's machine's", async () => {
+    const res = await post(h.hub.url, pb, { type: 'application/x-protobuf', token: DESKTOP });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-protobuf');
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+    expect(decodeOtlpProtobuf(pb)[0]!.records).toHaveLength(2);
+    expect(h.count()).toBe(3);
+  });
+
+  it('answers partial success naming what it rejected, and keeps the rest', async () => {
+    const bad = usage('m4');
+    bad.attributes = bad.attributes.filter((a) => a.key !== 'model');
+    const res = await post(h.hub.url, request([usage('m3'), bad, usage('m5', { input_tokens: -3 })]));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      partialSuccess: {
+        rejectedLogRecords: '2',
+        errorMessage: expect.stringMatching(
+          /ctm\.usage: missing model.*ctm\.usage: implausible input_tokens|ctm\.usage: implausible input_tokens.*ctm\.usage: missing model/,
+        ),
+      },
+    });
+    expect(h.count()).toBe(4);
+  });
+
+  it.each<[string, Parameters<typeof post>[2], number, RegExp]>([
+    ['no token', { token: null }, 401, /a valid token is required/],
+    ['an unknown token', { token: 'not-a-token-0123456789' }, 401, /a valid token is required/],
+    ['a plain-text body', { type: 'text/plain' }, 415, /Content-Type must be/],
+    ['GET', { method: 'GET' }, 405, /use POST/],
+    ['another path', { path: '/v1/traces' }, 404, /no such endpoint/],
+  ])('refuses %s and writes nothing', async (_, options, status, message) => {
+    const before = h.count();
+    const res = await post(h.hub.url, request([usage('x1')]), options);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { message: string }).message).toMatch(message);
+    if (status === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(h.count()).toBe(before);
+  });
+
+  it('refuses a token writing as another machine: 403, nothing written', async () => {
+    const before = h.count();
+    const res = await post(h.hub.url, request([usage('x2')], { 'ctm.machine': 'desktop' }));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      code: 7,
+      message: expect.stringContaining('this token belongs to machine "laptop"'),
+    });
+    expect(h.count()).toBe(before);
+  });
+
+  it('refuses bodies over the cap, sent as they are or inflating past it: 413, nothing written', async () => {
+    const before = h.count();
+    const big = request(Array.from({ length: 400 }, (_, i) => usage(`big${i}`)));
+    expect(big.length).toBeGreaterThan(65536);
+    expect((await post(h.hub.url, big)).status).toBe(413);
+    const bomb = gzipSync(Buffer.alloc(10 << 20, 0x20));
+    expect(bomb.length).toBeLessThan(65536);
+    const res = await fetch(`${h.hub.url}/v1/logs`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Bearer ${LAPTOP}`,
+      },
+      body: bomb,
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { message: string }).message).toMatch(/inflated body larger than 65536/);
+    expect(h.count()).toBe(before);
+  });
+
+  it('refuses malformed OTLP with a 400 that names the problem, in the encoding of the request', async () => {
+    const before = h.count();
+    const res = await post(
+      h.hub.url,
+      '{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"timeUnixNano": "x"}]}]}]}',
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'malformed OTLP logs request: resourceLogs[0].scopeLogs[0].logRecords[0].timeUnixNano: expected nanoseconds since the epoch (a string of digits)',
+    );
+    const bin = await post(h.hub.url, pb.subarray(0, 50), { type: 'application/x-protobuf' });
+    expect(bin.status).toBe(400);
+    expect(bin.headers.get('content-type')).toBe('application/x-protobuf');
+    // google.rpc.Status: code 3 (INVALID_ARGUMENT), then the message.
+    const status = new ProtoReader(new Uint8Array(await bin.arrayBuffer()), 'Status');
+    expect(status.tag()).toEqual([1, 0]);
+    expect(status.varint()).toBe(3);
+    expect(status.tag()).toEqual([2, 2]);
+    expect(status.string()).toMatch(/^malformed OTLP logs request: protobuf \w+: truncated/);
+    expect((await post(h.hub.url, 'not gzip', { gzip: false, type: 'application/json' })).status).toBe(400);
+    expect(h.count()).toBe(before);
+  });
+});
+
+describe('OTLP receiver rate limit', () => {
+  it('answers 429 with Retry-After past the rate of a token, each token on its own', async () => {
+    const h = await hub({ CTM_INGEST_RATE: '1' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await post(h.hub.url, request([usage(`r${i}`)]))).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const limited = await post(h.hub.url, request([usage('r9')]));
+      expect(limited.headers.get('retry-after')).toBe('1');
+      expect(h.count()).toBe(2);
+      const other = await post(h.hub.url, pb, { type: 'application/x-protobuf', token: DESKTOP });
+      expect(other.status).toBe(200);
+    } finally {
+      await h.hub.close();
+    }
+  });
+});

@@ -1,0 +1,162 @@
+// The hub's OTLP/HTTP receiver: `POST /v1/logs`, JSON or protobuf, plain or gzip, on CTM_OTLP_PORT. Checks
+// run cheapest first and before any body is read: the path and method, the content type and encoding, the
+// bearer token (401; compared in constant time, never logged), the token's rate (429 with Retry-After), the
+// declared length (413); then the body is read up to the cap (413 beyond) and handed to the writer thread,
+// whose outcome is the answer: OTLP's partial success (200), a refusal naming the problem (400, 403, 413),
+// or 503 with Retry-After while the writer is busy or down (OTLP clients retry 429 and 503).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../log.ts';
+import type { HubOutcome } from './hub-messages.ts';
+import { bearerToken, type TokenBook } from './ingest-tokens.ts';
+import { exportReply, statusReply, type Reply, type Wire } from './otlp-reply.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export const LOGS_PATH = '/v1/logs';
+
+export class HubBusy extends Error {}
+
+export interface HubSink {
+  /** Writes a body for a machine; rejects with HubBusy when the writer cannot take it now. */
+  submit(job: { machine: string; wire: Wire; gzip: boolean; body: Uint8Array }): Promise<HubOutcome>;
+}
+
+export interface OtlpServerOptions {
+  tokens: TokenBook;
+  limiter: RateLimiter;
+  maxBytes: number;
+  sink: HubSink;
+  log: Logger;
+  /** Every answer, with the machine when the token was good: for metrics. */
+  onReply?(status: number, machine: string | null, outcome: HubOutcome | null): void;
+}
+
+function wireOf(contentType: string | undefined): Wire | null {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return 'json';
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  return null;
+}
+
+function send(res: ServerResponse, reply: Reply, close = false): void {
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'content-length': reply.body.length,
+    'cache-control': 'no-store',
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(reply.body);
+}
+
+/** The body, or null once it grew past the cap (the rest is not read). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+export function createOtlpServer(o: OtlpServerOptions): Server {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const reply = (r: Reply, machine: string | null, outcome: HubOutcome | null, close = false): void => {
+      send(res, r, close);
+      o.onReply?.(r.status, machine, outcome);
+    };
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    const wire = wireOf(req.headers['content-type']);
+    const errorWire = wire ?? 'json';
+    if (path !== LOGS_PATH)
+      return reply(
+        statusReply(errorWire, 404, `no such endpoint: this hub takes ${LOGS_PATH}`),
+        null,
+        null,
+        true,
+      );
+    if (req.method !== 'POST')
+      return reply(statusReply(errorWire, 405, 'use POST', { allow: 'POST' }), null, null, true);
+    if (wire === null)
+      return reply(
+        statusReply('json', 415, 'Content-Type must be application/json or application/x-protobuf'),
+        null,
+        null,
+        true,
+      );
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip')
+      return reply(
+        statusReply(wire, 415, `Content-Encoding ${encoding} is not supported (use gzip)`),
+        null,
+        null,
+        true,
+      );
+    const token = bearerToken(req.headers.authorization);
+    const machine = token === null ? null : o.tokens.machineOf(token);
+    if (machine === null) {
+      o.log.warn('OTLP request refused: missing or unknown token', { remote: req.socket.remoteAddress });
+      return reply(
+        statusReply(wire, 401, 'a valid token is required (Authorization: Bearer <token>)', {
+          'www-authenticate': 'Bearer',
+        }),
+        null,
+        null,
+        true,
+      );
+    }
+    const wait = o.limiter.take(machine);
+    if (wait > 0)
+      return reply(
+        statusReply(wire, 429, `more than the allowed requests per second for ${machine}`, {
+          'retry-after': String(wait),
+        }),
+        machine,
+        null,
+        true,
+      );
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > o.maxBytes)
+      return reply(statusReply(wire, 413, `body larger than ${o.maxBytes} bytes`), machine, null, true);
+    const body = await readBody(req, o.maxBytes);
+    if (body === null)
+      return reply(statusReply(wire, 413, `body larger than ${o.maxBytes} bytes`), machine, null, true);
+    let outcome: HubOutcome;
+    try {
+      outcome = await o.sink.submit({ machine, wire, gzip: encoding === 'gzip', body });
+    } catch (error) {
+      if (!(error instanceof HubBusy)) throw error;
+      return reply(
+        statusReply(wire, 503, `the hub cannot write now (${error.message}); retry`, { 'retry-after': '1' }),
+        machine,
+        null,
+      );
+    }
+    if (outcome.type === 'refused') {
+      if (outcome.status === 403) o.log.warn('OTLP request refused', { machine, reason: outcome.message });
+      return reply(statusReply(wire, outcome.status, outcome.message), machine, outcome);
+    }
+    reply(exportReply(wire, outcome.rejected, outcome.message), machine, outcome);
+  };
+
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 30_000 },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        o.log.error('OTLP request failed', { error: (error as Error).stack ?? String(error) });
+        if (!res.headersSent) send(res, statusReply('json', 500, 'internal error'), true);
+        else res.destroy();
+      });
+    },
+  );
+  return server;
+}

@@ -1,0 +1,122 @@
+// A hub inside `ctm start`: the writer thread and the OTLP receiver in front of it, on CTM_OTLP_HOST:PORT,
+// only when CTM_INGEST_TOKENS is set. Each written request's change set goes to onCommit, the same path an
+// ingest commit takes (metrics, the live stream, the page refresh). Requests wait in a short queue for the
+// writer; a full queue or a writer down answers 503, which OTLP clients retry.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { ChangeSetJson } from '../db/change-set.ts';
+import type { TeamConfig } from '../team-config.ts';
+import { superviseWorker } from '../server/supervised-worker.ts';
+import type { FromHubWriter, HubOutcome, ToHubWriter } from './hub-messages.ts';
+import { loadTokenBook, type TokenBook } from './ingest-tokens.ts';
+import { createOtlpServer, HubBusy, type HubSink, type OtlpServerOptions } from './otlp-server.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+
+/** Requests waiting for the writer beyond this are answered 503 (an agent sends one at a time). */
+const MAX_QUEUED = 64;
+const STOP_WRITER_MS = 7000;
+
+export interface RunningHub {
+  url: string;
+  machines: string[];
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface HubOptions {
+  config: Config & TeamConfig;
+  log: Logger;
+  onCommit(changes: ChangeSetJson, at: number): void;
+  onReply?: OtlpServerOptions['onReply'];
+  /** The token book (loaded from CTM_INGEST_TOKENS when omitted). */
+  tokens?: TokenBook;
+}
+
+export async function startHub(o: HubOptions): Promise<RunningHub> {
+  const { config, log } = o;
+  const tokens = o.tokens ?? loadTokenBook(config.ingestTokensFile!);
+  const pending = new Map<number, { resolve(outcome: HubOutcome): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let down: string | null = null;
+  const failAll = (why: string): void => {
+    for (const p of pending.values()) p.reject(new HubBusy(why));
+    pending.clear();
+  };
+
+  const writer = superviseWorker<ToHubWriter, FromHubWriter>({
+    name: 'hub writer',
+    file: new URL('./hub-writer.ts', import.meta.url),
+    workerData: { config },
+    log,
+    graceMs: STOP_WRITER_MS,
+    onMessage: (m) => {
+      if (m.type === 'ready') down = null;
+      else if (m.type === 'error') {
+        down = m.message;
+        log.error('hub writer cannot start', { error: m.message });
+        failAll(m.message);
+      } else if (m.type === 'failed') {
+        log.error('hub write failed', { error: m.message });
+        pending.get(m.id)?.reject(new HubBusy(m.message));
+        pending.delete(m.id);
+      } else if (m.type === 'written' || m.type === 'refused') {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (m.type === 'written' && m.changes.days.length + m.changes.sessions.length > 0)
+          o.onCommit(m.changes, m.at);
+        p?.resolve(m);
+      }
+    },
+    onCrash: () => failAll('the writer restarted'),
+  });
+
+  const sink: HubSink = {
+    submit(job) {
+      if (down !== null) return Promise.reject(new HubBusy(down));
+      if (pending.size >= MAX_QUEUED) return Promise.reject(new HubBusy('too many requests waiting'));
+      const id = nextId++;
+      return new Promise<HubOutcome>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        writer.post({ type: 'write', id, ...job });
+      });
+    },
+  };
+
+  const server = createOtlpServer({
+    tokens,
+    limiter: createRateLimiter(config.ingestRate),
+    maxBytes: config.ingestMaxBytes,
+    sink,
+    log,
+    ...(o.onReply ? { onReply: o.onReply } : {}),
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.otlpPort, config.otlpHost, () => resolve());
+    });
+  } catch (error) {
+    await writer.stop();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info('hub: accepting OTLP logs', { url: `${url}/v1/logs`, machines: tokens.machines.length });
+
+  return {
+    url,
+    machines: tokens.machines,
+    server,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 2000).unref();
+      await closed;
+      failAll('the hub is stopping');
+      await writer.stop();
+    },
+  };
+}
