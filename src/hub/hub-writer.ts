@@ -3,7 +3,7 @@
 // Settings are reconciled first, as the ingest does, since a hub need not have a Claude dir of its own to
 // ingest from. Requests are handled one at a time, in the order they arrive.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Config } from '../config.ts';
+import { inheritedConfig } from '../config-channel.ts';
 import type { TeamConfig } from '../team-config.ts';
 import { openDb } from '../db/open.ts';
 import { loadPricing } from '../pricing/load-pricing.ts';
@@ -12,7 +12,8 @@ import { handleBody } from './handle-body.ts';
 import { createHubStore } from './hub-store.ts';
 import type { FromHubWriter, ToHubWriter } from './hub-messages.ts';
 
-const { config } = workerData as { config: Config & TeamConfig };
+const { team } = workerData as { team: TeamConfig };
+const config = { ...inheritedConfig(process.env), ...team };
 const post = (m: FromHubWriter): void => parentPort!.postMessage(m);
 
 try {
