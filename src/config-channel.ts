@@ -7,6 +7,8 @@ import { ConfigError, type Config, type Env } from './config.ts';
 export const CONFIG_ENV = 'CTM_CONFIG';
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** The settings that may be unset (JSON drops a key whose value is undefined). */
+type Unset = 'pricingFile' | 'ingestTokensFile' | 'pushUrl' | 'pushToken';
 const configSchema = v.strictObject({
   claudeDirs: v.array(v.string()),
   claudeDirsSource: v.picklist(['CTM_CLAUDE_DIR', 'CLAUDE_CONFIG_DIR', 'default']),
@@ -24,7 +26,17 @@ const configSchema = v.strictObject({
   snapshotKeep: count,
   tokenLimit: v.union([count, v.literal('max')]),
   rescanSeconds: count,
-}) satisfies v.GenericSchema<unknown, Omit<Config, 'pricingFile'> & { pricingFile?: string | undefined }>;
+  machine: v.string(),
+  user: v.string(),
+  ingestTokensFile: v.optional(v.string()),
+  otlpHost: v.string(),
+  otlpPort: count,
+  ingestMaxBytes: count,
+  ingestRate: count,
+  pushUrl: v.optional(v.string()),
+  pushToken: v.optional(v.string()),
+  pushBatch: count,
+}) satisfies v.GenericSchema<unknown, Omit<Config, Unset> & Partial<Pick<Config, Unset>>>;
 
 /** The environment of a child: `env` with the config in it. */
 export function childEnv(config: Config, env: Env): Env {
@@ -46,5 +58,12 @@ export function inheritedConfig(env: Env): Config {
     const issue = parsed.issues[0];
     throw new ConfigError(CONFIG_ENV, `${v.getDotPath(issue) ?? 'config'}: ${issue.message}`);
   }
-  return { ...parsed.output, pricingFile: parsed.output.pricingFile };
+  const o = parsed.output;
+  return {
+    ...o,
+    pricingFile: o.pricingFile,
+    ingestTokensFile: o.ingestTokensFile,
+    pushUrl: o.pushUrl,
+    pushToken: o.pushToken,
+  };
 }

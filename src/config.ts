@@ -4,11 +4,14 @@
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { resolve, join } from 'node:path';
+import { loadTeamConfig, type TeamConfig, type TeamFlags } from './team-config.ts';
 
 export type CostMode = 'auto' | 'calculate' | 'display';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface Config {
+/** Every setting; the team ones (this machine's name and user, a hub's ingest, an agent's push) are in
+ * team-config.ts. */
+export interface Config extends TeamConfig {
   /** Candidate Claude config dirs, `~` expanded, de-duplicated, in priority order. */
   claudeDirs: string[];
   /** Which setting the dirs came from, for error messages. */
@@ -42,7 +45,8 @@ export class ConfigError extends Error {
 export type Env = Record<string, string | undefined>;
 export type Flags = Partial<
   Record<'timezone' | 'dataDir' | 'claudeDir' | 'costMode' | 'port' | 'host', string>
->;
+> &
+  TeamFlags;
 
 export function expandHome(path: string, home = homedir()): string {
   if (path === '~') return home;
@@ -226,6 +230,7 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
   const pricingFile = env.CTM_PRICING_FILE?.trim()
     ? resolve(expandHome(env.CTM_PRICING_FILE.trim(), home))
     : undefined;
+  const host = parseHost(flags.host ?? env.CTM_HOST, flags.host ? '--host' : 'CTM_HOST', '127.0.0.1');
   return {
     ...resolveClaudeDirs(env, flags.claudeDir, home),
     dataDir,
@@ -238,7 +243,7 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
       ['auto', 'calculate', 'display'],
       'auto',
     ),
-    host: parseHost(flags.host ?? env.CTM_HOST, flags.host ? '--host' : 'CTM_HOST', '127.0.0.1'),
+    host,
     allowedHosts: parseAllowedHosts(env.CTM_ALLOWED_HOSTS, 'CTM_ALLOWED_HOSTS'),
     port: parseInteger(flags.port ?? env.CTM_PORT, 'CTM_PORT', 51888, 1, 65535),
     logLevel: parseChoice(env.CTM_LOG_LEVEL, 'CTM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
@@ -247,5 +252,6 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
     snapshotKeep: parseInteger(env.CTM_SNAPSHOT_KEEP, 'CTM_SNAPSHOT_KEEP', 30, 1, 100000),
     tokenLimit: parseTokenLimit(env.CTM_TOKEN_LIMIT, 'CTM_TOKEN_LIMIT'),
     rescanSeconds: parseInteger(env.CTM_RESCAN_SECONDS, 'CTM_RESCAN_SECONDS', 60, 1, 86400),
+    ...loadTeamConfig(env, flags, host, home),
   };
 }

@@ -26,29 +26,6 @@ export interface TeamConfig {
   pushBatch: number;
 }
 
-/** The team settings of a config that holds them (and more). */
-export function teamOf(c: TeamConfig): TeamConfig {
-  return {
-    machine: c.machine,
-    user: c.user,
-    ingestTokensFile: c.ingestTokensFile,
-    otlpHost: c.otlpHost,
-    otlpPort: c.otlpPort,
-    ingestMaxBytes: c.ingestMaxBytes,
-    ingestRate: c.ingestRate,
-    pushUrl: c.pushUrl,
-    pushToken: c.pushToken,
-    pushBatch: c.pushBatch,
-  };
-}
-
-/** A config without its team settings (what the config channel carries). */
-export function withoutTeam<C extends TeamConfig>(c: C): Omit<C, keyof TeamConfig> {
-  const out: Partial<C> = { ...c };
-  for (const key of Object.keys(teamOf(c)) as (keyof TeamConfig)[]) delete out[key];
-  return out as Omit<C, keyof TeamConfig>;
-}
-
 export type TeamFlags = Partial<Record<'machine' | 'user' | 'push', string>>;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -2,9 +2,8 @@
 // send, beside the ingest thread's (SQLite serializes the two; each holds its write lock for one transaction).
 // Settings are reconciled first, as the ingest does, since a hub need not have a Claude dir of its own to
 // ingest from. Requests are handled one at a time, in the order they arrive.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { inheritedConfig } from '../config-channel.ts';
-import type { TeamConfig } from '../team-config.ts';
 import { openDb } from '../db/open.ts';
 import { loadPricing } from '../pricing/load-pricing.ts';
 import { reconcileSettings } from '../../ingest/reconcile-settings.ts';
@@ -12,8 +11,7 @@ import { handleBody } from './handle-body.ts';
 import { createHubStore } from './hub-store.ts';
 import type { FromHubWriter, ToHubWriter } from './hub-messages.ts';
 
-const { team } = workerData as { team: TeamConfig };
-const config = { ...inheritedConfig(process.env), ...team };
+const config = inheritedConfig(process.env);
 const post = (m: FromHubWriter): void => parentPort!.postMessage(m);
 
 try {

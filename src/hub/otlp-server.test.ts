@@ -8,7 +8,6 @@ import { tempDir } from '../../ingest/fixture-tree.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';
-import { loadTeamConfig } from '../team-config.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { ProtoReader } from './proto-reader.ts';
 import { startHub, type RunningHub } from './start-hub.ts';
@@ -25,7 +24,7 @@ async function hub(env: Record<string, string> = {}): Promise<{ hub: RunningHub;
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, `laptop ${LAPTOP}\ndesktop ${DESKTOP}\n`);
   const e = { CTM_DATA_DIR: join(dir, 'data'), CTM_TZ: 'UTC', CTM_INGEST_TOKENS: tokens, ...env };
-  const config = { ...loadConfig(e), ...loadTeamConfig(e, {}, '127.0.0.1', dir), otlpPort: 0 };
+  const config = { ...loadConfig(e, {}, dir), otlpPort: 0 };
   const running = await startHub({ config, log, onCommit: () => {} });
   return {
     hub: running,

@@ -7,10 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { ChangeSetJson } from '../db/change-set.ts';
-import type { TeamConfig } from '../team-config.ts';
 import { childEnv } from '../config-channel.ts';
 import { superviseWorker } from '../server/supervised-worker.ts';
-import { teamOf, withoutTeam } from '../team-config.ts';
 import type { FromHubWriter, HubOutcome, ToHubWriter } from './hub-messages.ts';
 import { loadTokenBook, type TokenBook } from './ingest-tokens.ts';
 import { createOtlpServer, HubBusy, type HubSink, type OtlpServerOptions } from './otlp-server.ts';
@@ -28,7 +26,7 @@ export interface RunningHub {
 }
 
 export interface HubOptions {
-  config: Config & TeamConfig;
+  config: Config;
   log: Logger;
   onCommit(changes: ChangeSetJson, at: number): void;
   onReply?: OtlpServerOptions['onReply'];
@@ -50,8 +48,8 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const writer = superviseWorker<ToHubWriter, FromHubWriter>({
     name: 'hub writer',
     file: new URL('./hub-writer.ts', import.meta.url),
-    env: childEnv(withoutTeam(config), process.env),
-    workerData: { team: teamOf(config) },
+    env: childEnv(config, process.env),
+    workerData: {},
     log,
     graceMs: STOP_WRITER_MS,
     onMessage: (m) => {

@@ -10,7 +10,6 @@ import { loadConfig } from '../config.ts';
 import { openDb, type Db } from '../db/open.ts';
 import { silentLogger } from '../log.ts';
 import { startHub, type RunningHub } from '../hub/start-hub.ts';
-import { loadTeamConfig } from '../team-config.ts';
 import { logsEndpoint } from './push-client.ts';
 import { cursorState } from './push-cursor.ts';
 import { pushPending, PushRefused, PushUnavailable, type PushOptions } from './push-agent.ts';
@@ -25,7 +24,7 @@ function hubConfig(port = 0) {
   const dir = tempDir();
   writeFileSync(join(dir, 'tokens'), `laptop ${TOKEN}\n`);
   const env = { CTM_DATA_DIR: join(dir, 'data'), CTM_TZ: 'UTC', CTM_INGEST_TOKENS: join(dir, 'tokens') };
-  return { ...loadConfig(env), ...loadTeamConfig(env, {}, '127.0.0.1', dir), otlpPort: port };
+  return { ...loadConfig(env, {}, dir), otlpPort: port };
 }
 
 async function hub(config = hubConfig()): Promise<RunningHub & { keys(): string[]; config: typeof config }> {

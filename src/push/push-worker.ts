@@ -7,7 +7,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { inheritedConfig } from '../config-channel.ts';
 import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';
-import type { TeamConfig } from '../team-config.ts';
 import { pushPending, PushRefused } from './push-agent.ts';
 import type { FromPushWorker, ToPushWorker } from './push-messages.ts';
 
@@ -16,8 +15,8 @@ const POLL_MS = 5000;
 const AFTER_REFUSAL_MS = 5 * 60_000;
 const AFTER_ERROR_MS = 10_000;
 
-const { logJson, team } = workerData as { logJson: boolean; team: TeamConfig };
-const config = { ...inheritedConfig(process.env), ...team };
+const config = inheritedConfig(process.env);
+const { logJson } = workerData as { logJson: boolean };
 const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (m: FromPushWorker): void => parentPort!.postMessage(m);
 const db = openDb(config.dbPath);
