@@ -16,7 +16,8 @@ Commands:
   build                      build the report site and publish it atomically
   snapshot                   archive the current site
   check                      verify the index, rebuild its rollup where it differs from the messages
-  start                      ingest, refresh, schedule and serve (the main job)
+  start [--push URL]         ingest, refresh, schedule and serve (the main job); a hub with CTM_INGEST_TOKENS
+  push [--no-ingest]         send the index to a hub (CTM_PUSH_URL or --url, CTM_PUSH_TOKEN)
 
 Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
 `;
@@ -31,6 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshot: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
   check: async () => (await import('./commands/check.ts')).checkCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
+  push: async () => (await import('./commands/push.ts')).pushCommand,
 };
 
 /** `ctm report … | head` closes the pipe early: that ends the output, it is not an error. */

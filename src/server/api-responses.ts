@@ -90,7 +90,12 @@ export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   }
   const db = rt.reader();
   if (!db) return unavailable(rt);
-  const rows = usageGrouped(db, { ...params, timezone: params.tz, costMode: rt.config.costMode });
+  const rows = usageGrouped(db, {
+    ...params,
+    timezone: params.tz,
+    costMode: rt.config.costMode,
+    local: { machine: rt.config.machine, user: rt.config.user },
+  });
   const totals = { totalTokens: 0, cost: 0, messages: 0 };
   for (const r of rows) {
     totals.totalTokens += r.totalTokens;
@@ -106,6 +111,8 @@ export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
       groupBy: params.groupBy,
       timezone: params.tz,
       costMode: rt.config.costMode,
+      ...(params.machine !== undefined ? { machine: params.machine } : {}),
+      ...(params.user !== undefined ? { user: params.user } : {}),
       rows,
       totals,
     }),

@@ -1,6 +1,8 @@
 // GET /api/v1/health's verdict: ok, or degraded with the reasons: the database cannot be read, no Claude dir
-// is readable, the ingest worker is down or its last passes failed, the last site build failed. An empty
-// index is healthy (nothing logged yet is not a fault).
+// is readable (unless this is a hub, which needs none), the ingest worker is down or its last passes failed,
+// the last site build failed. An empty index is healthy (nothing logged yet is not a fault). A hub adds each
+// machine's last request and lag; an agent its last push. Neither degrades health: a laptop that is off, or
+// a hub that is down for a while, is not this process's fault.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from '../version.ts';
@@ -17,6 +19,59 @@ export interface HealthReport {
   last_ingest_at: string | null;
   last_build_at: string | null;
   ingest_lag_s: number | null;
+  /** A hub's machines, by name. */
+  machines?: MachineHealth[];
+  /** An agent's push to its hub. */
+  push?: { url: string; last_push_at: string | null; last_error: string | null; sent: number };
+}
+
+export interface MachineHealth {
+  machine: string;
+  user: string | null;
+  last_seen_at: string;
+  /** Seconds since the machine's last accepted request. */
+  lag_s: number;
+  /** The newest response time received from it. */
+  newest_at: string | null;
+  /** Rows its agent still had to send at its last request. */
+  pending: number | null;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function machinesHealth(rt: Runtime, now: number): MachineHealth[] {
+  const rows = rt
+    .reader()
+    ?.prepare(
+      `SELECT machine, last_user AS user, last_seen_at AS lastSeen, newest_ts AS newest, pending, accepted,
+         duplicates, rejected FROM hub_machines ORDER BY machine`,
+    )
+    .all() as
+    | {
+        machine: string;
+        user: string | null;
+        lastSeen: number;
+        newest: number | null;
+        pending: number | null;
+        accepted: number;
+        duplicates: number;
+        rejected: number;
+      }[]
+    | undefined;
+  return (rows ?? []).map((r) => ({
+    machine: r.machine,
+    user: r.user,
+    last_seen_at: iso(r.lastSeen)!,
+    lag_s: Math.max(0, Math.round((now - r.lastSeen) / 1000)),
+    newest_at: iso(r.newest),
+    pending: r.pending,
+    accepted: r.accepted,
+    duplicates: r.duplicates,
+    rejected: r.rejected,
+  }));
 }
 
 function readable(path: string): boolean {
@@ -54,7 +109,9 @@ export function healthReport(rt: Runtime, now = Date.now()): HealthReport {
         rt,
         'health-messages',
         String(rt.generation),
-        () => reader.prepare('SELECT count(*) AS n FROM usage').get() as { n: number },
+        // The rollup's count is the messages' (one row per counted message), without a scan of millions.
+        () =>
+          reader.prepare('SELECT coalesce(sum(messages), 0) AS n FROM usage_daily').get() as { n: number },
       ).n;
       db.ok = true;
     }
@@ -64,7 +121,7 @@ export function healthReport(rt: Runtime, now = Date.now()): HealthReport {
   const ingestAt = db.ok ? lastIngestAt(rt) : rt.status.lastIngestAt;
   const reasons: string[] = [];
   if (!db.ok) reasons.push(`database unreadable: ${db.error}`);
-  if (!dirs.some((d) => d.readable)) {
+  if (!dirs.some((d) => d.readable) && rt.status.hub === null) {
     reasons.push(
       `no Claude Code data found at ${rt.config.claudeDirs.join(', ')} (no readable projects/ folder); set CTM_CLAUDE_DIR`,
     );
@@ -89,5 +146,16 @@ export function healthReport(rt: Runtime, now = Date.now()): HealthReport {
     last_ingest_at: ingestAt === null ? null : new Date(ingestAt).toISOString(),
     last_build_at: rt.status.lastBuildAt === null ? null : new Date(rt.status.lastBuildAt).toISOString(),
     ingest_lag_s: ingestAt === null ? null : Math.max(0, Math.round((now - ingestAt) / 1000)),
+    ...(s.hub !== null && db.ok ? { machines: machinesHealth(rt, now) } : {}),
+    ...(s.push !== null
+      ? {
+          push: {
+            url: s.push.url,
+            last_push_at: iso(s.push.lastPushAt),
+            last_error: s.push.lastError,
+            sent: s.push.sent,
+          },
+        }
+      : {}),
   };
 }

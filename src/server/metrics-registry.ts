@@ -1,6 +1,8 @@
 // The Prometheus registry behind GET /metrics. Token, cost and message totals are not counted as they stream
-// by: they are the database's own sums per (day, model), held in memory and re-read for the days each ingest
-// commit touched, so a restart, a replayed file or a superseded message can never count anything twice.
+// by: they are the database's own sums per (day, model, machine, user), held in memory and re-read for the
+// days each ingest commit touched, so a restart, a replayed file or a superseded message can never count
+// anything twice. Once the index holds another machine's rows (a hub), every total carries machine and user
+// labels (this machine's own under its CTM_MACHINE and CTM_USER); a single machine's metrics have neither.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CostMode } from '../db/day-bucket.ts';
 import type { Db } from '../db/open.ts';
@@ -35,57 +37,80 @@ export interface Metrics {
   setSources(sources: MetricSources): void;
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(local: { machine: string; user: string } = { machine: '', user: '' }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const totals = new Map<string, DayModelTotalsRow>();
   let sources: MetricSources | undefined;
 
-  const byModel = (): Map<string, DayModelTotalsRow> => {
-    const out = new Map<string, DayModelTotalsRow>();
+  /** Sums per model, machine and user, and the labels each is shown with. */
+  const byModel = (): {
+    labels: { model: string; machine?: string; user?: string };
+    row: DayModelTotalsRow;
+  }[] => {
+    const out = new Map<
+      string,
+      { labels: { model: string; machine?: string; user?: string }; row: DayModelTotalsRow }
+    >();
+    let remote = false;
+    for (const row of totals.values()) if (row.machine !== '' || row.user !== '') remote = true;
     for (const row of totals.values()) {
-      const acc = out.get(row.model);
+      const key = remote ? `${row.model}\u0000${row.machine}\u0000${row.user}` : row.model;
+      const acc = out.get(key);
       if (!acc) {
-        out.set(row.model, { ...row });
+        const labels = remote
+          ? { model: row.model, machine: row.machine || local.machine, user: row.user || local.user }
+          : { model: row.model };
+        out.set(key, { labels, row: { ...row } });
         continue;
       }
-      for (const [, field] of KINDS) acc[field] += row[field];
-      acc.cost += row.cost;
-      acc.messages += row.messages;
+      for (const [, field] of KINDS) acc.row[field] += row[field];
+      acc.row.cost += row.cost;
+      acc.row.messages += row.messages;
     }
-    return out;
+    return [...out.values()];
   };
 
   new Counter({
     name: 'ctm_tokens_total',
-    help: 'Tokens recorded in the index, by model and kind (input, output, cache_write_5m, cache_write_1h, cache_read).',
-    labelNames: ['model', 'kind'] as const,
+    help: 'Tokens recorded in the index, by model and kind (input, output, cache_write_5m, cache_write_1h, cache_read), and on a hub by machine and user.',
+    labelNames: ['model', 'kind', 'machine', 'user'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [model, row] of byModel())
-        for (const [kind, field] of KINDS) this.inc({ model, kind }, row[field]);
+      for (const { labels, row } of byModel())
+        for (const [kind, field] of KINDS) this.inc({ ...labels, kind }, row[field]);
     },
   });
   new Counter({
     name: 'ctm_cost_usd_total',
-    help: 'Cost in USD of the recorded messages, by model (unpriced models count 0).',
-    labelNames: ['model'] as const,
+    help: 'Cost in USD of the recorded messages, by model (unpriced models count 0), and on a hub by machine and user.',
+    labelNames: ['model', 'machine', 'user'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [model, row] of byModel()) this.inc({ model }, row.cost);
+      for (const { labels, row } of byModel()) this.inc(labels, row.cost);
     },
   });
   new Counter({
     name: 'ctm_messages_total',
-    help: 'Counted API messages in the index.',
+    help: 'Counted API messages in the index, on a hub by machine and user.',
+    labelNames: ['machine', 'user'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      let n = 0;
-      for (const row of totals.values()) n += row.messages;
-      this.inc(n);
+      const per = new Map<string, { labels: { machine?: string; user?: string }; n: number }>();
+      for (const { labels, row } of byModel()) {
+        const key = `${labels.machine ?? ''}\u0000${labels.user ?? ''}`;
+        const acc = per.get(key) ?? {
+          labels: labels.machine === undefined ? {} : { machine: labels.machine, user: labels.user! },
+          n: 0,
+        };
+        acc.n += row.messages;
+        per.set(key, acc);
+      }
+      if (per.size === 0) this.inc(0);
+      for (const { labels, n } of per.values()) this.inc(labels, n);
     },
   });
   const ingestLines = new Counter({
@@ -168,7 +193,8 @@ export function createMetrics(): Metrics {
         const wanted = new Set(days);
         for (const [key, row] of totals) if (wanted.has(row.day)) totals.delete(key);
       } else totals.clear();
-      for (const row of rows) totals.set(`${row.day}\u0000${row.model}`, row);
+      for (const row of rows)
+        totals.set(`${row.day}\u0000${row.model}\u0000${row.machine}\u0000${row.user}`, row);
     },
     ingestLines,
     ingestDuration,

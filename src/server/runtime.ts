@@ -28,6 +28,10 @@ export interface RuntimeStatus {
   lastPassError: string | null;
   /** Largest completed 5-hour block, the "max" token limit; computed off the request path. */
   maxBlockTokens: number;
+  /** The OTLP receiver while this is a hub (CTM_INGEST_TOKENS). */
+  hub: { url: string; machines: number } | null;
+  /** The push thread's last outcome while this machine pushes to a hub (CTM_PUSH_URL). */
+  push: { url: string; lastPushAt: number | null; lastError: string | null; sent: number } | null;
 }
 
 export interface Runtime {
@@ -58,7 +62,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     log,
     startedAt: Date.now(),
     bus,
-    metrics: createMetrics(),
+    metrics: createMetrics({ machine: config.machine, user: config.user }),
     status: {
       noDataReason: null,
       claudeDirs: [],
@@ -72,6 +76,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       failedPasses: 0,
       lastPassError: null,
       maxBlockTokens: 0,
+      hub: null,
+      push: null,
     },
     generation: 0,
     cache: new Map(),

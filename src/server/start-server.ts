@@ -22,6 +22,7 @@ import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from '.
 import { startScheduler } from './scheduler.ts';
 import { sseEvent } from './sse-stream.ts';
 import { superviseWorker, type SupervisedWorker } from './supervised-worker.ts';
+import { startTeamServices, type TeamServices } from './team-services.ts';
 import type { FromRefreshWorker, FromWorker, ToRefreshWorker, ToWorker } from './worker-messages.ts';
 
 const STOP_WORKER_MS = 7000;
@@ -141,6 +142,8 @@ export async function startServer(
   // worker with the new site's bundle has been told (the build may have read the database before them).
   let catchUp: ChangeSet | null = null;
   let stopping = false;
+  // The hub and the push thread, when configured (started below, once onCommit exists).
+  let team: TeamServices | null = null;
   let refresher: SupervisedWorker<ToRefreshWorker> | null = null;
   const announceSite = (): void => {
     if (!existsSync(siteDir) || stopping) return;
@@ -211,6 +214,7 @@ export async function startServer(
   const firstPass = new Promise<void>((resolve) => (resolveFirstPass = resolve));
 
   const onCommit = (changes: FromWorker & { type: 'commit' }): void => {
+    team?.nudge();
     rt.generation++;
     rt.status.lastIngestAt = changes.at;
     catchUp?.merge(changes.changes);
@@ -271,9 +275,22 @@ export async function startServer(
         rt.status.maxBlockTokens = message.tokens;
         return;
       case 'no-data':
+        rt.status.ingestDown = null;
+        // A hub needs no Claude dir of its own: its reports are of what the machines send it.
+        if (rt.status.hub !== null) {
+          if (!rt.status.firstPassDone) {
+            log.info('hub: no local Claude Code data; reporting what the machines send', {
+              reason: message.reason,
+            });
+            rt.status.firstPassDone = true;
+            resolveFirstPass();
+            if (!existsSync(siteDir)) void jobs.run('build');
+            else announceSite();
+          }
+          return;
+        }
         if (rt.status.noDataReason === null) log.warn(message.reason);
         rt.status.noDataReason = message.reason;
-        rt.status.ingestDown = null;
         return;
       case 'pass-failed':
         rt.status.failedPasses++;
@@ -290,6 +307,20 @@ export async function startServer(
         return;
     }
   };
+
+  try {
+    team = await startTeamServices({
+      config,
+      log,
+      rt,
+      onCommit: (changes, at) => onCommit({ type: 'commit', changes, at }),
+    });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rt.close();
+    uninstallRuntime();
+    throw error;
+  }
 
   const ingest = superviseWorker<ToWorker, FromWorker>({
     name: 'ingest',
@@ -311,7 +342,7 @@ export async function startServer(
     server.closeIdleConnections();
     stopScheduler();
     buildRetry.stop();
-    await Promise.all([jobs.stop(), ingest.stop(), refresher?.stop()]);
+    await Promise.all([jobs.stop(), ingest.stop(), refresher?.stop(), team?.close()]);
     setTimeout(() => server.closeAllConnections(), 500).unref();
     await closed;
     rt.close();

@@ -10,7 +10,7 @@ describe('parseUsageParams', () => {
   });
 
   it('accepts every groupBy and an IANA timezone', () => {
-    for (const g of ['day', 'hour', 'model', 'project', 'session']) {
+    for (const g of ['day', 'hour', 'model', 'project', 'session', 'machine', 'user']) {
       expect(parse(`groupBy=${g}&from=2026-01-01&to=2026-01-31&tz=Europe/Berlin`)).toEqual({
         from: '2026-01-01',
         to: '2026-01-31',
@@ -18,6 +18,17 @@ describe('parseUsageParams', () => {
         tz: 'Europe/Berlin',
       });
     }
+  });
+
+  it('keeps a machine and a user to filter by', () => {
+    expect(parse('machine=build-07&user=ana%40example.org&groupBy=user')).toEqual({
+      from: '2026-02-14',
+      to: '2026-03-15',
+      groupBy: 'user',
+      tz: 'UTC',
+      machine: 'build-07',
+      user: 'ana@example.org',
+    });
   });
 
   it.each([
@@ -30,6 +41,9 @@ describe('parseUsageParams', () => {
     ['tz=', 'tz'],
     ['since=2026-01-01', 'since'],
     ['from=2026-01-01&from=2026-01-02', 'from'],
+    ['machine=', 'machine'],
+    ['user=a%07b', 'user'],
+    ['machine=a&machine=b', 'machine'],
   ])('%s → error naming %s', (qs, param) => {
     let error: unknown;
     try {

@@ -9,6 +9,9 @@ export interface UsageParams {
   to: string;
   groupBy: UsageGroupBy;
   tz: string;
+  /** Only this machine's or user's usage (a hub's; this machine's own name works on any index). */
+  machine?: string;
+  user?: string;
 }
 
 export class ParamError extends Error {
@@ -19,8 +22,8 @@ export class ParamError extends Error {
   }
 }
 
-const GROUPS: readonly UsageGroupBy[] = ['day', 'hour', 'model', 'project', 'session'];
-const KNOWN = new Set(['from', 'to', 'groupBy', 'tz']);
+const GROUPS: readonly UsageGroupBy[] = ['day', 'hour', 'model', 'project', 'session', 'machine', 'user'];
+const KNOWN = new Set(['from', 'to', 'groupBy', 'tz', 'machine', 'user']);
 const DAY_MS = 86_400_000;
 
 function parseDay(value: string, param: string): string {
@@ -37,7 +40,8 @@ export function parseUsageParams(
   defaults: { timezone: string; now: number },
 ): UsageParams {
   for (const key of search.keys()) {
-    if (!KNOWN.has(key)) throw new ParamError(key, 'unknown parameter (use from, to, groupBy, tz)');
+    if (!KNOWN.has(key))
+      throw new ParamError(key, 'unknown parameter (use from, to, groupBy, tz, machine, user)');
   }
   for (const key of KNOWN) {
     if (search.getAll(key).length > 1) throw new ParamError(key, 'given more than once');
@@ -56,5 +60,13 @@ export function parseUsageParams(
   if (!GROUPS.includes(groupBy)) {
     throw new ParamError('groupBy', `expected one of ${GROUPS.join(', ')}, got "${search.get('groupBy')}"`);
   }
-  return { from, to, groupBy, tz };
+  const names: Pick<UsageParams, 'machine' | 'user'> = {};
+  for (const key of ['machine', 'user'] as const) {
+    const value = search.get(key);
+    if (value === null) continue;
+    if (value === '' || value.length > 128 || /[\u0000-\u001f\u007f]/.test(value))
+      throw new ParamError(key, `expected a ${key} name of 1 to 128 characters, got "${value.slice(0, 40)}"`);
+    names[key] = value;
+  }
+  return { from, to, groupBy, tz, ...names };
 }

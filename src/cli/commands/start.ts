@@ -18,6 +18,9 @@ export async function startCommand(args: string[]): Promise<number> {
       'claude-dir': { type: 'string' },
       'data-dir': { type: 'string' },
       'cost-mode': { type: 'string' },
+      push: { type: 'string' },
+      machine: { type: 'string' },
+      user: { type: 'string' },
     },
   });
   const config = loadConfig(process.env, {
@@ -27,6 +30,9 @@ export async function startCommand(args: string[]): Promise<number> {
     ...(values['claude-dir'] ? { claudeDir: values['claude-dir'] } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values['cost-mode'] ? { costMode: values['cost-mode'] } : {}),
+    ...(values.push ? { push: values.push } : {}),
+    ...(values.machine ? { machine: values.machine } : {}),
+    ...(values.user ? { user: values.user } : {}),
   });
   const log = createLogger(config.logLevel, process.stdout);
   let running;

@@ -1,11 +1,15 @@
-// Token and cost sums between two local days, grouped by day, hour, model, project or session: the rows of
-// GET /api/v1/usage. Days outside the stored timezone are bucketed per row (exact, slower).
+// Token and cost sums between two local days, grouped by day, hour, model, project, session, machine or user,
+// optionally of one machine or user: the rows of GET /api/v1/usage. Days in the stored timezone grouped by
+// anything the rollup keeps (day, model, project, machine, user) are summed from usage_daily, a few rows a
+// day whatever the number of messages (a hub's millions); hours, sessions and other timezones sum the
+// messages, bucketing each row in the timezone asked for (exact, slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
-import { sumColumns, type Sums } from '../sum-columns.ts';
+import { displayName, storedNames, type LocalNames } from '../machine-names.ts';
+import { rollupSumColumns, sumColumns, type Sums } from '../sum-columns.ts';
 import { makeLocalTime } from '../../time/local-time.ts';
 
-export type UsageGroupBy = 'day' | 'hour' | 'model' | 'project' | 'session';
+export type UsageGroupBy = 'day' | 'hour' | 'model' | 'project' | 'session' | 'machine' | 'user';
 
 export interface UsageGroupRow extends Sums {
   key: string;
@@ -17,7 +21,13 @@ export interface UsageGroupedOptions {
   groupBy: UsageGroupBy;
   timezone: string;
   costMode: CostMode;
+  machine?: string | undefined;
+  user?: string | undefined;
+  /** This machine's own names, which its rows ('') are shown under and found by. */
+  local?: LocalNames;
 }
+
+const ROLLUP_GROUPS: readonly UsageGroupBy[] = ['day', 'model', 'project', 'machine', 'user'];
 
 function hourExpr(db: Db, day: string, timezone: string): string {
   if (day === 'day') return `day || 'T' || printf('%02d', hour)`;
@@ -30,6 +40,7 @@ function hourExpr(db: Db, day: string, timezone: string): string {
 }
 
 export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
+  const local = o.local ?? { machine: '', user: '' };
   const day = dayBucket(db, o.timezone);
   const key = {
     day,
@@ -37,13 +48,30 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
     model: 'model',
     project: 'project',
     session: 'session_id',
+    machine: displayName('machine', '@localMachine'),
+    user: displayName('user_name', '@localUser'),
   }[o.groupBy];
-  const cost = costExpr(o.costMode);
+  const rollup = day === 'day' && ROLLUP_GROUPS.includes(o.groupBy);
+  const clauses = [`${day} >= @from`, `${day} <= @to`];
+  const params: Record<string, string> = {
+    from: o.from,
+    to: o.to,
+    localMachine: local.machine,
+    localUser: local.user,
+  };
+  if (o.machine !== undefined) {
+    clauses.push('machine IN (SELECT value FROM json_each(@machines))');
+    params.machines = JSON.stringify(storedNames(o.machine, local.machine));
+  }
+  if (o.user !== undefined) {
+    clauses.push('user_name IN (SELECT value FROM json_each(@users))');
+    params.users = JSON.stringify(storedNames(o.user, local.user));
+  }
   return db
     .prepare(
-      `SELECT ${key} AS key, ${sumColumns(cost)}
-       FROM usage WHERE ${day} >= @from AND ${day} <= @to
+      `SELECT ${key} AS key, ${rollup ? rollupSumColumns(o.costMode) : sumColumns(costExpr(o.costMode))}
+       FROM ${rollup ? 'usage_daily' : 'usage'} WHERE ${clauses.join(' AND ')}
        GROUP BY 1 ORDER BY ${o.groupBy === 'day' || o.groupBy === 'hour' ? '1' : 'totalTokens DESC, 1'}`,
     )
-    .all({ from: o.from, to: o.to }) as UsageGroupRow[];
+    .all(params) as UsageGroupRow[];
 }
