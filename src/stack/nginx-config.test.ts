@@ -36,7 +36,7 @@ describe('writeNginxConfig', () => {
     expect(ctm).not.toMatch(/\$\{CTM_[A-Z]/);
     expect(ctm).toContain('root /srv/ctm/site/current;');
     expect(ctm).toContain('alias /srv/ctm/archive/;');
-    expect(ctm).toContain('server 127.0.0.1:18998;');
+    expect(ctm).toMatch(/map "" \$ctm_upstream \{\s+default 127\.0\.0\.1:18998;/);
     expect(ctm).toContain('allow 127.0.0.0/8; allow 10.0.0.0/8;');
     expect(readFileSync(main, 'utf8')).toContain(`pid ${o.runDir}/nginx.pid;`);
   });
