@@ -1,0 +1,596 @@
+// `docker compose up`, for real: docker/Dockerfile built with podman, docker-compose.yml brought up on a copy of
+// a fixture Claude dir, and checked as a user and an operator would — through the published port (pages, health,
+// live routes and the event stream through nginx, /metrics refused from outside its allow list, headers, an
+// appended line reaching the API and its day page), then inside the containers (users, read-only filesystems,
+// capabilities, limits, a restart keeping the index). Then everything is taken down. Nothing is mocked.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { join, relative } from 'node:path';
+import { DEBIAN_BASE } from './debian-base.ts';
+import {
+  enginesProcesses,
+  FIXTURE,
+  healthyAt,
+  IMAGE,
+  parseTime,
+  repoRoot,
+  startComposeStack,
+  type ComposeStack,
+} from './compose-stack.ts';
+import { promtool } from './promtool.ts';
+
+const STATE_DIR = process.env.CTM_CONTAINER_STATE ?? '/var/lib/ctm-container-test';
+const STANDALONE = 'ctm-image-alone';
+
+let s: ComposeStack;
+let stopped = false;
+const measured: Record<string, string | number> = {};
+
+interface ProcStatus {
+  cmd: string;
+  uid: string[];
+  gid: string[];
+  capEff: string;
+  capBnd: string;
+  noNewPrivs: string;
+}
+
+/** Every process of a container, from /proc inside it: command line, all four uids and gids, capabilities. */
+function processes(container: string): ProcStatus[] {
+  const script = [
+    'for d in /proc/[0-9]*; do',
+    '  s=$(cat "$d/status" 2>/dev/null) || continue',
+    '  printf "Cmd: %s\\n" "$(tr "\\0" " " < "$d/cmdline" 2>/dev/null)"',
+    '  echo "$s" | grep -E "^(Uid|Gid|CapEff|CapBnd|NoNewPrivs):"',
+    '  echo ---',
+    'done',
+  ].join('\n');
+  const out = s.engine.podman(['exec', container, 'sh', '-c', script]).stdout;
+  return out
+    .split('---\n')
+    .filter((block) => block.includes('Uid:'))
+    .map((block) => {
+      const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(block)?.[1]?.trim() ?? '';
+      return {
+        cmd: field('Cmd'),
+        uid: field('Uid').split(/\s+/),
+        gid: field('Gid').split(/\s+/),
+        capEff: field('CapEff'),
+        capBnd: field('CapBnd'),
+        noNewPrivs: field('NoNewPrivs'),
+      };
+    });
+}
+
+interface Inspect {
+  Config: { User: string; Healthcheck?: { Test: string[] } };
+  HostConfig: {
+    ReadonlyRootfs: boolean;
+    CapDrop: string[];
+    CapAdd: string[] | null;
+    SecurityOpt: string[];
+    Memory: number;
+    NanoCpus: number;
+    PidsLimit: number;
+    RestartPolicy: { Name: string };
+  };
+  Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
+  State: { StartedAt: string; Health?: { Status: string } };
+}
+
+function inspect(container: string): Inspect {
+  return (JSON.parse(s.engine.podman(['inspect', container]).stdout) as Inspect[])[0]!;
+}
+
+/** Path → size and mtime of every file under the fixture Claude dir. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      const st = statSync(p);
+      out.set(relative(dir, p), entry.isDirectory() ? 'dir' : `${st.size} ${st.mtimeMs}`);
+      if (entry.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const get = (path: string, init?: RequestInit) => fetch(`${s.url}${path}`, init);
+
+/** The status of a GET sent with a Host header of our choosing (fetch sets Host itself). */
+function statusFor(path: string, host: string): Promise<number> {
+  const { hostname, port } = new URL(s.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, headers: { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Reads an event stream until `want` matches the text so far, or the time is up. */
+async function readStream(res: Response, want: RegExp, timeoutMs: number): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (!want.test(text)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${want} within ${timeoutMs} ms; got ${text.slice(-400)}`);
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no ${want} within ${timeoutMs} ms`)), left),
+        ),
+      ]);
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    return text;
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+function megabytes(text: string): number {
+  const m = /^([\d.]+)\s*([kMG]?B)/.exec(text.trim());
+  if (!m) throw new Error(`not a size: ${text}`);
+  const factor = { B: 1e-6, kB: 1e-3, MB: 1, GB: 1e3 }[m[2] as 'B' | 'kB' | 'MB' | 'GB'];
+  return Math.round(Number(m[1]) * factor);
+}
+
+let claudeBefore: Map<string, string>;
+
+beforeAll(async () => {
+  s = await startComposeStack(STATE_DIR);
+  claudeBefore = snapshot(s.tree.claudeDir);
+  // The image on its own, as the README runs it: its own HEALTHCHECK (compose replaces it with its own).
+  s.engine.podman(['rm', '-f', STANDALONE], { allowFailure: true });
+  s.engine.podman(['volume', 'rm', '-f', `${STANDALONE}-data`], { allowFailure: true });
+  s.engine.podman([
+    'run',
+    '-d',
+    '--name',
+    STANDALONE,
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '-v',
+    `${s.tree.claudeDir}:/claude:ro`,
+    '-v',
+    `${STANDALONE}-data:/app/data`,
+    IMAGE,
+  ]);
+}, 570_000);
+
+afterAll(async () => {
+  if (s && !stopped) {
+    s.engine.podman(['rm', '-f', STANDALONE], { allowFailure: true });
+    s.engine.podman(['volume', 'rm', '-f', `${STANDALONE}-data`], { allowFailure: true });
+    await s.stop();
+  }
+  if (s) {
+    const t = s.timings;
+    console.log(
+      `[container] measured: stand-ins ${t.standInsS} s, image build ${t.imageBuildS} s, ` +
+        `app healthy ${t.appHealthyS} s, stack healthy ${t.stackHealthyS} s, ` +
+        Object.entries(measured)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+    );
+  }
+}, 120_000);
+
+describe('the image built from docker/Dockerfile', () => {
+  it('runs as uid 1000 with a HEALTHCHECK, and has no compiler and no npm', () => {
+    const image = JSON.parse(s.engine.podman(['image', 'inspect', IMAGE]).stdout)[0] as {
+      Size: number;
+      Config: { User: string };
+      Healthcheck?: { Test: string[] };
+    };
+    expect(image.Config.User).toBe('1000:1000');
+    expect(image.Healthcheck?.Test.join(' ')).toContain('/api/v1/health');
+    const base = JSON.parse(s.engine.podman(['image', 'inspect', s.standIns.node]).stdout)[0] as {
+      Size: number;
+    };
+    measured['image MB'] = Math.round(image.Size / 1e6);
+    measured['ctm layers MB'] = Math.round((image.Size - base.Size) / 1e6);
+    const found = s.engine.podman([
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      'for t in cc gcc g++ c++ make python3 npm npx yarn corepack; do command -v $t; done; true',
+    ]).stdout;
+    expect(found.trim()).toBe('');
+  });
+
+  it('holds no trace of the CA the build was handed as a secret', () => {
+    // The egress proxy's CA: the certificates of the host's store that Node's own root store lacks.
+    const bundle = readFileSync(process.env.CTM_BUILD_CA ?? '/etc/ssl/certs/ca-certificates.crt', 'utf8');
+    const known = new Set(rootCertificates.map((pem) => pem.replace(/\s+/g, '')));
+    const extra = (
+      bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+    ).filter((pem) => !known.has(pem.replace(/\s+/g, '')));
+    const mount = s.engine.podman(['image', 'mount', IMAGE]).stdout.trim();
+    try {
+      expect(readdirSync(join(mount, 'run')).includes('secrets')).toBe(false);
+      // One full base64 line from inside each certificate identifies it in any file that holds it.
+      const lines = extra
+        .map((pem) => pem.split('\n').filter((l) => /^[A-Za-z0-9+/]{64}$/.test(l))[3])
+        .filter(Boolean);
+      const holding = execFileSync('sh', ['-c', 'grep -rlF -D skip -f - "$1" || true', 'sh', mount], {
+        input: lines.join('\n') + '\n',
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      expect(holding.trim(), 'files holding a CA of the build').toBe('');
+      measured['build CAs searched for'] = extra.length;
+    } finally {
+      s.engine.podman(['image', 'unmount', IMAGE], { allowFailure: true });
+    }
+  });
+});
+
+describe('through the published port (nginx)', () => {
+  it('answers the health check with the fixture indexed', async () => {
+    const res = await get('/api/v1/health');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      status: string;
+      db: { ok: boolean; messages: number };
+      claude_dirs: unknown[];
+    };
+    expect(body.status).toBe('ok');
+    expect(body.db).toEqual({ ok: true, messages: FIXTURE.messages });
+    expect(body.claude_dirs).toEqual([{ path: '/claude', exists: true, readable: true }]);
+  });
+
+  it('serves the overview and a day page from the published site', async () => {
+    const overview = await poll('the overview', 30_000, async () => {
+      const res = await get('/');
+      const text = await res.text();
+      return res.status === 200 && text.includes(`${FIXTURE.totalTokens.toLocaleString('en-US')} tokens`)
+        ? text
+        : undefined;
+    });
+    expect(overview).toContain(FIXTURE.cost);
+    const dayPage = await get(`/days/${s.firstDay}/`);
+    expect(dayPage.status).toBe(200);
+    const text = await dayPage.text();
+    expect(text).toContain('alpha-session-0');
+    expect(text).toContain('30,000');
+  });
+
+  it('proxies /live/ and streams server-sent events unbuffered', async () => {
+    const live = await get('/live/');
+    expect(live.status).toBe(200);
+    expect(await live.text()).toContain('<ctm-live');
+    const controller = new AbortController();
+    const stream = await get('/api/v1/stream', { signal: controller.signal });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    expect(await readStream(stream, /event: hello/, 2_000)).toContain('event: hello');
+    controller.abort();
+  });
+
+  it('sends the security headers once each, on pages, the API and errors', async () => {
+    for (const path of ['/', '/live/', '/api/v1/health', '/no-such-page/']) {
+      const res = await get(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain(', default-src');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('permissions-policy'), path).toContain('camera=()');
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(res.headers.get('server'), path).toBe('nginx');
+    }
+    const missing = await get('/no-such-page/');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<html');
+  });
+
+  it('answers 421 to a Host it is not served as', async () => {
+    for (const path of ['/', '/api/v1/live']) {
+      expect(await statusFor(path, 'attacker.example'), path).toBe(421);
+      expect(await statusFor(path, 'localhost'), path).toBe(200);
+    }
+  });
+
+  it('brings a line appended to a transcript to the event stream, /api/v1/live and its day page', async () => {
+    const controller = new AbortController();
+    const stream = await get('/api/v1/stream', { signal: controller.signal });
+    const today = new Date().toISOString().slice(0, 10);
+    const started = Date.now();
+    const appended = s.appendRequest('msg_container_append', 1234, 766);
+    const events = await readStream(stream, /"totalTokens":2000[,}]/, 10_000);
+    measured['append → event ms'] = Date.now() - started;
+    controller.abort();
+    expect(events).toContain(`"day":"${today}"`);
+    const live = (await (await get('/api/v1/live')).json()) as {
+      today: { day: string; totalTokens: number };
+    };
+    expect(live.today).toMatchObject({ day: today, totalTokens: 2000 });
+    const dayPage = await poll('the refreshed day page', 15_000, async () => {
+      const res = await get(`/days/${today}/`);
+      const text = await res.text();
+      return res.status === 200 && text.includes('2,000') ? text : undefined;
+    });
+    measured['append → day page ms'] = Date.now() - started;
+    expect(dayPage).toContain('alpha-session-0');
+    await poll('the refreshed overview', 15_000, async () =>
+      (await (await get('/')).text()).includes(
+        `${(FIXTURE.totalTokens + 2000).toLocaleString('en-US')} tokens`,
+      )
+        ? true
+        : undefined,
+    );
+    // The one file the test changed is the only change in the Claude dir the rest of the test expects.
+    claudeBefore.set(
+      relative(s.tree.claudeDir, appended),
+      snapshot(s.tree.claudeDir).get(relative(s.tree.claudeDir, appended))!,
+    );
+  });
+});
+
+describe('/metrics through nginx', () => {
+  it('is served to the host, an internal network by the default allow list (the engine NATs it from the gateway)', async () => {
+    const res = await get('/metrics');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^ctm_info\{version="[^"]+"\} 1$/m);
+  });
+
+  it('is refused to a client outside CTM_METRICS_ALLOW, and served inside it', async () => {
+    // nginx recreated with an allow list of its own loopback only: the host is now outside.
+    await s.compose.run(['up', '-d', '--no-build', 'nginx'], {
+      ...s.settings,
+      CTM_METRICS_ALLOW: '127.0.0.1/32',
+    });
+    await poll('the recreated nginx', 30_000, async () =>
+      (await get('/_nginx/health')).ok ? true : undefined,
+    );
+    const outside = await get('/metrics');
+    expect(outside.status).toBe(403);
+    expect(await outside.text()).not.toContain('ctm_');
+    expect((await get('/api/v1/health')).status).toBe(200);
+    const inside = s.engine.podman([
+      'exec',
+      s.container('nginx'),
+      'wget',
+      '-q',
+      '-O',
+      '-',
+      'http://127.0.0.1:8080/metrics',
+    ]);
+    expect(inside.stdout).toMatch(/^ctm_info\{/m);
+    // Back to the file's defaults for the rest.
+    await s.compose.run(['up', '-d', '--no-build', 'nginx'], s.settings);
+    await poll('nginx with the default allow list', 30_000, async () =>
+      (await get('/metrics')).status === 200 ? true : undefined,
+    );
+  });
+});
+
+describe('inside the containers', () => {
+  const users = { app: '1000', nginx: '101' } as const;
+
+  it.each(Object.entries(users))(
+    '%s: every process runs as uid %s with no capabilities and no new privileges',
+    (service, uid) => {
+      const list = processes(s.container(service));
+      expect(list.length).toBeGreaterThan(1);
+      for (const p of list) {
+        expect(p.uid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
+        expect(p.gid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
+        expect(p.capEff, `${service}: ${p.cmd}`).toBe('0000000000000000');
+        expect(p.capBnd, `${service}: ${p.cmd}`).toBe('0000000000000000');
+        expect(p.noNewPrivs, `${service}: ${p.cmd}`).toBe('1');
+      }
+      const commands = list.map((p) => p.cmd).join('\n');
+      if (service === 'app') {
+        expect(commands).toContain('/usr/bin/tini -- /app/docker/entrypoint.sh node bin/ctm.js start');
+        expect(commands).toMatch(/^node bin\/ctm\.js start/m);
+      } else {
+        expect(commands).toContain('nginx: master process');
+        expect(commands).toContain('nginx: worker process');
+      }
+    },
+  );
+
+  it.each(Object.keys(users))('%s: the root filesystem is read-only, /tmp a writable tmpfs', (service) => {
+    const id = s.container(service);
+    expect(inspect(id).HostConfig.ReadonlyRootfs).toBe(true);
+    const probe = s.engine.podman(['exec', id, 'sh', '-c', 'touch /probe; touch /tmp/probe && echo tmp-ok'], {
+      allowFailure: true,
+    });
+    expect(probe.stderr).toContain('Read-only file system');
+    expect(probe.stdout).toContain('tmp-ok');
+  });
+
+  it('mounts the Claude dir read-only into app, which never writes to it', () => {
+    const id = s.container('app');
+    const claude = inspect(id).Mounts.find((m) => m.Destination === '/claude');
+    expect(claude).toMatchObject({ Type: 'bind', Source: s.tree.claudeDir, RW: false });
+    const probe = s.engine.podman(['exec', id, 'sh', '-c', 'touch /claude/projects/probe'], {
+      allowFailure: true,
+    });
+    expect(probe.status).not.toBe(0);
+    expect(probe.stderr).toContain('Read-only file system');
+    expect(snapshot(s.tree.claudeDir)).toEqual(claudeBefore);
+  });
+
+  it('shares the data volume: written by app, read-only in nginx', () => {
+    const app = inspect(s.container('app')).Mounts.find((m) => m.Destination === '/app/data');
+    const nginx = inspect(s.container('nginx')).Mounts.find((m) => m.Destination === '/app/data');
+    expect(app).toMatchObject({ Type: 'volume', RW: true });
+    expect(nginx).toMatchObject({ Type: 'volume', RW: false, Name: app!.Name });
+    expect(app!.Name).toBe(`${s.compose.project}_ctm-data`);
+  });
+
+  it.each(['app', 'nginx'])(
+    '%s: has the limits, restart policy and hardening the compose file sets',
+    (service) => {
+      const spec = s.compose.file.services[service] as {
+        deploy: { resources: { limits: { cpus: string; memory: string } } };
+        pids_limit: number;
+      };
+      const host = inspect(s.container(service)).HostConfig;
+      const bytes = (v: string) => Number(v.slice(0, -1)) * (v.endsWith('g') ? 1024 ** 3 : 1024 ** 2);
+      expect(host.Memory).toBe(bytes(spec.deploy.resources.limits.memory));
+      expect(host.NanoCpus).toBe(Number(spec.deploy.resources.limits.cpus) * 1e9);
+      expect(host.PidsLimit).toBe(spec.pids_limit);
+      expect(host.RestartPolicy.Name).toBe('unless-stopped');
+      expect(host.SecurityOpt).toContain('no-new-privileges');
+      expect(host.CapAdd ?? []).toEqual([]);
+    },
+  );
+
+  it('idles at a measured memory per container', async () => {
+    await new Promise((r) => setTimeout(r, 5_000));
+    const stats = JSON.parse(s.engine.podman(['stats', '--no-stream', '--format', 'json']).stdout) as {
+      name: string;
+      mem_usage: string;
+    }[];
+    for (const service of ['app', 'nginx']) {
+      const row = stats.find((r) => r.name === `${s.compose.project}_${service}_1`);
+      expect(row, service).toBeDefined();
+      measured[`${service} idle MB`] = megabytes(row!.mem_usage.split('/')[0]!);
+    }
+    expect(measured['app idle MB']).toBeLessThan(512);
+    expect(measured['nginx idle MB']).toBeLessThan(128);
+  });
+});
+
+describe('restarting app', () => {
+  it('keeps the index in the data volume and counts nothing twice', async () => {
+    const before = (await (await get('/api/v1/health')).json()) as { db: { messages: number } };
+    expect(before.db.messages).toBe(FIXTURE.messages + 1);
+    const id = s.container('app');
+    const startedAt = inspect(id).State.StartedAt;
+    await s.compose.run(['restart', 'app'], s.settings);
+    expect(s.container('app')).toBe(id);
+    expect(inspect(id).State.StartedAt).not.toBe(startedAt);
+    measured['restart → healthy s'] = await s.waitHealthy([id], 120_000);
+    // Through nginx, which has to find the restarted app at its new address.
+    const after = await poll('health through nginx after the restart', 30_000, async () => {
+      const res = await get('/api/v1/health');
+      return res.status === 200 ? ((await res.json()) as { db: { messages: number } }) : undefined;
+    });
+    expect(after.db.messages).toBe(FIXTURE.messages + 1);
+    const report = JSON.parse(
+      s.engine.podman(['exec', id, 'node', 'bin/ctm.js', 'report', 'daily', '--json']).stdout,
+    ) as { totals: { totalTokens: number } };
+    expect(report.totals.totalTokens).toBe(FIXTURE.totalTokens + 2000);
+    const logs = s.engine.podman(['logs', '--since', startedAt, id]).stdout;
+    const passes = [...logs.matchAll(/"first ingest pass finished","newMessages":(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(passes.at(-1)).toBe(0);
+    expect(await (await get('/')).text()).toContain(
+      `${(FIXTURE.totalTokens + 2000).toLocaleString('en-US')} tokens`,
+    );
+  });
+});
+
+describe('the monitoring profile', () => {
+  it('is a valid profile of the compose file', async () => {
+    const r = await s.compose.run(['--profile', 'monitoring', 'config', '--services'], s.settings);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['app', 'grafana', 'nginx', 'prometheus']);
+  });
+
+  it("loads the Prometheus config and alert rules with promtool, at the prometheus service's mounts", () => {
+    const bin = promtool(s.engine);
+    const service = s.compose.file.services.prometheus as { volumes: string[]; command: string[] };
+    const mounts = service.volumes
+      .filter((v) => v.startsWith('./'))
+      .flatMap((v) => {
+        const [source, target] = v.split(':');
+        return ['-v', `${join(repoRoot, source!)}:${target}:ro`];
+      });
+    const config = service.command.find((arg) => arg.startsWith('--config.file='))!.split('=')[1]!;
+    const run = (args: string[]) =>
+      s.engine.podman([
+        'run',
+        '--rm',
+        '--read-only',
+        '--network',
+        'none',
+        '-v',
+        `${bin}:/bin/promtool:ro`,
+        ...args,
+      ]);
+    const check = run([...mounts, DEBIAN_BASE, '/bin/promtool', 'check', 'config', config]);
+    expect(check.stdout).toMatch(/SUCCESS: 1 rule files found/);
+    expect(check.stdout).toMatch(/SUCCESS: \d+ rules found/);
+    const monitoring = join(repoRoot, 'docker', 'monitoring');
+    const tests = run([
+      '-v',
+      `${monitoring}:/rules:ro`,
+      '-w',
+      '/rules',
+      DEBIAN_BASE,
+      '/bin/promtool',
+      'test',
+      'rules',
+      'alerts.test.yml',
+    ]);
+    expect(tests.stdout).toContain('SUCCESS');
+  });
+});
+
+describe('the healthchecks', () => {
+  it("turn healthy: compose's for app and nginx, and the image's own when it runs alone", async () => {
+    await s.waitHealthy([s.container('app'), s.container('nginx')], 120_000);
+    const alone = s.engine.podman(['inspect', '--format', '{{.Id}}', STANDALONE]).stdout.trim();
+    await s.waitHealthy([alone], 120_000);
+    const started = parseTime(inspect(alone).State.StartedAt);
+    measured['image alone healthy s'] = Math.round((healthyAt(s.engine, alone) - started) / 100) / 10;
+    expect(inspect(alone).Config.Healthcheck?.Test.join(' ')).toContain('process.env.CTM_PORT');
+    expect(s.engine.podman(['exec', alone, 'id', '-u']).stdout.trim()).toBe('1000');
+  });
+});
+
+describe('docker-compose down', () => {
+  it('leaves nothing running', async () => {
+    s.engine.podman(['rm', '-f', STANDALONE]);
+    s.engine.podman(['volume', 'rm', '-f', `${STANDALONE}-data`]);
+    await s.stop();
+    stopped = true;
+    const left = (args: string[]) => s.engine.podman(args).stdout.trim();
+    expect(left(['ps', '-a', '-q'])).toBe('');
+    expect(left(['volume', 'ls', '-q'])).toBe('');
+    expect(left(['network', 'ls', '--format', '{{.Name}}']).split('\n')).toEqual(['podman']);
+    expect(enginesProcesses(STATE_DIR)).toEqual([]);
+  });
+});
