@@ -185,10 +185,11 @@ export async function startComposeStack(stateDir: string): Promise<ComposeStack>
       );
     };
 
+    // Whatever a run killed before its teardown left of the project goes first.
+    await client.run(['down', '-v', '--remove-orphans', '-t', '5'], settings, { allowFailure: true });
     started = Date.now();
     // `up` itself waits for app to be healthy before it creates nginx (depends_on: condition: service_healthy).
-    const upRun = client.run(['up', '-d', '--no-build'], settings);
-    await upRun;
+    await client.run(['up', '-d', '--no-build'], settings);
     const [app, nginx] = [container('app'), container('nginx')];
     await waitHealthy([app, nginx], 180_000);
     // When each turned healthy, from its health log: the end of its first passing check.
@@ -256,11 +257,11 @@ export function healthyAt(engine: Engine, id: string): number {
   return pass.end;
 }
 
-/** Lists the processes on this machine that belong to the test's podman world (conmon, the API service). */
-export function enginesProcesses(stateDir: string): string[] {
+/** The processes on this machine that belong to a podman world (conmon, the API service, containers). */
+export function engineProcesses(engine: Engine): string[] {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((line) => line.includes(stateDir) || line.includes('/run/ctm-container-test'))
+    .filter((line) => line.includes(engine.stateDir) || line.includes(engine.runDir))
     .filter((line) => !line.includes(' ps -eo '));
 }

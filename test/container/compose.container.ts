@@ -5,13 +5,12 @@
 // capabilities, limits, a restart keeping the index). Then everything is taken down. Nothing is mocked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { join, relative } from 'node:path';
 import { DEBIAN_BASE } from './debian-base.ts';
 import {
-  enginesProcesses,
+  engineProcesses,
   FIXTURE,
   healthyAt,
   IMAGE,
@@ -20,6 +19,15 @@ import {
   startComposeStack,
   type ComposeStack,
 } from './compose-stack.ts';
+import {
+  inspect as inspectContainer,
+  megabytes,
+  poll,
+  processes,
+  readStream,
+  snapshot,
+  statusFor,
+} from './probes.ts';
 import { promtool } from './promtool.ts';
 
 const STATE_DIR = process.env.CTM_CONTAINER_STATE ?? '/var/lib/ctm-container-test';
@@ -28,139 +36,8 @@ const STANDALONE = 'ctm-image-alone';
 let s: ComposeStack;
 let stopped = false;
 const measured: Record<string, string | number> = {};
-
-interface ProcStatus {
-  cmd: string;
-  uid: string[];
-  gid: string[];
-  capEff: string;
-  capBnd: string;
-  noNewPrivs: string;
-}
-
-/** Every process of a container, from /proc inside it: command line, all four uids and gids, capabilities. */
-function processes(container: string): ProcStatus[] {
-  const script = [
-    'for d in /proc/[0-9]*; do',
-    '  s=$(cat "$d/status" 2>/dev/null) || continue',
-    '  printf "Cmd: %s\\n" "$(tr "\\0" " " < "$d/cmdline" 2>/dev/null)"',
-    '  echo "$s" | grep -E "^(Uid|Gid|CapEff|CapBnd|NoNewPrivs):"',
-    '  echo ---',
-    'done',
-  ].join('\n');
-  const out = s.engine.podman(['exec', container, 'sh', '-c', script]).stdout;
-  return out
-    .split('---\n')
-    .filter((block) => block.includes('Uid:'))
-    .map((block) => {
-      const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(block)?.[1]?.trim() ?? '';
-      return {
-        cmd: field('Cmd'),
-        uid: field('Uid').split(/\s+/),
-        gid: field('Gid').split(/\s+/),
-        capEff: field('CapEff'),
-        capBnd: field('CapBnd'),
-        noNewPrivs: field('NoNewPrivs'),
-      };
-    });
-}
-
-interface Inspect {
-  Config: { User: string; Healthcheck?: { Test: string[] } };
-  HostConfig: {
-    ReadonlyRootfs: boolean;
-    CapDrop: string[];
-    CapAdd: string[] | null;
-    SecurityOpt: string[];
-    Memory: number;
-    NanoCpus: number;
-    PidsLimit: number;
-    RestartPolicy: { Name: string };
-  };
-  Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
-  State: { StartedAt: string; Health?: { Status: string } };
-}
-
-function inspect(container: string): Inspect {
-  return (JSON.parse(s.engine.podman(['inspect', container]).stdout) as Inspect[])[0]!;
-}
-
-/** Path → size and mtime of every file under the fixture Claude dir. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      const st = statSync(p);
-      out.set(relative(dir, p), entry.isDirectory() ? 'dir' : `${st.size} ${st.mtimeMs}`);
-      if (entry.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 const get = (path: string, init?: RequestInit) => fetch(`${s.url}${path}`, init);
-
-/** The status of a GET sent with a Host header of our choosing (fetch sets Host itself). */
-function statusFor(path: string, host: string): Promise<number> {
-  const { hostname, port } = new URL(s.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-/** Reads an event stream until `want` matches the text so far, or the time is up. */
-async function readStream(res: Response, want: RegExp, timeoutMs: number): Promise<string> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (!want.test(text)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${want} within ${timeoutMs} ms; got ${text.slice(-400)}`);
-      const chunk = await Promise.race([
-        reader.read(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`no ${want} within ${timeoutMs} ms`)), left),
-        ),
-      ]);
-      if (chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-    return text;
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
-
-function megabytes(text: string): number {
-  const m = /^([\d.]+)\s*([kMG]?B)/.exec(text.trim());
-  if (!m) throw new Error(`not a size: ${text}`);
-  const factor = { B: 1e-6, kB: 1e-3, MB: 1, GB: 1e3 }[m[2] as 'B' | 'kB' | 'MB' | 'GB'];
-  return Math.round(Number(m[1]) * factor);
-}
+const inspect = (container: string) => inspectContainer(s.engine, container);
 
 let claudeBefore: Map<string, string>;
 
@@ -323,8 +200,8 @@ describe('through the published port (nginx)', () => {
 
   it('answers 421 to a Host it is not served as', async () => {
     for (const path of ['/', '/api/v1/live']) {
-      expect(await statusFor(path, 'attacker.example'), path).toBe(421);
-      expect(await statusFor(path, 'localhost'), path).toBe(200);
+      expect(await statusFor(s.url, path, 'attacker.example'), path).toBe(421);
+      expect(await statusFor(s.url, path, 'localhost'), path).toBe(200);
     }
   });
 
@@ -408,7 +285,7 @@ describe('inside the containers', () => {
   it.each(Object.entries(users))(
     '%s: every process runs as uid %s with no capabilities and no new privileges',
     (service, uid) => {
-      const list = processes(s.container(service));
+      const list = processes(s.engine, s.container(service));
       expect(list.length).toBeGreaterThan(1);
       for (const p of list) {
         expect(p.uid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
@@ -591,6 +468,6 @@ describe('docker-compose down', () => {
     expect(left(['ps', '-a', '-q'])).toBe('');
     expect(left(['volume', 'ls', '-q'])).toBe('');
     expect(left(['network', 'ls', '--format', '{{.Name}}']).split('\n')).toEqual(['podman']);
-    expect(enginesProcesses(STATE_DIR)).toEqual([]);
+    expect(engineProcesses(s.engine)).toEqual([]);
   });
 });

@@ -29,19 +29,38 @@ function sh(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
 }
 
+// The steps of debuerreotype's own image build (init, minimizing config, upgraded, slimmed, tarred); the
+// sources list is written between the first two.
+const STEPS: [string, (rootfs: string, tar: string) => string[]][] = [
+  ['debuerreotype-init', (rootfs) => ['--non-debian', rootfs, 'bookworm', MIRROR]],
+  ['debuerreotype-minimizing-config', (rootfs) => [rootfs]],
+  ['debuerreotype-apt-get', (rootfs) => [rootfs, 'update', '-qq']],
+  ['debuerreotype-apt-get', (rootfs) => [rootfs, 'dist-upgrade', '-yqq']],
+  ['debuerreotype-slimify', (rootfs) => [rootfs]],
+  ['debuerreotype-tar', (rootfs, tar) => [rootfs, tar]],
+];
+
+/** Names the cached tarball after everything that goes into it. */
+function recipeDigest(): string {
+  const steps = STEPS.map(([cmd, args]) => [cmd, ...args('ROOTFS', 'TAR')].join(' '));
+  return createHash('sha256')
+    .update(JSON.stringify([steps, SOURCES]))
+    .digest('hex')
+    .slice(0, 12);
+}
+
 function buildRootfsTar(tarPath: string, log: (line: string) => void): void {
   const work = mkdtempSync(join(tarPath, '..', 'rootfs-'));
   const rootfs = join(work, 'rootfs');
   try {
     const started = Date.now();
-    sh('debuerreotype-init', ['--non-debian', rootfs, 'bookworm', MIRROR]);
-    sh('debuerreotype-minimizing-config', [rootfs]);
-    rmSync(join(rootfs, 'etc/apt/sources.list'), { force: true });
-    writeFileSync(join(rootfs, 'etc/apt/sources.list.d/debian.sources'), SOURCES);
-    sh('debuerreotype-apt-get', [rootfs, 'update', '-qq']);
-    sh('debuerreotype-apt-get', [rootfs, 'dist-upgrade', '-yqq']);
-    sh('debuerreotype-slimify', [rootfs]);
-    sh('debuerreotype-tar', [rootfs, `${tarPath}.tmp`]);
+    for (const [cmd, args] of STEPS) {
+      sh(cmd, args(rootfs, `${tarPath}.tmp`));
+      if (cmd === 'debuerreotype-init') {
+        rmSync(join(rootfs, 'etc/apt/sources.list'), { force: true });
+        writeFileSync(join(rootfs, 'etc/apt/sources.list.d/debian.sources'), SOURCES);
+      }
+    }
     renameSync(`${tarPath}.tmp`, tarPath);
     log(`debian base: bookworm minbase rootfs made in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
@@ -62,7 +81,7 @@ export function debianBase(engine: Engine, log: (line: string) => void): string 
       throw new Error(`${tool} not found: apt-get install debootstrap debuerreotype`);
     }
   }
-  const tarPath = join(engine.cacheDir, 'debian-bookworm-slim.tar');
+  const tarPath = join(engine.cacheDir, `debian-bookworm-slim-${recipeDigest()}.tar`);
   if (!existsSync(tarPath)) buildRootfsTar(tarPath, log);
   const digest = createHash('sha256').update(fileDigest(tarPath)).digest('hex').slice(0, 16);
   const seen = engine.podman(

@@ -2,11 +2,14 @@
 // storage, networks and run dir under one state dir, kept between runs as the image cache), plus Podman's
 // Docker-compatible API socket for the compose client. Nothing here touches the machine's other containers.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Engine {
   stateDir: string;
+  /** The run dir (runroot, API socket, lock) of this state dir, under /run. */
+  runDir: string;
   /** Where downloaded and built inputs are kept between runs (rootfs tarball, npm and Debian packages). */
   cacheDir: string;
   /** The environment every podman (and compose) process of the test runs with. */
@@ -102,6 +105,25 @@ function runAsync(env: Record<string, string>) {
     });
 }
 
+/** One test run per state dir at a time: the project name and the images are shared. */
+function takeLock(path: string): void {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+    return;
+  } catch {
+    const holder = Number(readFileSync(path, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = holder !== process.pid;
+    } catch {
+      // the holder is gone: its lock is stale
+    }
+    if (alive) throw new Error(`another container test (pid ${holder}) is using this state dir`);
+    writeFileSync(path, String(process.pid));
+  }
+}
+
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
 async function waitForSocket(path: string, service: ChildProcess, log: () => string): Promise<void> {
@@ -122,9 +144,13 @@ export async function startEngine(stateDir: string): Promise<Engine> {
       throw new Error(`${tool} not found: apt-get install podman runc netavark aardvark-dns docker-compose`);
     }
   }
-  const runDir = join('/run', 'ctm-container-test');
+  const runDir = join(
+    '/run',
+    `ctm-container-test-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`,
+  );
   const cacheDir = join(stateDir, 'cache');
   for (const dir of [stateDir, cacheDir, runDir]) mkdirSync(dir, { recursive: true });
+  takeLock(join(runDir, 'lock'));
   const env = writeConfig(stateDir, runDir);
   const podman = run(env);
 
@@ -156,6 +182,7 @@ export async function startEngine(stateDir: string): Promise<Engine> {
 
   return {
     stateDir,
+    runDir,
     cacheDir,
     env,
     dockerHost: `unix://${socket}`,
@@ -169,6 +196,7 @@ export async function startEngine(stateDir: string): Promise<Engine> {
         if (running(service)) service.kill('SIGKILL');
       }
       rmSync(pidFile, { force: true });
+      rmSync(join(runDir, 'lock'), { force: true });
     },
   };
 }
