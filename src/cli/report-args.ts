@@ -3,7 +3,7 @@
 // and the usage text `--help` prints. Values from the environment are checked later by config.ts.
 import { parseTimezone, parseTokenLimit } from '../config.ts';
 import type { CostMode } from '../db/day-bucket.ts';
-import type { WeekDay } from '../db/queries/usage-by-period.ts';
+import type { Dimension, WeekDay } from '../db/queries/usage-by-period.ts';
 import type { Order } from '../report/period-report.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -103,6 +103,25 @@ const FLAGS: readonly Flag[] = [
     type: 'string',
     usage: '-p, --project NAME',
     text: 'one project: its name, its full path, or its folder under projects/',
+  },
+  {
+    name: 'machine',
+    type: 'string',
+    usage: '    --machine NAME',
+    text: "one machine of a hub's index (this machine's own name is CTM_MACHINE)",
+  },
+  {
+    name: 'user',
+    type: 'string',
+    usage: '    --user NAME',
+    text: "one user of a hub's index (this machine's own user is CTM_USER)",
+  },
+  {
+    name: 'by',
+    type: 'string',
+    usage: '    --by machine|user',
+    text: 'a row per machine (or user) in each period',
+    kinds: PERIODS,
   },
   {
     name: 'breakdown',
@@ -227,6 +246,9 @@ export interface ReportArgs {
   project?: { value: string; flag: string } | undefined;
   tokenLimit?: number | 'max' | undefined;
   dataDir?: string | undefined;
+  machine?: string | undefined;
+  user?: string | undefined;
+  by?: Dimension | undefined;
 }
 
 export function parseDateFlag(value: string | undefined, flag: string): string | undefined {
@@ -348,6 +370,15 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
       `${flagOf('start-of-week')}: expected one of ${WEEKDAYS.join(', ')}, got "${str('start-of-week')}"`,
     );
 
+  const by = str('by');
+  if (by !== undefined && by !== 'machine' && by !== 'user')
+    throw new UsageError(`${flagOf('by')}: expected machine or user, got "${by}"`);
+  for (const name of ['machine', 'user'] as const) {
+    const v = str(name);
+    if (v !== undefined && (v === '' || v.length > 128))
+      throw new UsageError(`${flagOf(name)}: expected a ${name} name of 1 to 128 characters`);
+  }
+
   const project = str('project');
   return {
     kind,
@@ -367,5 +398,8 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
         ? undefined
         : parseTokenLimit(str('token-limit'), flagOf('token-limit')),
     dataDir: str('data-dir'),
+    machine: str('machine'),
+    user: str('user'),
+    by: by as Dimension | undefined,
   };
 }

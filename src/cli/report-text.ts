@@ -83,19 +83,26 @@ export function renderText(
     );
     return [table, '', ...notes].join('\n');
   }
-  // Sessions get a second left-aligned column (the project) inside the first cell.
+  // Sessions get a second left-aligned column (the project) inside the first cell, a report --by machine or
+  // user the machine or user.
+  const by = out.kind === 'period' ? out.report.by : undefined;
   const idWidth =
-    out.kind === 'session' ? Math.max(7, ...out.report.sessions.map((s) => s.sessionId.length)) : 0;
+    out.kind === 'session'
+      ? Math.max(7, ...out.report.sessions.map((s) => s.sessionId.length))
+      : by
+        ? Math.max(5, ...out.report.entries.map((e) => e.key.length))
+        : 0;
+  const period = { daily: 'Date', weekly: 'Week', monthly: 'Month', session: '', blocks: '' }[kind];
   const label = {
-    daily: 'Date',
-    weekly: 'Week',
-    monthly: 'Month',
+    daily: period,
+    weekly: period,
+    monthly: period,
     session: `${'Session'.padEnd(idWidth)}  Project`,
     blocks: '',
   }[kind];
   const list: (PeriodEntry & { key: string; reportedCost?: number | null })[] =
     out.kind === 'period'
-      ? out.report.entries
+      ? out.report.entries.map((e) => (by ? { ...e, key: `${e.key.padEnd(idWidth)}  ${e.dimension}` } : e))
       : out.report.sessions.map((s) => ({ ...s, key: `${s.sessionId.padEnd(idWidth)}  ${s.projectPath}` }));
   const unpriced = out.report.unpricedModels;
   const rows: string[][] = [];
@@ -138,7 +145,8 @@ export function renderText(
     notes.push(
       `* No price known for: ${unpriced.join(', ')} (their tokens count, their cost is not included)`,
     );
-  const { table, shown } = fitted([label, ...head], rows, extras, width);
+  const first = by ? `${period.padEnd(idWidth)}  ${by === 'machine' ? 'Machine' : 'User'}` : label;
+  const { table, shown } = fitted([first, ...head], rows, extras, width);
   if (shown.includes('Claude Code (USD)'))
     notes.push(
       "Claude Code (USD): the session's cost as Claude Code itself recorded it, not added to the total",

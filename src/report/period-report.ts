@@ -3,7 +3,7 @@
 // ccusage keep working. ctm adds the cache-write split (cacheWrite5mTokens, cacheWrite1hTokens), web searches
 // (webSearchRequests) and a top-level unpricedModels. Totals come from one query (report-totals.ts), never
 // from adding up the rows, so every report over the same data has the very same totals.
-import type { PeriodModelRow, Period } from '../db/queries/usage-by-period.ts';
+import type { Dimension, PeriodModelRow, Period } from '../db/queries/usage-by-period.ts';
 import type { ReportTotalsRow } from '../db/queries/report-totals.ts';
 
 export type Order = 'asc' | 'desc';
@@ -36,7 +36,7 @@ export interface ModelBreakdown {
 
 export type PeriodEntry = TokenTotals & { modelsUsed: string[]; modelBreakdowns: ModelBreakdown[] };
 
-type Row = Omit<PeriodModelRow, 'period' | 'messages'>;
+type Row = Omit<PeriodModelRow, 'period' | 'messages' | 'dimension'>;
 
 export function emptyTotals(): TokenTotals {
   return {
@@ -135,7 +135,9 @@ const LIST: Record<Period, 'daily' | 'weekly' | 'monthly'> = {
 
 export interface PeriodReport {
   period: Period;
-  entries: (PeriodEntry & { key: string })[];
+  /** With --by: each entry is one machine's (or user's) part of its period. */
+  by?: Dimension;
+  entries: (PeriodEntry & { key: string; dimension?: string })[];
   totals: TokenTotals;
   unpricedModels: string[];
 }
@@ -145,18 +147,29 @@ export function periodReport(
   rows: readonly PeriodModelRow[],
   totals: TokenTotals,
   order: Order = 'asc',
+  by?: Dimension,
 ): PeriodReport {
-  // The query returns periods oldest first.
-  const entries = [...groupEntries(rows, (r) => r.period)].map(([key, entry]) => ({ key, ...entry }));
+  // The query returns periods oldest first (and within one, machines or users by name).
+  const entries =
+    by === undefined
+      ? [...groupEntries(rows, (r) => r.period)].map(([key, entry]) => ({ key, ...entry }))
+      : [...groupEntries(rows, (r) => `${r.period}\u0000${r.dimension}`)].map(([k, entry]) => {
+          const [key, dimension] = k.split('\u0000') as [string, string];
+          return { key, dimension, ...entry };
+        });
   if (order === 'desc') entries.reverse();
-  return { period, entries, totals, unpricedModels: unpricedModels(rows) };
+  return { period, ...(by ? { by } : {}), entries, totals, unpricedModels: unpricedModels(rows) };
 }
 
 /** ccusage's JSON: { daily: [{ date, … }], totals } (or weekly/week, monthly/month). */
 export function periodJson(report: PeriodReport): Record<string, unknown> {
   const field = FIELD[report.period];
   return {
-    [LIST[report.period]]: report.entries.map(({ key, ...entry }) => ({ [field]: key, ...entry })),
+    [LIST[report.period]]: report.entries.map(({ key, dimension, ...entry }) => ({
+      [field]: key,
+      ...(report.by ? { [report.by]: dimension } : {}),
+      ...entry,
+    })),
     totals: totalsJson(report.totals, report.unpricedModels),
     unpricedModels: report.unpricedModels,
   };

@@ -3,7 +3,8 @@
 import { ConfigError, loadConfig } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
 import { latestVersion } from '../../db/migrate.ts';
-import type { Period, UsageFilter } from '../../db/queries/usage-by-period.ts';
+import type { Dimension, Period, UsageFilter } from '../../db/queries/usage-by-period.ts';
+import { storedNames } from '../../db/machine-names.ts';
 import type { Order } from '../../report/period-report.ts';
 import { parseReportArgs, reportHelp, type Kind } from '../report-args.ts';
 import { UsageError } from '../usage-error.ts';
@@ -43,6 +44,7 @@ export interface ReportOptions {
   now: number;
   order?: Order | undefined;
   last?: number | undefined;
+  by?: Dimension | undefined;
 }
 
 export async function reportCommand(args: string[]): Promise<number> {
@@ -64,6 +66,9 @@ export async function reportCommand(args: string[]): Promise<number> {
     since: a.since,
     until: a.until,
     weekStartsOn: a.weekStartsOn,
+    local: { machine: config.machine, user: config.user },
+    ...(a.machine !== undefined ? { machines: storedNames(a.machine, config.machine) } : {}),
+    ...(a.user !== undefined ? { users: storedNames(a.user, config.user) } : {}),
   };
   const period = PERIOD[kind];
   if (period && a.last !== undefined) {
@@ -82,6 +87,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       now,
       order: a.order,
       last: period ? undefined : a.last,
+      by: a.by,
     });
     process.stdout.write(
       a.json
@@ -125,9 +131,9 @@ export async function buildReport(db: Db, kind: Kind, filter: UsageFilter, optio
       import('../../db/queries/report-totals.ts'),
       import('../../report/period-report.ts'),
     ]);
-    const rows = usageByPeriod(db, period, filter);
+    const rows = usageByPeriod(db, period, filter, options.by);
     const totals = totalsOf(reportTotals(db, filter));
-    return { kind: 'period' as const, report: periodReport(period, rows, totals, options.order) };
+    return { kind: 'period' as const, report: periodReport(period, rows, totals, options.order, options.by) };
   }
   if (kind === 'session') {
     const [{ usageBySession }, { reportTotals }, { sessionReportedCosts }, { totalsOf }, sessions] =

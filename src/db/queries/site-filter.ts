@@ -14,6 +14,9 @@ export interface SiteFilter {
   toDay?: string | undefined;
   project?: string | undefined;
   sessionId?: string | undefined;
+  /** Stored machine and user values to keep ('' is this machine's own; see machine-names.ts). */
+  machines?: readonly string[] | undefined;
+  users?: readonly string[] | undefined;
   /** Read the build's summary table (usage-summary.ts) where a query allows it; for build processes only. */
   summary?: boolean | undefined;
 }
@@ -42,7 +45,8 @@ export function messagesSql(db: Db, f: SiteFilter): SiteSql {
 }
 
 export function siteSql(db: Db, f: SiteFilter): SiteSql {
-  const summary = f.summary === true && !f.sessionId;
+  // The summary has no machine or user: a filter on either reads the messages.
+  const summary = f.summary === true && !f.sessionId && !f.machines && !f.users;
   if (summary) ensureUsageSummary(db, f.timezone);
   const day = summary ? 'day' : dayBucketCached(db, f.timezone);
   const clauses: string[] = [];
@@ -62,6 +66,14 @@ export function siteSql(db: Db, f: SiteFilter): SiteSql {
   if (f.sessionId) {
     clauses.push('session_id = @sessionId');
     params.sessionId = f.sessionId;
+  }
+  if (f.machines) {
+    clauses.push('machine IN (SELECT value FROM json_each(@machines))');
+    params.machines = JSON.stringify(f.machines);
+  }
+  if (f.users) {
+    clauses.push('user_name IN (SELECT value FROM json_each(@users))');
+    params.users = JSON.stringify(f.users);
   }
   const cost = costExpr(f.costMode);
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';

@@ -5,6 +5,7 @@
 import type { Db } from '../open.ts';
 import type { CostMode } from '../day-bucket.ts';
 import { rollupSumColumns, sumColumns, type Sums } from '../sum-columns.ts';
+import { displayName, type LocalNames } from '../machine-names.ts';
 import { messagesSql, type SiteSql } from './site-filter.ts';
 
 export type Period = 'day' | 'week' | 'month';
@@ -15,14 +16,24 @@ export interface UsageFilter {
   since?: string | undefined;
   until?: string | undefined;
   project?: string | undefined;
+  /** Stored machine and user values to keep (machine-names.ts: this machine's own rows are ''). */
+  machines?: readonly string[] | undefined;
+  users?: readonly string[] | undefined;
+  /** This machine's own names, which its rows are shown under in a report by machine or user. */
+  local?: LocalNames | undefined;
   /** 0 = Sunday (ccusage's default), 1 = Monday, … 6 = Saturday. */
   weekStartsOn?: WeekDay;
 }
+
+/** A report's second grouping beside the period (`--by`). */
+export type Dimension = 'machine' | 'user';
 
 export type WeekDay = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 export interface PeriodModelRow extends Sums {
   period: string;
+  /** The machine or user of the row, in a report by either. */
+  dimension?: string;
   model: string;
   webSearchRequests: number;
 }
@@ -41,6 +52,8 @@ export function usageSql(db: Db, filter: UsageFilter): SiteSql {
     fromDay: filter.since,
     toDay: filter.until,
     project: filter.project,
+    machines: filter.machines,
+    users: filter.users,
   });
 }
 
@@ -54,8 +67,15 @@ export function hasRollup(db: Db): boolean {
   return schemaVersion(db) >= 3;
 }
 
-export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): PeriodModelRow[] {
+export function usageByPeriod(db: Db, period: Period, filter: UsageFilter, by?: Dimension): PeriodModelRow[] {
   const q = usageSql(db, filter);
+  const local = filter.local ?? { machine: '', user: '' };
+  const dimension =
+    by === undefined
+      ? ''
+      : `${displayName(by === 'machine' ? 'machine' : 'user_name', by === 'machine' ? '@localMachine' : '@localUser')} AS dimension, `;
+  const params =
+    by === undefined ? q.params : { ...q.params, localMachine: local.machine, localUser: local.user };
   // Days in the stored timezone come from usage_daily (a few rows per day); another timezone needs each
   // message's timestamp, so it sums the messages themselves.
   const [columns, from] =
@@ -64,10 +84,10 @@ export function usageByPeriod(db: Db, period: Period, filter: UsageFilter): Peri
       : [sumColumns(q.cost), 'usage'];
   return db
     .prepare(
-      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, model, ${columns}
+      `SELECT ${periodExpr(period, q.day, filter.weekStartsOn)} AS period, ${dimension}model, ${columns}
        FROM ${from} ${q.where}
-       GROUP BY period, model
-       ORDER BY period, model`,
+       GROUP BY period, ${by === undefined ? '' : 'dimension, '}model
+       ORDER BY period, ${by === undefined ? '' : 'dimension, '}model`,
     )
-    .all(q.params) as PeriodModelRow[];
+    .all(params) as PeriodModelRow[];
 }
