@@ -1,10 +1,12 @@
 // Environment variables and CLI flags → one typed, validated config. This is the only module that reads
 // process.env (callers pass it in); every error names the setting that is wrong, so a misconfiguration is
 // one clear line instead of a stack trace.
-import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { loadTeamConfig, type TeamConfig, type TeamFlags } from './team-config.ts';
+
+// node:net on first use: importing it loads the whole socket stack, 3–5 ms of every CLI start, for isIP alone.
+const isIP = (s: string): number => process.getBuiltinModule('node:net').isIP(s);
 
 export type CostMode = 'auto' | 'calculate' | 'display';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -47,6 +49,74 @@ export type Flags = Partial<
   Record<'timezone' | 'dataDir' | 'claudeDir' | 'costMode' | 'port' | 'host', string>
 > &
   TeamFlags;
+
+/** The parts `ctm statusline` can show; the default format is all but `cache`, in this order. */
+export const STATUSLINE_PARTS = [
+  'model',
+  'session',
+  'today',
+  'block',
+  '5h',
+  '7d',
+  'spend',
+  'ctx',
+  'cache',
+] as const;
+export type StatuslinePart = (typeof STATUSLINE_PARTS)[number];
+
+/** `ctm statusline`'s own settings, apart from Config: no other command or child process needs them. */
+export interface StatuslineSettings {
+  /** The parts shown, in order. */
+  format: StatuslinePart[];
+  /** ANSI colours (Claude Code shows them); off unless asked for. */
+  color: boolean;
+  /** Percentages from which a limit or context part turns yellow, then red. */
+  thresholds: { warn: number; alert: number };
+}
+
+/** Part names separated by commas or spaces, each at most once. */
+export function parseStatuslineFormat(value: string | undefined, setting: string): StatuslinePart[] {
+  const names = (value ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  if (names.length === 0) return STATUSLINE_PARTS.filter((p) => p !== 'cache');
+  for (const name of names) {
+    if (!(STATUSLINE_PARTS as readonly string[]).includes(name)) {
+      throw new ConfigError(setting, `unknown part "${name}" (parts: ${STATUSLINE_PARTS.join(', ')})`);
+    }
+  }
+  return [...new Set(names)] as StatuslinePart[];
+}
+
+/** "WARN,ALERT" in percent, e.g. "70,90": yellow from the first, red from the second. */
+export function parseThresholds(value: string | undefined, setting: string): { warn: number; alert: number } {
+  if (value === undefined || value.trim() === '') return { warn: 70, alert: 90 };
+  const m = /^\s*(\d{1,3}(?:\.\d+)?)\s*,\s*(\d{1,3}(?:\.\d+)?)\s*$/.exec(value);
+  const [warn, alert] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(warn >= 0 && warn <= alert && alert <= 100)) {
+    throw new ConfigError(
+      setting,
+      `expected two percentages "WARN,ALERT" with WARN <= ALERT <= 100, got "${value}"`,
+    );
+  }
+  return { warn, alert };
+}
+
+export function loadStatuslineSettings(
+  env: Env,
+  flags: { format?: string | undefined; color?: boolean | undefined } = {},
+): StatuslineSettings {
+  return {
+    format: parseStatuslineFormat(
+      flags.format ?? env.CTM_STATUSLINE_FORMAT,
+      flags.format !== undefined ? '--format' : 'CTM_STATUSLINE_FORMAT',
+    ),
+    // NO_COLOR (no-color.org) wins over the setting, never over an explicit --color or --no-color.
+    color:
+      flags.color ??
+      (!env.NO_COLOR &&
+        parseChoice(env.CTM_STATUSLINE_COLOR, 'CTM_STATUSLINE_COLOR', ['on', 'off'], 'off') === 'on'),
+    thresholds: parseThresholds(env.CTM_STATUSLINE_THRESHOLDS, 'CTM_STATUSLINE_THRESHOLDS'),
+  };
+}
 
 export function expandHome(path: string, home = homedir()): string {
   if (path === '~') return home;
@@ -223,6 +293,46 @@ export function parseTokenLimit(value: string | undefined, setting: string): num
     throw new ConfigError(setting, `expected a positive number of tokens or "max", got "${value}"`);
   }
   return Number(value);
+}
+
+/** The machine's timezone read without building an Intl formatter (40–80 ms on a small VM): TZ when it is an
+ * IANA name, else the zone /etc/localtime links to; undefined when neither says (then Intl decides, as ICU
+ * would read the same two places). */
+export function systemTimezone(env: Env): string | undefined {
+  const utc = (name: string) => (/^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(name) ? 'UTC' : name);
+  const listed = (name: string) => name === 'UTC' || Intl.supportedValuesOf('timeZone').includes(name);
+  const tz = env.TZ?.trim();
+  if (tz) return listed(utc(tz)) ? utc(tz) : undefined;
+  try {
+    const zone = /\/zoneinfo\/(.+)$/.exec(
+      process.getBuiltinModule('node:fs').readlinkSync('/etc/localtime'),
+    )?.[1];
+    return zone && listed(utc(zone)) ? utc(zone) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `ctm statusline` reads of the configuration, checked as loadConfig checks it (the same messages), and
+ * nothing more: a status line is no place to stop over CTM_PORT. An unset CTM_TZ is the machine's zone as
+ * systemTimezone reads it. */
+export type StatuslineConfig = Pick<Config, 'dataDir' | 'dbPath' | 'timezone' | 'costMode' | 'pricingFile'>;
+
+export function loadStatuslineConfig(
+  env: Env,
+  flags: Pick<Flags, 'dataDir'> = {},
+  home = homedir(),
+): StatuslineConfig {
+  const dataDir = resolve(expandHome(flags.dataDir ?? (env.CTM_DATA_DIR?.trim() || './data'), home));
+  return {
+    dataDir,
+    dbPath: join(dataDir, 'ctm.db'),
+    timezone: parseTimezone(env.CTM_TZ?.trim() ? env.CTM_TZ : systemTimezone(env), 'CTM_TZ'),
+    costMode: parseChoice(env.CTM_COST_MODE, 'CTM_COST_MODE', ['auto', 'calculate', 'display'], 'auto'),
+    pricingFile: env.CTM_PRICING_FILE?.trim()
+      ? resolve(expandHome(env.CTM_PRICING_FILE.trim(), home))
+      : undefined,
+  };
 }
 
 export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Config {

@@ -18,6 +18,7 @@ Commands:
   check                      verify the index, rebuild its rollup where it differs from the messages
   start [--push URL]         ingest, refresh, schedule and serve (the main job); a hub with CTM_INGEST_TOKENS
   push [--no-ingest]         send the index to a hub (CTM_PUSH_URL or --url, CTM_PUSH_TOKEN)
+  statusline                 Claude Code's status line: its JSON on stdin → one line (--print-config)
 
 Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
 `;
@@ -33,6 +34,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).checkCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
   push: async () => (await import('./commands/push.ts')).pushCommand,
+  statusline: async () => (await import('./commands/statusline.ts')).statuslineCommand,
 };
 
 /** `ctm report … | head` closes the pipe early: that ends the output, it is not an error. */
