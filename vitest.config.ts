@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'ingest/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'ingest/**/*.test.ts', 'bench/**/*.test.ts', 'test/*.test.ts'],
     env: { TZ: 'UTC' },
     testTimeout: 20_000,
     pool: 'forks',

@@ -84,7 +84,7 @@ describe('live page end to end', () => {
     fx = liveFixture(5);
     server = startServer();
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: process.env.CTM_CHROMIUM || '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     const context = await browser.newContext();
