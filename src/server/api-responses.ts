@@ -6,6 +6,7 @@ import { usageGrouped } from '../db/queries/usage-grouped.ts';
 import { cached } from './cached.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
 import { liveSnapshot } from './live-snapshot.ts';
+import { officialLimits } from './official-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { ParamError, parseUsageParams } from './usage-params.ts';
 
@@ -55,6 +56,7 @@ export function liveBody(rt: Runtime, now = Date.now()): string | null {
         now,
         lastIngestAt: lastIngestAt(rt),
         lastBuildAt: rt.status.lastBuildAt,
+        officialLimits: officialLimits(rt.limits(), now),
       }),
     );
   });

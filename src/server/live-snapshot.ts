@@ -11,6 +11,7 @@ import { BLOCK_MS } from '../report/identify-blocks.ts';
 import { makeLocalTime } from '../time/local-time.ts';
 import { findActiveBlock } from './find-active-block.ts';
 import { lastLimitHit } from '../db/queries/last-limit-hit.ts';
+import type { OfficialLimits } from './official-limits.ts';
 
 export interface LiveOptions {
   timezone: string;
@@ -20,6 +21,8 @@ export interface LiveOptions {
   now: number;
   lastIngestAt: number | null;
   lastBuildAt: number | null;
+  /** Claude Code's official limits as the status line recorded them (official-limits.ts). */
+  officialLimits?: OfficialLimits | null;
 }
 
 export type Totals = Omit<DayModelRow, 'model'>;
@@ -112,6 +115,7 @@ export function liveSnapshot(db: Db, o: LiveOptions) {
     })),
     currentSessions: sessions,
     lastLimitHit: limitHitView(db, o.now),
+    officialLimits: o.officialLimits ?? null,
     freshness: {
       lastIngestAt: o.lastIngestAt === null ? null : new Date(o.lastIngestAt).toISOString(),
       lastBuildAt: o.lastBuildAt === null ? null : new Date(o.lastBuildAt).toISOString(),

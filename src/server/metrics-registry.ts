@@ -21,6 +21,8 @@ export interface MetricSources {
   ingestLagSeconds(): number | null;
   healthy(): boolean;
   burnRateTokensPerMinute(): number;
+  /** Claude Code's official use per limit window (0–1), while each window's reset is ahead. */
+  rateLimits?(): { window: string; ratio: number }[];
 }
 
 export interface Metrics {
@@ -175,6 +177,16 @@ export function createMetrics(local: { machine: string; user: string } = { machi
     registers: [registry],
     collect() {
       this.set(sources?.burnRateTokensPerMinute() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ctm_rate_limit_used_ratio',
+    help: "Claude Code's official use of a limit window (five_hour, seven_day, spend_limit), 0-1, as the status line last saw it; absent once the window has reset.",
+    labelNames: ['window'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { window, ratio } of sources?.rateLimits?.() ?? []) this.set({ window }, ratio);
     },
   });
   const info = new Gauge({

@@ -1,11 +1,12 @@
 // Process-wide state of `ctm start`: config, logger, the event bus behind the SSE stream, the Prometheus
-// registry, ingest/build status and a read-only database connection. Astro bundles its own copy of this
-// module into the SSR build, so the state lives on globalThis under one key: the host and the bundled
-// endpoints then share a single instance. Outside `ctm start` (astro dev) it is created from process.env.
+// registry, ingest/build status and read-only connections to the index and to limits.db. Astro bundles its
+// own copy of this module into the SSR build, so the state lives on globalThis under one key: the host and the
+// bundled endpoints then share a single instance. Outside `ctm start` (astro dev) it is created from process.env.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../config.ts';
 import { openDb, type Db } from '../db/open.ts';
+import { openLimitsReader } from '../db/limits/open-limits.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMetrics, type Metrics } from './metrics-registry.ts';
 
@@ -47,6 +48,8 @@ export interface Runtime {
   cache: Map<string, { key: string; value: unknown }>;
   /** The shared read-only connection, or null while the database cannot be opened. */
   reader(): Db | null;
+  /** A read-only connection to limits.db (the status line's history), or null until a call has written it. */
+  limits(): Db | null;
   close(): void;
 }
 
@@ -55,6 +58,7 @@ type Holder = { [KEY]?: Runtime };
 
 export function createRuntime(config: Config, log: Logger): Runtime {
   let db: Db | null = null;
+  let limitsDb: Db | null = null;
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   const runtime: Runtime = {
@@ -93,9 +97,21 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       }
       return db;
     },
+    limits() {
+      if (limitsDb?.open) return limitsDb;
+      try {
+        limitsDb = openLimitsReader(config.dataDir);
+      } catch (error) {
+        log.warn('limits.db not readable', { error: (error as Error).message });
+        limitsDb = null;
+      }
+      return limitsDb;
+    },
     close() {
       if (db?.open) db.close();
       db = null;
+      if (limitsDb?.open) limitsDb.close();
+      limitsDb = null;
     },
   };
   return runtime;

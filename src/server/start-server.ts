@@ -18,6 +18,7 @@ import { createHttpHost, type NodeHandler } from './http-host.ts';
 import { createJobRunner, type Job } from './job-runner.ts';
 import { liveBody } from './api-responses.ts';
 import { todayTotals } from './live-snapshot.ts';
+import { officialLimits } from './official-limits.ts';
 import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from './runtime.ts';
 import { startScheduler } from './scheduler.ts';
 import { sseEvent } from './sse-stream.ts';
@@ -92,6 +93,10 @@ export async function startServer(
         : null;
       return live?.activeBlock?.burnRate?.tokensPerMinute ?? 0;
     },
+    rateLimits: () =>
+      (officialLimits(rt.limits(), Date.now())?.windows ?? [])
+        .filter((w) => w.current)
+        .map((w) => ({ window: w.window, ratio: w.usedPercentage / 100 })),
   });
   const reader = rt.reader();
   if (reader) {
