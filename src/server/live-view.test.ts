@@ -3,6 +3,7 @@ import { openDb } from '../db/open.ts';
 import { insertUsageRows } from '../../bench/seed-usage-db.ts';
 import { liveSnapshot } from './live-snapshot.ts';
 import { liveView } from './live-view.ts';
+import type { LiveSnapshot } from './live-snapshot.ts';
 
 const now = Date.parse('2026-03-02T12:30:00Z');
 const at = (iso: string, input: number, sessionId = 'session-a', model = 'claude-sonnet-4-5-20250929') => ({
@@ -100,5 +101,67 @@ describe('liveView', () => {
       Date.parse('2026-03-02T11:15:00Z') / 1000,
       Date.parse('2026-03-02T12:15:00Z') / 1000,
     ]);
+  });
+});
+
+describe('liveView: official limits', () => {
+  const H = 3_600_000;
+  const window = (w: string, used: number, resetsAt: number, extra = {}) => ({
+    window: w,
+    usedPercentage: used,
+    resetsAt,
+    observedAt: now - 60_000,
+    usedUsd: null,
+    limitUsd: null,
+    period: null,
+    current: resetsAt > now,
+    ...extra,
+  });
+  const withLimits = (officialLimits: LiveSnapshot['officialLimits']) => ({
+    ...snapshot('max'),
+    officialLimits,
+  });
+
+  it('each window with its reset beside the block estimate, and the step chart with the 90 % line', () => {
+    const v = liveView(
+      withLimits({
+        windows: [
+          window('five_hour', 41.4, Date.parse('2026-03-02T14:00:00Z')),
+          window('seven_day', 63, Date.parse('2026-03-05T09:00:00Z')),
+          window('spend_limit', 8, now + 400 * H, { usedUsd: 16.29, limitUsd: 200 }),
+        ],
+        series: { ts: [now - 2 * H, now - 60_000, now], fiveHour: [30, 41.4, 41.4], sevenDay: [60, 63, 63] },
+      }),
+    );
+    expect(v.fields['limits.fiveHour']).toBe('41 % · resets 14:00');
+    expect(v.fields['limits.sevenDay']).toBe('63 % · resets Thu 09:00');
+    expect(v.fields['limits.spend']).toBe('8 % ($16.29 of $200.00) · resets Thu 04:30');
+    expect(v.fields['limits.seen']).toBe('last seen 12:29:00');
+    expect(v.limitsChart).toMatchObject({
+      xKind: 'time',
+      series: [
+        { unit: 'percent', type: 'step' },
+        { unit: 'percent', type: 'step' },
+      ],
+      values: [
+        [30, 41.4, 41.4],
+        [60, 63, 63],
+      ],
+      limit: { value: 90 },
+    });
+  });
+
+  it('a window past its reset says so; nothing recorded says how to start', () => {
+    const past = liveView(
+      withLimits({
+        windows: [window('five_hour', 80, now - H)],
+        series: { ts: [now - 2 * H], fiveHour: [80], sevenDay: [null] },
+      }),
+    );
+    expect(past.fields['limits.fiveHour']).toBe('reset at 11:30, no reading since');
+    const none = liveView(withLimits(null));
+    expect(none.fields['limits.fiveHour']).toBe('–');
+    expect(none.fields['limits.seen']).toMatch(/ctm statusline --print-config/);
+    expect(none.limitsChart).toBeNull();
   });
 });

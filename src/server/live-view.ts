@@ -1,6 +1,7 @@
 // GET /api/v1/live's JSON → the text and chart of the /live/ page. Shared by the server render and the
 // browser element (no Node imports), so the first paint and every streamed update look exactly alike.
 import type { ChartSpec } from '../components/charts/chart-spec.ts';
+import { limitsOverTime } from '../components/charts/limits-over-time.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 
@@ -10,6 +11,8 @@ export interface LiveView {
   recent: string[][];
   sessions: string[][];
   chart: ChartSpec | null;
+  /** Claude Code's official 5-hour and 7-day use over time, once the status line has recorded any. */
+  limitsChart: ChartSpec | null;
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -27,6 +30,25 @@ function clock(tz: string, ts: number, seconds = false): string {
     timeFormats.set(key, f);
   }
   return f.format(ts);
+}
+
+const weekday = new Map<string, Intl.DateTimeFormat>();
+/** "14:00" within the day ahead, "Thu 14:00" further. */
+function resetLabel(tz: string, ts: number, now: number): string {
+  if (ts - now < 20 * 3_600_000) return clock(tz, ts);
+  let f = weekday.get(tz);
+  if (!f) weekday.set(tz, (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short' })));
+  return `${f.format(ts)} ${clock(tz, ts)}`;
+}
+
+function limitField(s: LiveSnapshot, window: string): string {
+  const w = s.officialLimits?.windows.find((x) => x.window === window);
+  if (!w) return '–';
+  const now = Date.parse(s.generatedAt);
+  if (!w.current) return `reset at ${resetLabel(s.timezone, w.resetsAt, now)}, no reading since`;
+  const dollars =
+    w.usedUsd !== null && w.limitUsd !== null ? ` (${formatUsd(w.usedUsd)} of ${formatUsd(w.limitUsd)})` : '';
+  return `${Math.round(w.usedPercentage)} %${dollars} · resets ${resetLabel(s.timezone, w.resetsAt, now)}`;
 }
 
 function minutes(n: number): string {
@@ -66,6 +88,12 @@ export function liveView(s: LiveSnapshot): LiveView {
     'block.projection': b?.projection
       ? `${formatInt(b.projection.totalTokens)} tokens · ${formatUsd(b.projection.totalCost)}`
       : '–',
+    'limits.fiveHour': limitField(s, 'five_hour'),
+    'limits.sevenDay': limitField(s, 'seven_day'),
+    'limits.spend': limitField(s, 'spend_limit'),
+    'limits.seen': s.officialLimits?.windows.length
+      ? `last seen ${clock(tz, Math.max(...s.officialLimits.windows.map((w) => w.observedAt)), true)}`
+      : 'not seen yet: run `ctm statusline --print-config`',
     'fresh.ingest': s.freshness.lastIngestAt
       ? clock(tz, Date.parse(s.freshness.lastIngestAt), true)
       : 'never',
@@ -107,5 +135,8 @@ export function liveView(s: LiveSnapshot): LiveView {
       limit: b.tokenLimit ? { label: 'Token limit', value: b.tokenLimit } : undefined,
     };
   }
-  return { fields, gauge, recent, sessions, chart };
+  const limitsChart = s.officialLimits
+    ? limitsOverTime(s.officialLimits.series, tz, (t) => clock(tz, t))
+    : null;
+  return { fields, gauge, recent, sessions, chart, limitsChart };
 }

@@ -1,11 +1,12 @@
 // What a chart on a report page is: columns ready for uPlot (`x` in unix seconds, one drawn column per series,
 // stacks already summed on the server) plus the exact values for the legend and the data table.
-export type Unit = 'tokens' | 'usd';
+export type Unit = 'tokens' | 'usd' | 'percent';
 
 export interface ChartSeries {
   label: string;
   unit: Unit;
-  type: 'bar' | 'line' | 'points';
+  /** `step`: a value that holds until the next one (readings such as a limit's use). */
+  type: 'bar' | 'line' | 'points' | 'step';
   /** Palette slot (CSS custom property --c<n>), so light and dark themes pick the colours. */
   color: number;
 }

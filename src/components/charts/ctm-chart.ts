@@ -8,7 +8,7 @@ import type { ChartSpec, Unit } from './chart-spec.ts';
 import { TIME_TICK_STEPS, timeTicks } from './time-ticks.ts';
 
 const exact = (unit: Unit, v: number | null | undefined): string =>
-  v == null ? '–' : unit === 'usd' ? formatUsd(v) : formatInt(v);
+  v == null ? '–' : unit === 'usd' ? formatUsd(v) : unit === 'percent' ? `${Math.round(v)}%` : formatInt(v);
 function color(el: Element, slot: number): string {
   return (
     getComputedStyle(el)
@@ -27,6 +27,7 @@ function options(
   const grid = css.getPropertyValue('--grid').trim() || '#8884';
   const units = [...new Set(spec.series.map((s) => s.unit))];
   const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 0 });
+  const steps = uPlot.paths.stepped!({ align: 1 });
   const points = (spec.x.length > 1 ? 'auto' : true) as unknown as boolean;
   const series: uPlot.Series[] = [
     {
@@ -41,11 +42,12 @@ function options(
         stroke,
         fill: s.type === 'bar' ? stroke : undefined,
         width: s.type === 'points' ? 0 : s.type === 'bar' ? 0 : 2,
-        paths: s.type === 'bar' ? bars : s.type === 'points' ? () => null : undefined,
+        paths:
+          s.type === 'bar' ? bars : s.type === 'step' ? steps : s.type === 'points' ? () => null : undefined,
         points:
           s.type === 'points'
             ? { show: true, size: 5, fill: stroke }
-            : { show: points && s.type === 'line' && spec.x.length < 3 },
+            : { show: points && (s.type === 'line' || s.type === 'step') && spec.x.length < 3 },
         value: (_u, _v, _s, i) => (i == null ? '–' : exact(s.unit, spec.values[si]?.[i])),
       };
     }),
@@ -81,6 +83,8 @@ function options(
           return [min - pad, max + pad];
         },
       },
+      // A share of a limit reads against the whole limit; beyond it (a spend limit exceeded), to its top.
+      percent: { range: (_u, _min, max): [number, number] => [0, Math.max(100, max)] },
     },
     axes: [
       {
@@ -109,7 +113,11 @@ function options(
         ticks: { stroke: grid },
         size: 56,
         values: (_u, vals, _axis, _space, step) =>
-          unit === 'usd' ? usdTicks(vals, step) : vals.map((v) => formatCompact(v)),
+          unit === 'usd'
+            ? usdTicks(vals, step)
+            : unit === 'percent'
+              ? vals.map((v) => `${v}%`)
+              : vals.map((v) => formatCompact(v)),
       })),
     ],
     legend: { live: true },

@@ -14,12 +14,13 @@ class CtmLive extends HTMLElement {
   private source: EventSource | null = null;
   private inFlight = false;
   private again = false;
-  private chartKey = '';
+  private chartKeys: Record<string, string> = {};
   private timers: number[] = [];
 
   connectedCallback(): void {
     try {
-      this.chartKey = JSON.stringify(liveView(JSON.parse(this.dataset.live ?? '') as LiveSnapshot).chart);
+      const view = liveView(JSON.parse(this.dataset.live ?? '') as LiveSnapshot);
+      this.chartKeys = { block: JSON.stringify(view.chart), limits: JSON.stringify(view.limitsChart) };
     } catch {
       // rendered without data (no index yet): the first reload fills everything
     }
@@ -90,20 +91,23 @@ class CtmLive extends HTMLElement {
     }
     this.fillTable('recent', view.recent);
     this.fillTable('sessions', view.sessions);
-    const key = JSON.stringify(view.chart);
-    if (key !== this.chartKey) {
-      this.chartKey = key;
-      const slot = this.querySelector('[data-chart-slot]');
-      if (slot) {
-        slot.replaceChildren();
-        if (view.chart) {
-          const chart = document.createElement('ctm-chart');
-          chart.dataset.chart = key;
-          slot.append(chart);
-        }
-      }
-    }
+    this.swapChart('block', view.chart);
+    this.swapChart('limits', view.limitsChart);
     this.dataset.generated = snapshot.generatedAt;
+  }
+
+  /** Replaces a chart only when its figures changed (a redraw loses the reader's cursor). */
+  private swapChart(name: string, spec: unknown): void {
+    const key = JSON.stringify(spec);
+    if (key === this.chartKeys[name]) return;
+    this.chartKeys[name] = key;
+    const slot = this.querySelector(`[data-chart-slot="${name}"]`);
+    if (!slot) return;
+    slot.replaceChildren();
+    if (!spec) return;
+    const chart = document.createElement('ctm-chart');
+    chart.dataset.chart = key;
+    slot.append(chart);
   }
 
   private fillTable(name: string, rows: string[][]): void {
