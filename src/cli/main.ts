@@ -19,6 +19,7 @@ Commands:
   start [--push URL]         ingest, refresh, schedule and serve (the main job); a hub with CTM_INGEST_TOKENS
   push [--no-ingest]         send the index to a hub (CTM_PUSH_URL or --url, CTM_PUSH_TOKEN)
   statusline                 Claude Code's status line: its JSON on stdin → one line (--print-config)
+  watch                      a live view in the terminal, refreshed every second (q quits)
 
 Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
 `;
@@ -35,6 +36,7 @@ const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.ts')).startCommand,
   push: async () => (await import('./commands/push.ts')).pushCommand,
   statusline: async () => (await import('./commands/statusline.ts')).statuslineCommand,
+  watch: async () => (await import('./commands/watch.ts')).watchCommand,
 };
 
 /** `ctm report … | head` closes the pipe early: that ends the output, it is not an error. */
