@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadStatuslineConfig, loadStatuslineSettings, STATUSLINE_PARTS, systemTimezone } from './config.ts';
+import {
+  loadStatuslineConfig,
+  loadStatuslineSettings,
+  STATUSLINE_PARTS,
+  statuslineBudgetMs,
+  systemTimezone,
+} from './config.ts';
 
 describe('statusline settings', () => {
   it('defaults: every part but cache, no colour, 70/90', () => {
@@ -59,5 +65,17 @@ describe('statusline config', () => {
     expect(fromLink === undefined || fromLink === Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(
       true,
     );
+  });
+});
+
+describe('statusline budget', () => {
+  it.each([
+    [undefined, 900],
+    ['400', 400],
+    ['5', 100],
+    ['5000', 900],
+    ['soon', 900],
+  ])('CTM_STATUSLINE_BUDGET_MS=%s → %d ms', (value, ms) => {
+    expect(statuslineBudgetMs({ CTM_STATUSLINE_BUDGET_MS: value })).toBe(ms);
   });
 });

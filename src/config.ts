@@ -295,6 +295,13 @@ export function parseTokenLimit(value: string | undefined, setting: string): num
   return Number(value);
 }
 
+/** `ctm statusline`'s time budget in ms: 900, or less when bin/ctm-statusline has spent part of the second
+ * waiting for the server (CTM_STATUSLINE_BUDGET_MS, which only it sets). */
+export function statuslineBudgetMs(env: Env): number {
+  const ms = Number(env.CTM_STATUSLINE_BUDGET_MS);
+  return Number.isFinite(ms) && ms > 0 ? Math.max(100, Math.min(900, ms)) : 900;
+}
+
 /** The machine's timezone read without building an Intl formatter (40–80 ms on a small VM): TZ when it is an
  * IANA name, else the zone /etc/localtime links to; undefined when neither says (then Intl decides, as ICU
  * would read the same two places). */

@@ -22,6 +22,7 @@ import { officialLimits } from './official-limits.ts';
 import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from './runtime.ts';
 import { startScheduler } from './scheduler.ts';
 import { sseEvent } from './sse-stream.ts';
+import { listenStatuslineSocket } from './statusline-socket.ts';
 import { superviseWorker, type SupervisedWorker } from './supervised-worker.ts';
 import { startTeamServices, type TeamServices } from './team-services.ts';
 import type { FromRefreshWorker, FromWorker, ToRefreshWorker, ToWorker } from './worker-messages.ts';
@@ -142,6 +143,11 @@ export async function startServer(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log.info('listening', { url });
+  // Status lines through the running server (bin/ctm-statusline); without it they are made by their own process.
+  const statuslineSocket = await listenStatuslineSocket(rt, log).catch((error: Error) => {
+    log.warn('no status-line socket', { error: error.message });
+    return null;
+  });
 
   // Changes the page refresher has not seen: everything committed since a build started, until a refresh
   // worker with the new site's bundle has been told (the build may have read the database before them).
@@ -321,6 +327,7 @@ export async function startServer(
       onCommit: (changes, at) => onCommit({ type: 'commit', changes, at }),
     });
   } catch (error) {
+    statuslineSocket?.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     rt.close();
     uninstallRuntime();
@@ -343,6 +350,7 @@ export async function startServer(
   const close = async (): Promise<void> => {
     stopping = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    statuslineSocket?.close();
     rt.bus.emit('shutdown');
     server.closeIdleConnections();
     stopScheduler();

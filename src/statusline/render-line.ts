@@ -6,6 +6,7 @@ import type { StatuslinePart, StatuslineSettings } from '../config.ts';
 import { formatInt } from '../format/number.ts';
 import type { LimitWindow, StatusInput } from './status-input.ts';
 import type { UsageFigures } from './usage-figures.ts';
+import { dateClock, type LocalClock } from './local-clock.ts';
 
 export interface ShownLimit extends LimitWindow {
   /** Not in this call's input: the last reading the history holds (its reset still ahead). */
@@ -18,6 +19,8 @@ export interface LineData {
   limits: Record<string, ShownLimit>;
   notes: string[];
   now: number;
+  /** Clock times of the configured zone; Date's getters (TZ) when left out. */
+  clock?: LocalClock;
 }
 
 const RESET = '\x1b[0m';
@@ -42,10 +45,10 @@ export function duration(minutes: number): string {
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** 14:00 within a day, "Thu 14:00" further ahead. */
-export function clock(ts: number, now: number): string {
-  const d = new Date(ts);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  return ts - now < 20 * 3_600_000 ? hm : `${DAYS[d.getDay()]} ${hm}`;
+export function clock(ts: number, now: number, local: LocalClock = dateClock): string {
+  const d = local(ts);
+  const hm = `${String(d.hour).padStart(2, '0')}:${String(d.minute).padStart(2, '0')}`;
+  return ts - now < 20 * 3_600_000 ? hm : `${DAYS[d.weekday]} ${hm}`;
 }
 
 const pct = (n: number): string => `${Math.round(n)}%`;
@@ -62,7 +65,7 @@ function levelOf(percent: number, t: StatuslineSettings['thresholds']): number {
 
 function limitPart(label: string, w: ShownLimit | undefined, d: LineData, withReset: boolean): Part | null {
   if (!w) return null;
-  const reset = withReset ? ` (resets ${clock(w.resetsAt, d.now)})` : '';
+  const reset = withReset ? ` (resets ${clock(w.resetsAt, d.now, d.clock)})` : '';
   return {
     text: `${label} ${w.fromHistory ? '~' : ''}${pct(w.usedPercentage)}${reset}`,
     level: w.usedPercentage,

@@ -1,7 +1,7 @@
 // The status line's own figures: the session's cost, today's, and the active 5-hour block (cost, time left,
 // burn rate), from the index plus the transcript's not-yet-indexed tail, so they include the response that
 // has just been written. A tail message the index already holds (a resumed session's copy) counts once.
-// Local days come from Date's getters (the caller sets TZ): an Intl formatter alone costs 15–60 ms.
+// Local days come from the caller's clock (local-clock.ts).
 import { costExpr, type CostMode } from '../db/day-bucket.ts';
 import type { Db } from '../db/open.ts';
 import type { TimelineRow } from '../db/queries/usage-timeline.ts';
@@ -10,6 +10,7 @@ import type { PriceTable } from '../pricing/pricing-schema.ts';
 import { findActiveBlock } from '../server/find-active-block.ts';
 import type { UsageEvent } from '../../ingest/parse-line.ts';
 import type { TranscriptTail } from './transcript-tail.ts';
+import { dayOf, type LocalClock } from './local-clock.ts';
 
 const { statSync } = process.getBuiltinModule('node:fs');
 
@@ -40,13 +41,7 @@ export interface FigureOptions {
   deadline: number;
   /** The price table, loaded only when a transcript request needs a calculated cost. */
   pricing: () => Promise<PriceTable | null>;
-}
-
-/** YYYY-MM-DD of an instant in the process's timezone (TZ). */
-export function localDay(ts: number): string {
-  const d = new Date(ts);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  clock: LocalClock;
 }
 
 function fileOffset(db: Db, path: string): number {
@@ -125,6 +120,7 @@ export async function usageFigures(
     }
   }
 
+  const localDay = (ts: number) => dayOf(o.clock(ts));
   const day = localDay(o.now);
   const today: UsageFigures['today'] = { day, cost: 0, unpriced: 0 };
   for (const r of todayByModel(db, day, o.costMode)) {

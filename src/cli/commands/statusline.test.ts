@@ -259,7 +259,10 @@ describe('ctm statusline', () => {
     expect(config.statusLine).toMatchObject({ type: 'command', padding: 0 });
     expect(config.statusLine.command).toContain(`CTM_DATA_DIR=${dataDir}`);
     expect(config.statusLine.command).toContain('CTM_STATUSLINE_FORMAT=today');
-    expect(config.statusLine.command).toMatch(/ statusline --color$/);
+    expect(config.statusLine.command).toContain(
+      `CTM_NODE=${node24.replace(/\/\.bin\/node$/, '/node/bin/node')}`,
+    );
+    expect(config.statusLine.command).toMatch(/bin\/ctm-statusline --color$/);
     const sh = spawnSync('/bin/sh', ['-c', config.statusLine.command], {
       input: JSON.stringify(doc()),
       env: { PATH: '/usr/bin:/bin' },

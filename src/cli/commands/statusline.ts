@@ -7,20 +7,14 @@
 import {
   ConfigError,
   loadStatuslineConfig,
-  loadStatuslineSettings,
-  parseStatuslineFormat,
+  statuslineBudgetMs,
   type StatuslineConfig,
-  type StatuslineSettings,
 } from '../../config.ts';
-import type { Db } from '../../db/open.ts';
-import { parseStatusInput, type StatusInput } from '../../statusline/status-input.ts';
-import { renderLine, type LineData, type ShownLimit } from '../../statusline/render-line.ts';
+import { dateClock } from '../../statusline/local-clock.ts';
+import { makeStatusLine, type LineStores } from '../../statusline/status-line.ts';
 
-const { existsSync } = process.getBuiltinModule('node:fs');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
 
-/** The command's whole budget: Claude Code waits for the line, and the issue allows a second at most. */
-export const BUDGET_MS = 900;
 /** How long to wait for stdin's end: Claude Code writes the document at once and closes the pipe. */
 const STDIN_MS = 250;
 
@@ -124,128 +118,29 @@ function streamStdin(deadline: number): Promise<string> {
 
 const errorCode = (error: unknown): string => (error as { code?: string }).code ?? '';
 
-function settingsOrNote(env: NodeJS.ProcessEnv, a: Args, notes: string[]): StatuslineSettings {
-  try {
-    return loadStatuslineSettings(env, { format: a.format, color: a.color });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    notes.push(error.message);
-    let format;
-    try {
-      format = parseStatuslineFormat(a.format, '--format');
-    } catch {
-      format = parseStatuslineFormat(undefined, 'CTM_STATUSLINE_FORMAT');
-    }
-    return { format, color: a.color ?? false, thresholds: { warn: 70, alert: 90 } };
-  }
-}
-
-/** Records what the input says of the limits, and returns the windows to show: this call's, else the last
- * reading the history holds while its reset is still ahead. */
-async function officialLimits(
-  config: StatuslineConfig,
-  input: StatusInput,
-  now: number,
-  deadline: number,
-): Promise<Record<string, ShownLimit>> {
-  const shown: Record<string, ShownLimit> = {};
-  for (const [name, w] of Object.entries(input.rateLimits)) shown[name] = { ...w, fromHistory: false };
-  const missing = ['five_hour', 'seven_day', 'spend_limit'].filter((n) => !shown[n]);
-  const record = Object.keys(input.rateLimits).length > 0 || input.promptCache !== null;
-  if (!record && missing.length === 0) return shown;
-  const limits = await import('../../db/limits/open-limits.ts');
-  let reader: Db | null = null;
-  let writer: Db | null = null;
-  try {
-    reader = limits.openLimitsReader(config.dataDir, Math.max(1, Math.min(100, deadline - Date.now())));
-    if (record) {
-      const { newReadings, hasNew, insertReadings } = await import('../../db/limits/record-observation.ts');
-      const readings = newReadings(reader, {
-        sessionId: input.sessionId,
-        rateLimits: input.rateLimits,
-        promptCache: input.promptCache,
-        at: now,
-      });
-      // Most calls see nothing new: they never open the store for writing.
-      if (hasNew(readings)) {
-        writer = await limits.openLimitsWriter(config.dataDir, deadline);
-        insertReadings(writer, readings, deadline);
-      }
-    }
-    const db = writer ?? reader;
-    if (missing.length && db) {
-      const { currentReading } = await import('../../db/limits/limit-readings.ts');
-      for (const name of missing) {
-        const r = currentReading(db, name);
-        if (r && r.resetsAt > now) shown[name] = { ...r, fromHistory: true };
-      }
-    }
-  } catch {
-    // The history is a side job: an unwritable data dir or a busy store leaves the line as it is.
-  } finally {
-    reader?.close();
-    writer?.close();
-  }
-  return shown;
-}
-
-async function indexFigures(
-  config: StatuslineConfig,
-  input: StatusInput,
-  now: number,
-  deadline: number,
-  notes: string[],
-) {
-  if (!existsSync(config.dbPath)) {
-    notes.push(`no index at ${config.dbPath} (run \`ctm ingest\`)`);
-    return null;
-  }
-  const [{ openLightDb }, { usageFigures }, { cachedPricing }] = await Promise.all([
+/** Connections of this one call: opened with short busy timeouts, closed when the line is made. */
+async function processStores(config: StatuslineConfig | ConfigError): Promise<LineStores> {
+  const [{ openLightDb }, limits] = await Promise.all([
     import('../../db/builtin-sqlite.ts'),
-    import('../../statusline/usage-figures.ts'),
-    import('../../pricing/cached-pricing.ts'),
+    import('../../db/limits/open-limits.ts'),
   ]);
-  let db: Db | null = null;
-  try {
-    // Not openDb: its five-second busy timeout is for reports; a status line waits 150 ms at most.
-    db = openLightDb(config.dbPath, {
-      readonly: true,
-      timeoutMs: Math.max(1, Math.min(150, deadline - Date.now())),
-    });
-    db.pragma('query_only = ON');
-    let pricingNote: string | null = null;
-    const figures = await usageFigures(db, input, {
-      costMode: config.costMode,
-      now,
-      deadline,
-      pricing: async () => {
-        try {
-          return await cachedPricing(`${config.dataDir}/cache`, config.pricingFile);
-        } catch (error) {
-          pricingNote = error instanceof ConfigError ? error.message : `prices: ${(error as Error).message}`;
-          return null;
-        }
-      },
-    });
-    if (pricingNote) notes.push(pricingNote);
-    if (figures.transcriptMissing) notes.push('transcript not found');
-    return figures;
-  } catch (error) {
-    const code = errorCode(error);
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-      notes.push('index busy, try again');
-    else notes.push(`index unreadable (${(error as Error).message.split('\n')[0]})`);
-    return null;
-  } finally {
-    db?.close();
-  }
-}
-
-function problemNote(input: StatusInput): string | null {
-  if (input.problem === 'empty') return 'no status input on stdin';
-  if (input.problem === 'not_json') return 'status input is not whole JSON';
-  if (input.problem === 'not_an_object') return 'status input is not a JSON object';
-  return null;
+  const dataDir = config instanceof ConfigError ? '' : config.dataDir;
+  const busyMs = (deadline: number, most: number) => Math.max(1, Math.min(most, deadline - Date.now()));
+  return {
+    limitsReader: (deadline) => limits.openLimitsReader(dataDir, busyMs(deadline, 100)),
+    limitsWriter: (deadline) => limits.openLimitsWriter(dataDir, deadline),
+    index(deadline) {
+      // Not openDb: its five-second busy timeout is for reports; a status line waits 150 ms at most.
+      const db = openLightDb((config as StatuslineConfig).dbPath, {
+        readonly: true,
+        timeoutMs: busyMs(deadline, 150),
+      });
+      db.pragma('query_only = ON');
+      return db;
+    },
+    release: (db) => db.close(),
+    clock: dateClock,
+  };
 }
 
 async function statusLine(
@@ -254,31 +149,19 @@ async function statusLine(
   deadline: number,
   progress: { line: string },
 ): Promise<string> {
-  const notes: string[] = [];
-  if (a.unknown.length) notes.push(`statusline: unknown option ${a.unknown[0]}`);
-  const input = parseStatusInput(await readStdin(Math.min(deadline, started + STDIN_MS)));
-  const problem = problemNote(input);
-  if (problem) notes.push(problem);
-  const settings = settingsOrNote(process.env, a, notes);
-  const now = Date.now();
-  const data: LineData = { input, figures: null, limits: {}, notes, now };
-  for (const [name, w] of Object.entries(input.rateLimits)) data.limits[name] = { ...w, fromHistory: false };
-  progress.line = renderLine(data, settings);
-  let config: StatuslineConfig;
+  const text = await readStdin(Math.min(deadline, started + STDIN_MS));
+  let config: StatuslineConfig | ConfigError;
   try {
     config = loadStatuslineConfig(process.env, a.dataDir ? { dataDir: a.dataDir } : {});
+    // Date's local getters follow TZ: set to the configured zone, they give its days and clock times without
+    // an Intl formatter.
+    process.env.TZ = config.timezone;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    notes.push(error.message);
-    return renderLine(data, settings);
+    config = error;
   }
-  // Date's local getters follow TZ: set to the configured zone, they give its days and clock times without
-  // an Intl formatter.
-  process.env.TZ = config.timezone;
-  data.limits = await officialLimits(config, input, now, deadline);
-  progress.line = renderLine(data, settings);
-  data.figures = await indexFigures(config, input, now, deadline, notes);
-  return renderLine(data, settings);
+  const request = { text, format: a.format, color: a.color, unknown: a.unknown, env: process.env, config };
+  return makeStatusLine(request, await processStores(config), deadline, progress);
 }
 
 function printConfig(a: Args): number {
@@ -297,18 +180,14 @@ function printConfig(a: Args): number {
     const value = process.env[name]?.trim();
     if (value) env.push([name, name === 'CTM_PRICING_FILE' ? config.pricingFile! : value]);
   }
-  const bin = fileURLToPath(new URL('../../../bin/ctm.js', import.meta.url));
+  // bin/ctm-statusline: through `ctm start`'s socket when it runs, else `ctm statusline` on this Node.
+  const script = fileURLToPath(new URL('../../../bin/ctm-statusline', import.meta.url));
+  env.push(['CTM_NODE', process.execPath]);
   const flags = [
     ...(a.format !== undefined ? ['--format', a.format] : []),
     ...(a.color === false ? [] : ['--color']),
   ];
-  const command = [
-    ...env.map(([k, v]) => `${k}=${quote(v)}`),
-    quote(process.execPath),
-    quote(bin),
-    'statusline',
-    ...flags.map(quote),
-  ].join(' ');
+  const command = [...env.map(([k, v]) => `${k}=${quote(v)}`), quote(script), ...flags.map(quote)].join(' ');
   process.stdout.write(
     JSON.stringify({ statusLine: { type: 'command', command, padding: 0 } }, null, 2) + '\n',
   );
@@ -323,12 +202,15 @@ export async function statuslineCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (a.printConfig) return printConfig(a);
-  const deadline = started + BUDGET_MS - 50;
+  // Claude Code waits for the line: the command has a second at most, 900 ms of it here (less when
+  // bin/ctm-statusline spent some waiting for the server).
+  const budget = statuslineBudgetMs(process.env);
+  const deadline = started + budget - 50;
   const progress = { line: 'ctm' };
   // Whatever is still running at the budget's end (a stuck import, a slow disk), the line so far goes out.
   const watchdog = setTimeout(() => {
     process.stdout.write(`${progress.line}\n`, () => process.exit(0));
-  }, BUDGET_MS);
+  }, budget);
   watchdog.unref();
   let line: string;
   try {
