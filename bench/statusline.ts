@@ -3,10 +3,19 @@
 // real `ctm ingest --once`, appends the response "just written" (only the transcript's tail has it), takes
 // the command `ctm statusline --print-config` prints and runs it through /bin/sh from Node with the document
 // on a stdin pipe, as Claude Code does. Then ten calls at once, round after round, each with a new 5-hour
-// reading: the slowest call, and the history checked for lost or duplicate rows. Writes
+// reading: the slowest call, and the history checked for lost or duplicate rows. All of it twice: on its own
+// (each call a Node process), then with `ctm start` running (the script's curl reaches its socket). Writes
 // bench/results/statusline.json atomically.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -127,54 +136,115 @@ check(cold);
 const firstLine = cold.stdout.trim();
 await call(doc(session, transcript, 10)); // the price table's cache is written by the first call with a tail
 
-const node = process.execPath;
-const floor: number[] = [];
-const version: number[] = [];
-const tail: number[] = [];
-const indexed: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  // A new 5-hour reading every tenth call, as the window fills: those calls write the history.
-  const five = 10 + (Math.floor(i / 10) % 30);
-  floor.push((await call('', `'${node}' -e 0`)).ms);
-  version.push((await call('', `'${node}' '${join(process.cwd(), 'bin', 'ctm.js')}' --version`)).ms);
-  const t = await call(doc(session, transcript, five));
-  check(t);
-  tail.push(t.ms);
-  const q = await call(doc(quiet, quietTranscript, five));
-  check(q);
-  indexed.push(q.ms);
+// Whatever the calls add to the history is checked to be there once: each round's readings are new.
+const historyCount = (): number => {
+  const db = new Database(join(dataDir, 'limits.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM rate_limits').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+};
+const duplicateReadings = (): number => {
+  const db = new Database(join(dataDir, 'limits.db'), { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT count(*) FROM (SELECT window_name, resets_at, used_percentage FROM rate_limits
+         GROUP BY 1, 2, 3 HAVING count(*) > 1)`,
+      )
+      .pluck()
+      .get() as number;
+  } finally {
+    db.close();
+  }
+};
+
+let reading = 10;
+/** Sequential calls, a new 5-hour reading every tenth (as the window fills: those calls write the history). */
+async function sequential(runs: number, withFloor: boolean) {
+  const floor: number[] = [];
+  const version: number[] = [];
+  const tail: number[] = [];
+  const indexed: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 10 === 0) reading += 0.5;
+    if (withFloor) {
+      floor.push((await call('', `'${process.execPath}' -e 0`)).ms);
+      version.push(
+        (await call('', `'${process.execPath}' '${join(process.cwd(), 'bin', 'ctm.js')}' --version`)).ms,
+      );
+    }
+    const t = await call(doc(session, transcript, reading));
+    check(t);
+    tail.push(t.ms);
+    const q = await call(doc(quiet, quietTranscript, reading));
+    check(q);
+    indexed.push(q.ms);
+  }
+  return {
+    runs,
+    ...(withFloor ? { nodeStartMs: summary(floor), ctmVersionMs: summary(version) } : {}),
+    withUnindexedTailMs: summary(tail),
+    indexedMs: summary(indexed),
+  };
 }
 
-// Ten sessions at once, each with a reading of its own and one they share: none lost, none twice.
-const historyDb = () => new Database(join(dataDir, 'limits.db'), { readonly: true });
-const rowsBefore = (() => {
-  const db = historyDb();
-  const n = db.prepare('SELECT count(*) FROM rate_limits').pluck().get() as number;
-  db.close();
-  return n;
-})();
-const concurrent: number[] = [];
-const slowestPerRound: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const calls = await Promise.all(
-    Array.from({ length: 10 }, (_, i) =>
-      call(doc(i % 2 ? session : quiet, i % 2 ? transcript : quietTranscript, 40 + r + i / 10)),
-    ),
-  );
-  calls.forEach(check);
-  concurrent.push(...calls.map((c) => c.ms));
-  slowestPerRound.push(Math.max(...calls.map((c) => c.ms)));
+/** Ten sessions at once, round after round, each call with a reading of its own: none lost, none twice. */
+async function concurrent(rounds: number) {
+  const before = historyCount();
+  const all: number[] = [];
+  const slowest: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    reading += 1;
+    const calls = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(doc(i % 2 ? session : quiet, i % 2 ? transcript : quietTranscript, reading + i / 20)),
+      ),
+    );
+    calls.forEach(check);
+    all.push(...calls.map((c) => c.ms));
+    slowest.push(Math.max(...calls.map((c) => c.ms)));
+  }
+  return {
+    rounds,
+    callsPerRound: 10,
+    allCallsMs: summary(all),
+    slowestPerRoundMs: summary(slowest),
+    historyRowsExpected: rounds * 10,
+    historyRowsAdded: historyCount() - before,
+    duplicateReadings: duplicateReadings(),
+  };
 }
-const db = historyDb();
-const added = (db.prepare('SELECT count(*) FROM rate_limits').pluck().get() as number) - rowsBefore;
-const duplicates = db
-  .prepare(
-    `SELECT count(*) FROM (SELECT window_name, resets_at, used_percentage FROM rate_limits
-     GROUP BY 1, 2, 3 HAVING count(*) > 1)`,
-  )
-  .pluck()
-  .get() as number;
-db.close();
+
+const standalone = { sequential: await sequential(RUNS, true), concurrent: await concurrent(ROUNDS) };
+
+// The same calls with `ctm start` running on the data dir: the script's curl reaches its socket. Its first
+// build is waited for, so the measurements do not share the CPUs with it; its ingest then reads the tail.
+const server = spawn(
+  process.execPath,
+  ['bin/ctm.js', 'start', '--port', String(40000 + Math.floor(Math.random() * 20000))],
+  {
+    env: { ...env, CTM_REBUILD_CRON: 'off', CTM_SNAPSHOT_CRON: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+let serverLog = '';
+server.stdout.on('data', (b) => (serverLog += b));
+server.stderr.on('data', (b) => (serverLog += b));
+const until = async (test: () => boolean, what: string, ms: number) => {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`ctm start: no ${what} after ${ms} ms\n${serverLog}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+await until(() => existsSync(join(dataDir, 'statusline.sock')), 'status-line socket', 60_000);
+await until(() => existsSync(join(dataDir, 'site', 'current')), 'first build', 300_000);
+await new Promise((r) => setTimeout(r, 3000)); // the build's children gone, the ingest settled
+const throughServer = { sequential: await sequential(RUNS, false), concurrent: await concurrent(ROUNDS) };
+server.kill('SIGTERM');
+await new Promise((r) => server.on('exit', r));
 
 const result = {
   at: new Date().toISOString(),
@@ -184,22 +254,8 @@ const result = {
   command,
   line: firstLine,
   coldFirstCallMs: Math.round(cold.ms),
-  sequential: {
-    runs: RUNS,
-    nodeStartMs: summary(floor),
-    ctmVersionMs: summary(version),
-    withUnindexedTailMs: summary(tail),
-    indexedMs: summary(indexed),
-  },
-  concurrent: {
-    rounds: ROUNDS,
-    callsPerRound: 10,
-    allCallsMs: summary(concurrent),
-    slowestPerRoundMs: summary(slowestPerRound),
-    historyRowsExpected: ROUNDS * 10,
-    historyRowsAdded: added,
-    duplicateReadings: duplicates,
-  },
+  standalone,
+  throughServer,
 };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/statusline.json.tmp', JSON.stringify(result, null, 2) + '\n');
