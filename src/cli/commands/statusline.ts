@@ -202,6 +202,8 @@ export async function statuslineCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (a.printConfig) return printConfig(a);
+  // Node's warnings go to stderr, which a status line keeps clean.
+  process.removeAllListeners('warning');
   // Claude Code waits for the line: the command has a second at most, 900 ms of it here (less when
   // bin/ctm-statusline spent some waiting for the server).
   const budget = statuslineBudgetMs(process.env);
