@@ -1,7 +1,8 @@
-// The readable tables of `ctm report` (without --json): one row per period or session, an optional per-model
-// breakdown, a total, the timezone, and a note naming the models whose cost is not included. Columns only some
-// data needs (web searches, Claude Code's own session cost, limit resets) appear when the data has them and
-// the table still fits the terminal.
+// The readable tables of `ctm report` (without --json): one row per period or session (with its last
+// activity, the order sessions are listed in, and its models), an optional per-model breakdown, a total, the
+// timezone, and a note naming the models whose cost is not included; blocks with their share of the token
+// limit when one was asked for. Columns only some data needs (web searches, Claude Code's own session cost,
+// limit resets) appear when the data has them and the table still fits the terminal.
 import type { Kind, Report } from './commands/report.ts';
 import type { PeriodEntry } from '../report/period-report.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
@@ -31,15 +32,42 @@ function fitted(
   rows: string[][],
   extras: Extra[],
   width: number,
+  left = 1,
 ): { table: string; shown: string[] } {
   for (let n = extras.length; ; n--) {
     const use = extras.slice(0, n);
     const table = textTable(
       [...head, ...use.map((e) => e.head)],
       rows.map((r, i) => [...r, ...use.map((e) => e.cells[i] ?? '')]),
+      left,
     );
     if (n === 0 || table.split('\n', 1)[0]!.length <= width) return { table, shown: use.map((e) => e.head) };
   }
+}
+
+/** A model id as a table has room for: `claude-sonnet-4-5-20250929` → `sonnet-4-5`. */
+export function shortModel(model: string): string {
+  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
+}
+
+/** An instant as the local minute in the report's timezone: `2026-08-07 14:03`. */
+export function localMinute(timezone: string): (iso: string) => string {
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (iso) => format.format(Date.parse(iso));
+}
+
+/** A share of the token limit in whole percent; a small non-zero share is "<1%", not a misleading 0%. */
+export function limitShare(tokens: number, limit: number): string {
+  const pct = (tokens / limit) * 100;
+  return pct > 0 && pct < 0.5 ? '<1%' : `${formatInt(Math.round(pct))}%`;
 }
 
 /** The terminal's width when printing to one; files and pipes get every column. */
@@ -56,6 +84,8 @@ export function renderText(
 ): string {
   const head = ['Input', 'Output', 'Cache write', 'Cache read', 'Total tokens', 'Cost (USD)'];
   if (out.kind === 'blocks') {
+    // With --token-limit: each block's tokens as a share of the limit, and the active block's projection.
+    const limit = out.limit && out.limit.tokens > 0 ? out.limit.tokens : undefined;
     const rows = out.blocks.map((b) => [
       b.isGap
         ? `(gap) ${b.startTime.slice(0, 16)}`
@@ -65,6 +95,14 @@ export function renderText(
       b.isGap ? '' : formatUsd(b.costUSD) + (b.unpricedEntries > 0 ? '*' : ' '),
       b.burnRate ? formatInt(b.burnRate.tokensPerMinute) : '',
       b.projection ? formatInt(b.projection.totalTokens) : '',
+      ...(limit === undefined
+        ? []
+        : [
+            b.isGap
+              ? ''
+              : limitShare(b.totalTokens, limit) +
+                (b.projection ? ` → ${limitShare(b.projection.totalTokens, limit)}` : ''),
+          ]),
     ]);
     const extras: Extra[] = [];
     if (out.blocks.some((b) => b.usageLimitResetTime))
@@ -73,47 +111,71 @@ export function renderText(
         cells: out.blocks.map((b) => b.usageLimitResetTime?.slice(0, 16) ?? ''),
       });
     const notes = ['Blocks are 5-hour windows in UTC, starting at the hour of their first request.'];
+    if (out.limit) {
+      notes.push(
+        limit === undefined
+          ? 'Of limit: no completed block yet, so no largest block to measure against (--token-limit max)'
+          : `Of limit: each block's tokens as a share of ${formatInt(limit)}` +
+              `${out.limit.max ? ' (max: the largest completed block)' : ''}` +
+              (out.blocks.some((b) => b.projection) ? "; → the active block's projection" : ''),
+      );
+    }
     if (out.blocks.some((b) => b.unpricedEntries > 0))
       notes.push('* Some requests have no price (their tokens count, their cost is not included)');
     const { table } = fitted(
-      ['Block start (UTC)', 'Requests', 'Tokens', 'Cost (USD)', 'Tokens/min', 'Projected'],
+      [
+        'Block start (UTC)',
+        'Requests',
+        'Tokens',
+        'Cost (USD)',
+        'Tokens/min',
+        'Projected',
+        ...(limit === undefined ? [] : ['Of limit']),
+      ],
       rows,
       extras,
       width,
     );
     return [table, '', ...notes].join('\n');
   }
-  // Sessions get a second left-aligned column (the project) inside the first cell, a report --by machine or
-  // user the machine or user.
+  // Left-aligned columns before the numbers: the period, and with --by its machine or user; a session's id,
+  // project, last activity (the order sessions are listed in) and models. Breakdown and total rows leave all
+  // but the first empty.
   const by = out.kind === 'period' ? out.report.by : undefined;
-  const idWidth =
-    out.kind === 'session'
-      ? Math.max(7, ...out.report.sessions.map((s) => s.sessionId.length))
-      : by
-        ? Math.max(5, ...out.report.entries.map((e) => e.key.length))
-        : 0;
   const period = { daily: 'Date', weekly: 'Week', monthly: 'Month', session: '', blocks: '' }[kind];
-  const label = {
-    daily: period,
-    weekly: period,
-    monthly: period,
-    session: `${'Session'.padEnd(idWidth)}  Project`,
-    blocks: '',
-  }[kind];
-  const list: (PeriodEntry & { key: string; reportedCost?: number | null })[] =
+  const leadHead =
+    out.kind === 'session'
+      ? ['Session', 'Project', 'Last activity', 'Models']
+      : by
+        ? [period, by === 'machine' ? 'Machine' : 'User']
+        : [period];
+  const minute = localMinute(timezone);
+  const list: (PeriodEntry & { key: string; lead: string[]; reportedCost?: number | null })[] =
     out.kind === 'period'
-      ? out.report.entries.map((e) => (by ? { ...e, key: `${e.key.padEnd(idWidth)}  ${e.dimension}` } : e))
-      : out.report.sessions.map((s) => ({ ...s, key: `${s.sessionId.padEnd(idWidth)}  ${s.projectPath}` }));
+      ? out.report.entries.map((e) => ({ ...e, lead: by ? [e.key, e.dimension ?? ''] : [e.key] }))
+      : out.report.sessions.map((s) => ({
+          ...s,
+          key: s.sessionId,
+          lead: [s.sessionId, s.projectPath, minute(s.lastActivity), s.modelsUsed.map(shortModel).join(', ')],
+        }));
+  const led = (lead: string[], cells: string[]): string[] => [
+    ...lead,
+    ...Array<string>(leadHead.length - lead.length).fill(''),
+    ...cells.slice(1),
+  ];
   const unpriced = out.report.unpricedModels;
   const rows: string[][] = [];
   const searches: string[] = [];
   const reported: string[] = [];
   for (const entry of list) {
     rows.push(
-      entryCells(
-        entry.key,
-        entry,
-        entry.modelsUsed.some((m) => unpriced.includes(m)),
+      led(
+        entry.lead,
+        entryCells(
+          entry.key,
+          entry,
+          entry.modelsUsed.some((m) => unpriced.includes(m)),
+        ),
       ),
     );
     searches.push(formatInt(entry.webSearchRequests));
@@ -122,10 +184,13 @@ export function renderText(
       for (const m of entry.modelBreakdowns) {
         const total = m.inputTokens + m.outputTokens + m.cacheCreationTokens + m.cacheReadTokens;
         rows.push(
-          entryCells(
-            `  └ ${m.modelName}`,
-            { ...m, totalTokens: total, totalCost: m.cost, modelsUsed: [], modelBreakdowns: [] },
-            unpriced.includes(m.modelName),
+          led(
+            [`  └ ${m.modelName}`],
+            entryCells(
+              '',
+              { ...m, totalTokens: total, totalCost: m.cost, modelsUsed: [], modelBreakdowns: [] },
+              unpriced.includes(m.modelName),
+            ),
           ),
         );
         searches.push(formatInt(m.webSearchRequests));
@@ -134,7 +199,9 @@ export function renderText(
     }
   }
   const totals = out.report.totals;
-  rows.push(entryCells('Total', { ...totals, modelsUsed: [], modelBreakdowns: [] }, unpriced.length > 0));
+  rows.push(
+    led(['Total'], entryCells('', { ...totals, modelsUsed: [], modelBreakdowns: [] }, unpriced.length > 0)),
+  );
   searches.push(formatInt(totals.webSearchRequests));
   reported.push('');
   const extras: Extra[] = [];
@@ -145,8 +212,7 @@ export function renderText(
     notes.push(
       `* No price known for: ${unpriced.join(', ')} (their tokens count, their cost is not included)`,
     );
-  const first = by ? `${period.padEnd(idWidth)}  ${by === 'machine' ? 'Machine' : 'User'}` : label;
-  const { table, shown } = fitted([first, ...head], rows, extras, width);
+  const { table, shown } = fitted([...leadHead, ...head], rows, extras, width, leadHead.length);
   if (shown.includes('Claude Code (USD)'))
     notes.push(
       "Claude Code (USD): the session's cost as Claude Code itself recorded it, not added to the total",

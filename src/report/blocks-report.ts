@@ -23,6 +23,15 @@ export type ReportBlock = Block & {
 };
 
 export function blocksReport(db: Db, filter: UsageFilter, options: BlocksOptions): ReportBlock[] {
+  return blocksWithLimit(db, filter, options).blocks;
+}
+
+/** The blocks and the token limit they were measured against (`max` resolved over the whole timeline). */
+export function blocksWithLimit(
+  db: Db,
+  filter: UsageFilter,
+  options: BlocksOptions,
+): { blocks: ReportBlock[]; limit: number } {
   const rows = usageTimeline(db, { costMode: filter.costMode, project: filter.project });
   let blocks = identifyBlocks(rows, options.now);
   const limit = options.tokenLimit === 'max' ? maxBlockTokens(blocks) : options.tokenLimit;
@@ -36,7 +45,7 @@ export function blocksReport(db: Db, filter: UsageFilter, options: BlocksOptions
   if (options.last !== undefined) blocks = lastBlocks(blocks, options.last);
   const hits = limitHits(db, filter.project);
   const out = blocks.map((b) => withLimits(b, limit, hits));
-  return options.order === 'desc' ? out.reverse() : out;
+  return { blocks: options.order === 'desc' ? out.reverse() : out, limit };
 }
 
 /** The last `n` blocks with usage and the gap blocks between them (a gap before the first is left out). */

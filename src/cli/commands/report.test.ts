@@ -473,9 +473,21 @@ describe('ctm report text', () => {
     expect(blocks).toMatch(/^2026-03-02T12:00 +1 +20 +\$0\.00\*$/m);
     expect(blocks).toContain('* Some requests have no price');
     const sessions = ctm('session').stdout.split('\n');
-    expect(sessions[0]).toMatch(/^Session  Project\s+Input/);
-    expect(sessions).toContainEqual(expect.stringMatching(/^s1       -home-me-repo\s+1,110\s/));
-    expect(sessions).toContainEqual(expect.stringMatching(/^s2       -home-me-other\s+1,300,000\s/));
+    // Each session with its last activity (the order of the list, in the report's timezone) and models.
+    expect(sessions[0]).toMatch(/^Session  Project\s+Last activity\s+Models\s+Input/);
+    expect(sessions).toContainEqual(
+      expect.stringMatching(
+        /^s1       -home-me-repo   2026-03-02 12:00  opus-4-5, sonnet-4-5, acme-9\s+1,110\s/,
+      ),
+    );
+    expect(sessions).toContainEqual(
+      expect.stringMatching(
+        /^s2       -home-me-other  2026-04-01 00:30  haiku-4-5, sonnet-4-5\s+1,300,000\s/,
+      ),
+    );
+    // The rule under the header breaks between every two columns, the left-aligned ones too.
+    expect(sessions[1]).toMatch(/^─{7}  ─{14}  ─{16}  ─+  ─+/);
+    expect(ctm('session', '--timezone', 'Asia/Tokyo').stdout).toMatch(/^s2 .* 2026-04-01 09:30 /m);
     // Claude Code's own session cost, beside ctm's, with a note that it is not added up.
     expect(sessions[0]).toMatch(/Cost \(USD\)\s+Claude Code \(USD\)$/);
     expect(sessions).toContainEqual(expect.stringMatching(/^s1 .*\s\$4\.20$/));
@@ -484,6 +496,25 @@ describe('ctm report text', () => {
     );
     expect(blocks).toMatch(/^Block start \(UTC\).*\s{2}Limit reset \(UTC\)$/m);
     expect(blocks).toMatch(/^2026-03-01T10:00 .*\s{2}2026-03-01T15:00$/m);
+  });
+
+  it("blocks with --token-limit: each block's share of the limit, and the note says against what", () => {
+    expect(ctm('blocks').stdout).not.toContain('Of limit');
+    const given = ctm('blocks', '--token-limit', '27000').stdout.split('\n');
+    expect(given[0]).toMatch(
+      /^Block start \(UTC\)\s+Requests\s+Tokens\s+Cost \(USD\)\s+Tokens\/min\s+Projected\s+Of limit/,
+    );
+    // 13,500 of 27,000 tokens; a gap has no share; beyond the limit in grouped digits.
+    expect(given).toContainEqual(expect.stringMatching(/^2026-03-01T10:00 +1 +13,500 .* 50% /));
+    expect(given).toContainEqual(expect.stringMatching(/^\(gap\) \S+$/));
+    expect(given).toContainEqual(expect.stringMatching(/^2026-03-09T08:00 .* 3,704%$/));
+    expect(given).toContainEqual(expect.stringMatching(/^2026-03-02T12:00 .* <1%$/));
+    expect(given).toContain("Of limit: each block's tokens as a share of 27,000");
+    const max = ctm('blocks', '-t', 'max').stdout;
+    expect(max).toMatch(/^2026-03-09T08:00 .* 100%/m);
+    expect(max).toContain(
+      "Of limit: each block's tokens as a share of 1,000,000 (max: the largest completed block)",
+    );
   });
 
   it('optional columns are dropped, last first, when the terminal is narrower than the table', async () => {

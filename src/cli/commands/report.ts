@@ -41,6 +41,8 @@ export function openIndex(dbPath: string): Db {
 
 export interface ReportOptions {
   tokenLimit: number | 'max';
+  /** The blocks table shows each block's share of the limit (asked for with --token-limit). */
+  showLimit?: boolean | undefined;
   now: number;
   order?: Order | undefined;
   last?: number | undefined;
@@ -84,6 +86,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     if (a.project) filter.project = await projectKey(db, a.project.value, a.project.flag);
     const out = await buildReport(db, kind, filter, {
       tokenLimit: a.tokenLimit ?? config.tokenLimit,
+      showLimit: a.tokenLimit !== undefined,
       now,
       order: a.order,
       last: period ? undefined : a.last,
@@ -151,8 +154,13 @@ export async function buildReport(db: Db, kind: Kind, filter: UsageFilter, optio
       report: sessions.sessionReport(rows, totals, sessionReportedCosts(db), options.order),
     };
   }
-  const { blocksReport } = await import('../../report/blocks-report.ts');
-  return { kind: 'blocks' as const, blocks: blocksReport(db, filter, options) };
+  const { blocksWithLimit } = await import('../../report/blocks-report.ts');
+  const { blocks, limit } = blocksWithLimit(db, filter, options);
+  return {
+    kind: 'blocks' as const,
+    blocks,
+    limit: options.showLimit ? { tokens: limit, max: options.tokenLimit === 'max' } : undefined,
+  };
 }
 
 export type Report = Awaited<ReturnType<typeof buildReport>>;
