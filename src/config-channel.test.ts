@@ -17,6 +17,7 @@ const full = loadConfig(
     CTM_SNAPSHOT_KEEP: '7',
     CTM_TOKEN_LIMIT: '500000',
     CTM_RESCAN_SECONDS: '5',
+    CTM_WEEK_START: 'sunday',
   },
   { timezone: 'Europe/Berlin', port: '51999', host: '0.0.0.0' },
   '/home/me',

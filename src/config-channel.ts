@@ -26,6 +26,7 @@ const configSchema = v.strictObject({
   snapshotKeep: count,
   tokenLimit: v.union([count, v.literal('max')]),
   rescanSeconds: count,
+  weekStart: v.picklist([0, 1, 2, 3, 4, 5, 6]),
   machine: v.string(),
   user: v.string(),
   ingestTokensFile: v.optional(v.string()),

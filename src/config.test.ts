@@ -41,6 +41,20 @@ describe('Claude dirs', () => {
 });
 
 describe('loadConfig', () => {
+  it.each([
+    [undefined, 1],
+    ['', 1],
+    ['sunday', 0],
+    ['Monday', 1],
+    [' SAT ', 6],
+    ['wed', 3],
+  ] as const)('CTM_WEEK_START=%j is weekday %i (Sunday 0); the flag wins', (value, day) => {
+    expect(loadConfig({ CTM_TZ: 'UTC', CTM_WEEK_START: value }, {}, home).weekStart).toBe(day);
+    expect(
+      loadConfig({ CTM_TZ: 'UTC', CTM_WEEK_START: 'friday' }, { startOfWeek: value }, home).weekStart,
+    ).toBe(value === undefined ? 5 : day);
+  });
+
   it('defaults', () => {
     const c = loadConfig({ CTM_TZ: 'UTC' }, {}, home);
     expect(c).toMatchObject({
@@ -57,6 +71,7 @@ describe('loadConfig', () => {
       snapshotKeep: 30,
       tokenLimit: 'max',
       rescanSeconds: 60,
+      weekStart: 1,
     });
   });
 
@@ -137,6 +152,9 @@ describe('loadConfig', () => {
     ['CTM_TOKEN_LIMIT', { CTM_TOKEN_LIMIT: 'lots' }],
     ['CTM_TOKEN_LIMIT', { CTM_TOKEN_LIMIT: '0' }],
     ['CTM_RESCAN_SECONDS', { CTM_RESCAN_SECONDS: '0' }],
+    ['CTM_WEEK_START', { CTM_WEEK_START: 'mo' }],
+    ['CTM_WEEK_START', { CTM_WEEK_START: '1' }],
+    ['--start-of-week', { CTM_WEEK_START: 'sunday' }, { startOfWeek: 'someday' }],
     ['CTM_HOST', { CTM_HOST: 'http://localhost' }],
     ['CTM_HOST', { CTM_HOST: 'my host' }],
     ['CTM_HOST', { CTM_HOST: '127.0.0.1:8080' }],

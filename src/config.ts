@@ -33,7 +33,20 @@ export interface Config extends TeamConfig {
   snapshotKeep: number;
   tokenLimit: number | 'max';
   rescanSeconds: number;
+  /** The day weeks start on, 0 = Sunday … 6 = Saturday: the weekly report and the site's weeks alike. */
+  weekStart: WeekDay;
 }
+
+export type WeekDay = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
 
 export class ConfigError extends Error {
   readonly setting: string;
@@ -46,7 +59,7 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 export type Flags = Partial<
-  Record<'timezone' | 'dataDir' | 'claudeDir' | 'costMode' | 'port' | 'host', string>
+  Record<'timezone' | 'dataDir' | 'claudeDir' | 'costMode' | 'port' | 'host' | 'startOfWeek', string>
 > &
   TeamFlags;
 
@@ -287,6 +300,15 @@ export function parseAllowedHosts(value: string | undefined, setting: string): s
   ];
 }
 
+/** A weekday by name (`monday`, or its first three letters, any case); unset is Monday. */
+export function parseWeekStart(value: string | undefined, setting: string): WeekDay {
+  const name = value?.trim().toLowerCase() ?? '';
+  if (name === '') return 1;
+  const day = WEEKDAYS.findIndex((d) => d === name || (name.length === 3 && d.startsWith(name)));
+  if (day < 0) throw new ConfigError(setting, `expected a weekday (${WEEKDAYS.join(', ')}), got "${value}"`);
+  return day as WeekDay;
+}
+
 export function parseTokenLimit(value: string | undefined, setting: string): number | 'max' {
   if (value === undefined || value.trim() === '' || value.trim() === 'max') return 'max';
   if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
@@ -369,6 +391,10 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
     snapshotKeep: parseInteger(env.CTM_SNAPSHOT_KEEP, 'CTM_SNAPSHOT_KEEP', 30, 1, 100000),
     tokenLimit: parseTokenLimit(env.CTM_TOKEN_LIMIT, 'CTM_TOKEN_LIMIT'),
     rescanSeconds: parseInteger(env.CTM_RESCAN_SECONDS, 'CTM_RESCAN_SECONDS', 60, 1, 86400),
+    weekStart: parseWeekStart(
+      flags.startOfWeek ?? env.CTM_WEEK_START,
+      flags.startOfWeek !== undefined ? '--start-of-week' : 'CTM_WEEK_START',
+    ),
     ...loadTeamConfig(env, flags, host, home),
   };
 }

@@ -10,7 +10,7 @@ Commands:
   report <kind> [options]    daily | weekly | monthly | session | blocks, as tables or ccusage's JSON
       -j, --json             -s, --since DATE       -u, --until DATE       --last N
       -z, --timezone TZ      -p, --project NAME     -b, --breakdown        -o, --order asc|desc
-      -m, --mode auto|calculate|display             -w, --start-of-week DAY (weekly)
+      -m, --mode auto|calculate|display             -w, --start-of-week DAY (weekly; CTM_WEEK_START)
       -t, --token-limit N|max (blocks)              \`ctm report --help\` for all of them
   prices [--json]            the price table in effect and the models seen without a price
   build                      build the report site and publish it atomically
@@ -21,7 +21,8 @@ Commands:
   statusline                 Claude Code's status line: its JSON on stdin → one line (--print-config)
   watch                      a live view in the terminal, refreshed every second (q quits)
 
-Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
+Environment: CTM_CLAUDE_DIR, CTM_DATA_DIR, CTM_TZ, CTM_WEEK_START, CTM_PRICING_FILE, CTM_COST_MODE, … (see README)
+start and build take --start-of-week DAY too, for the site's weeks.
 `;
 
 type Command = (args: string[]) => Promise<number>;

@@ -8,7 +8,7 @@ import { UsageError } from './usage-error.ts';
 const parse = (...args: string[]) => parseReportArgs(args);
 
 describe('parseReportArgs', () => {
-  it('defaults: asc, weeks from Sunday, nothing else set', () => {
+  it('defaults: asc, the week start left to CTM_WEEK_START, nothing else set', () => {
     expect(parse('daily')).toEqual({
       kind: 'daily',
       help: false,
@@ -20,10 +20,13 @@ describe('parseReportArgs', () => {
       timezone: undefined,
       costMode: undefined,
       order: 'asc',
-      weekStartsOn: 0,
+      weekStartsOn: undefined,
       project: undefined,
       tokenLimit: undefined,
       dataDir: undefined,
+      machine: undefined,
+      user: undefined,
+      by: undefined,
     });
   });
 

@@ -1,7 +1,7 @@
 // The command line of `ctm report`: ctm's flag names and ccusage's spellings of them (-j, -s/-u with YYYYMMDD,
 // -z, -b, -m/--mode, -o/--order, -w, -t, -O), validated here so an error names the flag as the user typed it,
 // and the usage text `--help` prints. Values from the environment are checked later by config.ts.
-import { parseTimezone, parseTokenLimit } from '../config.ts';
+import { parseTimezone, parseTokenLimit, WEEKDAYS } from '../config.ts';
 import type { CostMode } from '../db/day-bucket.ts';
 import type { Dimension, WeekDay } from '../db/queries/usage-by-period.ts';
 import type { Order } from '../report/period-report.ts';
@@ -12,7 +12,6 @@ const { parseArgs } = process.getBuiltinModule('node:util');
 export const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
 export type Kind = (typeof KINDS)[number];
 
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 const COST_MODES: readonly CostMode[] = ['auto', 'calculate', 'display'];
 
 interface Flag {
@@ -152,7 +151,7 @@ const FLAGS: readonly Flag[] = [
     short: 'w',
     type: 'string',
     usage: '-w, --start-of-week DAY',
-    text: 'the day weeks start on: sunday (default), monday, … saturday',
+    text: 'the day weeks start on: monday … sunday (default: CTM_WEEK_START, else monday)',
     kinds: ['weekly'],
   },
   {
@@ -242,7 +241,8 @@ export interface ReportArgs {
   timezone?: string | undefined;
   costMode?: CostMode | undefined;
   order: Order;
-  weekStartsOn: WeekDay;
+  /** Unset: CTM_WEEK_START's day (config.ts), Monday by default. */
+  weekStartsOn?: WeekDay | undefined;
   project?: { value: string; flag: string } | undefined;
   tokenLimit?: number | 'max' | undefined;
   dataDir?: string | undefined;
@@ -333,7 +333,7 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
   const help = value.get('help') === true;
   const [first, ...extra] = positionals;
   const kind = KINDS.includes(first as Kind) ? (first as Kind) : undefined;
-  if (help) return { kind, help, json: false, breakdown: false, order: 'asc', weekStartsOn: 0 };
+  if (help) return { kind, help, json: false, breakdown: false, order: 'asc' };
   const hint = hintFor(kind);
   if (!first) throw new UsageError(`report: which report? one of ${KINDS.join(', ')} (${hint})`);
   if (!kind)
@@ -363,9 +363,9 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
   if (order !== 'asc' && order !== 'desc')
     throw new UsageError(`${flagOf('order')}: expected asc or desc, got "${order}"`);
 
-  const week = (str('start-of-week') ?? 'sunday').toLowerCase();
-  const weekStartsOn = WEEKDAYS.indexOf(week as (typeof WEEKDAYS)[number]);
-  if (weekStartsOn < 0)
+  const week = str('start-of-week')?.toLowerCase();
+  const weekStartsOn = week === undefined ? undefined : WEEKDAYS.indexOf(week as (typeof WEEKDAYS)[number]);
+  if (weekStartsOn !== undefined && weekStartsOn < 0)
     throw new UsageError(
       `${flagOf('start-of-week')}: expected one of ${WEEKDAYS.join(', ')}, got "${str('start-of-week')}"`,
     );
@@ -391,7 +391,7 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
     timezone: str('timezone') === undefined ? undefined : parseTimezone(str('timezone'), flagOf('timezone')),
     costMode: mode as CostMode | undefined,
     order,
-    weekStartsOn: weekStartsOn as WeekDay,
+    weekStartsOn: weekStartsOn as WeekDay | undefined,
     project: project === undefined ? undefined : { value: project, flag: flagOf('project') },
     tokenLimit:
       str('token-limit') === undefined

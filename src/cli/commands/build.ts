@@ -11,11 +11,16 @@ import { buildSite, BuildError } from '../../site/build-site.ts';
 export async function buildCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { timezone: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: {
+      timezone: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'start-of-week': { type: 'string' },
+    },
   });
   const config = loadConfig(process.env, {
     ...(values.timezone ? { timezone: values.timezone } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values['start-of-week'] !== undefined ? { startOfWeek: values['start-of-week'] } : {}),
   });
   if (!existsSync(config.dbPath)) {
     throw new ConfigError('CTM_DATA_DIR', `no index at ${config.dbPath}; run \`ctm ingest --once\` first`);

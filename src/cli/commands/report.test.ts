@@ -133,18 +133,24 @@ describe('ctm report --json (ccusage shapes)', () => {
     expect(out.daily[1]).toMatchObject({ totalTokens: 20, totalCost: 0, modelsUsed: ['acme-9'] });
   });
 
-  it('weekly (weeks start on Sunday by default, --start-of-week monday) and monthly', () => {
-    expect(json('weekly').weekly.map((w: any) => [w.week, w.totalTokens])).toEqual([
+  it('weekly (weeks start on Monday by default, as on the site; CTM_WEEK_START or -w sunday as ccusage) and monthly', () => {
+    const monday = ['2026-02-23', '2026-03-02', '2026-03-09', '2026-03-30'];
+    expect(json('weekly').weekly.map((w: any) => w.week)).toEqual(monday);
+    expect(json('weekly', '--start-of-week', 'monday').weekly.map((w: any) => w.week)).toEqual(monday);
+    const sunday = [
       ['2026-03-01', 13670],
       ['2026-03-08', 1_000_000],
       ['2026-03-29', 301_000],
-    ]);
-    expect(json('weekly', '--start-of-week', 'monday').weekly.map((w: any) => w.week)).toEqual([
-      '2026-02-23',
-      '2026-03-02',
-      '2026-03-09',
-      '2026-03-30',
-    ]);
+    ];
+    expect(json('weekly', '-w', 'sunday').weekly.map((w: any) => [w.week, w.totalTokens])).toEqual(sunday);
+    const fromEnv = runCtm(['report', 'weekly', '--json'], { ...env, CTM_WEEK_START: 'Sunday' });
+    expect(JSON.parse(fromEnv.stdout).weekly.map((w: any) => [w.week, w.totalTokens])).toEqual(sunday);
+    // The flag wins over the variable.
+    const both = runCtm(['report', 'weekly', '--json', '-w', 'monday'], { ...env, CTM_WEEK_START: 'sunday' });
+    expect(JSON.parse(both.stdout).weekly.map((w: any) => w.week)).toEqual(monday);
+    const bad = runCtm(['report', 'weekly'], { ...env, CTM_WEEK_START: 'someday' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ctm: CTM_WEEK_START: expected a weekday/);
     const monthly = json('monthly');
     expect(monthly.monthly.map((m: any) => [m.month, m.totalTokens])).toEqual([
       ['2026-03', 1_013_670],
@@ -321,7 +327,7 @@ describe("ccusage's flag spellings and options", () => {
     expect(dates('--order', 'asc')).toEqual(dates());
     expect(dates('--order', 'desc')).toEqual([...dates()].reverse());
     expect(json('monthly', '-o', 'desc').monthly.map((m: any) => m.month)).toEqual(['2026-04', '2026-03']);
-    expect(json('weekly', '-o', 'desc').weekly.map((w: any) => w.week)[0]).toBe('2026-03-29');
+    expect(json('weekly', '-o', 'desc').weekly.map((w: any) => w.week)[0]).toBe('2026-03-30');
     expect(json('session', '--order', 'desc').sessions.map((s: any) => s.sessionId)).toEqual(['s2', 's1']);
     const ids = json('blocks').blocks.map((b: any) => b.id);
     expect(json('blocks', '-o', 'desc').blocks.map((b: any) => b.id)).toEqual([...ids].reverse());

@@ -67,7 +67,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     costMode: config.costMode,
     since: a.since,
     until: a.until,
-    weekStartsOn: a.weekStartsOn,
+    weekStartsOn: a.weekStartsOn ?? config.weekStart,
     local: { machine: config.machine, user: config.user },
     ...(a.machine !== undefined ? { machines: storedNames(a.machine, config.machine) } : {}),
     ...(a.user !== undefined ? { users: storedNames(a.user, config.user) } : {}),
@@ -78,7 +78,12 @@ export async function reportCommand(args: string[]): Promise<number> {
       import('../../report/last-periods.ts'),
       import('../../time/local-time.ts'),
     ]);
-    const start = lastPeriodsStart(period, a.last, makeLocalTime(config.timezone)(now).day, a.weekStartsOn);
+    const start = lastPeriodsStart(
+      period,
+      a.last,
+      makeLocalTime(config.timezone)(now).day,
+      filter.weekStartsOn,
+    );
     if (!filter.since || filter.since < start) filter.since = start;
   }
   const db = openIndex(config.dbPath);

@@ -138,6 +138,7 @@ describe('ctm start (process)', () => {
     ['CTM_HOST', 'no-such-host.invalid'],
     ['CTM_HOST', 'http://localhost'],
     ['CTM_ALLOWED_HOSTS', 'https://ctm.example.org'],
+    ['CTM_WEEK_START', 'someday'],
   ])('%s=%s: one line naming the variable, exit 2', (name, value) => {
     const fx = liveFixture(0);
     fixtures.push(fx);

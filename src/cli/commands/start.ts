@@ -21,6 +21,7 @@ export async function startCommand(args: string[]): Promise<number> {
       push: { type: 'string' },
       machine: { type: 'string' },
       user: { type: 'string' },
+      'start-of-week': { type: 'string' },
     },
   });
   const config = loadConfig(process.env, {
@@ -33,6 +34,7 @@ export async function startCommand(args: string[]): Promise<number> {
     ...(values.push ? { push: values.push } : {}),
     ...(values.machine ? { machine: values.machine } : {}),
     ...(values.user ? { user: values.user } : {}),
+    ...(values['start-of-week'] !== undefined ? { startOfWeek: values['start-of-week'] } : {}),
   });
   const log = createLogger(config.logLevel, process.stdout);
   let running;
