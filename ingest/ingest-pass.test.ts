@@ -5,7 +5,7 @@ import { mkdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { assistantLine, userLine, type AssistantLineOptions } from './fixture-lines.ts';
 import { at, fixtureTree, tempDir, testIndex, totals, usageRows, type FixtureTree } from './fixture-tree.ts';
 import { createMessageStore } from './message-store.ts';
-import { runPass } from './ingest-pass.ts';
+import { runPass, type PassProgress } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
 
 let parallelBytes: number | undefined;
@@ -425,6 +425,33 @@ describe('incremental reads', () => {
     expect(
       (db.prepare('SELECT missing_since AS m FROM files WHERE path = ?').get(p) as { m: null }).m,
     ).toBeNull();
+  });
+
+  describe('progress', () => {
+    it('tells the files and new bytes to read first, then after each file how far it has got', () => {
+      const { tree, db } = setup();
+      const a = [line({ id: 'a1' }), line({ id: 'a2' })];
+      const b = [line({ id: 'b1' })];
+      tree.write('p/s1.jsonl', a);
+      tree.write('p/s2.jsonl', b);
+      const bytes = Buffer.byteLength(a.join('\n') + '\n') + Buffer.byteLength(b.join('\n') + '\n');
+      const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+      const seen: PassProgress[] = [];
+      const pass = () =>
+        runPass({ claudeDirs: [tree.claudeDir], store, parallelBytes, onProgress: (p) => seen.push(p) });
+      const summary = pass();
+      expect(seen[0]).toEqual({ files: 2, filesDone: 0, bytes, bytesDone: 0, newMessages: 0 });
+      expect(seen.at(-1)).toEqual({ files: 2, filesDone: 2, bytes, bytesDone: bytes, newMessages: 3 });
+      expect(seen.at(-1)!.bytesDone).toBe(summary.bytesRead);
+      for (let i = 1; i < seen.length; i++) {
+        expect(seen[i]!.filesDone).toBeGreaterThanOrEqual(seen[i - 1]!.filesDone);
+        expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone);
+      }
+      // Nothing new: one report, of nothing to read.
+      seen.length = 0;
+      pass();
+      expect(seen).toEqual([{ files: 0, filesDone: 0, bytes: 0, bytesDone: 0, newMessages: 0 }]);
+    });
   });
 });
 

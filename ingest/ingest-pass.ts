@@ -58,6 +58,15 @@ export interface PassSummary {
   changes: ChangeSet;
 }
 
+/** How far a pass has got: files and new bytes to read (known once files are found), messages so far. */
+export interface PassProgress {
+  files: number;
+  filesDone: number;
+  bytes: number;
+  bytesDone: number;
+  newMessages: number;
+}
+
 export interface PassOptions {
   claudeDirs: readonly string[];
   store: MessageStore;
@@ -66,6 +75,8 @@ export interface PassOptions {
   now?: () => number;
   /** Called after each file's commit with what it changed. */
   onCommit?: (changes: ChangeSet) => void;
+  /** Called once the files to read are known and after each file read (callers throttle what they show). */
+  onProgress?: (progress: PassProgress) => void;
   /** Line-length limits for scanLines (tests shrink them to exercise the oversized path). */
   scan?: ScanOptions;
   /** New bytes from which a second thread reads and parses while this one writes (Infinity: never). */
@@ -165,8 +176,16 @@ export function runPass(options: PassOptions): PassSummary {
   // every index page it touched). A file's rows and its offset are still in the same transaction, and
   // onCommit hears of a file's changes only once they are committed.
   const pending = toRead.reduce((n, { file, row }) => n + Math.max(0, file.size - (row?.offset ?? 0)), 0);
+  const progress: PassProgress = {
+    files: toRead.length,
+    filesDone: 0,
+    bytes: pending,
+    bytesDone: 0,
+    newMessages: 0,
+  };
+  options.onProgress?.({ ...progress });
   if (pending >= (options.parallelBytes ?? PARALLEL_BYTES))
-    options.store.bulk(() => readInParallel(toRead, options, summary, skips));
+    options.store.bulk(() => readInParallel(toRead, options, summary, skips, progress));
   let next = pending >= (options.parallelBytes ?? PARALLEL_BYTES) ? toRead.length : 0;
   while (next < toRead.length) {
     const committed: ChangeSet[] = [];
@@ -180,6 +199,12 @@ export function runPass(options: PassOptions): PassSummary {
         const { file, row } = toRead[next++]!;
         batchBytes += Math.max(0, file.size - (row?.offset ?? 0)) + BATCH_FILE_COST;
         readFile(file, row, batchOptions, summary, skips, now);
+        if (options.onProgress) {
+          progress.filesDone = next;
+          progress.bytesDone = summary.bytesRead;
+          progress.newMessages = summary.newMessages;
+          options.onProgress({ ...progress });
+        }
       }
     });
     if (options.onCommit) for (const changes of committed) options.onCommit(changes);
@@ -205,8 +230,10 @@ function readInParallel(
   options: PassOptions,
   summary: PassSummary,
   skips: SkipCounter,
+  progress: PassProgress,
 ): void {
   const now = options.now ?? Date.now;
+  let lastPath: string | undefined;
   const reader = createParallelReader(jobs, options.scan, options.inFlight, options.readers);
   const state: { done?: ReaderDone } = {};
   // The worker stops with the pass, also when a commit fails half way.
@@ -232,6 +259,14 @@ function readInParallel(
           if (changes.size > 0) {
             summary.changes.merge(changes);
             committed.push(changes);
+          }
+          if (options.onProgress) {
+            // A long file comes in several slices, one after the other.
+            if (m.file.path !== lastPath) progress.filesDone++;
+            lastPath = m.file.path;
+            progress.bytesDone += m.bytes;
+            progress.newMessages = summary.newMessages;
+            options.onProgress({ ...progress });
           }
         }
       });

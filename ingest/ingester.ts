@@ -13,7 +13,7 @@ import { checkAtStart } from '../src/db/check-index.ts';
 import { hasProjectsDir } from './discover.ts';
 import { createMessageStore } from './message-store.ts';
 import { reconcileSettings, writeMeta } from './reconcile-settings.ts';
-import { runPass, type PassSummary } from './ingest-pass.ts';
+import { runPass, type PassProgress, type PassSummary } from './ingest-pass.ts';
 import { indexStatsCache } from './stats-cache.ts';
 import { createSubagentMetaIndex } from './subagent-meta.ts';
 import type { ChangeSet } from '../src/db/change-set.ts';
@@ -22,7 +22,7 @@ const RUNS_KEPT = 10_000;
 const MALFORMED_META = 'malformed_subagent_meta';
 
 export interface Ingester {
-  pass(paths?: ReadonlySet<string>): PassSummary;
+  pass(paths?: ReadonlySet<string>, onProgress?: (progress: PassProgress) => void): PassSummary;
   /** Watches for changes; a pass that throws is logged and handed to onFailure, and watching goes on. */
   watch(
     onPass: (summary: PassSummary) => void,
@@ -63,11 +63,12 @@ export function createIngester(
   // pass keeps only those it met, so a cause that went away and came back is told again.
   let warnedSkips = new Set<string>();
   const subagentMeta = createSubagentMetaIndex(db);
-  const pass = (paths?: ReadonlySet<string>): PassSummary => {
+  const pass = (paths?: ReadonlySet<string>, onProgress?: (progress: PassProgress) => void): PassSummary => {
     const summary = runPass({
       claudeDirs: config.claudeDirs,
       store,
       ...(paths ? { paths } : {}),
+      ...(onProgress ? { onProgress } : {}),
       ...(onCommit ? { onCommit } : {}),
       ...(readers ? { readers } : {}),
     });
