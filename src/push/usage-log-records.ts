@@ -44,7 +44,7 @@ function usageRecord(row: PushRow, observed: string): Record<string, unknown> {
   if (row.costLoggedUsd !== null)
     attributes.push({ key: USAGE_LOGGED_COST, value: { doubleValue: row.costLoggedUsd } });
   return {
-    timeUnixNano: `${row.ts}000000`,
+    timeUnixNano: `${Math.trunc(row.ts)}000000`,
     observedTimeUnixNano: observed,
     eventName: USAGE_EVENT,
     attributes,

@@ -68,6 +68,8 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   idleMs?: number;
   /** V8 old-space cap in MB: makes the worker collect garbage before its heap balloons. */
   maxOldGenerationSizeMb?: number;
+  /** V8 young-generation cap in MB (a thread only): a worker making much short-lived garbage collects it sooner. */
+  maxYoungGenerationSizeMb?: number;
   /** Run as a child process instead of a thread. */
   process?: boolean;
   onMessage(message: Out): void;
@@ -106,8 +108,15 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
       : new Worker(o.file, {
           workerData: o.workerData,
           ...(o.env ? { env: o.env } : {}),
-          ...(o.maxOldGenerationSizeMb
-            ? { resourceLimits: { maxOldGenerationSizeMb: o.maxOldGenerationSizeMb } }
+          ...(o.maxOldGenerationSizeMb || o.maxYoungGenerationSizeMb
+            ? {
+                resourceLimits: {
+                  ...(o.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: o.maxOldGenerationSizeMb } : {}),
+                  ...(o.maxYoungGenerationSizeMb
+                    ? { maxYoungGenerationSizeMb: o.maxYoungGenerationSizeMb }
+                    : {}),
+                },
+              }
             : {}),
         });
     current = w;
