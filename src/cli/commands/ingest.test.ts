@@ -41,7 +41,12 @@ describe('ctm ingest --once', () => {
     expect(lines[0]).toMatch(
       /^1 files \(1 read\), 4 lines, 1 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); skipped: invalid_json 1, bad_timestamp 1; other lines: user 1$/,
     );
-    expect(lines.slice(1)).toEqual([`  skipped ${p}:2 (invalid_json)`, `  skipped ${p}:3 (bad_timestamp)`]);
+    expect(lines.slice(1, -1)).toEqual([`  skipped ${p}:2 (invalid_json)`, `  skipped ${p}:3 (bad_timestamp)`]);
+    // The last line: what the index holds and where to look.
+    expect(lines.at(-1)).toBe(
+      `ready: ${t.root}/data/ctm.db — 1 request, ${at(0).slice(0, 10)}; ` +
+        'see them with ctm report daily, or ctm start for the pages',
+    );
     // The log's one summary line per pass goes to stderr (JSON when not a terminal).
     const log = r.stderr
       .trim()
@@ -91,7 +96,8 @@ describe('ctm ingest --once', () => {
     expect(malformed.stderr).toContain('stats-cache.json is malformed; not indexed');
     cache({ '2026-02-01': { 'claude-opus-4-5': 70 }, '2026-03-01': { 'claude-opus-4-5': 20 } });
     const lines = runCtm(['ingest', '--once'], envFor(t)).stdout.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe(
+    expect(lines.at(-1)).toMatch(/^ready: /);
+    expect(lines.at(-2)).toBe(
       'stats-cache.json disagrees with the transcripts on 1 day/model pair (largest: 2026-03-01 claude-opus-4-5: ' +
         'stats-cache 20, transcripts 15 input+output tokens); lists 1 day/model pair with no transcripts left ' +
         '(from 2026-02-01; deleted before ctm indexed them)',

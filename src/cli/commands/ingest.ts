@@ -1,13 +1,19 @@
-// `ctm ingest [--once]`: one pass, or a pass followed by watch mode until SIGINT/SIGTERM.
+// `ctm ingest [--once]`: one pass, or a pass followed by watch mode until SIGINT/SIGTERM. The first pass shows
+// its progress on stderr (a bar on a terminal, JSON lines otherwise) and ends with the summary and one line on
+// what the index holds and where to look.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { existsSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { openDb } from '../../db/open.ts';
 import { startReaders } from '../../../ingest/parallel-reader.ts';
 import { createLogger } from '../../log.ts';
 import { formatBytes, formatInt } from '../../format/number.ts';
 import { createIngester, usableClaudeDirs } from '../../../ingest/ingester.ts';
 import type { PassSummary } from '../../../ingest/ingest-pass.ts';
+import { createProgressReport, createTerminalBar } from '../../progress-report.ts';
+import { readyLine } from '../../ready-line.ts';
+import { usageSpan } from '../../db/queries/usage-span.ts';
 import {
   statsCacheDisagreements,
   type StatsCacheDisagreement,
@@ -70,6 +76,12 @@ export function describeStatsCache(rows: readonly StatsCacheDisagreement[]): str
   return parts.length > 0 ? `stats-cache.json ${parts.join('; ')}` : undefined;
 }
 
+/** A path under the working directory as typed from there (`data/ctm.db`), any other in full. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : path;
+}
+
 export async function ingestCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -85,18 +97,36 @@ export async function ingestCommand(args: string[]): Promise<number> {
     ...(values['claude-dir'] ? { claudeDir: values['claude-dir'] } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
-  const log = createLogger(config.logLevel);
+  // On a terminal the bar is cleared before any log line, so a warning never lands on it.
+  const bar = process.stderr.isTTY ? createTerminalBar(process.stderr) : undefined;
+  const log = createLogger(
+    config.logLevel,
+    bar
+      ? {
+          isTTY: true,
+          write: (s: string) => {
+            bar.clear();
+            return process.stderr.write(s);
+          },
+        }
+      : process.stderr,
+  );
   usableClaudeDirs(config);
   // A first run reads everything: its reader threads start now, while the index is made and files found.
   const early = existsSync(config.dbPath) ? undefined : startReaders();
   const db = openDb(config.dbPath);
   try {
     const ingester = createIngester(db, config, log, undefined, early);
-    const first = ingester.pass();
+    const progress = createProgressReport({ log, json: !bar, bar });
+    const first = ingester.pass(undefined, (p) => progress.update(p));
+    progress.done();
     process.stdout.write(describePass(first) + '\n');
     for (const example of first.skippedExamples) process.stdout.write(`  skipped ${example}\n`);
     const statsLine = describeStatsCache(statsCacheDisagreements(db));
     if (statsLine) process.stdout.write(statsLine + '\n');
+    process.stdout.write(
+      `${readyLine(shownPath(config.dbPath), usageSpan(db))}; see them with ctm report daily, or ctm start for the pages\n`,
+    );
     if (values.once) return 0;
     const stop = await ingester.watch((s) => {
       // A skip met again on every rescan (a broken symlink, say) was told once already.
