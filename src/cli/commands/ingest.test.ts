@@ -41,7 +41,10 @@ describe('ctm ingest --once', () => {
     expect(lines[0]).toMatch(
       /^1 files \(1 read\), 4 lines, 1 new messages, 0 updated, [\d.]+ KB in [\d.]+ s \(\d+ MB\/s\); skipped: invalid_json 1, bad_timestamp 1; other lines: user 1$/,
     );
-    expect(lines.slice(1, -1)).toEqual([`  skipped ${p}:2 (invalid_json)`, `  skipped ${p}:3 (bad_timestamp)`]);
+    expect(lines.slice(1, -1)).toEqual([
+      `  skipped ${p}:2 (invalid_json)`,
+      `  skipped ${p}:3 (bad_timestamp)`,
+    ]);
     // The last line: what the index holds and where to look.
     expect(lines.at(-1)).toBe(
       `ready: ${t.root}/data/ctm.db — 1 request, ${at(0).slice(0, 10)}; ` +
