@@ -1,12 +1,14 @@
 // Runs the CLI under Node and under Deno against the same fixture Claude dir (each with its own index) and
-// checks that the JSON reports are byte-identical. Deno is the `deno` devDependency; better-sqlite3 is the
-// same Node-API addon from node_modules for both.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// checks that the JSON reports are byte-identical; then that `deno task build` publishes the site and `deno task
+// start` serves it with the live routes. Deno is the `deno` devDependency; better-sqlite3 is the same Node-API
+// addon from node_modules for both.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureTree, tempDir } from '../ingest/fixture-tree.ts';
 import { assistantLine } from '../ingest/fixture-lines.ts';
+import { freePort } from '../src/stack/free-port.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // Under `deno task test` this script itself runs on Deno: the Node side is then the `node` devDependency.
@@ -80,6 +82,55 @@ const reports = [
 
 let passed = 0;
 let failed = 0;
+const check = (label: string, ok: boolean, detail: string) => {
+  if (ok) passed++;
+  else failed++;
+  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${label}${ok ? '' : `: ${detail}`}\n`);
+};
+
+/** `deno task start` on a free port until /api/v1/health answers; the overview, /live/ and the API through it. */
+async function serveUnderDeno(): Promise<void> {
+  const port = await freePort();
+  const child = spawn(deno, ['task', '--quiet', 'start'], {
+    cwd: repoRoot,
+    env: { ...env('deno'), CTM_PORT: String(port), CTM_REBUILD_CRON: 'off', CTM_SNAPSHOT_CRON: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let log = '';
+  child.stdout.on('data', (b: Buffer) => (log += b));
+  child.stderr.on('data', (b: Buffer) => (log += b));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    let health: { status?: string; db?: { messages?: number } } | undefined;
+    for (const until = Date.now() + 30_000; Date.now() < until && !health;) {
+      await new Promise((r) => setTimeout(r, 200));
+      health = await fetch(`${base}/api/v1/health`)
+        .then((r) => (r.ok ? r.json() : undefined))
+        .catch(() => undefined);
+    }
+    check(
+      'deno task start: /api/v1/health',
+      health?.status === 'ok' && health.db?.messages === 300,
+      log.slice(-800),
+    );
+    const overview = await fetch(`${base}/`).then(async (r) => [r.status, await r.text()] as const);
+    check(
+      'deno task start: the overview',
+      overview[0] === 200 && overview[1].includes('</html>'),
+      `${overview[0]}`,
+    );
+    const live = await fetch(`${base}/live/`).then((r) => r.status);
+    check('deno task start: /live/', live === 200, `${live}`);
+    const usage = await fetch(`${base}/api/v1/usage`).then((r) => r.status);
+    check('deno task start: /api/v1/usage', usage === 200, `${usage}`);
+    check('deno task start: a ready line', /ready: http:\/\/127\.0\.0\.1:\d+\//.test(log), log.slice(-800));
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
 try {
   for (const [name, run] of Object.entries(runtimes)) {
     const summary = run(['ingest', '--once']);
@@ -102,6 +153,14 @@ try {
       );
     }
   }
+  // The site: `ctm build` under Deno publishes every page kind, then `ctm start` under Deno serves it.
+  const built = runtimes.deno(['build']);
+  const current = join(root, 'deno', 'site', 'current');
+  const index = existsSync(join(current, 'index.html'))
+    ? readFileSync(join(current, 'index.html'), 'utf8')
+    : '';
+  check('deno task build', /built \d+ pages/.test(built) && index.includes('</html>'), built.slice(-400));
+  await serveUnderDeno();
 } finally {
   tree.remove();
 }
