@@ -101,6 +101,9 @@ export function insertUsageRows(db: Db, rows: readonly SeedRow[], timezone = 'UT
           webSearchRequests: 0,
           costLogged: null,
           costCalc: cost,
+          sessionId: r.sessionId,
+          ts: r.ts,
+          cwd: r.cwd,
         },
         1,
       );

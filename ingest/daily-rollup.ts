@@ -1,6 +1,8 @@
 // Keeps usage_daily in step with the messages a commit writes: each counted row that arrives adds to its
-// (day, model, project, machine, user) group, each counted row that leaves (replaced by a larger copy) subtracts, and the net change of each group touched is written once, inside the transaction of the
-// commit (or of the batch of commits) that made it. A group left with no messages is deleted.
+// (day, model, project, machine, user, session) group, each counted row that leaves (replaced by a larger copy)
+// subtracts, and the net change of each group touched is written once, inside the transaction of the commit (or
+// of the batch of commits) that made it. A group left with no messages is deleted; a group a row left has its
+// first and last time and its working directory read again from its messages (a min or max cannot be undone).
 import type { Db } from '../src/db/open.ts';
 
 /** A counted message as the rollup sees it. */
@@ -17,12 +19,26 @@ export interface RollupRow {
   webSearchRequests: number;
   costLogged: number | null;
   costCalc: number | null;
+  sessionId: string;
+  ts: number;
+  cwd: string | null;
   /** The machine and user a hub received the row from; '' (absent) for this machine's own transcripts. */
   machine?: string;
   userName?: string;
 }
 
-type Group = Pick<RollupRow, 'day' | 'model' | 'project'> & { machine: string; userName: string };
+type Group = Pick<RollupRow, 'day' | 'model' | 'project' | 'sessionId'> & {
+  machine: string;
+  userName: string;
+};
+
+/** The arriving rows' span and least working directory (null: none arrived), and whether any row left. */
+interface Span {
+  firstTs: number | null;
+  lastTs: number | null;
+  cwd: string | null;
+  shrunk: boolean;
+}
 
 interface Sums {
   messages: number;
@@ -40,7 +56,7 @@ interface Sums {
   webSearchRequests: number;
 }
 
-type Delta = Group & Sums;
+type Delta = Group & Sums & Span;
 
 const zero: Sums = {
   messages: 0,
@@ -64,6 +80,15 @@ function addInto(d: Sums, o: Sums): void {
   for (const k of SUM_KEYS) d[k] += o[k];
 }
 
+function spanInto(d: Span, firstTs: number | null, lastTs: number | null, cwd: string | null): void {
+  if (firstTs !== null && (d.firstTs === null || firstTs < d.firstTs)) d.firstTs = firstTs;
+  if (lastTs !== null && (d.lastTs === null || lastTs > d.lastTs)) d.lastTs = lastTs;
+  if (cwd !== null && (d.cwd === null || cwd < d.cwd)) d.cwd = cwd;
+}
+
+const GROUP_WHERE =
+  'day = @day AND model = @model AND project = @project AND machine = @machine AND user_name = @userName AND session_id = @sessionId';
+
 export function createDailyRollup(db: Db) {
   // An update first, an insert when the group is new: an upsert would check the new row's CHECKs (no figure
   // below zero, migration 006) against a negative delta before it finds the conflict.
@@ -81,36 +106,50 @@ export function createDailyRollup(db: Db) {
        cost_display_usd = cost_display_usd + @costDisplay,
        unpriced_auto = unpriced_auto + @unpricedAuto,
        unpriced_calc = unpriced_calc + @unpricedCalc,
-       web_search_requests = web_search_requests + @webSearchRequests
-     WHERE day = @day AND model = @model AND project = @project AND machine = @machine AND user_name = @userName`,
+       web_search_requests = web_search_requests + @webSearchRequests,
+       first_ts = coalesce(min(first_ts, @firstTs), first_ts),
+       last_ts = coalesce(max(last_ts, @lastTs), last_ts),
+       cwd = CASE WHEN cwd IS NULL OR @cwd < cwd THEN coalesce(@cwd, cwd) ELSE cwd END
+     WHERE ${GROUP_WHERE}`,
   );
   const insert = db.prepare(
     `INSERT INTO usage_daily VALUES (@day, @model, @project, @messages, @input, @output, @cacheWrite5m,
        @cacheWrite1h, @cacheRead, @totalTokens, @costAuto, @costCalc, @costDisplay, @unpricedAuto, @unpricedCalc,
-       @webSearchRequests, @machine, @userName)`,
+       @webSearchRequests, @machine, @userName, @sessionId, @firstTs, @lastTs, @cwd)`,
   );
-  const dropEmpty = db.prepare(
-    `DELETE FROM usage_daily
-     WHERE day = ? AND model = ? AND project = ? AND machine = ? AND user_name = ? AND messages <= 0`,
+  const dropEmpty = db.prepare(`DELETE FROM usage_daily WHERE ${GROUP_WHERE} AND messages <= 0`);
+  // The session index finds the group's messages (a session has a few thousand at most); a group with none
+  // to read keeps what it had.
+  const respan = db.prepare(
+    `UPDATE usage_daily SET (first_ts, last_ts, cwd) = (
+       SELECT coalesce(min(ts), first_ts), coalesce(max(ts), last_ts), iif(count(*), min(cwd), cwd)
+       FROM usage WHERE ${GROUP_WHERE})
+     WHERE ${GROUP_WHERE}`,
   );
 
   /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction). */
   return function begin() {
     const deltas = new Map<string, Delta>();
-    const groupOf = (g: Pick<RollupRow, 'day' | 'model' | 'project' | 'machine' | 'userName'>): Delta => {
+    const groupOf = (g: Group | RollupRow): Delta => {
       const machine = g.machine ?? '';
       const userName = g.userName ?? '';
-      const key = `${g.day}\u0000${g.model}\u0000${g.project}\u0000${machine}\u0000${userName}`;
+      const { day, model, project, sessionId } = g;
+      const key = `${day}\u0000${model}\u0000${project}\u0000${machine}\u0000${userName}\u0000${sessionId}`;
       let d = deltas.get(key);
-      if (!d)
-        deltas.set(key, (d = { ...zero, day: g.day, model: g.model, project: g.project, machine, userName }));
+      if (!d) {
+        const span = { firstTs: null, lastTs: null, cwd: null, shrunk: false };
+        deltas.set(key, (d = { ...zero, ...span, day, model, project, sessionId, machine, userName }));
+      }
       return d;
     };
     return {
       deltas,
       add(row: RollupRow, sign: 1 | -1): void {
         const auto = row.costLogged ?? row.costCalc;
-        addInto(groupOf(row), {
+        const d = groupOf(row);
+        if (sign === 1) spanInto(d, row.ts, row.ts, row.cwd);
+        else d.shrunk = true;
+        addInto(d, {
           messages: sign,
           input: sign * row.input,
           output: sign * row.output,
@@ -128,12 +167,19 @@ export function createDailyRollup(db: Db) {
       },
       /** Adds another commit's pending changes to these. */
       merge(other: { deltas: Map<string, Delta> }): void {
-        for (const o of other.deltas.values()) addInto(groupOf(o), o);
+        for (const o of other.deltas.values()) {
+          const d = groupOf(o);
+          addInto(d, o);
+          spanInto(d, o.firstTs, o.lastTs, o.cwd);
+          d.shrunk ||= o.shrunk;
+        }
       },
       apply(): void {
         for (const d of deltas.values()) {
           if (update.run(d).changes === 0) insert.run(d);
-          if (d.messages < 0) dropEmpty.run(d.day, d.model, d.project, d.machine, d.userName);
+          if (!d.shrunk) continue;
+          if (d.messages < 0) dropEmpty.run(d);
+          respan.run(d);
         }
         deltas.clear();
       },
@@ -150,9 +196,9 @@ export const DAILY_ROLLUP_SELECT = `SELECT day, model, project, count(*) AS mess
     total(cost_logged_usd) AS cost_display_usd,
     sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL) AS unpriced_auto,
     sum(cost_calc_usd IS NULL) AS unpriced_calc, sum(web_search_requests) AS web_search_requests,
-    machine, user_name
+    machine, user_name, session_id, min(ts) AS first_ts, max(ts) AS last_ts, min(cwd) AS cwd
   FROM messages WHERE superseded = 0
-  GROUP BY day, model, project, machine, user_name`;
+  GROUP BY day, model, project, machine, user_name, session_id`;
 
 /** Recomputes the whole rollup from the counted messages (after re-bucketing or repricing every row). */
 export function rebuildDailyRollup(db: Db): void {

@@ -73,7 +73,7 @@ type Rollup = ReturnType<ReturnType<typeof createDailyRollup>>;
 const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_tokens AS output,
   cache_write_5m_tokens AS cacheWrite5m, cache_write_1h_tokens AS cacheWrite1h, cache_read_tokens AS cacheRead,
   total_tokens AS totalTokens, web_search_requests AS webSearchRequests, cost_logged_usd AS costLogged,
-  cost_calc_usd AS costCalc, machine, user_name AS userName`;
+  cost_calc_usd AS costCalc, machine, user_name AS userName, ts, cwd`;
 
 const DEFERRED_INDEXES = 'deferred_indexes';
 
@@ -234,6 +234,9 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       webSearchRequests: e.webSearchRequests,
       costLogged: e.costLoggedUsd,
       costCalc,
+      sessionId,
+      ts: e.ts,
+      cwd: e.cwd,
     };
     rollup.add(row, 1);
     return row;

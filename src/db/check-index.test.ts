@@ -172,7 +172,7 @@ describe('checkAtStart', () => {
       {
         msg: 'usage_daily differed from the messages; rebuilt from them',
         groups: 1,
-        first: ['2026-03-05 claude-sonnet-4-5-20250929 -home-me-marked'],
+        first: ['2026-03-05 claude-sonnet-4-5-20250929 -home-me-marked s1'],
       },
     ]);
     expect(checkAtStart(db, path, log)).toMatchObject({ repaired: false, problems: [] });

@@ -1,4 +1,4 @@
-// usage_daily (migration 003): filled from existing rows when an older index is migrated, kept in step by each
+// usage_daily (migrations 003, 008): filled from existing rows when an older index is migrated, kept in step by each
 // commit's deltas (every ingest test also checks it against a fresh sum when it closes its index), rebuilt after
 // settings change every row, and read by the daily/weekly/monthly reports with the same results as summing the
 // messages themselves.
@@ -28,15 +28,18 @@ interface Row {
   superseded?: number;
   messageId?: string;
   sidechain?: number;
+  ts?: number | null;
+  cwd?: string | null;
+  session?: string;
 }
 
 function insert(db: Db, r: Row, verb = 'INSERT'): void {
   db.prepare(
     `${verb} INTO messages (key, message_id, file_id, line_no, ts, day, hour, model, session_id, project,
        input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens,
-       cost_logged_usd, cost_calc_usd, superseded, is_sidechain)
-     VALUES (@key, coalesce(@messageId, @key), 1, 1, unixepoch(@day) * 1000, @day, 0, @model, 's', @project, @input, 2, 3, 4, 5,
-       @input + 14, @logged, @calc, @superseded, @sidechain)`,
+       cost_logged_usd, cost_calc_usd, superseded, is_sidechain, cwd)
+     VALUES (@key, coalesce(@messageId, @key), 1, 1, coalesce(@ts, unixepoch(@day) * 1000), @day, 0, @model, @session,
+       @project, @input, 2, 3, 4, 5, @input + 14, @logged, @calc, @superseded, @sidechain, @cwd)`,
   ).run({
     model: 'claude-opus-4-5',
     project: 'p',
@@ -46,12 +49,15 @@ function insert(db: Db, r: Row, verb = 'INSERT'): void {
     superseded: 0,
     messageId: null,
     sidechain: 0,
+    ts: null,
+    cwd: null,
+    session: 's',
     ...r,
   });
 }
 
 function daily(db: Db): Record<string, number | string>[] {
-  return db.prepare('SELECT * FROM usage_daily ORDER BY day, model, project').all() as Record<
+  return db.prepare('SELECT * FROM usage_daily ORDER BY day, model, project, session_id').all() as Record<
     string,
     number | string
   >[];
@@ -110,6 +116,9 @@ describe('usage_daily', () => {
       webSearchRequests: 0,
       costLogged: null,
       costCalc: 0.5,
+      sessionId: 's',
+      ts: 1_772_323_200_000,
+      cwd: '/home/p',
       ...o,
     });
     const begin = createDailyRollup(db);
@@ -140,6 +149,60 @@ describe('usage_daily', () => {
     db.close();
   });
 
+  it("keeps each session's group span and least working directory, read again when a row leaves", () => {
+    const db = fresh('span');
+    const t = Date.parse('2026-03-01T10:00:00Z');
+    const rows = [
+      { key: 'a', ts: t, cwd: '/home/p/sub' },
+      { key: 'b', ts: t + 60_000, cwd: '/home/p' },
+      { key: 'c', ts: t + 120_000, cwd: '/home/p/sub' },
+      { key: 'd', ts: t + 30_000, cwd: '/home/p', session: 'other' },
+    ];
+    const rollupRow = (r: (typeof rows)[number]): RollupRow => ({
+      day: '2026-03-01',
+      model: 'claude-opus-4-5',
+      project: 'p',
+      input: 10,
+      output: 2,
+      cacheWrite5m: 3,
+      cacheWrite1h: 4,
+      cacheRead: 5,
+      totalTokens: 24,
+      webSearchRequests: 0,
+      costLogged: null,
+      costCalc: 0.5,
+      sessionId: r.session ?? 's',
+      ts: r.ts,
+      cwd: r.cwd,
+    });
+    const begin = createDailyRollup(db);
+    const first = begin();
+    for (const r of rows) {
+      insert(db, { day: '2026-03-01', ...r });
+      first.add(rollupRow(r), 1);
+    }
+    first.apply();
+    const spans = () => daily(db).map((r) => [r.session_id, r.messages, r.first_ts, r.last_ts, r.cwd]);
+    expect(spans()).toEqual([
+      ['other', 1, t + 30_000, t + 30_000, '/home/p'],
+      ['s', 3, t, t + 120_000, '/home/p'],
+    ]);
+    // The first and the root-directory rows leave (replaced by copies elsewhere): the span and directory are
+    // the remaining message's.
+    const second = begin();
+    for (const key of ['a', 'b']) {
+      db.prepare('UPDATE messages SET superseded = 1 WHERE key = ?').run(key);
+      second.add(rollupRow(rows.find((r) => r.key === key)!), -1);
+    }
+    second.apply();
+    expect(spans()).toEqual([
+      ['other', 1, t + 30_000, t + 30_000, '/home/p'],
+      ['s', 1, t + 120_000, t + 120_000, '/home/p/sub'],
+    ]);
+    expect(rollupDrift(db)).toEqual([]);
+    db.close();
+  });
+
   it('is rebuilt from the messages after every row was re-bucketed or repriced', () => {
     const db = fresh('rebuild');
     insert(db, { key: 'a', day: '2026-03-01' });
@@ -164,7 +227,7 @@ describe('usage_daily', () => {
     expect(rollupDrift(db)).toHaveLength(1);
     db.prepare(
       `INSERT INTO usage_daily SELECT '2026-01-01', model, project, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                  machine, user_name FROM usage_daily`,
+                  machine, user_name, session_id, first_ts, last_ts, cwd FROM usage_daily`,
     ).run();
     expect(rollupDrift(db)).toHaveLength(2);
     db.close();

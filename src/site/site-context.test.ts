@@ -1,5 +1,5 @@
-// A build's context reads its summary of the index through one snapshot, so a commit made while it runs
-// changes none of its pages; the refresh's context reads the messages as they are.
+// A build's context reads the index through one snapshot, so a commit made while it runs changes none of its
+// pages; the refresh's context reads the index as it is. Both read the same sums (usage_daily).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +22,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openSiteContext', () => {
-  it('gives a build its summary, its lists and one snapshot, and the refresh none of them', () => {
+  it('gives a build its lists and one snapshot, and the refresh neither', () => {
     const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC' });
     const build = openSiteContext(config, true);
-    expect(build.filter.summary).toBe(true);
     expect(build.db.inTransaction).toBe(true);
     expect(build.lists?.sessionStarts.length).toBe(1);
     const before = usageTotals(build.db, build.filter).messages;
@@ -34,12 +33,11 @@ describe('openSiteContext', () => {
     const w = openDb(join(dir, 'ctm.db'));
     insertUsageRows(w, FIXTURE.slice(3, 4));
     w.close();
-    // The build still sees its snapshot, through the summary and through the messages.
+    // The build still sees its snapshot, through usage_daily and through the messages (another timezone).
     expect(usageTotals(build.db, build.filter).messages).toBe(before);
-    expect(usageTotals(build.db, { ...build.filter, summary: false }).messages).toBe(before);
+    expect(usageTotals(build.db, { ...build.filter, timezone: 'Asia/Tokyo' }).messages).toBe(before);
 
     const refresh = openSiteContext(config, false);
-    expect(refresh.filter.summary).toBe(false);
     expect(refresh.lists).toBeUndefined();
     expect(usageTotals(refresh.db, refresh.filter).messages).toBe(before + 1);
     refresh.db.close();

@@ -1,7 +1,7 @@
 // What every report page loads from: the configuration, a read-only connection to the index, the query filter
-// and the clock. A build's context reads one snapshot of the index (a read transaction from its first query)
-// through the build's summary of it, with the session lists read once for all its pages; the refresh's reads
-// the messages as they are, so its pages follow every commit.
+// and the clock. A build's context reads one snapshot of the index (a read transaction from its first query),
+// with the session lists read once for all its pages; the refresh's reads the index as it is, so its pages
+// follow every commit. Both read their sums from usage_daily.
 import { existsSync } from 'node:fs';
 import { ConfigError, type Config } from '../config.ts';
 import { openDb, type Db } from '../db/open.ts';
@@ -31,7 +31,7 @@ export function openSiteContext(config: Config, build: boolean): SiteContext {
   // Every commit by the ingester empties this connection's page cache; reading through a memory map keeps
   // the re-reads after a commit cheap (the OS page cache holds the file).
   db.pragma('mmap_size = 1073741824');
-  const filter: SiteFilter = { timezone: config.timezone, costMode: config.costMode, summary: build };
+  const filter: SiteFilter = { timezone: config.timezone, costMode: config.costMode };
   const ctx: SiteContext = { config, db, filter, now: Date.now() };
   if (!build) return ctx;
   db.exec('BEGIN');

@@ -76,7 +76,7 @@ describe('ctm check', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(1, 3)).toEqual([
       'usage_daily: 1 group differed from the messages; rebuilt from 2 messages (2 groups)',
-      '  2026-03-02 claude-sonnet-4-5 -home-me-app: input_tokens 7,654,320 (messages: 7,654,321)',
+      '  2026-03-02 claude-sonnet-4-5 -home-me-app session-1: input_tokens 7,654,320 (messages: 7,654,321)',
     ]);
     expect(runCtm(['check'], env).stdout).toContain('usage_daily: matches the messages (2 groups)');
   });

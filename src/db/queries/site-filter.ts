@@ -1,11 +1,11 @@
 // The filter every report-site query takes: the timezone and cost mode from config plus an optional day range,
-// project or session. Builds the WHERE clause against the local-day expression so every page agrees, and names
-// the table to read: the messages, or in a build the summary of them (usage-summary.ts).
+// project, session, machines or users. Builds the WHERE clause against the local-day expression so every page
+// agrees, and names the table to read: usage_daily, the one store of sums the ingest keeps, whenever its days
+// are the ones asked for (the stored timezone); otherwise the messages, each bucketed in the timezone asked for.
 import type { Db } from '../open.ts';
 import { dayBucketCached } from './prepare-cached.ts';
 import { costExpr, type CostMode } from '../day-bucket.ts';
 import { ROLLUP_COST, rollupSumColumns, roundedCost, sumColumns, UNPRICED_SUM } from '../sum-columns.ts';
-import { ensureUsageSummary, SUMMARY_TABLE } from './usage-summary.ts';
 
 export interface SiteFilter {
   timezone: string;
@@ -17,8 +17,6 @@ export interface SiteFilter {
   /** Stored machine and user values to keep ('' is this machine's own; see machine-names.ts). */
   machines?: readonly string[] | undefined;
   users?: readonly string[] | undefined;
-  /** Read the build's summary table (usage-summary.ts) where a query allows it; for build processes only. */
-  summary?: boolean | undefined;
 }
 
 export interface SiteSql {
@@ -26,29 +24,29 @@ export interface SiteSql {
   cost: string;
   where: string;
   params: Record<string, string>;
-  /** The table read: the messages (`usage`) or the build's summary of them. */
+  /** The table read: usage_daily or the messages (`usage`). */
   from: string;
-  /** The token and cost sums over `from` (sumColumns or rollupSumColumns). */
+  /** The token and cost sums over `from` (rollupSumColumns or sumColumns). */
   sums: string;
   /** Cost and unpriced-message sums alone, for queries that select no token kinds. */
   costSum: string;
   unpricedSum: string;
   firstTs: string;
   lastTs: string;
-  /** A project's label: a working directory from its messages. */
+  /** A project's label: its least working directory (its root where Claude Code also ran in a subdirectory). */
   label: string;
 }
 
-/** siteSql for queries that cannot read the summary (per session, per subagent, per message). */
+/** usage_daily with sessions, spans and working directories (migration 008). */
+const SESSION_ROLLUP = 8;
+
+/** siteSql for queries that need each message (per hour, per subagent, a session's branch and version). */
 export function messagesSql(db: Db, f: SiteFilter): SiteSql {
-  return siteSql(db, { ...f, summary: false });
+  return siteSql(db, f, false);
 }
 
-export function siteSql(db: Db, f: SiteFilter): SiteSql {
-  // The summary has no machine or user: a filter on either reads the messages.
-  const summary = f.summary === true && !f.sessionId && !f.machines && !f.users;
-  if (summary) ensureUsageSummary(db, f.timezone);
-  const day = summary ? 'day' : dayBucketCached(db, f.timezone);
+export function siteSql(db: Db, f: SiteFilter, rollup = true): SiteSql {
+  const day = dayBucketCached(db, f.timezone);
   const clauses: string[] = [];
   const params: Record<string, string> = {};
   if (f.fromDay) {
@@ -77,19 +75,20 @@ export function siteSql(db: Db, f: SiteFilter): SiteSql {
   }
   const cost = costExpr(f.costMode);
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-  if (summary) {
+  const label = 'coalesce(min(cwd), project)';
+  if (rollup && day === 'day' && (db.pragma('user_version', { simple: true }) as number) >= SESSION_ROLLUP) {
     return {
       day,
       cost,
       where,
       params,
-      from: SUMMARY_TABLE,
+      from: 'usage_daily',
       sums: rollupSumColumns(f.costMode),
       costSum: roundedCost(`total(${ROLLUP_COST[f.costMode]})`),
       unpricedSum: UNPRICED_SUM[f.costMode],
       firstTs: 'min(first_ts)',
       lastTs: 'max(last_ts)',
-      label: 'label',
+      label,
     };
   }
   return {
@@ -103,7 +102,7 @@ export function siteSql(db: Db, f: SiteFilter): SiteSql {
     unpricedSum: `sum(${cost} IS NULL)`,
     firstTs: 'min(ts)',
     lastTs: 'max(ts)',
-    label: 'coalesce(cwd, project)',
+    label,
   };
 }
 

@@ -18,8 +18,6 @@ import { sessionStarts } from './session-starts.ts';
 import { sessionFirstRequests } from './session-first-requests.ts';
 import { routeKeys } from './route-keys.ts';
 import { adjacentDays } from './adjacent-days.ts';
-import { rowsBeforeDay } from './rows-before-day.ts';
-import { sessionCount } from './session-count.ts';
 import { metaValue } from './meta-value.ts';
 import { sumColumns } from './site-filter.ts';
 import { costExpr } from '../day-bucket.ts';
@@ -195,8 +193,6 @@ describe('report site queries', () => {
         ['s3', at('2026-03-04T08:00:00Z')],
       ]),
     );
-    expect(rowsBeforeDay(db, 'UTC', '2026-03-04')).toBe(4);
-    expect(sessionCount(db)).toBe(3);
     expect(metaValue(db, 'timezone')).toBe('UTC');
     expect(metaValue(db, 'nope')).toBeUndefined();
   });
@@ -216,33 +212,5 @@ describe('day index', () => {
         .join(' | ');
       expect(plan, select).toMatch(/COVERING INDEX messages_day/);
     }
-  });
-});
-
-describe('period history', () => {
-  it('gives exactly what one query gives, before and after new messages', async () => {
-    const { periodHistory } = await import('../../site/period-history.ts');
-    const w = openDb(join(dir, 'ctm.db'));
-    for (const kind of ['day', 'week', 'month'] as const) {
-      expect(periodHistory(db, kind, f, '2026-03-04')).toEqual(periodTotals(db, kind, f));
-    }
-    insertUsageRows(w, [
-      { ...base, ts: at('2026-03-04T12:00:00Z'), model: SONNET, sessionId: 's9', input: 1, output: 1 },
-    ]);
-    insertUsageRows(w, [
-      { ...base, ts: at('2026-02-20T12:00:00Z'), model: SONNET, sessionId: 's8', input: 1, output: 1 },
-    ]);
-    w.close();
-    for (const kind of ['day', 'week', 'month'] as const) {
-      expect(periodHistory(db, kind, f, '2026-03-04')).toEqual(periodTotals(db, kind, f));
-    }
-  });
-});
-
-describe('day and model history', () => {
-  it('matches one query over the whole history', async () => {
-    const { dayModelHistory } = await import('../../site/day-model-history.ts');
-    expect(dayModelHistory(db, f, '2026-03-04')).toEqual(usageByDayModel(db, f));
-    expect(dayModelHistory(db, f, '2026-03-04')).toEqual(usageByDayModel(db, f));
   });
 });

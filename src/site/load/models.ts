@@ -2,13 +2,13 @@
 // by model over the whole history.
 import type { SiteContext } from '../site-context.ts';
 import { usageBreakdown, type BreakdownRow } from '../../db/queries/usage-breakdown.ts';
-import { dayModelHistory } from '../day-model-history.ts';
+import { usageByDayModel } from '../../db/queries/usage-by-day-model.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { priceTable } from '../price-table.ts';
 import { matchModel, priceAt } from '../../pricing/match-model.ts';
 import type { ModelPrice } from '../../pricing/pricing-schema.ts';
-import { daysBetween, localDay } from '../local-format.ts';
+import { daysBetween } from '../local-format.ts';
 
 export interface ModelsData {
   tz: string;
@@ -32,7 +32,7 @@ export function loadModels(ctx: SiteContext): ModelsData {
   const { db, filter, config } = ctx;
   pricing ??= priceTable(config.pricingFile);
   const rows = usageBreakdown(db, 'model', filter);
-  const daily = dayModelHistory(db, filter, localDay(ctx.now, filter.timezone));
+  const daily = usageByDayModel(db, filter);
   const days = daily.length ? daysBetween(daily[0]!.day, daily.at(-1)!.day) : [];
   return {
     tz: filter.timezone,

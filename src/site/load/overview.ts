@@ -9,7 +9,6 @@ import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { addDays, daysBetween, localDay, weekStart } from '../local-format.ts';
 import { blockHistory } from '../block-history.ts';
-import { allTimeTotals } from '../all-time-totals.ts';
 import { statsCacheOnlyDays, type StatsCacheDay } from '../../db/queries/stats-cache-only-days.ts';
 import { withStatsCacheSeries } from '../../components/charts/stats-cache-series.ts';
 import type { Block } from '../../report/identify-blocks.ts';
@@ -43,7 +42,7 @@ export function loadOverview(ctx: SiteContext): OverviewData {
     { label: 'All time', from: '' },
   ].map((p) => ({
     ...p,
-    totals: p.from ? usageTotals(db, { ...filter, fromDay: p.from }) : allTimeTotals(db, filter, today),
+    totals: usageTotals(db, p.from ? { ...filter, fromDay: p.from } : filter),
   }));
   const daily = usageByDayModel(db, { ...filter, fromDay: from90, toDay: today });
   const blocks = blockHistory(db, filter.costMode, now, config.tokenLimit);

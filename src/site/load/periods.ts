@@ -1,8 +1,6 @@
 // Data for the listings `/days/`, `/weeks/` and `/months/`: one row per period and a chart of them.
 import type { SiteContext } from '../site-context.ts';
-import type { PeriodTotalsRow } from '../../db/queries/period-totals.ts';
-import { periodHistory } from '../period-history.ts';
-import { localDay } from '../local-format.ts';
+import { periodTotals, type PeriodTotalsRow } from '../../db/queries/period-totals.ts';
 import { periodBars } from '../../components/charts/period-bars.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { statsCacheOnlyDays, type StatsCacheDay } from '../../db/queries/stats-cache-only-days.ts';
@@ -26,7 +24,7 @@ const LABEL: Record<PeriodKind, string> = {
 };
 
 export function loadPeriods(ctx: SiteContext, kind: PeriodKind): PeriodsData {
-  const rows = periodHistory(ctx.db, kind, ctx.filter, localDay(ctx.now, ctx.filter.timezone));
+  const rows = periodTotals(ctx.db, kind, ctx.filter);
   const cacheDays = kind === 'day' && !ctx.filter.project ? statsCacheOnlyDays(ctx.db) : [];
   const bars = periodBars(rows, LABEL[kind], kind === 'month' ? (m) => `${m}-01` : (d) => d);
   return {
