@@ -156,7 +156,7 @@ export function renderText(
       : out.report.sessions.map((s) => ({
           ...s,
           key: s.sessionId,
-          lead: [s.sessionId, s.projectPath, minute(s.lastActivity), s.modelsUsed.map(shortModel).join(', ')],
+          lead: [s.sessionId, s.projectName, minute(s.lastActivity), s.modelsUsed.map(shortModel).join(', ')],
         }));
   const led = (lead: string[], cells: string[]): string[] => [
     ...lead,

@@ -1,4 +1,4 @@
-// What `--project` names: a key, the folder name the pages show, or a full working directory.
+// What `--project` names: a key, the display name the pages show, or a working directory.
 import { describe, expect, it } from 'vitest';
 import { describeProject, resolveProject } from './resolve-project.ts';
 
@@ -21,6 +21,10 @@ describe('resolveProject', () => {
     // Another working directory of a project names it too.
     ['web', '-home-me-repo'],
     ['/home/me/repo/packages/web', '-home-me-repo'],
+    // The display names: "repo" is two projects', so each is named with its parent.
+    ['me/repo', '-home-me-repo'],
+    ['work/repo', '-srv-work-repo'],
+    ['Work/Repo', '-srv-work-repo'],
   ])('%s → %s', (input, project) => {
     expect(resolveProject(input, names)).toEqual({ kind: 'found', project });
   });
@@ -49,8 +53,9 @@ describe('resolveProject', () => {
     expect(resolveProject('x', [])).toEqual({ kind: 'unknown', known: [] });
   });
 
-  it('describeProject: key and path, or the key alone', () => {
-    expect(describeProject(names[0]!)).toBe('-home-me-repo (/home/me/repo)');
-    expect(describeProject(names[4]!)).toBe('imported');
+  it('describeProject: display name and path, or the name alone', () => {
+    expect(describeProject(names[0]!, names)).toBe('me/repo (/home/me/repo)');
+    expect(describeProject(names[1]!, names)).toBe('me/repo (/home/me/repo/packages/web)');
+    expect(describeProject(names[4]!, names)).toBe('imported');
   });
 });

@@ -1,7 +1,8 @@
-// What `--project` names: a project key (the folder name under projects/), the name the pages show (the
-// basename of a working directory of the project's messages) or a full working directory. A key wins; a name
-// or path that fits several projects is ambiguous and the candidates are listed; one that fits none is unknown.
+// What `--project` and `?project=` name: a project key (the folder name under projects/), the display name
+// every page shows, or a working directory of the project's messages (or its last folder). A key wins, then a
+// display name; a folder that fits several projects is ambiguous and the candidates are listed by display name.
 import type { ProjectName } from '../db/queries/project-names.ts';
+import { projectDisplayNames } from './project-display-names.ts';
 
 export type ProjectMatch =
   | { kind: 'found'; project: string }
@@ -28,6 +29,11 @@ function byProject(names: readonly ProjectName[]): ProjectName[] {
 
 export function resolveProject(input: string, names: readonly ProjectName[]): ProjectMatch {
   if (names.some((n) => n.project === input)) return { kind: 'found', project: input };
+  const labels = [...projectDisplayNames(names)];
+  const byName =
+    labels.find(([, l]) => l.name === input) ??
+    labels.find(([, l]) => l.name.normalize('NFC').toLowerCase() === input.normalize('NFC').toLowerCase());
+  if (byName) return { kind: 'found', project: byName[0] };
   const wanted = trimSlash(input);
   const tests = [(cwd: string) => cwd === wanted, (cwd: string) => basename(cwd) === wanted];
   for (const test of tests) {
@@ -39,7 +45,8 @@ export function resolveProject(input: string, names: readonly ProjectName[]): Pr
   return { kind: 'unknown', known: byProject(names) };
 }
 
-/** "key (cwd)" for a message; the key alone when it has no working directory. */
-export function describeProject(n: ProjectName): string {
-  return n.cwd === null ? n.project : `${n.project} (${n.cwd})`;
+/** "name (cwd)" for a candidate, its display name among `names`; the name alone when it has no directory. */
+export function describeProject(n: ProjectName, names: readonly ProjectName[]): string {
+  const name = projectDisplayNames(names).get(n.project)?.name ?? n.project;
+  return n.cwd === null || n.cwd === name ? name : `${name} (${n.cwd})`;
 }

@@ -1,8 +1,10 @@
 // Per-session report in ccusage's shape: sessions[] with sessionId, projectPath, firstActivity and lastActivity
 // (ISO timestamps of the first and last counted request), models and breakdowns, oldest activity first. ctm adds
 // reportedCost (Claude Code's own total for the session, null when it wrote none; never added into totals),
-// startTime/endTime (the same span, kept from earlier releases) and the fields of period-report.ts.
+// startTime/endTime (the same span, kept from earlier releases), projectName (the display name the pages show)
+// and the fields of period-report.ts.
 import type { SessionModelRow } from '../db/queries/usage-by-session.ts';
+import type { ProjectLabel } from './project-display-names.ts';
 import { groupEntries, totalsJson, unpricedModels, type Order, type TokenTotals } from './period-report.ts';
 
 interface SessionMeta {
@@ -44,6 +46,7 @@ export function sessionReport(
   totals: TokenTotals,
   reported: ReadonlyMap<string, number>,
   order: Order = 'asc',
+  names: ReadonlyMap<string, ProjectLabel> = new Map(),
 ) {
   const meta = sessionMeta(rows);
   const sessions = [...groupEntries(rows, (r) => r.sessionId)]
@@ -54,6 +57,7 @@ export function sessionReport(
       return {
         sessionId,
         projectPath: m.project,
+        projectName: names.get(m.project)?.name ?? m.project,
         firstActivity: first,
         lastActivity: last,
         ...entry,

@@ -269,6 +269,10 @@ describe('ctm report --json (ccusage shapes)', () => {
     ]);
     // The name the pages show (the folder of the working directory) and the full path work too.
     expect(json('session', '--project', 'repo').sessions.map((s: any) => s.sessionId)).toEqual(['s1']);
+    expect(json('session').sessions.map((s: any) => [s.projectPath, s.projectName])).toEqual([
+      ['-home-me-repo', 'repo'],
+      ['-home-me-other', 'other'],
+    ]);
     expect(json('session', '-p', '/home/me/other').sessions.map((s: any) => s.sessionId)).toEqual(['s2']);
     expect(json('daily', '--project', '/home/me/other/')).toEqual(other);
     expect(json('blocks', '--since', '2026-03-09').blocks.map((b: any) => b.startTime)).toEqual([
@@ -479,20 +483,17 @@ describe('ctm report text', () => {
     expect(blocks).toMatch(/^2026-03-02T12:00 +1 +20 +\$0\.00\*$/m);
     expect(blocks).toContain('* Some requests have no price');
     const sessions = ctm('session').stdout.split('\n');
-    // Each session with its last activity (the order of the list, in the report's timezone) and models.
+    // Each session with its project's display name, its last activity (the order of the list, in the report's
+    // timezone) and models.
     expect(sessions[0]).toMatch(/^Session  Project\s+Last activity\s+Models\s+Input/);
     expect(sessions).toContainEqual(
-      expect.stringMatching(
-        /^s1       -home-me-repo   2026-03-02 12:00  opus-4-5, sonnet-4-5, acme-9\s+1,110\s/,
-      ),
+      expect.stringMatching(/^s1       repo     2026-03-02 12:00  opus-4-5, sonnet-4-5, acme-9\s+1,110\s/),
     );
     expect(sessions).toContainEqual(
-      expect.stringMatching(
-        /^s2       -home-me-other  2026-04-01 00:30  haiku-4-5, sonnet-4-5\s+1,300,000\s/,
-      ),
+      expect.stringMatching(/^s2       other    2026-04-01 00:30  haiku-4-5, sonnet-4-5\s+1,300,000\s/),
     );
     // The rule under the header breaks between every two columns, the left-aligned ones too.
-    expect(sessions[1]).toMatch(/^─{7}  ─{14}  ─{16}  ─+  ─+/);
+    expect(sessions[1]).toMatch(/^─{7}  ─{7}  ─{16}  ─+  ─+/);
     expect(ctm('session', '--timezone', 'Asia/Tokyo').stdout).toMatch(/^s2 .* 2026-04-01 09:30 /m);
     // Claude Code's own session cost, beside ctm's, with a note that it is not added up.
     expect(sessions[0]).toMatch(/Cost \(USD\)\s+Claude Code \(USD\)$/);
@@ -574,7 +575,7 @@ describe('ctm report errors: one line, exit 2', () => {
     [['--bogus'], /^ctm: report: unknown option --bogus \(see `ctm report --help`\)\n$/],
     [
       ['daily', '--project', 'nowhere'],
-      /^ctm: --project: no project "nowhere" \(known: -home-me-other \(\/home\/me\/other\), -home-me-repo \(\/home\/me\/repo\)\)\n$/,
+      /^ctm: --project: no project "nowhere" \(known: other \(\/home\/me\/other\), repo \(\/home\/me\/repo\)\)\n$/,
     ],
   ])('report %j', (args, message) => {
     const r = ctm(...args);

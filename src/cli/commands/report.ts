@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
 import { latestVersion } from '../../db/migrate.ts';
 import type { Dimension, Period, UsageFilter } from '../../db/queries/usage-by-period.ts';
+import type { ProjectName } from '../../db/queries/project-names.ts';
 import { storedNames } from '../../db/machine-names.ts';
 import type { Order } from '../../report/period-report.ts';
 import { parseReportArgs, reportHelp, type Kind } from '../report-args.ts';
@@ -113,15 +114,17 @@ async function projectKey(db: Db, value: string, flag: string): Promise<string> 
   const { isProjectKey, projectNames } = await import('../../db/queries/project-names.ts');
   if (isProjectKey(db, value)) return value;
   const { resolveProject, describeProject } = await import('../../report/resolve-project.ts');
-  const match = resolveProject(value, projectNames(db));
+  const names = projectNames(db);
+  const match = resolveProject(value, names);
   if (match.kind === 'found') return match.project;
+  const describe = (n: ProjectName) => describeProject(n, names);
   if (match.kind === 'ambiguous') {
     throw new UsageError(
       `${flag}: "${value}" fits ${match.candidates.length} projects: ` +
-        `${match.candidates.map(describeProject).join(', ')}; give its folder name or full path`,
+        `${match.candidates.map(describe).join(', ')}; give its name as the pages show it or its full path`,
     );
   }
-  const known = match.known.slice(0, 10).map(describeProject).join(', ');
+  const known = match.known.slice(0, 10).map(describe).join(', ');
   throw new UsageError(
     `${flag}: no project "${value}"` +
       (match.known.length === 0
@@ -144,19 +147,34 @@ export async function buildReport(db: Db, kind: Kind, filter: UsageFilter, optio
     return { kind: 'period' as const, report: periodReport(period, rows, totals, options.order, options.by) };
   }
   if (kind === 'session') {
-    const [{ usageBySession }, { reportTotals }, { sessionReportedCosts }, { totalsOf }, sessions] =
-      await Promise.all([
-        import('../../db/queries/usage-by-session.ts'),
-        import('../../db/queries/report-totals.ts'),
-        import('../../db/queries/session-reported-costs.ts'),
-        import('../../report/period-report.ts'),
-        import('../../report/session-report.ts'),
-      ]);
+    const [
+      { usageBySession },
+      { reportTotals },
+      { sessionReportedCosts },
+      { totalsOf },
+      sessions,
+      names,
+      display,
+    ] = await Promise.all([
+      import('../../db/queries/usage-by-session.ts'),
+      import('../../db/queries/report-totals.ts'),
+      import('../../db/queries/session-reported-costs.ts'),
+      import('../../report/period-report.ts'),
+      import('../../report/session-report.ts'),
+      import('../../db/queries/project-names.ts'),
+      import('../../report/project-display-names.ts'),
+    ]);
     const { rows, sessionIds } = sessions.lastSessions(usageBySession(db, filter), options.last);
     const totals = totalsOf(reportTotals(db, filter, sessionIds));
     return {
       kind: 'session' as const,
-      report: sessions.sessionReport(rows, totals, sessionReportedCosts(db), options.order),
+      report: sessions.sessionReport(
+        rows,
+        totals,
+        sessionReportedCosts(db),
+        options.order,
+        display.projectDisplayNames(names.projectNames(db)),
+      ),
     };
   }
   const { blocksWithLimit } = await import('../../report/blocks-report.ts');
