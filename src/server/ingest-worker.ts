@@ -16,6 +16,7 @@ import { computeMaxBlockTokens, type MaxBlockState } from './max-block-tokens.ts
 import type { FromWorker, ToWorker } from './worker-messages.ts';
 
 const MAX_BLOCK_EVERY_MS = 5 * 60 * 1000;
+const PROGRESS_EVERY_MS = 200;
 // A long-running process keeps a small page cache: idle memory matters more than cold-query speed here.
 const CACHE_KB = 8000;
 
@@ -86,7 +87,14 @@ async function start(): Promise<void> {
       (error) => post({ type: 'pass-failed', error: error.message }),
     );
     if (stopping) return void stopWatch();
-    report(ingester.pass(), true);
+    let postedAt = 0;
+    const first = ingester.pass(undefined, (progress) => {
+      const now = Date.now();
+      if (now - postedAt < PROGRESS_EVERY_MS) return;
+      postedAt = now;
+      post({ type: 'progress', progress });
+    });
+    report(first, true);
   } catch (error) {
     await stopWatch?.();
     stopWatch = undefined;

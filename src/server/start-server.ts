@@ -24,6 +24,9 @@ import { startScheduler } from './scheduler.ts';
 import { sseEvent } from './sse-stream.ts';
 import { listenStatuslineSocket } from './statusline-socket.ts';
 import { superviseWorker, type SupervisedWorker } from './supervised-worker.ts';
+import { createProgressReport } from '../progress-report.ts';
+import { readyLine } from '../ready-line.ts';
+import { usageSpan } from '../db/queries/usage-span.ts';
 import { startTeamServices, type TeamServices } from './team-services.ts';
 import type { FromRefreshWorker, FromWorker, ToRefreshWorker, ToWorker } from './worker-messages.ts';
 
@@ -213,6 +216,7 @@ export async function startServer(
       rt.metrics.buildDuration.set(result.ms / 1000);
       rt.metrics.lastBuildTimestamp.set(rt.status.lastBuildAt / 1000);
       announceSite();
+      sayReady();
     },
   );
 
@@ -220,6 +224,17 @@ export async function startServer(
     () => jobs.run('build'),
     options.buildRetryDelaysMs ?? BUILD_RETRY_DELAYS_MS,
   );
+
+  // The first pass's progress, and once the first pass is in and a site is published, the one line saying
+  // where to look.
+  const progress = createProgressReport({ log, json: !process.stdout.isTTY });
+  let toldReady = false;
+  const sayReady = (): void => {
+    const db = rt.reader();
+    if (toldReady || !rt.status.firstPassDone || !db || !existsSync(siteDir)) return;
+    toldReady = true;
+    log.info(readyLine(`${url}/`, usageSpan(db)));
+  };
 
   let resolveFirstPass!: () => void;
   const firstPass = new Promise<void>((resolve) => (resolveFirstPass = resolve));
@@ -279,9 +294,12 @@ export async function startServer(
           resolveFirstPass();
           if (!existsSync(siteDir)) void jobs.run('build');
           else announceSite();
+          sayReady();
         }
         return;
       }
+      case 'progress':
+        return progress.update(message.progress);
       case 'max-block':
         rt.status.maxBlockTokens = message.tokens;
         return;
@@ -297,6 +315,7 @@ export async function startServer(
             resolveFirstPass();
             if (!existsSync(siteDir)) void jobs.run('build');
             else announceSite();
+            sayReady();
           }
           return;
         }

@@ -1,5 +1,6 @@
 // The messages between `ctm start`'s main thread and its worker threads (ingest, page refresh).
 import type { ChangeSetJson } from '../db/change-set.ts';
+import type { PassProgress } from '../../ingest/ingest-pass.ts';
 
 export interface PassReport {
   first: boolean;
@@ -19,6 +20,8 @@ export type FromWorker =
   | { type: 'data-found' }
   | { type: 'commit'; changes: ChangeSetJson; at: number }
   | { type: 'pass'; pass: PassReport }
+  /** How far the first pass has got, a few times a second while it reads. */
+  | { type: 'progress'; progress: PassProgress }
   | { type: 'max-block'; tokens: number }
   | { type: 'pass-failed'; error: string }
   | { type: 'error'; message: string }
