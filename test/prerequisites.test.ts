@@ -13,7 +13,13 @@ import {
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
 const UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n';
 const FEDORA = 'NAME="Fedora Linux"\nID=fedora\n';
-const everything = new Set(['/usr/bin/chromium', '/usr/sbin/nginx', '/usr/bin/envsubst', '/usr/bin/openssl']);
+const everything = new Set([
+  '/usr/bin/chromium',
+  '/usr/sbin/nginx',
+  '/usr/bin/envsubst',
+  '/usr/bin/openssl',
+  '/usr/bin/tmux',
+]);
 
 function deps(over: Partial<CheckDeps> & { present?: Set<string> }): CheckDeps & {
   out: string[];
@@ -58,6 +64,7 @@ describe('npm test prerequisites', () => {
       '/usr/sbin/nginx',
       '/usr/bin/envsubst',
       '/usr/bin/openssl',
+      '/usr/bin/tmux',
       '/snap/bin/chromium',
     ]);
     expect(missingTools({ PATH: '/usr/bin' }, (p) => present.has(p)).map((t) => t.name)).toEqual([
@@ -87,7 +94,7 @@ describe('npm test prerequisites', () => {
   });
 
   it('installs what is missing with apt-get on Debian as root, then passes', () => {
-    const present = new Set(['/usr/bin/envsubst', '/usr/bin/openssl']);
+    const present = new Set(['/usr/bin/envsubst', '/usr/bin/openssl', '/usr/bin/tmux']);
     const d = deps({ present });
     d.apt = (args) => {
       d.aptCalls.push(args);
@@ -109,7 +116,10 @@ describe('npm test prerequisites', () => {
   });
 
   it('stops at once without root, naming what is missing, why, and the exact command', () => {
-    const d = deps({ root: false, present: new Set(['/usr/bin/envsubst', '/usr/bin/openssl']) });
+    const d = deps({
+      root: false,
+      present: new Set(['/usr/bin/envsubst', '/usr/bin/openssl', '/usr/bin/tmux']),
+    });
     expect(checkPrerequisites(d)).toBe(2);
     expect(d.aptCalls).toEqual([]);
     expect(d.out.join('')).toBe(
@@ -120,6 +130,19 @@ describe('npm test prerequisites', () => {
         '  sudo apt-get update && sudo apt-get install -y chromium nginx\n' +
         'Or point CTM_CHROMIUM / CTM_NGINX_BIN at an installed binary.\n',
     );
+  });
+
+  it('names tmux, which the ctm watch test drives, with the command that installs it', () => {
+    const d = deps({
+      root: false,
+      osRelease: UBUNTU,
+      present: new Set([...everything].filter((p) => !p.endsWith('tmux'))),
+    });
+    expect(checkPrerequisites(d)).toBe(2);
+    expect(d.out.join('')).toContain(
+      '  tmux: the ctm watch test runs the dashboard in a terminal it makes\n',
+    );
+    expect(d.out.join('')).toContain('  sudo apt-get update && sudo apt-get install -y tmux\n');
   });
 
   it('does not install for a setting that names no executable: that is to be fixed', () => {

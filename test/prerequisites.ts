@@ -1,7 +1,8 @@
 // What `npm test` needs besides `npm install`: chromium (the end-to-end tests drive it), nginx (the stack and
-// nginx tests run it), envsubst and openssl (the container-template and TLS tests call them). Run before the
-// tests (test/pretest.js): on Debian or Ubuntu as root it installs what is missing with apt-get; anywhere else
-// it stops at once with the command to run, instead of a test failing deep inside with a stack trace.
+// nginx tests run it), envsubst and openssl (the container-template and TLS tests call them), tmux (the ctm watch
+// test drives a terminal with it). Run before the tests (test/pretest.js): on Debian or Ubuntu as root it installs
+// what is missing with apt-get; anywhere else it stops at once with the command to run, instead of a test failing
+// deep inside with a stack trace.
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
@@ -81,6 +82,19 @@ export const TOOLS: readonly Tool[] = [
       arch: 'openssl',
       alpine: 'openssl',
       macos: 'openssl',
+    },
+  },
+  {
+    name: 'tmux',
+    usedBy: 'the ctm watch test runs the dashboard in a terminal it makes',
+    candidates: (env) => onPath('tmux', env),
+    packages: {
+      debian: 'tmux',
+      ubuntu: 'tmux',
+      fedora: 'tmux',
+      arch: 'tmux',
+      alpine: 'tmux',
+      macos: 'tmux',
     },
   },
 ];
