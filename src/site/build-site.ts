@@ -57,6 +57,7 @@ export class BuildError extends Error {
 
 const appRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const KEEP_RELEASES = 3;
+const RENDER_PROGRESS_EVERY_MS = 1000;
 
 function astroBin(): string {
   const require = createRequire(join(appRoot, 'package.json'));
@@ -191,6 +192,19 @@ function linkTargetId(link: string): string | undefined {
   }
 }
 
+/** The build's progress while it renders: one line with the number of pages as it starts, then the pages
+ * written so far at most once a second. */
+export function renderProgress(log: Logger, pages: number, now = Date.now) {
+  log.info('rendering pages', { pages });
+  let last = now();
+  return (written: number): void => {
+    if (now() - last < RENDER_PROGRESS_EVERY_MS) return;
+    last = now();
+    const percent = pages > 0 ? Math.min(100, Math.floor((written / pages) * 100)) : 100;
+    log.info('rendering pages', { percent, written, pages });
+  };
+}
+
 export async function buildSite(config: Config, log: Logger): Promise<BuildResult> {
   const startedAt = Date.now();
   const paths = sitePaths(config.dataDir);
@@ -221,8 +235,11 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
     // compiles.
     const workers = startPageWorkers(availableParallelism(), config);
     let astroDoneAt: number;
+    let pageCount = 0;
     try {
-      workers.assign(pageList(config));
+      const list = pageList(config);
+      pageCount = list.length;
+      workers.assign(list);
       await runAstro(
         {
           ...process.env,
@@ -238,7 +255,11 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
       await workers.stop();
       throw error;
     }
-    const figures = await workers.render(join(staging, 'server', 'entry.mjs'), join(staging, 'client'));
+    const figures = await workers.render(
+      join(staging, 'server', 'entry.mjs'),
+      join(staging, 'client'),
+      renderProgress(log, pageCount),
+    );
     const client = join(staging, 'client');
     if (!existsSync(join(client, 'index.html')))
       throw new BuildError(`the build rendered no index.html into ${client}`);

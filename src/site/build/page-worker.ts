@@ -10,6 +10,8 @@ import { loadBundle, renderPage } from './render-page.ts';
 import type { FromPageWorker, ToPageWorker } from './page-workers.ts';
 
 const send = (message: FromPageWorker) => process.send!(message);
+// How often the pages written so far are reported while rendering (the build's progress lines).
+const PROGRESS_EVERY_MS = 200;
 const write = (file: string, html: string) => {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, html);
@@ -37,6 +39,7 @@ async function run(): Promise<void> {
   const handler = await loadBundle(render.entry);
   let written = 0;
   let missing = 0;
+  let reportedAt = renderAt;
   for (let i = 0; i < pages.length; i++) {
     const page = pages[i]!;
     const data = loaded.has(i) ? loaded.get(i) : loadPage({ ...ctx, now: Date.now() }, page);
@@ -48,6 +51,10 @@ async function run(): Promise<void> {
     }
     write(join(render.root, pageFile(page)), await renderPage(handler, page, data));
     written++;
+    if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+      reportedAt = Date.now();
+      send({ type: 'progress', written });
+    }
   }
   send({ type: 'done', written, missing, preloaded, startedAt, loadedAt, renderAt, finishedAt: Date.now() });
 }

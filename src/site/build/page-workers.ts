@@ -23,6 +23,8 @@ export type FromPageWorker =
       renderAt: number;
       finishedAt: number;
     }
+  /** The pages written so far, a few times a second while rendering. */
+  | { type: 'progress'; written: number }
   | { type: 'failed'; message: string };
 
 export type WorkerFigures = Omit<Extract<FromPageWorker, { type: 'done' }>, 'type'>;
@@ -30,8 +32,9 @@ export type WorkerFigures = Omit<Extract<FromPageWorker, { type: 'done' }>, 'typ
 const ENTRY = fileURLToPath(new URL('./page-worker.ts', import.meta.url));
 
 export interface PageWorkers {
-  /** Renders every page with the bundle at `entry` into `root`; the figures of each process. */
-  render(entry: string, root: string): Promise<WorkerFigures[]>;
+  /** Renders every page with the bundle at `entry` into `root`; the figures of each process. `onProgress`
+   * hears the pages written so far by all of them. */
+  render(entry: string, root: string, onProgress?: (written: number) => void): Promise<WorkerFigures[]>;
   /** Stops every process (a build that failed before rendering). */
   stop(): Promise<void>;
 }
@@ -44,6 +47,8 @@ export function startPageWorkers(
   assign(pages: Page[]): void;
 } {
   const env = childEnv(config, process.env);
+  const written = new Array<number>(count).fill(0);
+  let onProgress: ((written: number) => void) | undefined;
   const children: ChildProcess[] = Array.from({ length: count }, () =>
     fork(ENTRY, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' }),
   );
@@ -56,7 +61,10 @@ export function startPageWorkers(
         let disconnected = false;
         const stopped = () => reject(new Error(`render process ${i + 1} stopped (${exit}) without a result`));
         child.on('message', (m: FromPageWorker) => {
-          if (m.type === 'done') {
+          if (m.type === 'progress') {
+            written[i] = m.written;
+            onProgress?.(written.reduce((a, b) => a + b, 0));
+          } else if (m.type === 'done') {
             const { type: _, ...figures } = m;
             resolve(figures);
           } else reject(new Error(`render process ${i + 1} failed: ${m.message}`));
@@ -89,7 +97,8 @@ export function startPageWorkers(
     assign(pages) {
       children.forEach((_, i) => send(i, { type: 'pages', pages: pages.filter((_, n) => n % count === i) }));
     },
-    async render(entry, root) {
+    async render(entry, root, progress) {
+      onProgress = progress;
       children.forEach((_, i) => send(i, { type: 'render', entry, root }));
       try {
         return await Promise.all(results);
