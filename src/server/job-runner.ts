@@ -20,6 +20,8 @@ export interface JobResult {
 }
 
 const ENTRY = fileURLToPath(new URL('./site-job.ts', import.meta.url));
+/** Set for a build that waits for a line on stdin before it reads the index (see `run`'s `gate`). */
+export const BUILD_GATE = 'CTM_BUILD_GATE';
 
 export function createJobRunner(
   config: Config,
@@ -33,7 +35,7 @@ export function createJobRunner(
   // Once stopped (the server is shutting down), a queued job must not start a build nobody will stop.
   let stopped = false;
 
-  const exec = (job: Job): Promise<JobResult> =>
+  const exec = (job: Job, gate?: Promise<void>): Promise<JobResult> =>
     new Promise((resolve) => {
       queued.delete(job);
       const startedAt = Date.now();
@@ -45,11 +47,16 @@ export function createJobRunner(
       onStart(job);
       log.info(`${job} started`);
       child = spawn(process.execPath, [ENTRY, job], {
-        env: childEnv(config, process.env),
-        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...childEnv(config, process.env), ...(gate ? { [BUILD_GATE]: '1' } : {}) },
+        stdio: [gate ? 'pipe' : 'ignore', 'inherit', 'inherit'],
         // Its own process group, so stopping it also stops the astro build it runs.
         detached: true,
       });
+      const stdin = child.stdin;
+      if (gate && stdin) {
+        stdin.on('error', () => undefined); // the child gone first: nobody to tell
+        void gate.then(() => stdin.end('go\n'));
+      }
       const finish = (ok: boolean, exit: number | string | null): void => {
         child = null;
         const result = { job, ok, ms: Date.now() - startedAt, startedAt, exit };
@@ -62,10 +69,12 @@ export function createJobRunner(
     });
 
   return {
-    run(job: Job): Promise<JobResult> {
+    /** `gate`: the job starts as usual but reads the index only once it resolves (a first build compiles
+     *  while the first pass reads). */
+    run(job: Job, gate?: Promise<void>): Promise<JobResult> {
       const waiting = queued.get(job);
       if (waiting) return waiting;
-      const next = chain.then(() => exec(job));
+      const next = chain.then(() => exec(job, gate));
       queued.set(job, next);
       chain = next;
       return next;

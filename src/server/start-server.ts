@@ -292,8 +292,9 @@ export async function startServer(
             ms: p.finishedAt - p.startedAt,
           });
           resolveFirstPass();
-          if (!existsSync(siteDir)) void jobs.run('build');
-          else announceSite();
+          if (!existsSync(siteDir)) {
+            if (!firstBuild) void jobs.run('build');
+          } else announceSite();
           sayReady();
         }
         return;
@@ -352,6 +353,17 @@ export async function startServer(
     uninstallRuntime();
     throw error;
   }
+
+  // With no site yet, the first build starts now: Astro compiles while the first pass reads, and the build reads
+  // the index once the pass is in. What was committed before then is in what it reads, so its changes need not
+  // be rendered again.
+  const firstBuild =
+    rt.status.hub === null && !existsSync(siteDir)
+      ? jobs.run(
+          'build',
+          firstPass.then(() => void (catchUp = new ChangeSet())),
+        )
+      : null;
 
   const ingest = superviseWorker<ToWorker, FromWorker>({
     name: 'ingest',

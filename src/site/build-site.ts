@@ -205,7 +205,16 @@ export function renderProgress(log: Logger, pages: number, now = Date.now) {
   };
 }
 
-export async function buildSite(config: Config, log: Logger): Promise<BuildResult> {
+export interface BuildOptions {
+  /** Compile at once, but read the index only once this resolves. */
+  dataReady?: Promise<void>;
+}
+
+export async function buildSite(
+  config: Config,
+  log: Logger,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
   const startedAt = Date.now();
   const paths = sitePaths(config.dataDir);
   // A data dir the build cannot write (read-only media, another owner) is named before anything starts.
@@ -231,26 +240,32 @@ export async function buildSite(config: Config, log: Logger): Promise<BuildResul
       rmSync(join(paths.cache, old), { recursive: true, force: true });
     linkNodeModules(paths.root);
     log.info('building site', { id });
+    const astroEnv = {
+      ...process.env,
+      CTM_ASTRO_OUT_DIR: staging,
+      CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
+      CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
+      ASTRO_TELEMETRY_DISABLED: '1',
+    };
+    let astroDoneAt = 0;
+    const compile = () => runAstro(astroEnv, log).then(() => void (astroDoneAt = Date.now()));
+    // Started before the index is filled (ctm start's first run), the build compiles while the first pass reads;
+    // its render processes, whose snapshots must hold that pass, are forked only once the data is ready.
+    let compiled: Promise<void> | undefined;
+    if (options.dataReady) {
+      compiled = compile();
+      compiled.catch(() => undefined); // awaited below; a failure while waiting ends the wait
+      await Promise.race([options.dataReady, compiled.then(() => options.dataReady)]);
+    }
     // Forked first: the processes start, open their snapshots and load while the page list is read and Astro
     // compiles.
     const workers = startPageWorkers(availableParallelism(), config);
-    let astroDoneAt: number;
     let pageCount = 0;
     try {
       const list = pageList(config);
       pageCount = list.length;
       workers.assign(list);
-      await runAstro(
-        {
-          ...process.env,
-          CTM_ASTRO_OUT_DIR: staging,
-          CTM_ASTRO_CACHE_DIR: join(paths.cache, 'astro'),
-          CTM_VITE_CACHE_DIR: join(paths.cache, 'vite'),
-          ASTRO_TELEMETRY_DISABLED: '1',
-        },
-        log,
-      );
-      astroDoneAt = Date.now();
+      await (compiled ?? compile());
     } catch (error) {
       await workers.stop();
       throw error;
