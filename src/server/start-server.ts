@@ -356,9 +356,11 @@ export async function startServer(
 
   // With no site yet, the first build starts now: Astro compiles while the first pass reads, and the build reads
   // the index once the pass is in. What was committed before then is in what it reads, so its changes need not
-  // be rendered again.
+  // be rendered again. With no transcripts to read, no build waits for a pass that may not come.
   const firstBuild =
-    rt.status.hub === null && !existsSync(siteDir)
+    rt.status.hub === null &&
+    !existsSync(siteDir) &&
+    config.claudeDirs.some((dir) => existsSync(join(dir, 'projects')))
       ? jobs.run(
           'build',
           firstPass.then(() => void (catchUp = new ChangeSet())),
