@@ -34,6 +34,8 @@ const KEYS: SiteKeys = {
   projects: ['-home-me-alpha', ...HOSTILE],
   sessions: ['0b6f3c1e-5e55-4000-8000-000000000000', ...HOSTILE],
   sessionMonths: ['2026-02', '2026-03'],
+  machines: ['desk', 'laptop'],
+  users: ['bob', 'me'],
 };
 
 describe('the registry', () => {
@@ -101,6 +103,8 @@ describe('affectedPages', () => {
       '/months/',
       '/models/',
       '/blocks/',
+      '/machines/',
+      '/users/',
     ]);
     // A session that started last month is listed on last month's page of the session listing.
     expect(
@@ -155,7 +159,10 @@ describe('the loaders', () => {
     const keys = siteKeys(ctx);
     expect(keys.days).toEqual(['2026-03-02', '2026-03-04']);
     const pages = allPages(keys);
-    expect(new Set(pages.map((p) => p.kind))).toEqual(new Set(PAGE_KINDS));
+    // One machine and one user: no machines or users page (team-pages.test.ts has an index with several).
+    expect(new Set(pages.map((p) => p.kind))).toEqual(
+      new Set(PAGE_KINDS.filter((k) => k !== 'machines' && k !== 'users')),
+    );
     for (const page of pages) expect(loadPage(ctx, page), pageHref(page)).toBeDefined();
   });
 

@@ -16,6 +16,9 @@ import { loadSessions } from './load/sessions.ts';
 import { loadSession } from './load/session.ts';
 import { loadModels } from './load/models.ts';
 import { loadBlocks } from './load/blocks.ts';
+import { loadTeam, localNames } from './load/team.ts';
+import { loadTeamBreakdown } from './load/team-breakdown.ts';
+import { teamNames } from '../db/queries/team-names.ts';
 
 /** The keys the index has pages for (route-keys.ts, session-months.ts). */
 export interface SiteKeys {
@@ -25,12 +28,19 @@ export interface SiteKeys {
   sessions: readonly string[];
   /** Months of the session listing: the local months sessions started in. */
   sessionMonths: readonly string[];
+  /** The machines and users by name (team-names.ts): their pages exist only when there are two or more. */
+  machines: readonly string[];
+  users: readonly string[];
 }
 
 export function siteKeys(ctx: SiteContext): SiteKeys {
   const tz = ctx.filter.timezone;
   const starts = ctx.lists?.sessionStarts ?? sessionStarts(ctx.db);
-  return { ...routeKeys(ctx.db, tz), sessionMonths: sessionMonths(starts, tz).map((m) => m.month) };
+  return {
+    ...routeKeys(ctx.db, tz),
+    sessionMonths: sessionMonths(starts, tz).map((m) => m.month),
+    ...teamNames(ctx.db, localNames(ctx)),
+  };
 }
 
 /** What a change touched, as the keys of the pages that show it (touchedKeys). */
@@ -54,6 +64,7 @@ export type ViewName =
   | 'SessionView'
   | 'ModelsView'
   | 'BlocksView'
+  | 'TeamView'
   | 'NotFoundView';
 
 export interface PageSpec {
@@ -73,6 +84,8 @@ const ONE: readonly string[] = [''];
 const one = (): readonly string[] => ONE;
 /** A page that shows every change: touched by any. */
 const any = (t: Touched): readonly string[] => (t.days.size || t.sessions.size || t.projects.size ? ONE : []);
+/** The machines and users pages: one page each, when the index holds two or more of them. */
+const team = (names: readonly string[]): readonly string[] => (names.length > 1 ? ONE : []);
 const some = <T extends { totals: { messages: number } }>(data: T | undefined): T | undefined =>
   data && data.totals.messages > 0 ? data : undefined;
 
@@ -100,7 +113,14 @@ export const PAGES = {
     view: 'ProjectView',
     touched: (t) => t.projects,
   },
-  overview: { keys: one, href: () => '/', load: loadOverview, view: 'OverviewView', touched: any },
+  overview: {
+    keys: one,
+    href: () => '/',
+    // The machines and users block (its own loader) is undefined on a single-machine index.
+    load: (ctx) => ({ ...loadOverview(ctx), team: loadTeamBreakdown(ctx) }),
+    view: 'OverviewView',
+    touched: any,
+  },
   month: {
     keys: (k) => k.months,
     href: (month: string) => `/months/${month}/`,
@@ -149,6 +169,21 @@ export const PAGES = {
   },
   models: { keys: one, href: () => '/models/', load: loadModels, view: 'ModelsView', touched: any },
   blocks: { keys: one, href: () => '/blocks/', load: loadBlocks, view: 'BlocksView', touched: any },
+  // A refresh renders them after any change; on a single-machine index they have no data and are not written.
+  machines: {
+    keys: (k) => team(k.machines),
+    href: () => '/machines/',
+    load: (ctx) => loadTeam(ctx, 'machine'),
+    view: 'TeamView',
+    touched: any,
+  },
+  users: {
+    keys: (k) => team(k.users),
+    href: () => '/users/',
+    load: (ctx) => loadTeam(ctx, 'user'),
+    view: 'TeamView',
+    touched: any,
+  },
   // What nginx and `ctm start` answer for a path with no page; no change touches it. Rendered at an address
   // of its own: Astro keeps /404/ for its own error page.
   notFound: {
