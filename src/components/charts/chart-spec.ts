@@ -7,8 +7,9 @@ export interface ChartSeries {
   unit: Unit;
   /** `step`: a value that holds until the next one (readings such as a limit's use). */
   type: 'bar' | 'line' | 'points' | 'step';
-  /** Palette slot (CSS custom property --c<n>), so light and dark themes pick the colours. */
-  color: number;
+  /** Palette slot (CSS custom property --c<n>), or a custom property's name (a model's --m<n>), so light and
+   *  dark themes pick the colours. */
+  color: number | string;
 }
 
 export interface ChartSpec {

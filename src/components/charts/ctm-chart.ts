@@ -9,12 +9,28 @@ import { TIME_TICK_STEPS, timeTicks } from './time-ticks.ts';
 
 const exact = (unit: Unit, v: number | null | undefined): string =>
   v == null ? '–' : unit === 'usd' ? formatUsd(v) : unit === 'percent' ? `${Math.round(v)}%` : formatInt(v);
-function color(el: Element, slot: number): string {
-  return (
-    getComputedStyle(el)
-      .getPropertyValue(`--c${slot % 8}`)
-      .trim() || '#4269d0'
-  );
+function color(el: Element, slot: number | string): string {
+  const name = typeof slot === 'string' ? slot : `--c${slot % 8}`;
+  return getComputedStyle(el).getPropertyValue(name).trim() || '#4269d0';
+}
+
+/** Where a line must break: between rows further apart than the usual step (a period, day or stretch without
+ *  usage is absent from the rows), so no line is drawn across it as if the values ran between them. */
+function gapsOver(xs: readonly number[]): uPlot.Series.GapsRefiner {
+  let step = Infinity;
+  for (let i = 1; i < xs.length; i++) step = Math.min(step, xs[i]! - xs[i - 1]!);
+  return (u, _s, idx0, idx1, nullGaps) => {
+    const gaps = [...nullGaps];
+    for (let i = Math.max(1, idx0); i <= idx1; i++) {
+      if (xs[i]! - xs[i - 1]! > step * 1.5) {
+        gaps.push([
+          Math.round(u.valToPos(xs[i - 1]!, 'x', true)) + 1,
+          Math.round(u.valToPos(xs[i]!, 'x', true)),
+        ]);
+      }
+    }
+    return gaps.sort((a, b) => a[0] - b[0]);
+  };
 }
 
 function options(
@@ -26,7 +42,8 @@ function options(
   const ink = css.getPropertyValue('--muted').trim() || '#666';
   const grid = css.getPropertyValue('--grid').trim() || '#8884';
   const units = [...new Set(spec.series.map((s) => s.unit))];
-  const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 0 });
+  // At least 4 px a bar: a sparse history's few days stay visible on a long axis.
+  const bars = uPlot.paths.bars!({ size: [0.8, 40, 4], align: 0 });
   const steps = uPlot.paths.stepped!({ align: 1 });
   const points = (spec.x.length > 1 ? 'auto' : true) as unknown as boolean;
   const series: uPlot.Series[] = [
@@ -49,6 +66,7 @@ function options(
             ? { show: true, size: 5, fill: stroke }
             : { show: points && (s.type === 'line' || s.type === 'step') && spec.x.length < 3 },
         value: (_u, _v, _s, i) => (i == null ? '–' : exact(s.unit, spec.values[si]?.[i])),
+        ...(s.type === 'line' || s.type === 'step' ? { gaps: gapsOver(spec.x) } : {}),
       };
     }),
   ];
@@ -66,7 +84,12 @@ function options(
       points: { show: false },
       value: () => exact(spec.series[0]!.unit, spec.limit!.value),
     });
-    (data as unknown as number[][]).push(spec.x.map(() => spec.limit!.value));
+    // The axis is scaled to the usage; the limit line is drawn only when it falls within that view (a limit
+    // far above would flatten the usage into a line along the bottom). The legend always gives its value.
+    const top = Math.max(0, ...(spec.draw ?? spec.values).flat().map((v) => v ?? 0));
+    const unit = spec.series[0]!.unit;
+    const inView = unit === 'percent' || spec.limit.value <= top * 1.25;
+    (data as unknown as (number | null)[][]).push(spec.x.map(() => (inView ? spec.limit!.value : null)));
   }
   const day = spec.xKind === 'day';
   const opts: uPlot.Options = {
@@ -96,10 +119,11 @@ function options(
               values: (_u: uPlot, vals: number[]) =>
                 vals.map((v) => `${String(new Date(v * 1000).getUTCHours()).padStart(2, '0')}:00`),
             }
-          : spec.xKind === 'time'
+          : spec.xKind === 'time' || spec.xKind === 'day'
             ? {
                 space: 60,
-                incrs: TIME_TICK_STEPS,
+                // A per-day axis ticks on days (or weeks, months), never on hours between them.
+                incrs: day ? TIME_TICK_STEPS.filter((s) => s >= 86_400) : TIME_TICK_STEPS,
                 values: (_u: uPlot, vals: number[], _axis: number, _space: number, step: number) =>
                   timeTicks(vals, step, spec.tz),
               }

@@ -101,10 +101,16 @@ class CtmLive extends HTMLElement {
     const key = JSON.stringify(spec);
     if (key === this.chartKeys[name]) return;
     this.chartKeys[name] = key;
-    const slot = this.querySelector(`[data-chart-slot="${name}"]`);
+    const slot = this.querySelector<HTMLElement>(`[data-chart-slot="${name}"]`);
     if (!slot) return;
     slot.replaceChildren();
-    if (!spec) return;
+    if (!spec) {
+      const note = document.createElement('p');
+      note.className = 'chart-empty';
+      note.textContent = slot.dataset.empty ?? 'No usage in this period.';
+      slot.append(note);
+      return;
+    }
     const chart = document.createElement('ctm-chart');
     chart.dataset.chart = key;
     slot.append(chart);
