@@ -89,7 +89,7 @@ describe('affectedPages', () => {
 
   it('lists the changed pages first, then what shows them, each once', () => {
     const changes = { days: ['2026-03-02', '2026-03-02'], sessions: ['s1'], projects: ['-home-me-alpha'] };
-    expect(paths(affectedPages(touchedKeys(changes)))).toEqual([
+    expect(paths(affectedPages(touchedKeys(changes, [], { machines: true, users: true })))).toEqual([
       '/sessions/s1/',
       '/days/2026-03-02/',
       '/projects/-home-me-alpha/',
@@ -113,6 +113,11 @@ describe('affectedPages', () => {
       ),
     ).toEqual(['/sessions/months/2026-02/', '/sessions/months/2026-03/']);
     expect(affectedPages(touchedKeys({ days: [], sessions: [], projects: [] }))).toEqual([]);
+    // An index of one machine and user has no machines or users page to refresh.
+    expect(paths(affectedPages(touchedKeys(changes))).filter((p) => /machines|users/.test(p))).toEqual([]);
+    expect(paths(affectedPages(touchedKeys(changes, [], { machines: true, users: false })))).toContain(
+      '/machines/',
+    );
   });
 
   it('names a project or session of any name by its slug', () => {

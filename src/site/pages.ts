@@ -16,7 +16,7 @@ import { loadSessions } from './load/sessions.ts';
 import { loadSession } from './load/session.ts';
 import { loadModels } from './load/models.ts';
 import { loadBlocks } from './load/blocks.ts';
-import { loadTeam, localNames } from './load/team.ts';
+import { loadTeam, localNames, type TeamNav } from './load/team.ts';
 import { loadTeamBreakdown } from './load/team-breakdown.ts';
 import { teamNames } from '../db/queries/team-names.ts';
 
@@ -50,6 +50,8 @@ export interface Touched {
   projects: ReadonlySet<string>;
   sessions: ReadonlySet<string>;
   sessionMonths: ReadonlySet<string>;
+  /** Whether the machines and users pages exist (teamNav): a single-machine index's refresh names neither. */
+  team: TeamNav;
 }
 
 /** The components the report route draws pages with (src/pages/[...page].astro maps each name to one). */
@@ -175,14 +177,14 @@ export const PAGES = {
     href: () => '/machines/',
     load: (ctx) => loadTeam(ctx, 'machine'),
     view: 'TeamView',
-    touched: any,
+    touched: (t) => (t.team.machines ? any(t) : []),
   },
   users: {
     keys: (k) => team(k.users),
     href: () => '/users/',
     load: (ctx) => loadTeam(ctx, 'user'),
     view: 'TeamView',
-    touched: any,
+    touched: (t) => (t.team.users ? any(t) : []),
   },
   // What nginx and `ctm start` answer for a path with no page; no change touches it. Rendered at an address
   // of its own: Astro keeps /404/ for its own error page.
@@ -246,10 +248,12 @@ export function allPages(keys: SiteKeys): Page[] {
 
 /** The keys a change touched: its days, their months, its sessions and projects, and the session listing's
  * months of its days and of the months its sessions started in (the caller reads those from the index: a
- * session that began last month and goes on today is listed on last month's page). */
+ * session that began last month and goes on today is listed on last month's page), and whether the machines
+ * and users pages exist (read from the index too). */
 export function touchedKeys(
   changes: { days: Iterable<string>; sessions: Iterable<string>; projects: Iterable<string> },
   sessionStartMonths: Iterable<string> = [],
+  team: TeamNav = { machines: false, users: false },
 ): Touched {
   const days = new Set(changes.days);
   const months = new Set([...days].map((d) => d.slice(0, 7)));
@@ -259,6 +263,7 @@ export function touchedKeys(
     projects: new Set(changes.projects),
     sessions: new Set(changes.sessions),
     sessionMonths: new Set([...months, ...sessionStartMonths]),
+    team,
   };
 }
 

@@ -11,6 +11,7 @@ import { affectedPages, loadPage, pageFile, touchedKeys, type Page } from './pag
 import type { SiteContext } from './site-context.ts';
 import { sessionStartMonths } from './session-start-months.ts';
 import { renderPage, type BundleHandler } from './build/render-page.ts';
+import { teamNav, type TeamNav } from './load/team.ts';
 
 export interface RefreshResult {
   pages: Page[];
@@ -59,8 +60,17 @@ export function siteRefresh(
       return [];
     }
   };
+  // Likewise whether the machines and users pages exist: unread, they are not refreshed this time.
+  const team = (): TeamNav => {
+    try {
+      return teamNav(ctx);
+    } catch (error) {
+      log.warn('machines and users unavailable', { error: (error as Error).message });
+      return { machines: false, users: false };
+    }
+  };
   return {
-    affected: (changes) => affectedPages(touchedKeys(changes, startMonths(changes))),
+    affected: (changes) => affectedPages(touchedKeys(changes, startMonths(changes), team())),
     render: async (page) => {
       const data = loadPage({ ...ctx, now: Date.now() }, page);
       return data && renderPage(await handler, page, data);

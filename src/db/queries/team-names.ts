@@ -11,6 +11,12 @@ export interface TeamNames {
 }
 
 export function teamNames(db: Db, local: LocalNames): TeamNames {
+  // Only a hub stores rows of other machines (migration 007's partial index finds one at once): every other
+  // index, read after each commit by the refresh, is one machine and one user without a scan.
+  if (!prepareCached(db, "SELECT 1 FROM messages WHERE machine <> '' LIMIT 1").get()) {
+    const any = prepareCached(db, 'SELECT 1 FROM usage_daily LIMIT 1').get();
+    return any ? { machines: [local.machine], users: [local.user] } : { machines: [], users: [] };
+  }
   const names = (column: 'machine' | 'user_name', param: string): string[] =>
     prepareCached(db, `SELECT DISTINCT ${displayName(column, '@' + param)} FROM usage_daily ORDER BY 1`)
       .pluck()
