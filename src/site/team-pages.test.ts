@@ -12,6 +12,7 @@ import { FIXTURE } from '../db/queries/site-fixture.ts';
 import { teamNames } from '../db/queries/team-names.ts';
 import { teamBreakdown } from '../db/queries/team-breakdown.ts';
 import { usageByDayTeam } from '../db/queries/usage-by-day-team.ts';
+import { teamRecentSessions } from '../db/queries/team-recent-sessions.ts';
 import { usageTotals } from '../db/queries/usage-totals.ts';
 import type { SiteContext } from './site-context.ts';
 import { allPages, loadPage, pageFile, siteKeys, type Page } from './pages.ts';
@@ -89,6 +90,21 @@ describe('machines and users', () => {
     ]);
     const laptop = teamBreakdown(db, 'machine', F, LOCAL).find((r) => r.key === 'laptop')!;
     expect(rows.find((r) => r.model === 'laptop')!.cost).toBeCloseTo(laptop.cost, 9);
+  });
+
+  it('lists each one’s most recent sessions, newest first, as many as asked', () => {
+    expect(teamRecentSessions(db, 'user', F, LOCAL, 20)).toEqual([
+      { key: 'bob', sessionId: 's2' },
+      { key: 'me', sessionId: 's3' },
+      { key: 'me', sessionId: 's1' },
+    ]);
+    expect(teamRecentSessions(db, 'user', F, LOCAL, 1).filter((r) => r.key === 'me')).toEqual([
+      { key: 'me', sessionId: 's3' },
+    ]);
+    expect(teamRecentSessions(db, 'machine', { ...F, toDay: '2026-03-03' }, LOCAL, 20)).toEqual([
+      { key: 'desk', sessionId: 's2' },
+      { key: 'laptop', sessionId: 's1' },
+    ]);
   });
 
   it('has a machines and a users page, each with its members, chart and sessions', () => {

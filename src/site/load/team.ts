@@ -5,7 +5,7 @@ import type { SiteContext } from '../site-context.ts';
 import { teamBreakdown, type TeamDimension, type TeamRow } from '../../db/queries/team-breakdown.ts';
 import { usageByDayTeam } from '../../db/queries/usage-by-day-team.ts';
 import { sessionList, type SessionListRow } from '../../db/queries/session-list.ts';
-import { storedNames } from '../../db/machine-names.ts';
+import { teamRecentSessions } from '../../db/queries/team-recent-sessions.ts';
 import { teamNames } from '../../db/queries/team-names.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
@@ -52,11 +52,15 @@ export function loadTeam(ctx: SiteContext, by: TeamDimension): TeamData | undefi
   const from = rows.reduce((d, r) => (r.firstDay < d ? r.firstDay : d), rows[0]!.firstDay);
   const to = rows.reduce((d, r) => (r.lastDay > d ? r.lastDay : d), rows[0]!.lastDay);
   const label = by === 'machine' ? 'Cost per day by machine' : 'Cost per day by user';
-  const members = rows.map((row) => {
-    const names = storedNames(row.key, by === 'machine' ? local.machine : local.user);
-    const f = by === 'machine' ? { ...filter, machines: names } : { ...filter, users: names };
-    return { ...row, sessionList: nameSessions(db, sessionList(db, f).slice(0, TEAM_SESSIONS)) };
-  });
+  // One read of the listed sessions for all members. A session's row is its own, whichever machines sent it
+  // (a hub counts a copied session's responses once).
+  const recent = teamRecentSessions(db, by, filter, local, TEAM_SESSIONS);
+  const ids = [...new Set(recent.map((r) => r.sessionId))];
+  const listed = new Map(nameSessions(db, sessionList(db, filter, { ids })).map((s) => [s.sessionId, s]));
+  const members = rows.map((row) => ({
+    ...row,
+    sessionList: recent.filter((r) => r.key === row.key).flatMap((r) => listed.get(r.sessionId) ?? []),
+  }));
   return {
     tz: filter.timezone,
     by,
