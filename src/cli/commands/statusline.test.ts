@@ -74,11 +74,11 @@ beforeAll(() => {
   tree = fixtureTree();
   dataDir = join(tree.root, 'data');
   // Two responses indexed (one written as two content-block lines), then one only the transcript has.
-  transcript = tree.write(REL, [line('msg_a', 30, 0.5), line('msg_b', 20, 0.25), line('msg_b', 20, 0.25)]);
+  transcript = tree.write(REL, [line('msg_a', 3, 0.5), line('msg_b', 2, 0.25), line('msg_b', 2, 0.25)]);
   const index = testIndex([tree.claudeDir], dataDir);
   index.ingester.pass();
   index.close();
-  tree.append(REL, [line('msg_c', 2, 0.125)]);
+  tree.append(REL, [line('msg_c', 1, 0.125)]);
 });
 
 afterAll(() => tree.remove());
@@ -104,7 +104,7 @@ describe('ctm statusline', () => {
   });
 
   it('a response copied into the tail that the index already holds counts once', () => {
-    tree.append(REL, [line('msg_a', 30, 0.5)]);
+    tree.append(REL, [line('msg_a', 3, 0.5)]);
     expect(lineOf(run(doc(), ['--format', 'session']))).toBe('session $0.88');
   });
 
