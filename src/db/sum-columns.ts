@@ -50,16 +50,47 @@ export function rollupSumColumns(mode: CostMode): string {
           coalesce(sum(web_search_requests), 0) AS webSearchRequests`;
 }
 
-export interface Sums {
+/** The token counts by kind and their total. */
+export interface TokenSums {
   inputTokens: number;
   outputTokens: number;
   cacheWrite5mTokens: number;
   cacheWrite1hTokens: number;
   cacheReadTokens: number;
   totalTokens: number;
+}
+
+export interface Sums extends TokenSums {
   cost: number;
   messages: number;
   unpricedMessages: number;
   /** Web searches (server_tool_use.web_search_requests), priced at the table's per-search fee. */
   webSearchRequests: number;
+}
+
+/** The sums of nothing: what an empty range totals. */
+export const ZERO_SUMS: Readonly<Sums> = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  cacheReadTokens: 0,
+  totalTokens: 0,
+  cost: 0,
+  messages: 0,
+  unpricedMessages: 0,
+  webSearchRequests: 0,
+};
+
+const SUM_KEYS = Object.keys(ZERO_SUMS) as (keyof Sums)[];
+
+/** Adds the sums of `row` into `into` (every Sums field; other fields are left alone). */
+export function addSums<T extends Sums>(into: T, row: Sums): T {
+  for (const k of SUM_KEYS) into[k] += row[k];
+  return into;
+}
+
+/** The sums of some rows. */
+export function sumRows(rows: readonly Sums[]): Sums {
+  return rows.reduce<Sums>((t, r) => addSums(t, r), { ...ZERO_SUMS });
 }

@@ -3,6 +3,7 @@
 // sessions and data freshness. Pure over (db, options); `now` is passed in.
 import type { CostMode } from '../db/day-bucket.ts';
 import type { Db } from '../db/open.ts';
+import { sumRows } from '../db/sum-columns.ts';
 import { activeSessions } from '../db/queries/active-sessions.ts';
 import { blockMinutes } from '../db/queries/block-minutes.ts';
 import { recentRequests } from '../db/queries/recent-requests.ts';
@@ -27,20 +28,8 @@ export interface LiveOptions {
 
 export type Totals = Omit<DayModelRow, 'model'>;
 
-function sumRows(rows: readonly DayModelRow[]): Totals {
-  const t: Totals = {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    cost: 0,
-    messages: 0,
-    unpricedMessages: 0,
-    webSearchRequests: 0,
-  };
-  for (const r of rows) for (const k of Object.keys(t) as (keyof Totals)[]) t[k] += r[k];
+function todaySums(rows: readonly DayModelRow[]): Totals {
+  const t = sumRows(rows);
   t.cost = Math.round(t.cost * 1e6) / 1e6;
   return t;
 }
@@ -48,7 +37,7 @@ function sumRows(rows: readonly DayModelRow[]): Totals {
 export function todayTotals(db: Db, o: Pick<LiveOptions, 'timezone' | 'costMode' | 'now'>) {
   const day = makeLocalTime(o.timezone)(o.now).day;
   const byModel = todayByModel(db, day, o.costMode);
-  return { day, ...sumRows(byModel), byModel };
+  return { day, ...todaySums(byModel), byModel };
 }
 
 /** The latest limit hit with its reset time; `active` while the reset is still ahead. */

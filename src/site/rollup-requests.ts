@@ -3,6 +3,7 @@
 // when a build renders thousands of session pages.
 import type { SessionRequestRow } from '../db/queries/session-requests.ts';
 import type { BreakdownRow } from '../db/queries/usage-breakdown.ts';
+import { ZERO_SUMS } from '../db/sum-columns.ts';
 
 export function rollupRequests(
   rows: readonly SessionRequestRow[],
@@ -21,16 +22,7 @@ export function rollupRequests(
         firstDay: day(r.ts),
         lastDay: day(r.ts),
         lastTs: r.ts,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheWrite5mTokens: 0,
-        cacheWrite1hTokens: 0,
-        cacheReadTokens: 0,
-        totalTokens: 0,
-        cost: 0,
-        messages: 0,
-        unpricedMessages: 0,
-        webSearchRequests: 0,
+        ...ZERO_SUMS,
       };
       groups.set(key, g);
     }

@@ -10,19 +10,9 @@ import { dayToX } from './chart-spec.ts';
 import type { HourRow } from '../../db/queries/usage-by-hour.ts';
 import type { PeriodTotalsRow } from '../../db/queries/period-totals.ts';
 import { identifyBlocks } from '../../report/identify-blocks.ts';
+import { ZERO_SUMS } from '../../db/sum-columns.ts';
 
-const sums = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  cacheReadTokens: 0,
-  totalTokens: 0,
-  cost: 0,
-  messages: 0,
-  unpricedMessages: 0,
-  webSearchRequests: 0,
-};
+const sums = ZERO_SUMS;
 
 describe('stackColumns', () => {
   it('stacks bottom-up and orders the top layer first', () => {

@@ -2,16 +2,11 @@
 // the start of an ingest that the rollup still adds up (src/db/check-index.ts). The messages side reads only
 // the covering day index, not the table; web searches, which that index lacks, are left to `ctm check`.
 import type { Db } from '../open.ts';
+import type { TokenSums } from '../sum-columns.ts';
 import { prepareCached } from './prepare-cached.ts';
 
-export interface RollupTotals {
+export interface RollupTotals extends TokenSums {
   messages: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
   costAuto: number;
   costCalc: number;
   costDisplay: number;

@@ -1,19 +1,14 @@
 // Every counted request of one session in time order (tokens by kind, cost, model, subagent): the session
 // page's chart and its per-model and per-agent figures. Never any message text: the index holds none.
 import type { Db } from '../open.ts';
+import type { TokenSums } from '../sum-columns.ts';
 import { prepareCached } from './prepare-cached.ts';
 import { costExpr, type CostMode } from '../day-bucket.ts';
 
-export interface SessionRequestRow {
+export interface SessionRequestRow extends TokenSums {
   ts: number;
   model: string;
   agentId: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
   /** Part of outputTokens (output_tokens_details.thinking_tokens), never added to it. */
   thinkingTokens: number;
   webSearchRequests: number;

@@ -2,16 +2,11 @@
 // the price table when they were last priced), with those messages' count, tokens and first and last use, the
 // models with the most tokens first. What `ctm prices` lists after the table in effect.
 import type { Db } from '../open.ts';
+import type { TokenSums } from '../sum-columns.ts';
 
-export interface UnpricedModelRow {
+export interface UnpricedModelRow extends TokenSums {
   model: string;
   messages: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
   /** Epoch ms of the first and the last of those messages. */
   firstTs: number;
   lastTs: number;

@@ -3,6 +3,7 @@
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
 import { siteSql, type SiteFilter, type Sums } from './site-filter.ts';
+import { ZERO_SUMS } from '../sum-columns.ts';
 
 export interface UsageTotals extends Sums {
   sessions: number;
@@ -17,17 +18,7 @@ export function usageTotals(db: Db, f: SiteFilter): UsageTotals {
     `SELECT ${q.sums}, count(DISTINCT session_id) AS sessions, ${q.firstTs} AS firstTs, ${q.lastTs} AS lastTs
        FROM ${q.from} ${q.where}`,
   ).get(q.params) as UsageTotals;
-  for (const k of [
-    'inputTokens',
-    'outputTokens',
-    'cacheWrite5mTokens',
-    'cacheWrite1hTokens',
-    'cacheReadTokens',
-    'totalTokens',
-    'messages',
-    'unpricedMessages',
-  ] as const) {
-    row[k] ??= 0;
-  }
+  // No rows: SQL sums are NULL, the totals of nothing are zeros.
+  for (const k of Object.keys(ZERO_SUMS) as (keyof Sums)[]) row[k] ??= 0;
   return row;
 }
