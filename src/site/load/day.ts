@@ -4,6 +4,7 @@ import { usageTotals, type UsageTotals } from '../../db/queries/usage-totals.ts'
 import { usageByHour } from '../../db/queries/usage-by-hour.ts';
 import { usageBreakdown, type BreakdownRow } from '../../db/queries/usage-breakdown.ts';
 import { sessionList, type SessionListRow } from '../../db/queries/session-list.ts';
+import { nameProjects, nameSessions, type ProjectNamed } from '../project-labels.ts';
 import { adjacentDays } from '../../db/queries/adjacent-days.ts';
 import { hourlyByKind } from '../../components/charts/hourly-by-kind.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
@@ -14,8 +15,8 @@ export interface DayData {
   totals: UsageTotals;
   chart: ChartSpec;
   models: BreakdownRow[];
-  projects: BreakdownRow[];
-  sessions: SessionListRow[];
+  projects: (BreakdownRow & ProjectNamed)[];
+  sessions: (SessionListRow & ProjectNamed)[];
   prev: string | null;
   next: string | null;
 }
@@ -29,8 +30,8 @@ export function loadDay(ctx: SiteContext, day: string): DayData {
     totals: usageTotals(db, f),
     chart: hourlyByKind(usageByHour(db, f), day),
     models: usageBreakdown(db, 'model', f),
-    projects: usageBreakdown(db, 'project', f),
-    sessions: sessionList(db, f),
+    projects: nameProjects(db, usageBreakdown(db, 'project', f)),
+    sessions: nameSessions(db, sessionList(db, f)),
     ...adjacentDays(db, filter.timezone, day),
   };
 }

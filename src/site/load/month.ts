@@ -3,6 +3,7 @@ import type { SiteContext } from '../site-context.ts';
 import { usageTotals, type UsageTotals } from '../../db/queries/usage-totals.ts';
 import { usageByDayModel } from '../../db/queries/usage-by-day-model.ts';
 import { usageBreakdown, type BreakdownRow } from '../../db/queries/usage-breakdown.ts';
+import { nameProjects, type ProjectNamed } from '../project-labels.ts';
 import { periodTotals, type PeriodTotalsRow } from '../../db/queries/period-totals.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
@@ -14,7 +15,7 @@ export interface MonthData {
   totals: UsageTotals;
   chart: ChartSpec;
   models: BreakdownRow[];
-  projects: BreakdownRow[];
+  projects: (BreakdownRow & ProjectNamed)[];
   days: PeriodTotalsRow[];
 }
 
@@ -34,7 +35,7 @@ export function loadMonth(ctx: SiteContext, month: string): MonthData {
       `Cost per day by model, ${month}`,
     ),
     models: usageBreakdown(db, 'model', f),
-    projects: usageBreakdown(db, 'project', f),
+    projects: nameProjects(db, usageBreakdown(db, 'project', f)),
     days: periodTotals(db, 'day', f),
   };
 }

@@ -4,6 +4,7 @@ import type { SiteContext } from '../site-context.ts';
 import { usageTotals, type UsageTotals } from '../../db/queries/usage-totals.ts';
 import { usageByDayModel } from '../../db/queries/usage-by-day-model.ts';
 import { usageBreakdown, type BreakdownRow } from '../../db/queries/usage-breakdown.ts';
+import { nameProjects, type ProjectNamed } from '../project-labels.ts';
 import { metaValue } from '../../db/queries/meta-value.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
@@ -19,7 +20,7 @@ export interface OverviewData {
   today: string;
   periods: { label: string; from: string; totals: UsageTotals }[];
   chart: ChartSpec;
-  topProjects: BreakdownRow[];
+  topProjects: (BreakdownRow & ProjectNamed)[];
   topModels: BreakdownRow[];
   unpricedModels: string[];
   block: Block | undefined;
@@ -57,7 +58,7 @@ export function loadOverview(ctx: SiteContext): OverviewData {
       dailyByModel(daily, daysBetween(from90, today), 'cost', 'Cost per day by model, last 90 days'),
       cacheDays,
     ),
-    topProjects: usageBreakdown(db, 'project', { ...filter, fromDay: from30 }).slice(0, 8),
+    topProjects: nameProjects(db, usageBreakdown(db, 'project', { ...filter, fromDay: from30 }).slice(0, 8)),
     topModels: usageBreakdown(db, 'model', { ...filter, fromDay: from30 }).slice(0, 8),
     unpricedModels: [...new Set(daily.filter((r) => r.unpricedMessages > 0).map((r) => r.model))].sort(),
     block: blocks.active,

@@ -1,4 +1,4 @@
-// Data for `/projects/<project>/`: readable name, totals, cost per day by model over its active range, its
+// Data for `/projects/<project>/`: its display name and working directory, totals, cost per day by model over its active range, its
 // sessions and models.
 import type { SiteContext } from '../site-context.ts';
 import { usageTotals, type UsageTotals } from '../../db/queries/usage-totals.ts';
@@ -8,11 +8,15 @@ import { sessionList, type SessionListRow } from '../../db/queries/session-list.
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { daysBetween, localDay } from '../local-format.ts';
+import { projectLabel } from '../project-labels.ts';
 
 export interface ProjectData {
   tz: string;
   project: string;
-  cwd: string;
+  /** The display name every page shows for it. */
+  name: string;
+  /** Its working directory, shown under the name. */
+  path: string;
   totals: UsageTotals;
   chart: ChartSpec;
   models: BreakdownRow[];
@@ -30,7 +34,7 @@ export function loadProject(ctx: SiteContext, project: string): ProjectData | un
   return {
     tz: filter.timezone,
     project,
-    cwd: sessions[0]?.cwd ?? project,
+    ...projectLabel(db, project),
     totals,
     chart: dailyByModel(usageByDayModel(db, f), daysBetween(from, to), 'cost', 'Cost per day by model'),
     models: usageBreakdown(db, 'model', f),

@@ -3,6 +3,7 @@
 import type { SiteContext } from '../site-context.ts';
 import { sessionList, type SessionListRow } from '../../db/queries/session-list.ts';
 import { sessionRequests } from '../../db/queries/session-requests.ts';
+import { projectLabel, type ProjectNamed } from '../project-labels.ts';
 import type { BreakdownRow } from '../../db/queries/usage-breakdown.ts';
 import { requestsOverTime } from '../../components/charts/requests-over-time.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
@@ -13,7 +14,7 @@ import { sessionSubagentTypes, type SubagentType } from '../../db/queries/sessio
 
 export interface SessionData {
   tz: string;
-  session: SessionListRow;
+  session: SessionListRow & ProjectNamed;
   chart: ChartSpec;
   models: BreakdownRow[];
   agents: BreakdownRow[];
@@ -39,9 +40,10 @@ export function loadSession(
   const requests = sessionRequests(db, sessionId, filter.costMode);
   const day = (ts: number) => localDay(ts, tz);
   const agentTypes = sessionSubagentTypes(db, sessionId);
+  const project = projectLabel(db, session.project);
   return {
     tz,
-    session,
+    session: { ...session, projectName: project.name, projectPath: project.path },
     chart: requestsOverTime(requests, tz, (ts) => formatDateTime(ts, tz)),
     models: rollupRequests(requests, 'model', day),
     // A subagent's row is labelled with its type (meta.json), its key staying the agent id.

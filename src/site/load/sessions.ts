@@ -3,6 +3,7 @@
 import type { SiteContext } from '../site-context.ts';
 import { sessionList, type SessionListRow } from '../../db/queries/session-list.ts';
 import { sessionStarts, type SessionStartRow } from '../../db/queries/session-starts.ts';
+import { nameSessions, type ProjectNamed } from '../project-labels.ts';
 import { recentSessions, sessionMonths, sessionsStartedIn, type SessionMonth } from '../session-months.ts';
 
 export const RECENT_SESSIONS = 100;
@@ -10,7 +11,7 @@ export const RECENT_SESSIONS = 100;
 export interface SessionsData {
   tz: string;
   month: string | null;
-  sessions: SessionListRow[];
+  sessions: (SessionListRow & ProjectNamed)[];
   months: SessionMonth[];
 }
 
@@ -26,7 +27,7 @@ export function loadSessions(
   return {
     tz,
     month,
-    sessions: ids.length ? sessionList(db, filter, { ids }) : [],
+    sessions: ids.length ? nameSessions(db, sessionList(db, filter, { ids })) : [],
     months: sessionMonths(starts, tz),
   };
 }
