@@ -10,7 +10,7 @@ import { checkAtStart, checkIndex, sqliteProblems } from '../src/db/check-index.
 import { rollupDrift } from '../src/db/queries/rollup-drift.ts';
 import { rollupTotals } from '../src/db/queries/rollup-totals.ts';
 import { rebuildDailyRollup } from '../ingest/daily-rollup.ts';
-import { seedUsageDb } from './seed-usage-db.ts';
+import { seedUsageDb } from '../test/fixtures/seed-usage-db.ts';
 
 const sessions = Number(process.argv[2] ?? 2000);
 const RUNS = 5;

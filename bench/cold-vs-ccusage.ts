@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateTree, treeKey, type TreeOptions, type TreeTotals } from './generate-tree.ts';
+import { generateTree, treeKey, type TreeOptions, type TreeTotals } from '../test/fixtures/generate-tree.ts';
 
 const repo = new URL('..', import.meta.url).pathname;
 const ctm = join(repo, 'bin/ctm.js');

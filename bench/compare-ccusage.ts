@@ -10,8 +10,13 @@ import { dirname } from 'node:path';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateTree, type TokenTotals } from './generate-tree.ts';
-import { advisorIteration, assistantLine, costStateLine, limitHitLine } from '../ingest/fixture-lines.ts';
+import { generateTree, type TokenTotals } from '../test/fixtures/generate-tree.ts';
+import {
+  advisorIteration,
+  assistantLine,
+  costStateLine,
+  limitHitLine,
+} from '../test/fixtures/fixture-lines.ts';
 
 const CCUSAGE = 'ccusage@20.0.24';
 const CCUSAGE_BIN = process.env.CCUSAGE_BIN;

@@ -9,7 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateTree, treeKey, type TreeOptions } from './generate-tree.ts';
+import { generateTree, treeKey, type TreeOptions } from '../test/fixtures/generate-tree.ts';
 import { freePort } from '../src/stack/free-port.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

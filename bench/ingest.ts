@@ -22,10 +22,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { generateTree, treeKey, type TreeOptions, type TreeTotals } from './generate-tree.ts';
-import { assistantLine } from '../ingest/fixture-lines.ts';
+import { generateTree, treeKey, type TreeOptions, type TreeTotals } from '../test/fixtures/generate-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 import { openDb } from '../src/db/open.ts';
-import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
+import { insertUsageRows, syntheticRows } from '../test/fixtures/seed-usage-db.ts';
 
 const repo = new URL('..', import.meta.url).pathname;
 const ctm = join(repo, 'bin/ctm.js');

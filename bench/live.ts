@@ -16,8 +16,8 @@ import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { assistantLine } from '../ingest/fixture-lines.ts';
-import { seedUsageDb } from './seed-usage-db.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { seedUsageDb } from '../test/fixtures/seed-usage-db.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);

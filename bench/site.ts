@@ -27,7 +27,7 @@ import { openSiteContext } from '../src/site/site-context.ts';
 import { loadBundle } from '../src/site/build/render-page.ts';
 import { ChangeSet } from '../src/db/change-set.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
-import { insertUsageRows, syntheticRows } from './seed-usage-db.ts';
+import { insertUsageRows, syntheticRows } from '../test/fixtures/seed-usage-db.ts';
 import { samplePeakMemory } from './tree-memory.ts';
 
 const SHAPE = { days: 365, projects: 50, sessions: 4000, requestsPerSession: 75 };

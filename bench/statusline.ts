@@ -19,9 +19,9 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { assistantLine } from '../ingest/fixture-lines.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 import { statusDocument } from '../src/statusline/fixture-documents.ts';
-import { seedUsageDb } from './seed-usage-db.ts';
+import { seedUsageDb } from '../test/fixtures/seed-usage-db.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);

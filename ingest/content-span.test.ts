@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentSpan } from './content-span.ts';
-import { assistantLine } from './fixture-lines.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 
 const spanText = (line: string): string | undefined => {
   const b = Buffer.from(line);

@@ -3,8 +3,8 @@ import { lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync }
 import { join } from 'node:path';
 import { discover, isTranscriptPath, projectOf } from './discover.ts';
 import { agentFromPath, sessionFromPath } from './ingest-pass.ts';
-import { assistantLine } from './fixture-lines.ts';
-import { at, fixtureTree, tempDir, testIndex, type FixtureTree } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex, type FixtureTree } from '../test/fixtures/fixture-tree.ts';
 
 const trees: FixtureTree[] = [];
 afterEach(() => trees.splice(0).forEach((t) => t.remove()));

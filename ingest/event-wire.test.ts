@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { decodeEvents, encodeEvents } from './event-wire.ts';
 import { parseLine } from './parse-line.ts';
-import { advisorIteration, assistantLine } from './fixture-lines.ts';
+import { advisorIteration, assistantLine } from '../test/fixtures/fixture-lines.ts';
 
 it('events arrive as they left, every field', () => {
   const r = parseLine(

@@ -1,8 +1,8 @@
 // What an ingest pass says it touched (its ChangeSet, src/db/change-set.ts): every day, hour, session, project
 // and model whose sums changed, the old place of a replaced or superseded row included.
 import { afterEach, describe, expect, it } from 'vitest';
-import { assistantLine } from './fixture-lines.ts';
-import { fixtureTree, testIndex, type FixtureTree } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { fixtureTree, testIndex, type FixtureTree } from '../test/fixtures/fixture-tree.ts';
 
 const trees: FixtureTree[] = [];
 const closers: (() => void)[] = [];

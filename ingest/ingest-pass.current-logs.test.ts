@@ -9,8 +9,8 @@ import {
   limitHitLine,
   userLine,
   type AssistantLineOptions,
-} from './fixture-lines.ts';
-import { at, fixtureTree, tempDir, testIndex, totals, usageRows } from './fixture-tree.ts';
+} from '../test/fixtures/fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex, totals, usageRows } from '../test/fixtures/fixture-tree.ts';
 import { createMessageStore } from './message-store.ts';
 import { runPass } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';

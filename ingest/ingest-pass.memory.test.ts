@@ -5,8 +5,8 @@ import { afterAll, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from './fixture-lines.ts';
-import { fixtureTree, tempDir } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { fixtureTree, tempDir } from '../test/fixtures/fixture-tree.ts';
 
 const root = tempDir();
 const tree = fixtureTree(root);

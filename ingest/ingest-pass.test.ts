@@ -2,8 +2,16 @@
 // twice: parsing on the writing thread, and on a reader thread (the path big passes take).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
-import { assistantLine, userLine, type AssistantLineOptions } from './fixture-lines.ts';
-import { at, fixtureTree, tempDir, testIndex, totals, usageRows, type FixtureTree } from './fixture-tree.ts';
+import { assistantLine, userLine, type AssistantLineOptions } from '../test/fixtures/fixture-lines.ts';
+import {
+  at,
+  fixtureTree,
+  tempDir,
+  testIndex,
+  totals,
+  usageRows,
+  type FixtureTree,
+} from '../test/fixtures/fixture-tree.ts';
 import { createMessageStore } from './message-store.ts';
 import { runPass, type PassProgress } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';

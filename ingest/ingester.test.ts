@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from './fixture-lines.ts';
-import { at, fixtureTree, tempDir, testIndex, usageRows } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex, usageRows } from '../test/fixtures/fixture-tree.ts';
 import { usageByPeriod } from '../src/db/queries/usage-by-period.ts';
 import { readMeta } from './reconcile-settings.ts';
 import { createIngester } from './ingester.ts';

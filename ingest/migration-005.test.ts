@@ -6,12 +6,12 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
 import { openDb } from '../src/db/open.ts';
-import { assistantLine } from './fixture-lines.ts';
-import { at, fixtureTree, tempDir, usageRows } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { at, fixtureTree, tempDir, usageRows } from '../test/fixtures/fixture-tree.ts';
 import { createMessageStore } from './message-store.ts';
 import { runPass } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
-import { rollupDrift } from './fixture-tree.ts';
+import { rollupDrift } from '../test/fixtures/fixture-tree.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

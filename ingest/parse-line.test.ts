@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
-import { advisorIteration, assistantLine, costStateLine, limitHitLine, userLine } from './fixture-lines.ts';
+import {
+  advisorIteration,
+  assistantLine,
+  costStateLine,
+  limitHitLine,
+  userLine,
+} from '../test/fixtures/fixture-lines.ts';
 
 const ts = '2026-03-01T10:00:00.000Z';
 const bytes = (s: string): Buffer => Buffer.from(s);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOversizedLine, jsonValueEnd, topLevelType } from './parse-oversized-line.ts';
 import { parseLine } from './parse-line.ts';
-import { assistantLine } from './fixture-lines.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 
 const KEEP = 4096;
 function split(line: string, keep = KEEP): [Buffer, Buffer] {

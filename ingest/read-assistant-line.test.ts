@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { assistantLineSchema, IMPLAUSIBLE } from './usage-line-schema.ts';
 import { readAssistantLine } from './read-assistant-line.ts';
-import { assistantLine } from './fixture-lines.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 
 function viaSchema(json: Record<string, unknown>): unknown {
   const parsed = v.safeParse(assistantLineSchema, json);

@@ -3,8 +3,8 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanLines, type ScanOptions } from './scan-lines.ts';
 import { parseOversizedLine } from './parse-oversized-line.ts';
-import { assistantLine } from './fixture-lines.ts';
-import { tempDir } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { tempDir } from '../test/fixtures/fixture-tree.ts';
 import { rmSync } from 'node:fs';
 
 const dir = tempDir();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, type Db } from '../src/db/open.ts';
-import { tempDir } from './fixture-tree.ts';
+import { tempDir } from '../test/fixtures/fixture-tree.ts';
 import { indexStatsCache } from './stats-cache.ts';
 
 const cleanups: (() => void)[] = [];

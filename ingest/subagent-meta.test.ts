@@ -2,8 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../src/db/open.ts';
-import { assistantLine } from './fixture-lines.ts';
-import { at, fixtureTree, tempDir, testIndex, usageRows, type FixtureTree } from './fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import {
+  at,
+  fixtureTree,
+  tempDir,
+  testIndex,
+  usageRows,
+  type FixtureTree,
+} from '../test/fixtures/fixture-tree.ts';
 import { createSubagentMetaIndex, subagentSession } from './subagent-meta.ts';
 
 const cleanups: (() => void)[] = [];

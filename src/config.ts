@@ -3,10 +3,10 @@
 // one clear line instead of a stack trace.
 import { homedir } from 'node:os';
 import { resolve, join } from 'node:path';
+import { ConfigError, expandHome, HOST_NAME, isIP, parseHost, type Env } from './config-parsers.ts';
 import { loadTeamConfig, type TeamConfig, type TeamFlags } from './team-config.ts';
 
-// node:net on first use: importing it loads the whole socket stack, 3–5 ms of every CLI start, for isIP alone.
-const isIP = (s: string): number => process.getBuiltinModule('node:net').isIP(s);
+export { ConfigError, expandHome, parseHost, type Env } from './config-parsers.ts';
 
 export type CostMode = 'auto' | 'calculate' | 'display';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -48,16 +48,6 @@ export const WEEKDAYS = [
   'saturday',
 ] as const;
 
-export class ConfigError extends Error {
-  readonly setting: string;
-  constructor(setting: string, message: string, options?: ErrorOptions) {
-    super(`${setting}: ${message}`, options);
-    this.name = 'ConfigError';
-    this.setting = setting;
-  }
-}
-
-export type Env = Record<string, string | undefined>;
 export type Flags = Partial<
   Record<'timezone' | 'dataDir' | 'claudeDir' | 'costMode' | 'port' | 'host' | 'startOfWeek', string>
 > &
@@ -129,12 +119,6 @@ export function loadStatuslineSettings(
         parseChoice(env.CTM_STATUSLINE_COLOR, 'CTM_STATUSLINE_COLOR', ['on', 'off'], 'off') === 'on'),
     thresholds: parseThresholds(env.CTM_STATUSLINE_THRESHOLDS, 'CTM_STATUSLINE_THRESHOLDS'),
   };
-}
-
-export function expandHome(path: string, home = homedir()): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/') || path.startsWith('~\\')) return join(home, path.slice(2));
-  return path;
 }
 
 function splitDirs(value: string, home: string): string[] {
@@ -263,21 +247,6 @@ export function parseCron(value: string | undefined, setting: string, fallback: 
     );
   }
   return expr;
-}
-
-const HOST_NAME =
-  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
-
-/** An IP address (IPv6 with or without brackets) or a syntactically valid host name; no DNS look-up here. */
-export function parseHost(value: string | undefined, setting: string, fallback: string): string {
-  const host = value?.trim() || fallback;
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (isIP(bare) !== 0) return bare;
-  if (HOST_NAME.test(host.replace(/\.$/, ''))) return host;
-  throw new ConfigError(
-    setting,
-    `not an IP address or host name: "${host}" (e.g. 127.0.0.1, ::1, localhost)`,
-  );
 }
 
 /** CTM_ALLOWED_HOSTS: names separated by commas or spaces, lower-cased; `*.example.org` allows subdomains. */

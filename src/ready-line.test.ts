@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readyLine } from './ready-line.ts';
 import { usageSpan } from './db/queries/usage-span.ts';
-import { fixtureTree, testIndex } from '../ingest/fixture-tree.ts';
-import { assistantLine } from '../ingest/fixture-lines.ts';
+import { fixtureTree, testIndex } from '../test/fixtures/fixture-tree.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 
 describe('the ready line', () => {
   it.each([

@@ -4,7 +4,7 @@
 // the env and flags passed in; every error names its setting. A token is never part of an error message.
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, expandHome, parseHost, type Env } from './config.ts';
+import { ConfigError, expandHome, parseHost, type Env } from './config-parsers.ts';
 
 export interface TeamConfig {
   /** This machine's name in a hub's reports (CTM_MACHINE, --machine): the host name by default. */

@@ -6,8 +6,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixtureTree, tempDir } from '../ingest/fixture-tree.ts';
-import { assistantLine } from '../ingest/fixture-lines.ts';
+import { fixtureTree, tempDir } from './fixtures/fixture-tree.ts';
+import { assistantLine } from './fixtures/fixture-lines.ts';
 import { freePort } from '../src/stack/free-port.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
-import { at, fixtureTree, type FixtureTree } from '../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
+import { at, fixtureTree, type FixtureTree } from '../../test/fixtures/fixture-tree.ts';
 import { ctmBin, node24, repoRoot, runCtm } from './run-ctm.ts';
 
 const asRoot = process.getuid?.() === 0;

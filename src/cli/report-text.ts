@@ -3,7 +3,8 @@
 // timezone, and a note naming the models whose cost is not included; blocks with their share of the token
 // limit when one was asked for. Columns only some data needs (web searches, Claude Code's own session cost,
 // limit resets) appear when the data has them and the table still fits the terminal.
-import type { Kind, Report } from './commands/report.ts';
+import type { Report } from './build-report.ts';
+import type { Kind } from './report-args.ts';
 import type { PeriodEntry } from '../report/period-report.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
 import { textTable } from './text-table.ts';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { openDb } from './open.ts';
 import { checkAtStart, checkIndex } from './check-index.ts';
 import { rollupDrift } from './queries/rollup-drift.ts';
-import { insertUsageRows } from '../../bench/seed-usage-db.ts';
-import { FIXTURE } from './queries/site-fixture.ts';
+import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
+import { FIXTURE } from '../../test/fixtures/site-fixture.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { ConfigError } from '../config.ts';
 

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { openDb, type Db } from './open.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { usageByPeriod, type Period } from './queries/usage-by-period.ts';
-import { rollupDrift } from '../../ingest/fixture-tree.ts';
+import { rollupDrift } from '../../test/fixtures/fixture-tree.ts';
 import { createDailyRollup, rebuildDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
 import type { CostMode } from './day-bucket.ts';
 

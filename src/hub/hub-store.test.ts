@@ -4,8 +4,8 @@
 // and that sending again changes nothing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { at, fixtureTree, tempDir, testIndex, type TestIndex } from '../../ingest/fixture-tree.ts';
-import { advisorIteration, assistantLine, costStateLine } from '../../ingest/fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex, type TestIndex } from '../../test/fixtures/fixture-tree.ts';
+import { advisorIteration, assistantLine, costStateLine } from '../../test/fixtures/fixture-lines.ts';
 import { openDb, type Db } from '../db/open.ts';
 import { pushRows } from '../db/queries/push-rows.ts';
 import { changedSessionCosts } from '../db/queries/push-session-costs.ts';

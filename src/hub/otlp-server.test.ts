@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../ingest/fixture-tree.ts';
+import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';

@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureTree, tempDir, testIndex } from '../../ingest/fixture-tree.ts';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
+import { fixtureTree, tempDir, testIndex } from '../../test/fixtures/fixture-tree.ts';
+import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { silentLogger } from '../log.ts';

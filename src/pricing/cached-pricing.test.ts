@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../ingest/fixture-tree.ts';
+import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import { cachedPricing } from './cached-pricing.ts';
 import { loadPricing } from './load-pricing.ts';
 

@@ -4,8 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { at, fixtureTree, tempDir, testIndex } from '../../ingest/fixture-tree.ts';
-import { advisorIteration, assistantLine } from '../../ingest/fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex } from '../../test/fixtures/fixture-tree.ts';
+import { advisorIteration, assistantLine } from '../../test/fixtures/fixture-lines.ts';
 import { loadConfig } from '../config.ts';
 import { openDb, type Db } from '../db/open.ts';
 import { silentLogger } from '../log.ts';

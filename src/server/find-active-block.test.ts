@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows, syntheticRows } from '../../test/fixtures/seed-usage-db.ts';
 import { openDb } from '../db/open.ts';
 import { usageTimeline, type TimelineRow } from '../db/queries/usage-timeline.ts';
 import { identifyBlocks } from '../report/identify-blocks.ts';

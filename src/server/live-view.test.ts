@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../db/open.ts';
-import { insertUsageRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
 import { liveSnapshot } from './live-snapshot.ts';
 import { liveView } from './live-view.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../db/open.ts';
 import { usageTimeline } from '../db/queries/usage-timeline.ts';
 import { identifyBlocks, maxBlockTokens } from '../report/identify-blocks.ts';
-import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows, syntheticRows } from '../../test/fixtures/seed-usage-db.ts';
 import { computeMaxBlockTokens } from './max-block-tokens.ts';
 
 describe('computeMaxBlockTokens', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../db/open.ts';
-import { insertUsageRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
 import { createMetrics } from './metrics-registry.ts';
 
 const row = (ts: string, model: string, input: number) => ({

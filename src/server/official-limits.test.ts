@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { tempDir } from '../../ingest/fixture-tree.ts';
+import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import type { LimitReading } from '../db/limits/limit-readings.ts';
 import { openLimitsReader, openLimitsWriter } from '../db/limits/open-limits.ts';
 import { recordObservation } from '../db/limits/record-observation.ts';

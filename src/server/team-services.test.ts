@@ -4,8 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, fixtureTree, tempDir, testIndex, type TestIndex } from '../../ingest/fixture-tree.ts';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
+import { at, fixtureTree, tempDir, testIndex, type TestIndex } from '../../test/fixtures/fixture-tree.ts';
+import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { pushPending } from '../push/push-agent.ts';

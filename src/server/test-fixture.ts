@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
+import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
 
 export interface LiveFixture {
   root: string;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../db/open.ts';
 import { loadConfig } from '../config.ts';
-import { insertUsageRows } from '../../bench/seed-usage-db.ts';
-import { FIXTURE } from '../db/queries/site-fixture.ts';
+import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
+import { FIXTURE } from '../../test/fixtures/site-fixture.ts';
 import type { SiteContext } from './site-context.ts';
 import { parseSlug } from './page-slug.ts';
 import {

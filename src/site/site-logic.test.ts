@@ -14,7 +14,7 @@ import {
   localDay,
   projectName,
   weekStart,
-} from './local-format.ts';
+} from '../format/local-format.ts';
 import { archiveIndex } from './archive-index.ts';
 
 describe('relativeLinks', () => {

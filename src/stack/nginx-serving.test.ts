@@ -20,7 +20,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { SECURITY_HEADERS } from '../server/security-headers.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
+import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
 import { findNginx } from './find-nginx.ts';
 import { freePort } from './free-port.ts';
 import { nginxArgs, writeNginxConfig } from './nginx-config.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine, userLine } from '../../ingest/fixture-lines.ts';
-import { tempDir } from '../../ingest/fixture-tree.ts';
+import { assistantLine, userLine } from '../../test/fixtures/fixture-lines.ts';
+import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import { readTranscriptTail } from './transcript-tail.ts';
 
 const dirs: string[] = [];

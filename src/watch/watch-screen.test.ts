@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertUsageRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
 import { openDb } from '../db/open.ts';
 import { liveSnapshot } from '../server/live-snapshot.ts';
 import { fit, plainLine, watchScreen } from './watch-screen.ts';

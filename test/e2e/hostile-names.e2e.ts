@@ -20,8 +20,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
-import { fixtureTree, type FixtureTree } from '../../ingest/fixture-tree.ts';
+import { assistantLine } from '../fixtures/fixture-lines.ts';
+import { fixtureTree, type FixtureTree } from '../fixtures/fixture-tree.ts';
 import { ChangeSet } from '../../src/db/change-set.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';

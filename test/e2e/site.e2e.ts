@@ -32,7 +32,7 @@ import { openSiteContext } from '../../src/site/site-context.ts';
 import { loadBundle } from '../../src/site/build/render-page.ts';
 import { formatInt, formatUsd } from '../../src/format/number.ts';
 import { ChangeSet } from '../../src/db/change-set.ts';
-import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
 import { serveStaticDir } from './static-site-server.ts';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');

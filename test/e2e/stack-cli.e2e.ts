@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from '../../ingest/fixture-lines.ts';
-import { fixtureTree } from '../../ingest/fixture-tree.ts';
+import { assistantLine } from '../fixtures/fixture-lines.ts';
+import { fixtureTree } from '../fixtures/fixture-tree.ts';
 import { freePort } from '../../src/stack/free-port.ts';
 import { repoRoot, waitFor } from './stack-harness.ts';
 

@@ -15,7 +15,7 @@ import { serverEntry, sitePaths } from '../../src/site/site-paths.ts';
 import { openSiteContext } from '../../src/site/site-context.ts';
 import { loadBundle } from '../../src/site/build/render-page.ts';
 import { ChangeSet } from '../../src/db/change-set.ts';
-import { insertUsageRows, syntheticRows } from '../../bench/seed-usage-db.ts';
+import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
 
 const today = new Date().toISOString().slice(0, 10);
 const dirs: string[] = [];

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { runCtm } from '../run-ctm.ts';
 
 const trees: FixtureTree[] = [];

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
-import { assistantLine, userLine } from '../../../ingest/fixture-lines.ts';
-import { at, fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine, userLine } from '../../../test/fixtures/fixture-lines.ts';
+import { at, fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { runCtm, spawnCtm, ctmBin } from '../run-ctm.ts';
 import { describeStatsCache } from './ingest.ts';
 

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { runCtm } from '../run-ctm.ts';
 import { priceJson } from '../price-list.ts';
 import { changeText, formatFrom, formatRate } from '../prices-text.ts';

@@ -5,9 +5,15 @@
 // ccusage writes only sometimes (marked "?") must have ccusage's type when ctm writes them. ctm's extra keys
 // are allowed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assistantLine, costStateLine, limitHitLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, testIndex, type FixtureTree, type TestIndex } from '../../../ingest/fixture-tree.ts';
-import { buildReport, reportJson, type Kind } from './report.ts';
+import { assistantLine, costStateLine, limitHitLine } from '../../../test/fixtures/fixture-lines.ts';
+import {
+  fixtureTree,
+  testIndex,
+  type FixtureTree,
+  type TestIndex,
+} from '../../../test/fixtures/fixture-tree.ts';
+import { reportJson, type Kind } from './report.ts';
+import { buildReport } from '../build-report.ts';
 
 type Spec = Record<string, string>;
 

@@ -3,8 +3,8 @@
 // with --machine and --user; this machine's rows appear under CTM_MACHINE and CTM_USER.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, tempDir, testIndex, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, tempDir, testIndex, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { openDb } from '../../db/open.ts';
 import { pushRows } from '../../db/queries/push-rows.ts';
 import { mapRecords } from '../../hub/hub-records.ts';

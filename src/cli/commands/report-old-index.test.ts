@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMigrations, migrate } from '../../db/migrate.ts';
-import { tempDir } from '../../../ingest/fixture-tree.ts';
+import { tempDir } from '../../../test/fixtures/fixture-tree.ts';
 import { runCtm } from '../run-ctm.ts';
 import { spawnSync } from 'node:child_process';
 import { ctmBin, node24 } from '../run-ctm.ts';

@@ -1,7 +1,7 @@
 // `ctm report` as a user runs it: the real CLI in a child process over an index built by `ctm ingest --once`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assistantLine, costStateLine, limitHitLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine, costStateLine, limitHitLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { spawnSync } from 'node:child_process';
 import { ctmBin, node24, runCtm } from '../run-ctm.ts';
 
@@ -525,7 +525,8 @@ describe('ctm report text', () => {
   });
 
   it('optional columns are dropped, last first, when the terminal is narrower than the table', async () => {
-    const { buildReport, openIndex } = await import('./report.ts');
+    const { openIndex } = await import('./report.ts');
+    const { buildReport } = await import('../build-report.ts');
     const { renderText } = await import('../report-text.ts');
     const db = openIndex(`${tree.root}/data/ctm.db`);
     try {
@@ -619,7 +620,7 @@ describe('ctm report errors: one line, exit 2', () => {
 
 describe('blocks with an active block (in-process, fixed clock)', () => {
   it('burn rate, projection and token-limit status (N and max)', async () => {
-    const { testIndex } = await import('../../../ingest/fixture-tree.ts');
+    const { testIndex } = await import('../../../test/fixtures/fixture-tree.ts');
     const { blocksReport, blocksJson } = await import('../../report/blocks-report.ts');
     const t = fixtureTree();
     const index = testIndex([t.claudeDir], t.root);

@@ -7,7 +7,8 @@ import type { Dimension, Period, UsageFilter } from '../../db/queries/usage-by-p
 import type { ProjectName } from '../../db/queries/project-names.ts';
 import { storedNames } from '../../db/machine-names.ts';
 import type { Order } from '../../report/period-report.ts';
-import { parseReportArgs, reportHelp, type Kind } from '../report-args.ts';
+import { parseReportArgs, reportHelp } from '../report-args.ts';
+import { buildReport, PERIOD, type Report } from '../build-report.ts';
 import { UsageError } from '../usage-error.ts';
 
 export { KINDS, parseDateFlag, joinProjectValue, type Kind } from '../report-args.ts';
@@ -15,8 +16,6 @@ export { KINDS, parseDateFlag, joinProjectValue, type Kind } from '../report-arg
 // Built-ins through getBuiltinModule: an ESM import of node:util or node:fs builds a facade that evaluates every
 // lazy export (TextDecoder, fs/promises, …), about 5 ms of a report whose whole budget is 100 ms.
 const { existsSync } = process.getBuiltinModule('node:fs');
-
-const PERIOD: Partial<Record<Kind, Period>> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 export function openIndex(dbPath: string): Db {
   if (!existsSync(dbPath)) {
@@ -38,16 +37,6 @@ export function openIndex(dbPath: string): Db {
     );
   }
   return openDb(dbPath, { readonly: true });
-}
-
-export interface ReportOptions {
-  tokenLimit: number | 'max';
-  /** The blocks table shows each block's share of the limit (asked for with --token-limit). */
-  showLimit?: boolean | undefined;
-  now: number;
-  order?: Order | undefined;
-  last?: number | undefined;
-  by?: Dimension | undefined;
 }
 
 export async function reportCommand(args: string[]): Promise<number> {
@@ -132,61 +121,6 @@ async function projectKey(db: Db, value: string, flag: string): Promise<string> 
         : ` (known: ${known}${match.known.length > 10 ? `, and ${match.known.length - 10} more` : ''})`),
   );
 }
-
-/** The report of a kind; each kind loads only its own query and shaping (a CLI start pays per module). */
-export async function buildReport(db: Db, kind: Kind, filter: UsageFilter, options: ReportOptions) {
-  const period = PERIOD[kind];
-  if (period) {
-    const [{ usageByPeriod }, { reportTotals }, { periodReport, totalsOf }] = await Promise.all([
-      import('../../db/queries/usage-by-period.ts'),
-      import('../../db/queries/report-totals.ts'),
-      import('../../report/period-report.ts'),
-    ]);
-    const rows = usageByPeriod(db, period, filter, options.by);
-    const totals = totalsOf(reportTotals(db, filter));
-    return { kind: 'period' as const, report: periodReport(period, rows, totals, options.order, options.by) };
-  }
-  if (kind === 'session') {
-    const [
-      { usageBySession },
-      { reportTotals },
-      { sessionReportedCosts },
-      { totalsOf },
-      sessions,
-      names,
-      display,
-    ] = await Promise.all([
-      import('../../db/queries/usage-by-session.ts'),
-      import('../../db/queries/report-totals.ts'),
-      import('../../db/queries/session-reported-costs.ts'),
-      import('../../report/period-report.ts'),
-      import('../../report/session-report.ts'),
-      import('../../db/queries/project-names.ts'),
-      import('../../report/project-display-names.ts'),
-    ]);
-    const { rows, sessionIds } = sessions.lastSessions(usageBySession(db, filter), options.last);
-    const totals = totalsOf(reportTotals(db, filter, sessionIds));
-    return {
-      kind: 'session' as const,
-      report: sessions.sessionReport(
-        rows,
-        totals,
-        sessionReportedCosts(db),
-        options.order,
-        display.projectDisplayNames(names.projectNames(db)),
-      ),
-    };
-  }
-  const { blocksWithLimit } = await import('../../report/blocks-report.ts');
-  const { blocks, limit } = blocksWithLimit(db, filter, options);
-  return {
-    kind: 'blocks' as const,
-    blocks,
-    limit: options.showLimit ? { tokens: limit, max: options.tokenLimit === 'max' } : undefined,
-  };
-}
-
-export type Report = Awaited<ReturnType<typeof buildReport>>;
 
 export async function reportJson(out: Report): Promise<unknown> {
   if (out.kind === 'period') return (await import('../../report/period-report.ts')).periodJson(out.report);

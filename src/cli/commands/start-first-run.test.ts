@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { freePort } from '../../stack/free-port.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/ctm.js');

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, testIndex, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, testIndex, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { statusDocument } from '../../statusline/fixture-documents.ts';
 import { ctmBin, node24 } from '../run-ctm.ts';
 

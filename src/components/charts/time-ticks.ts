@@ -1,7 +1,7 @@
 // Tick labels of a time axis in the page's timezone. Spans within a day read as clock times (14:05), with the
 // date under the first tick and wherever the day changes; longer spans read as dates (Nov 30), with the year
 // under the first tick and wherever it changes. One line a tick otherwise, so labels never run into each other.
-import { formatDateTime } from '../../site/local-format.ts';
+import { formatDateTime } from '../../format/local-format.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAY_S = 86_400;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { tempDir } from '../../../ingest/fixture-tree.ts';
+import { tempDir } from '../../../test/fixtures/fixture-tree.ts';
 import type { LimitWindow, PromptCache } from '../../statusline/status-input.ts';
 import { currentReading, currentReadings, readingsSince } from './limit-readings.ts';
 import { openLimitsReader, openLimitsWriter } from './open-limits.ts';

@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, tempDir, testIndex, type FixtureTree } from '../../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, tempDir, testIndex, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { statsCacheDisagreements } from './stats-cache-disagreements.ts';
 
 const cleanups: (() => void)[] = [];

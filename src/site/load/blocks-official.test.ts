@@ -1,7 +1,7 @@
 // The blocks page's official limits: read from the limits.db a status-line call wrote, beside ctm's block.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assistantLine } from '../../../ingest/fixture-lines.ts';
-import { fixtureTree, tempDir, testIndex, type TestIndex } from '../../../ingest/fixture-tree.ts';
+import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { fixtureTree, tempDir, testIndex, type TestIndex } from '../../../test/fixtures/fixture-tree.ts';
 import { loadConfig } from '../../config.ts';
 import { openLimitsWriter } from '../../db/limits/open-limits.ts';
 import { recordObservation } from '../../db/limits/record-observation.ts';

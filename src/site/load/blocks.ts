@@ -6,7 +6,7 @@ import { blockHistory } from '../block-history.ts';
 import { blocksOverTime } from '../../components/charts/blocks-over-time.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import type { Block } from '../../report/identify-blocks.ts';
-import { formatDateTime } from '../local-format.ts';
+import { formatDateTime } from '../../format/local-format.ts';
 import { lastLimitHit, type LimitHitRow } from '../../db/queries/last-limit-hit.ts';
 import { openLimitsReader } from '../../db/limits/open-limits.ts';
 import { limitsOverTime } from '../../components/charts/limits-over-time.ts';

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureTree, tempDir, testIndex, type TestIndex } from '../../../ingest/fixture-tree.ts';
-import { assistantLine, costStateLine, limitHitLine } from '../../../ingest/fixture-lines.ts';
+import { fixtureTree, tempDir, testIndex, type TestIndex } from '../../../test/fixtures/fixture-tree.ts';
+import { assistantLine, costStateLine, limitHitLine } from '../../../test/fixtures/fixture-lines.ts';
 import { loadConfig } from '../../config.ts';
 import type { SiteContext } from '../site-context.ts';
 import { loadSession } from './session.ts';

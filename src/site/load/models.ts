@@ -8,7 +8,7 @@ import type { ChartSpec } from '../../components/charts/chart-spec.ts';
 import { priceTable } from '../price-table.ts';
 import { matchModel, priceAt } from '../../pricing/match-model.ts';
 import type { ModelPrice } from '../../pricing/pricing-schema.ts';
-import { daysBetween } from '../local-format.ts';
+import { daysBetween } from '../../format/local-format.ts';
 
 export interface ModelsData {
   tz: string;

@@ -7,7 +7,7 @@ import { nameProjects, type ProjectNamed } from '../project-labels.ts';
 import { periodTotals, type PeriodTotalsRow } from '../../db/queries/period-totals.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
-import { daysBetween, lastDayOfMonth } from '../local-format.ts';
+import { daysBetween, lastDayOfMonth } from '../../format/local-format.ts';
 
 export interface MonthData {
   tz: string;

@@ -8,7 +8,7 @@ import { nameProjects, type ProjectNamed } from '../project-labels.ts';
 import { metaValue } from '../../db/queries/meta-value.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
-import { addDays, daysBetween, localDay, weekStart } from '../local-format.ts';
+import { addDays, daysBetween, localDay, weekStart } from '../../format/local-format.ts';
 import { blockHistory } from '../block-history.ts';
 import { statsCacheOnlyDays, type StatsCacheDay } from '../../db/queries/stats-cache-only-days.ts';
 import { withStatsCacheSeries } from '../../components/charts/stats-cache-series.ts';

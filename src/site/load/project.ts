@@ -7,7 +7,7 @@ import { usageBreakdown, type BreakdownRow } from '../../db/queries/usage-breakd
 import { sessionList, type SessionListRow } from '../../db/queries/session-list.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
-import { daysBetween, localDay } from '../local-format.ts';
+import { daysBetween, localDay } from '../../format/local-format.ts';
 import { projectLabel } from '../project-labels.ts';
 
 export interface ProjectData {

@@ -7,7 +7,7 @@ import { projectLabel, type ProjectNamed } from '../project-labels.ts';
 import type { BreakdownRow } from '../../db/queries/usage-breakdown.ts';
 import { requestsOverTime } from '../../components/charts/requests-over-time.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
-import { formatDateTime, localDay } from '../local-format.ts';
+import { formatDateTime, localDay } from '../../format/local-format.ts';
 import { rollupRequests } from '../rollup-requests.ts';
 import { sessionClaudeCost } from '../../db/queries/session-claude-cost.ts';
 import { sessionSubagentTypes, type SubagentType } from '../../db/queries/session-subagent-types.ts';

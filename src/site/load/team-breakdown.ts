@@ -3,7 +3,7 @@
 import type { SiteContext } from '../site-context.ts';
 import { teamBreakdown, type TeamRow } from '../../db/queries/team-breakdown.ts';
 import { teamNames } from '../../db/queries/team-names.ts';
-import { addDays, localDay } from '../local-format.ts';
+import { addDays, localDay } from '../../format/local-format.ts';
 import { localNames } from './team.ts';
 
 export interface TeamBreakdownData {

@@ -9,7 +9,7 @@ import { teamRecentSessions } from '../../db/queries/team-recent-sessions.ts';
 import { teamNames } from '../../db/queries/team-names.ts';
 import { dailyByModel } from '../../components/charts/daily-by-model.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
-import { daysBetween } from '../local-format.ts';
+import { daysBetween } from '../../format/local-format.ts';
 import { nameSessions, type ProjectNamed } from '../project-labels.ts';
 
 /** Sessions listed under each machine or user; the session pages list them all. */
