@@ -20,7 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { assistantLine } from '../test/fixtures/fixture-lines.ts';
-import { statusDocument } from '../src/statusline/fixture-documents.ts';
+import { statusDocument } from '../test/fixtures/status-document.ts';
 import { seedUsageDb } from '../test/fixtures/seed-usage-db.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);

@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { silentLogger } from '../log.ts';
 import { startServer, type RunningServer, type StartOptions } from './start-server.ts';
-import { liveFixture, type LiveFixture } from './test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 const FAIL_INSERTS = `CREATE TRIGGER disk_full BEFORE INSERT ON messages
   BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`;

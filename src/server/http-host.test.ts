@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from './test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 interface Answer {
   status: number;

@@ -6,9 +6,9 @@ import { request } from 'node:http';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { ctmBin, node24 } from '../cli/run-ctm.ts';
-import { statusDocument } from '../statusline/fixture-documents.ts';
+import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from './test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 
 const get = (base: string, path: string): Promise<string> =>

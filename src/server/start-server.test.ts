@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from './test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 function raw(
   base: string,

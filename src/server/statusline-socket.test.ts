@@ -10,10 +10,10 @@ import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { ctmBin, node24, repoRoot } from '../cli/run-ctm.ts';
 import { openLimitsReader } from '../db/limits/open-limits.ts';
-import { statusDocument } from '../statusline/fixture-documents.ts';
+import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { statuslineSocketPath } from './statusline-socket.ts';
-import { liveFixture, type LiveFixture } from './test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 const script = join(repoRoot, 'bin', 'ctm-statusline');
 let fx: LiveFixture;

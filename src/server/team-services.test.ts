@@ -10,7 +10,7 @@ import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { pushPending } from '../push/push-agent.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from './test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 const TOKEN = 'laptop-token-0123456789abcdef';
 

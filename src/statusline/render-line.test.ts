@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadStatuslineSettings, type StatuslineSettings } from '../config.ts';
-import { statusDocument } from './fixture-documents.ts';
+import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { clock, compact, duration, renderLine, usd, type LineData } from './render-line.ts';
 import { parseStatusInput } from './status-input.ts';
 import type { UsageFigures } from './usage-figures.ts';

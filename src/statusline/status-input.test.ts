@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusDocument } from './fixture-documents.ts';
+import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { parseStatusInput } from './status-input.ts';
 
 const resets = 1_796_320_800; // epoch seconds, as Claude Code writes them

@@ -13,7 +13,7 @@ import { buildSite } from '../../src/site/build-site.ts';
 import { serverEntry } from '../../src/site/site-paths.ts';
 import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { sseEvent } from '../../src/server/sse-stream.ts';
-import { liveFixture, type LiveFixture } from '../../src/server/test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../fixtures/live-fixture.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<void>;
 

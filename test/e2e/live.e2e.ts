@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveFixture, type LiveFixture } from '../../src/server/test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../fixtures/live-fixture.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/ctm.js');
 const CSP =

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveFixture, type LiveFixture } from '../../server/test-fixture.ts';
+import { liveFixture, type LiveFixture } from '../../../test/fixtures/live-fixture.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/ctm.js');
 const fixtures: LiveFixture[] = [];

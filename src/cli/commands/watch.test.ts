@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, testIndex, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
-import { statusDocument } from '../../statusline/fixture-documents.ts';
+import { statusDocument } from '../../../test/fixtures/status-document.ts';
 import { ctmBin, node24 } from '../run-ctm.ts';
 
 let tree: FixtureTree;
