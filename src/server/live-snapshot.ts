@@ -1,6 +1,7 @@
-// GET /api/v1/live's body: today's totals (by kind, by model), the active 5-hour block with burn rate,
-// projection, share of the token limit and its per-minute cumulative series, the last requests, the current
-// sessions and data freshness. Pure over (db, options); `now` is passed in.
+// GET /api/v1/live's body: today's totals (by kind, by model), the token limit (with or without an active
+// block), the active 5-hour block with burn rate, projection, share of the token limit and its per-minute
+// cumulative series, the last requests, the current sessions and data freshness. Pure over (db, options);
+// `now` is passed in.
 import type { CostMode } from '../db/day-bucket.ts';
 import type { Db } from '../db/open.ts';
 import { sumRows } from '../db/sum-columns.ts';
@@ -58,6 +59,7 @@ function limitHitView(db: Db, now: number) {
 export function liveSnapshot(db: Db, o: LiveOptions) {
   const block = findActiveBlock(db, o.costMode, o.now);
   const limit = o.tokenLimit === 'max' ? o.maxBlockTokens : o.tokenLimit;
+  const tokenLimit = limit > 0 ? limit : null;
   let activeBlock = null;
   if (block) {
     const start = Date.parse(block.startTime);
@@ -77,7 +79,7 @@ export function liveSnapshot(db: Db, o: LiveOptions) {
       models: block.models,
       burnRate: block.burnRate,
       projection: block.projection,
-      tokenLimit: limit > 0 ? limit : null,
+      tokenLimit,
       percentOfLimit: limit > 0 ? Math.round((block.totalTokens / limit) * 1000) / 10 : null,
       projectedPercentOfLimit: limit > 0 ? Math.round((projected / limit) * 1000) / 10 : null,
       series: {
@@ -96,6 +98,9 @@ export function liveSnapshot(db: Db, o: LiveOptions) {
     generatedAt: new Date(o.now).toISOString(),
     timezone: o.timezone,
     today: todayTotals(db, o),
+    /** CTM_TOKEN_LIMIT, or for "max" the largest completed block; null while "max" has no completed block. */
+    tokenLimit,
+    tokenLimitSource: o.tokenLimit === 'max' ? ('max' as const) : ('CTM_TOKEN_LIMIT' as const),
     activeBlock,
     recentRequests: recentRequests(db, o.costMode, 10).map((r) => ({
       ...r,

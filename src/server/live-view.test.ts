@@ -75,7 +75,40 @@ describe('liveSnapshot', () => {
     expect(s.activeBlock).toBeNull();
     expect(s.today.messages).toBe(1);
   });
+
+  it('carries the token limit at top level, with or without an active block', () => {
+    const active = snapshot('max', 6100);
+    expect(active).toMatchObject({ tokenLimit: 6100, tokenLimitSource: 'max' });
+    expect(active.activeBlock!.tokenLimit).toBe(6100);
+    const quiet = quietSnapshot('max', 6100);
+    expect(quiet.activeBlock).toBeNull();
+    expect(quiet).toMatchObject({ tokenLimit: 6100, tokenLimitSource: 'max' });
+    expect(quietSnapshot(50_000, 6100)).toMatchObject({
+      tokenLimit: 50_000,
+      tokenLimitSource: 'CTM_TOKEN_LIMIT',
+    });
+    expect(quietSnapshot('max', 0).tokenLimit).toBeNull();
+  });
 });
+
+/** Only requests from more than five hours before `now`: no active block. */
+function quietSnapshot(tokenLimit: number | 'max', maxBlockTokens: number, timezone = 'UTC') {
+  const db = openDb(':memory:');
+  insertUsageRows(db, [
+    at('2026-01-15T08:00:00Z', 900), // weeks old
+    at('2026-03-02T02:00:00Z', 100),
+    at('2026-03-02T06:00:00Z', 200),
+  ]);
+  return liveSnapshot(db, {
+    timezone,
+    costMode: 'auto',
+    tokenLimit,
+    maxBlockTokens,
+    now,
+    lastIngestAt: null,
+    lastBuildAt: null,
+  });
+}
 
 describe('liveView', () => {
   it('formats figures exactly, comma-grouped, in the configured timezone, with a chart of columns', () => {
@@ -100,6 +133,46 @@ describe('liveView', () => {
       Date.parse('2026-03-02T10:15:00Z') / 1000,
       Date.parse('2026-03-02T11:15:00Z') / 1000,
       Date.parse('2026-03-02T12:15:00Z') / 1000,
+    ]);
+  });
+
+  it('shows the limit with no active block: the largest block, the configured one, or none yet', () => {
+    const max = liveView(quietSnapshot('max', 1_234_567));
+    expect(max.fields['block.state']).toBe('No active block');
+    expect(max.fields['block.percent']).toBe('limit 1,234,567 tokens (largest block)');
+    expect(max.gauge).toBeNull();
+    expect(liveView(quietSnapshot(50_000, 6100)).fields['block.percent']).toBe(
+      'limit 50,000 tokens (CTM_TOKEN_LIMIT)',
+    );
+    expect(liveView(quietSnapshot('max', 0)).fields['block.percent']).toBe('no limit yet');
+  });
+
+  it("dates requests not from today, the clock alone for today's", () => {
+    expect(liveView(snapshot(10_000)).recent.map((r) => r[0])).toEqual([
+      '12:15:00',
+      '11:15:00',
+      '10:15:00',
+      '2026-03-01 09:10',
+    ]);
+    expect(liveView(quietSnapshot('max', 0)).recent.map((r) => r[0])).toEqual([
+      '06:00:00',
+      '02:00:00',
+      '2026-01-15 08:00',
+    ]);
+  });
+
+  it('decides today in the configured timezone', () => {
+    // now is 07:30 on 2 March in New York: 02:00Z is 21:00 the day before there.
+    expect(liveView(quietSnapshot('max', 0, 'America/New_York')).recent.map((r) => r[0])).toEqual([
+      '01:00:00',
+      '2026-03-01 21:00',
+      '2026-01-15 03:00',
+    ]);
+    // now is 21:30 on 2 March in Tokyo: both of that day's requests are today's there.
+    expect(liveView(quietSnapshot('max', 0, 'Asia/Tokyo')).recent.map((r) => r[0])).toEqual([
+      '15:00:00',
+      '11:00:00',
+      '2026-01-15 17:00',
     ]);
   });
 });

@@ -3,6 +3,7 @@
 import type { ChartSpec } from '../components/charts/chart-spec.ts';
 import { limitsOverTime } from '../components/charts/limits-over-time.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
+import { formatDateTime, formatTime, localDay } from '../format/local-format.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 
 export interface LiveView {
@@ -56,6 +57,18 @@ function minutes(n: number): string {
   return h > 0 ? `${h} h ${String(n % 60).padStart(2, '0')} min` : `${n} min`;
 }
 
+/** The token limit with no active block: "limit 1,234,567 tokens (largest block)". */
+function limitLabel(s: LiveSnapshot): string {
+  if (!s.tokenLimit) return 'no limit yet';
+  const source = s.tokenLimitSource === 'max' ? 'largest block' : 'CTM_TOKEN_LIMIT';
+  return `limit ${formatInt(s.tokenLimit)} tokens (${source})`;
+}
+
+/** A request's time: the clock alone for today's (in tz), date and clock for older ones. */
+function requestTime(tz: string, ts: number, today: string): string {
+  return localDay(ts, tz) === today ? formatTime(ts, tz) : formatDateTime(ts, tz);
+}
+
 export function shortModel(model: string): string {
   return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
 }
@@ -82,7 +95,7 @@ export function liveView(s: LiveSnapshot): LiveView {
     'block.percent':
       b?.percentOfLimit != null
         ? `${b.percentOfLimit.toFixed(1)} % of ${formatInt(b.tokenLimit ?? 0)}`
-        : 'no limit yet',
+        : limitLabel(s),
     'block.burnRate': b?.burnRate ? `${formatInt(b.burnRate.tokensPerMinute)} tokens/min` : '–',
     'block.costRate': b?.burnRate ? `${formatUsd(b.burnRate.costPerHour)}/h` : '–',
     'block.projection': b?.projection
@@ -102,8 +115,9 @@ export function liveView(s: LiveSnapshot): LiveView {
   };
   const gauge =
     b && b.tokenLimit ? { value: Math.min(b.totalTokens, b.tokenLimit), max: b.tokenLimit } : null;
+  const today = localDay(Date.parse(s.generatedAt), tz);
   const recent = s.recentRequests.map((r) => [
-    clock(tz, r.ts, true),
+    requestTime(tz, r.ts, today),
     shortModel(r.model) + (r.isSidechain ? ' (subagent)' : ''),
     formatInt(r.inputTokens),
     formatInt(r.outputTokens),
