@@ -1,20 +1,17 @@
-// One request body → its outcome, in the hub writer thread: inflated (never beyond the body cap: a small
-// gzip that unpacks to gigabytes is a 413), decoded as OTLP JSON or protobuf (a 400 naming the problem),
-// mapped to rows for the token's machine (a 403 when it claims another), and written in one transaction.
+// One request, in two steps on two threads. decodeBody (the decoder thread): the body inflated (never beyond
+// the body cap: a small gzip that unpacks to gigabytes is a 413), decoded as OTLP JSON or protobuf (a 400
+// naming the problem) and mapped to rows for the token's machine (a 403 when it claims another). writeBatch
+// (the writer thread): the rows written in one transaction. Decoding the next request while the last is
+// written keeps both cores busy.
 import { gunzipSync } from 'node:zlib';
-import { rejectionMessage, mapRecords } from './hub-records.ts';
+import { rejectionMessage, mapRecords, type HubBatch } from './hub-records.ts';
 import type { HubStore } from './hub-store.ts';
-import type { HubOutcome, ToHubWriter } from './hub-messages.ts';
+import type { BodyJob, FromHubDecoder, HubOutcome } from './hub-messages.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { OtlpFormatError, type ResourceLogsIn } from './otlp-logs.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 
-export function handleBody(
-  store: HubStore,
-  job: Extract<ToHubWriter, { type: 'write' }>,
-  maxBytes: number,
-  now = Date.now(),
-): HubOutcome {
+export function decodeBody(job: BodyJob, maxBytes: number, now = Date.now()): FromHubDecoder {
   let body: Uint8Array = job.body;
   if (job.gzip) {
     try {
@@ -32,7 +29,10 @@ export function handleBody(
   }
   let resources: ResourceLogsIn[];
   try {
-    resources = job.wire === 'json' ? decodeOtlpJson(Buffer.from(body)) : decodeOtlpProtobuf(body);
+    resources =
+      job.wire === 'json'
+        ? decodeOtlpJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+        : decodeOtlpProtobuf(body);
   } catch (error) {
     if (!(error instanceof OtlpFormatError)) throw error;
     return {
@@ -44,19 +44,35 @@ export function handleBody(
   }
   const mapped = mapRecords(resources, job.machine, now);
   if (!mapped.ok) return { type: 'refused', id: job.id, status: 403, message: mapped.forbidden };
-  const { batch } = mapped;
-  const written = store.write(batch, now);
+  return { type: 'decoded', id: job.id, batch: mapped.batch, at: now };
+}
+
+export function writeBatch(
+  store: HubStore,
+  id: number,
+  batch: HubBatch,
+  at: number,
+): Extract<HubOutcome, { type: 'written' }> {
+  const written = store.write(batch, at);
   let rejected = 0;
   for (const n of batch.rejected.values()) rejected += n;
   return {
     type: 'written',
-    id: job.id,
+    id,
     accepted: written.accepted,
     duplicates: written.duplicates,
     ignored: batch.ignored,
     rejected,
     message: rejectionMessage(batch.rejected),
     changes: written.changes.toJSON(),
-    at: now,
+    at,
   };
+}
+
+/** Both steps in one thread (tests, and anything that needs no second thread). */
+export function handleBody(store: HubStore, job: BodyJob, maxBytes: number, now = Date.now()): HubOutcome {
+  const decoded = decodeBody(job, maxBytes, now);
+  return decoded.type === 'decoded'
+    ? writeBatch(store, job.id, decoded.batch, decoded.at)
+    : (decoded as Extract<HubOutcome, { type: 'refused' }>);
 }

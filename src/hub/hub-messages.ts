@@ -1,18 +1,33 @@
-// The messages between `ctm start`'s OTLP receiver (main thread) and the hub writer thread: a request's raw
-// body for one machine goes in, its outcome comes out, matched by id.
+// The messages between `ctm start`'s OTLP receiver (main thread) and the hub's two threads: the decoder takes
+// a request's raw body for one machine and answers with its rows (or why the request is refused), the writer
+// takes those rows and answers with what it stored. Both are matched by request id and handled in order.
 import type { ChangeSetJson } from '../db/change-set.ts';
+import type { HubBatch } from './hub-records.ts';
 import type { Wire } from './otlp-reply.ts';
 
-export type ToHubWriter =
-  | {
-      type: 'write';
-      id: number;
-      machine: string;
-      wire: Wire;
-      gzip: boolean;
-      body: Uint8Array;
-    }
-  | { type: 'stop' };
+export interface BodyJob {
+  type: 'decode';
+  id: number;
+  machine: string;
+  wire: Wire;
+  gzip: boolean;
+  body: Uint8Array;
+}
+
+export type ToHubDecoder = BodyJob | { type: 'stop' };
+
+/** The request is refused as a whole: nothing was written. */
+export interface Refused {
+  type: 'refused';
+  id: number;
+  status: 400 | 403 | 413;
+  message: string;
+}
+
+export type FromHubDecoder =
+  { type: 'decoded'; id: number; batch: HubBatch; at: number } | Refused | { type: 'stopped' };
+
+export type ToHubWriter = { type: 'write'; id: number; batch: HubBatch; at: number } | { type: 'stop' };
 
 export type HubOutcome =
   | {
@@ -27,11 +42,10 @@ export type HubOutcome =
       changes: ChangeSetJson;
       at: number;
     }
-  /** The request is refused as a whole: nothing was written. */
-  | { type: 'refused'; id: number; status: 400 | 403 | 413; message: string };
+  | Refused;
 
 export type FromHubWriter =
-  | HubOutcome
+  | Extract<HubOutcome, { type: 'written' }>
   /** The request could not be written (the database's problem): the client is told to retry. */
   | { type: 'failed'; id: number; message: string }
   | { type: 'ready' }

@@ -1,13 +1,13 @@
 // The hub writer thread of `ctm start`: owns a writing connection to the index for the records other machines
 // send, beside the ingest thread's (SQLite serializes the two; each holds its write lock for one transaction).
 // Settings are reconciled first, as the ingest does, since a hub need not have a Claude dir of its own to
-// ingest from. Requests are handled one at a time, in the order they arrive.
+// ingest from. Batches (decoded by the decoder thread) are written one at a time, in the order they arrive.
 import { parentPort } from 'node:worker_threads';
 import { inheritedConfig } from '../config-channel.ts';
 import { openDb } from '../db/open.ts';
 import { loadPricing } from '../pricing/load-pricing.ts';
 import { reconcileSettings } from '../../ingest/reconcile-settings.ts';
-import { handleBody } from './handle-body.ts';
+import { writeBatch } from './handle-body.ts';
 import { createHubStore } from './hub-store.ts';
 import type { FromHubWriter, ToHubWriter } from './hub-messages.ts';
 
@@ -31,7 +31,7 @@ try {
       return;
     }
     try {
-      post(handleBody(store, m, config.ingestMaxBytes));
+      post(writeBatch(store, m.id, m.batch, m.at));
     } catch (error) {
       // The database's problem (full disk, locked past the busy timeout): the client retries on 503.
       post({ type: 'failed', id: m.id, message: (error as Error).message });

@@ -1,9 +1,9 @@
 // The hub's OTLP/HTTP receiver: `POST /v1/logs`, JSON or protobuf, plain or gzip, on CTM_OTLP_PORT. Checks
 // run cheapest first and before any body is read: the path and method, the content type and encoding, the
 // bearer token (401; compared in constant time, never logged), the token's rate (429 with Retry-After), the
-// declared length (413); then the body is read up to the cap (413 beyond) and handed to the writer thread,
-// whose outcome is the answer: OTLP's partial success (200), a refusal naming the problem (400, 403, 413),
-// or 503 with Retry-After while the writer is busy or down (OTLP clients retry 429 and 503).
+// declared length (413); then the body is read up to the cap (413 beyond) and handed to the decoder and writer
+// threads, whose outcome is the answer: OTLP's partial success (200), a refusal naming the problem (400, 403,
+// 413), or 503 with Retry-After while the writer is busy or down (OTLP clients retry 429 and 503).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
 import type { HubOutcome } from './hub-messages.ts';

@@ -1,7 +1,8 @@
-// A hub inside `ctm start`: the writer thread and the OTLP receiver in front of it, on CTM_OTLP_HOST:PORT,
-// only when CTM_INGEST_TOKENS is set. Each written request's change set goes to onCommit, the same path an
-// ingest commit takes (metrics, the live stream, the page refresh). Requests wait in a short queue for the
-// writer; a full queue or a writer down answers 503, which OTLP clients retry.
+// A hub inside `ctm start`: the decoder and writer threads and the OTLP receiver in front of them, on
+// CTM_OTLP_HOST:PORT, only when CTM_INGEST_TOKENS is set. A request's body is decoded on one thread while the
+// one before it is written on the other. Each written request's change set goes to onCommit, the same path an
+// ingest commit takes (metrics, the live stream, the page refresh). Requests wait in a short queue; a full
+// queue or a writer down answers 503, which OTLP clients retry.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
@@ -9,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { ChangeSetJson } from '../db/change-set.ts';
 import { childEnv } from '../config-channel.ts';
 import { superviseWorker } from '../server/supervised-worker.ts';
-import type { FromHubWriter, HubOutcome, ToHubWriter } from './hub-messages.ts';
+import type { FromHubDecoder, FromHubWriter, HubOutcome, ToHubDecoder, ToHubWriter } from './hub-messages.ts';
 import { loadTokenBook, type TokenBook } from './ingest-tokens.ts';
 import { createOtlpServer, HubBusy, type HubSink, type OtlpServerOptions } from './otlp-server.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -69,15 +70,34 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
         log.error('hub write failed', { error: m.message });
         pending.get(m.id)?.reject(new HubBusy(m.message));
         pending.delete(m.id);
-      } else if (m.type === 'written' || m.type === 'refused') {
+      } else if (m.type === 'written') {
         const p = pending.get(m.id);
         pending.delete(m.id);
-        if (m.type === 'written' && m.changes.days.length + m.changes.sessions.length > 0)
-          o.onCommit(m.changes, m.at);
+        if (m.changes.days.length + m.changes.sessions.length > 0) o.onCommit(m.changes, m.at);
         p?.resolve(m);
       }
     },
     onCrash: () => failAll('the writer restarted'),
+  });
+
+  const decoder = superviseWorker<ToHubDecoder, FromHubDecoder>({
+    name: 'hub decoder',
+    file: new URL('./hub-decoder.ts', import.meta.url),
+    env: childEnv(config, process.env),
+    workerData: {},
+    log,
+    graceMs: STOP_WRITER_MS,
+    maxOldGenerationSizeMb: WRITER_HEAP_MB,
+    maxYoungGenerationSizeMb: WRITER_YOUNG_MB,
+    onMessage: (m) => {
+      if (m.type === 'decoded') {
+        if (pending.has(m.id)) writer.post({ type: 'write', id: m.id, batch: m.batch, at: m.at });
+      } else if (m.type === 'refused') {
+        pending.get(m.id)?.resolve(m);
+        pending.delete(m.id);
+      }
+    },
+    onCrash: () => failAll('the decoder restarted'),
   });
 
   const sink: HubSink = {
@@ -87,7 +107,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       const id = nextId++;
       return new Promise<HubOutcome>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        writer.post({ type: 'write', id, ...job });
+        decoder.post({ type: 'decode', id, ...job });
       });
     },
   };
@@ -106,7 +126,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       server.listen(config.otlpPort, config.otlpHost, () => resolve());
     });
   } catch (error) {
-    await writer.stop();
+    await Promise.all([writer.stop(), decoder.stop()]);
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -124,7 +144,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       setTimeout(() => server.closeAllConnections(), 2000).unref();
       await closed;
       failAll('the hub is stopping');
-      await writer.stop();
+      await Promise.all([writer.stop(), decoder.stop()]);
     },
   };
 }

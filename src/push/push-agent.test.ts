@@ -1,7 +1,7 @@
 // An agent pushing its real index to a real hub over HTTP (the hub's receiver and writer thread, on a free
 // port): the whole history in batches, then only what changed, resumed from the cursor after the hub was down,
 // a reused rowid caught by the rewind trigger, and a refused token stopping the push without moving the cursor.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { at, fixtureTree, tempDir, testIndex } from '../../test/fixtures/fixture-tree.ts';
@@ -33,6 +33,8 @@ async function hub(config = hubConfig()): Promise<RunningHub & { keys(): string[
     ...running,
     config,
     keys() {
+      // Nothing accepted yet and the writer still starting: no index at all.
+      if (!existsSync(config.dbPath)) return [];
       const db = openDb(config.dbPath, { readonly: true });
       try {
         return db

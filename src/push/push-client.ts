@@ -1,7 +1,8 @@
 // One OTLP/HTTP request from an agent to its hub: the JSON body gzip-compressed, the token as a bearer header,
 // the answer sorted into what the agent does next: accepted (with OTLP's partial success), try again later
 // (429, 502–504, no answer, a timeout), too large (halve the batch), or refused (a bad token, another
-// machine's name, a body the hub cannot read: no retry helps until someone changes the configuration).
+// machine's name, a body the hub cannot read, a certificate not trusted: no retry helps until someone changes
+// the configuration).
 import { gzipSync } from 'node:zlib';
 
 export type PostOutcome =
@@ -11,6 +12,7 @@ export type PostOutcome =
   | { kind: 'refused'; status: number; reason: string };
 
 const RETRYABLE = new Set([408, 429, 502, 503, 504]);
+const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID/;
 
 export function logsEndpoint(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/v1/logs`;
@@ -55,6 +57,13 @@ export async function postLogs(
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
+    // A certificate this machine does not trust is not a passing fault: say so instead of retrying.
+    if (cause !== undefined && CERTIFICATE.test(cause))
+      return {
+        kind: 'refused',
+        status: 0,
+        reason: `TLS: ${cause} (trust the hub's CA with NODE_EXTRA_CA_CERTS; see docs/team.md)`,
+      };
     return { kind: 'retry', reason: cause ?? (error as Error).message, retryAfterMs: null };
   }
   if (res.status === 200) {
