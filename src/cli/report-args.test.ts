@@ -13,6 +13,7 @@ describe('parseReportArgs', () => {
       kind: 'daily',
       help: false,
       json: false,
+      csv: false,
       breakdown: false,
       since: undefined,
       until: undefined,
@@ -56,6 +57,7 @@ describe('parseReportArgs', () => {
     ).toMatchObject({
       kind: 'weekly',
       json: true,
+      csv: false,
       since: '2026-03-01',
       until: '2026-03-31',
       timezone: 'Asia/Tokyo',
@@ -93,6 +95,7 @@ describe('parseReportArgs', () => {
       ),
     ).toMatchObject({
       json: true,
+      csv: false,
       since: '2026-03-01',
       until: '2026-03-31',
       timezone: 'UTC',
@@ -157,6 +160,7 @@ describe('parseReportArgs', () => {
     expect(parse('daily', '-p', '-home-me-repo', '-j')).toMatchObject({
       project: { value: '-home-me-repo', flag: '-p' },
       json: true,
+      csv: false,
     });
   });
 
@@ -176,6 +180,8 @@ describe('parseReportArgs errors: one line naming the flag as typed', () => {
     ],
     [['daily', 'extra'], 'report: unexpected argument "extra" (see `ctm report daily --help`)'],
     [['daily', '--bogus'], 'report: unknown option --bogus (see `ctm report daily --help`)'],
+    [['daily', '--json', '--csv'], 'report: --json and --csv: choose one (see `ctm report daily --help`)'],
+    [['blocks', '--csv', '-j'], 'report: -j and --csv: choose one (see `ctm report blocks --help`)'],
     [['-x'], 'report: unknown option -x (see `ctm report --help`)'],
     [['session', '--since'], '--since: needs a value (see `ctm report session --help`)'],
     [['daily', '--since', 'March'], '--since: expected YYYY-MM-DD or YYYYMMDD, got "March"'],
@@ -218,6 +224,7 @@ describe('reportHelp', () => {
     expect(text).toMatch(/^Usage: ctm report <daily\|weekly\|monthly\|session\|blocks> \[options\]\n/);
     for (const flag of [
       '-j, --json',
+      '--csv',
       '-s, --since DATE',
       '-u, --until DATE',
       '--last N',

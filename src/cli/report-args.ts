@@ -40,6 +40,12 @@ const FLAGS: readonly Flag[] = [
     text: "JSON in ccusage's shape (ctm adds keys, drops none)",
   },
   {
+    name: 'csv',
+    type: 'boolean',
+    usage: '    --csv',
+    text: "CSV (RFC 4180) of the JSON's rows and fields; a row per model with -b",
+  },
+  {
     name: 'since',
     short: 's',
     type: 'string',
@@ -224,8 +230,9 @@ export function reportHelp(kind?: Kind): string {
     : [
         `Usage: ctm report <${KINDS.join('|')}> [options]`,
         '',
-        'Reports from the index (run `ctm ingest --once` first): a table, or with --json the JSON ccusage',
-        'prints for the same report. `ctm report <kind> --help` lists the options of one report.',
+        'Reports from the index (run `ctm ingest --once` first): a table, with --json the JSON ccusage',
+        'prints for the same report, or with --csv its rows as CSV. `ctm report <kind> --help` lists the',
+        'options of one report.',
       ];
   return [...head, '', 'Options:', ...lines, ''].join('\n');
 }
@@ -234,6 +241,7 @@ export interface ReportArgs {
   kind: Kind | undefined;
   help: boolean;
   json: boolean;
+  csv: boolean;
   breakdown: boolean;
   since?: string | undefined;
   until?: string | undefined;
@@ -333,12 +341,14 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
   const help = value.get('help') === true;
   const [first, ...extra] = positionals;
   const kind = KINDS.includes(first as Kind) ? (first as Kind) : undefined;
-  if (help) return { kind, help, json: false, breakdown: false, order: 'asc' };
+  if (help) return { kind, help, json: false, csv: false, breakdown: false, order: 'asc' };
   const hint = hintFor(kind);
   if (!first) throw new UsageError(`report: which report? one of ${KINDS.join(', ')} (${hint})`);
   if (!kind)
     throw new UsageError(`report: unknown report "${first}", expected one of ${KINDS.join(', ')} (${hint})`);
   if (extra.length) throw new UsageError(`report: unexpected argument "${extra[0]}" (${hint})`);
+  if (value.get('json') === true && value.get('csv') === true)
+    throw new UsageError(`report: ${flagOf('json')} and --csv: choose one (${hint})`);
 
   const since = parseDateFlag(str('since'), flagOf('since'));
   const until = parseDateFlag(str('until'), flagOf('until'));
@@ -384,6 +394,7 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
     kind,
     help,
     json: value.get('json') === true,
+    csv: value.get('csv') === true,
     breakdown: value.get('breakdown') === true,
     since,
     until,

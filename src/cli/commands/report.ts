@@ -1,5 +1,6 @@
 // `ctm report daily|weekly|monthly|session|blocks`: reads SQLite only, never the logs. With --json the shape
-// and field names match ccusage's JSON output (ctm adds keys, drops none); without it, a readable table.
+// and field names match ccusage's JSON output (ctm adds keys, drops none); with --csv, the JSON's rows as CSV
+// (report-csv.ts); without either, a readable table.
 import { ConfigError, loadConfig } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
 import { latestVersion } from '../../db/migrate.ts';
@@ -90,7 +91,12 @@ export async function reportCommand(args: string[]): Promise<number> {
     process.stdout.write(
       a.json
         ? JSON.stringify(await reportJson(out), null, 2) + '\n'
-        : (await import('../report-text.ts')).renderText(kind, out, a.breakdown, config.timezone) + '\n',
+        : a.csv
+          ? (await import('../report-csv.ts')).reportCsv(
+              (await reportJson(out)) as Record<string, unknown>,
+              a.breakdown,
+            )
+          : (await import('../report-text.ts')).renderText(kind, out, a.breakdown, config.timezone) + '\n',
     );
     return 0;
   } finally {
