@@ -171,6 +171,15 @@ describe('ctm report --csv', () => {
     expect(sessions.map((l) => l.sessionId).sort()).toEqual(['s1', 's1', 's1', 's2', 's2']);
   });
 
+  it('--by machine: the machine is a column, and names each line of the breakdown', () => {
+    const weeks = json('weekly', '--by', 'machine').weekly;
+    const lines = csv('weekly', '--by', 'machine');
+    expect(lines.map((l) => [l.week, l.machine])).toEqual(weeks.map((w: any) => [w.week, asCsv(w.machine)]));
+    const models = csv('weekly', '--by', 'machine', '-b');
+    expect(Object.keys(models[0]!).slice(0, 3)).toEqual(['week', 'machine', 'modelName']);
+    expect(models.every((l) => l.machine === lines[0]!.machine && l.machine !== '')).toBe(true);
+  });
+
   it('a hostile project name stays one field and is written as text, not a formula', () => {
     const s2 = json('session').sessions.find((s: any) => s.sessionId === 's2');
     const line = csv('session').find((l) => l.sessionId === 's2')!;
