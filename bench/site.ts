@@ -124,7 +124,7 @@ try {
   );
   // The page loaders (each page's SQL and shaping) over every page, in this one process and outside Astro:
   // the data side of the build, apart from rendering and writing. They read the index as a build process
-  // does: one snapshot, through its summary table (made by the first loader that needs it, and timed with it).
+  // does: one snapshot, sums from usage_daily, the session list read once when the context opens (not timed).
   const buildCtx = openSiteContext(config, true);
   const keys = siteKeys(buildCtx);
   const loadersMs = Object.fromEntries(
