@@ -1,5 +1,5 @@
 // The page registry: every kind of report page once, with the keys the index has pages for, its address, its
-// file in the published site, its loader and the view that draws it. The build's page list, the refresh's
+// file in the published site, its loader, the view that draws it and its tables' CSV files (csv-pages.ts). The build's page list, the refresh's
 // affected pages, every link (`href`) and the report route all derive from here: a new page is one entry.
 import type { SiteContext } from './site-context.ts';
 import { pageSlug } from './page-slug.ts';
@@ -19,6 +19,9 @@ import { loadBlocks } from './load/blocks.ts';
 import { loadTeam, localNames, type TeamNav } from './load/team.ts';
 import { loadTeamBreakdown } from './load/team-breakdown.ts';
 import { teamNames } from '../db/queries/team-names.ts';
+import { toCsv } from '../format/csv.ts';
+import type { CsvTable } from './csv-tables.ts';
+import * as csv from './csv-pages.ts';
 
 /** The keys the index has pages for (route-keys.ts, session-months.ts). */
 export interface SiteKeys {
@@ -78,6 +81,8 @@ export interface PageSpec {
   /** The page's data, or undefined when the page has none (an unknown key, a day without messages). */
   load(ctx: SiteContext, key: string): object | undefined;
   view: ViewName;
+  /** The page's tables as CSV, from the data `load` gave (csv-pages.ts); none when absent. */
+  csv?(data: object): CsvTable[];
   /** Keys of this kind's pages that a change touched. */
   touched(touched: Touched): Iterable<string>;
 }
@@ -99,6 +104,7 @@ export const PAGES = {
     href: (id: string) => `/sessions/${pageSlug(id)}/`,
     load: (ctx, id) => loadSession(ctx, id, ctx.lists?.sessionRows),
     view: 'SessionView',
+    csv: csv.sessionCsv,
     touched: (t) => t.sessions,
   },
   day: {
@@ -106,6 +112,7 @@ export const PAGES = {
     href: (day: string) => `/days/${day}/`,
     load: (ctx, day) => some(loadDay(ctx, day)),
     view: 'DayView',
+    csv: csv.dayCsv,
     touched: (t) => t.days,
   },
   project: {
@@ -113,6 +120,7 @@ export const PAGES = {
     href: (project: string) => `/projects/${pageSlug(project)}/`,
     load: loadProject,
     view: 'ProjectView',
+    csv: csv.projectCsv,
     touched: (t) => t.projects,
   },
   overview: {
@@ -121,6 +129,7 @@ export const PAGES = {
     // The machines and users block (its own loader) is undefined on a single-machine index.
     load: (ctx) => ({ ...loadOverview(ctx), team: loadTeamBreakdown(ctx) }),
     view: 'OverviewView',
+    csv: csv.overviewCsv,
     touched: any,
   },
   month: {
@@ -128,6 +137,7 @@ export const PAGES = {
     href: (month: string) => `/months/${month}/`,
     load: (ctx, month) => some(loadMonth(ctx, month)),
     view: 'MonthView',
+    csv: csv.monthCsv,
     touched: (t) => t.months,
   },
   sessionMonth: {
@@ -138,6 +148,7 @@ export const PAGES = {
       return data.sessions.length ? data : undefined;
     },
     view: 'SessionsView',
+    csv: csv.sessionsCsv,
     touched: (t) => t.sessionMonths,
   },
   sessions: {
@@ -145,14 +156,23 @@ export const PAGES = {
     href: () => '/sessions/',
     load: (ctx) => loadSessions(ctx, null, ctx.lists?.sessionStarts),
     view: 'SessionsView',
+    csv: csv.sessionsCsv,
     touched: any,
   },
-  projects: { keys: one, href: () => '/projects/', load: loadProjects, view: 'ProjectsView', touched: any },
+  projects: {
+    keys: one,
+    href: () => '/projects/',
+    load: loadProjects,
+    view: 'ProjectsView',
+    csv: csv.projectsCsv,
+    touched: any,
+  },
   days: {
     keys: one,
     href: () => '/days/',
     load: (ctx) => loadPeriods(ctx, 'day'),
     view: 'PeriodsView',
+    csv: csv.periodsCsv,
     touched: any,
   },
   weeks: {
@@ -160,6 +180,7 @@ export const PAGES = {
     href: () => '/weeks/',
     load: (ctx) => loadPeriods(ctx, 'week'),
     view: 'PeriodsView',
+    csv: csv.periodsCsv,
     touched: any,
   },
   months: {
@@ -167,16 +188,32 @@ export const PAGES = {
     href: () => '/months/',
     load: (ctx) => loadPeriods(ctx, 'month'),
     view: 'PeriodsView',
+    csv: csv.periodsCsv,
     touched: any,
   },
-  models: { keys: one, href: () => '/models/', load: loadModels, view: 'ModelsView', touched: any },
-  blocks: { keys: one, href: () => '/blocks/', load: loadBlocks, view: 'BlocksView', touched: any },
+  models: {
+    keys: one,
+    href: () => '/models/',
+    load: loadModels,
+    view: 'ModelsView',
+    csv: csv.modelsCsv,
+    touched: any,
+  },
+  blocks: {
+    keys: one,
+    href: () => '/blocks/',
+    load: loadBlocks,
+    view: 'BlocksView',
+    csv: csv.blocksCsv,
+    touched: any,
+  },
   // A refresh renders them after any change; on a single-machine index they have no data and are not written.
   machines: {
     keys: (k) => team(k.machines),
     href: () => '/machines/',
     load: (ctx) => loadTeam(ctx, 'machine'),
     view: 'TeamView',
+    csv: csv.teamCsv,
     touched: (t) => (t.team.machines ? any(t) : []),
   },
   users: {
@@ -184,6 +221,7 @@ export const PAGES = {
     href: () => '/users/',
     load: (ctx) => loadTeam(ctx, 'user'),
     view: 'TeamView',
+    csv: csv.teamCsv,
     touched: (t) => (t.team.users ? any(t) : []),
   },
   // What nginx and `ctm start` answer for a path with no page; no change touches it. Rendered at an address
@@ -227,6 +265,19 @@ export function hrefFile(path: string): string {
 export function pageFile(page: Page): string {
   const s = spec(page.kind);
   return s.file ? s.file(page.key) : hrefFile(s.href(page.key));
+}
+
+/** A file of the site beside a page's HTML: its path relative to the site's root and its content. */
+export interface PageFile {
+  file: string;
+  text: string;
+}
+
+/** The CSV files of a page's tables, beside its index.html (named for each table: csv-pages.ts). */
+export function pageCsvFiles(page: Page, data: object): PageFile[] {
+  const tables = spec(page.kind).csv?.(data) ?? [];
+  const dir = pageFile(page).replace(/[^/]*$/, '');
+  return tables.map((t) => ({ file: `${dir}${t.name}.csv`, text: toCsv(t.header, t.rows) }));
 }
 
 export function loadPage(ctx: SiteContext, page: Page): object | undefined {

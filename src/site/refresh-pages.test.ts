@@ -1,5 +1,5 @@
 // The refresher against a real site directory: writes the affected pages into the release `current` points
-// at, skips pages that render as missing, counts failures, and merges changes that arrive while it runs.
+// at, each page's files (its tables' CSV) before its HTML, skips pages that render as missing, counts failures, and merges changes that arrive while it runs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { silentLogger } from '../log.ts';
 import { createRefresher, siteRefresh, type RefresherOptions } from './refresh-pages.ts';
 import { openDb } from '../db/open.ts';
 import { loadConfig } from '../config.ts';
-import { affectedPages, pageHref, touchedKeys, type Page } from './pages.ts';
+import { affectedPages, pageFile, pageHref, touchedKeys, type Page } from './pages.ts';
 
 let dir: string;
 let release: string;
@@ -27,6 +27,7 @@ const affected =
   (changes) =>
     affectedPages(touchedKeys(changes, startMonths));
 const paths = (pages: Page[]) => pages.map(pageHref);
+const X = { html: 'x', files: [] };
 
 const change = (day: string, session: string) => {
   const c = new ChangeSet();
@@ -35,8 +36,9 @@ const change = (day: string, session: string) => {
 };
 
 describe('createRefresher', () => {
-  it('writes every affected page atomically into the current release', async () => {
+  it('writes every affected page and its files atomically into the current release', async () => {
     const rendered: string[] = [];
+    const csvFirst: boolean[] = [];
     const refresher = createRefresher({
       siteDir: dir,
       log: silentLogger,
@@ -46,8 +48,14 @@ describe('createRefresher', () => {
         rendered.push(path);
         if (path === '/blocks/') return undefined;
         if (path === '/models/') throw new Error('boom');
-        return `<html>${path}</html>`;
+        return {
+          html: `<html>${path}</html>`,
+          files: [{ file: pageFile(page).replace('index.html', 'index.csv'), text: `csv of ${path}` }],
+        };
       },
+      // The files are on disk before the page that links them.
+      onWrite: (page) =>
+        csvFirst.push(existsSync(join(release, pageFile(page).replace('index.html', 'index.csv')))),
     });
     const result = await refresher.refresh(change('2026-03-02', 's1'));
     expect(result).toMatchObject({ written: 11, missing: 1, failed: 1 });
@@ -55,6 +63,8 @@ describe('createRefresher', () => {
       '<html>/days/2026-03-02/</html>',
     );
     expect(readFileSync(join(release, 'index.html'), 'utf8')).toBe('<html>/</html>');
+    expect(readFileSync(join(release, 'days', 'index.csv'), 'utf8')).toBe('csv of /days/');
+    expect(csvFirst).toEqual(Array(11).fill(true));
     expect(existsSync(join(release, 'blocks', 'index.html'))).toBe(false);
     // No temporary files left behind.
     const all = readdirSync(release, { recursive: true }) as string[];
@@ -87,7 +97,7 @@ describe('createRefresher', () => {
           runs.push(current);
           current = [];
         }
-        return 'x';
+        return X;
       },
     });
     const first = refresher.refresh(change('2026-03-02', 's1'));
@@ -117,7 +127,7 @@ describe('createRefresher', () => {
       render: async (page) => {
         rendered.push(pageHref(page));
         if (rendered.length === 1) await gate;
-        return 'x';
+        return X;
       },
     });
     const first = refresher.refresh(change('2026-03-02', 's1'));
@@ -138,7 +148,7 @@ describe('createRefresher', () => {
       siteDir: dir,
       log: silentLogger,
       affected: affected(['2026-02']),
-      render: async () => 'x',
+      render: async () => X,
       onWrite: (page) => written.push(pageHref(page)),
     });
     const result = await refresher.refresh(change('2026-03-02', 's1'));
@@ -164,7 +174,7 @@ describe('createRefresher', () => {
       siteDir: dir,
       log: silentLogger,
       affected: affected(),
-      render: async () => 'x',
+      render: async () => X,
     });
     expect((await refresher.refresh(change('2026-03-02', 's1'))).written).toBe(0);
   });

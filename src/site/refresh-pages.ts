@@ -1,5 +1,6 @@
 // Incremental refresh: after an ingest commit, re-render only the registry pages its ChangeSet touches and
-// replace each file in the published site atomically. The one queue of changes: a first change waits a moment
+// replace each file in the published site atomically, the page's CSV files (its tables) before its HTML so
+// that no link of the new page points at a file not yet written. The one queue of changes: a first change waits a moment
 // for the rest of its burst, runs go one at a time, and changes arriving during a run are merged into the
 // next. A page without data (an unknown key, a day with no messages) is left alone.
 import { realpathSync } from 'node:fs';
@@ -7,7 +8,15 @@ import { join } from 'node:path';
 import { ChangeSet } from '../db/change-set.ts';
 import type { Logger } from '../log.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { affectedPages, loadPage, pageFile, touchedKeys, type Page } from './pages.ts';
+import {
+  affectedPages,
+  loadPage,
+  pageCsvFiles,
+  pageFile,
+  touchedKeys,
+  type Page,
+  type PageFile,
+} from './pages.ts';
 import type { SiteContext } from './site-context.ts';
 import { sessionStartMonths } from './session-start-months.ts';
 import { renderPage, type BundleHandler } from './build/render-page.ts';
@@ -21,13 +30,18 @@ export interface RefreshResult {
   durationMs: number;
 }
 
+export interface RenderedPage {
+  html: string;
+  files: PageFile[];
+}
+
 export interface RefresherOptions {
   /** The data dir's `site` directory; pages are written into site/current. */
   siteDir: string;
   /** The pages a change touched, in the order they are written. */
   affected: (changes: ChangeSet) => Page[];
-  /** A page's HTML, or undefined when it has no data. */
-  render: (page: Page) => Promise<string | undefined>;
+  /** A page's HTML and the files beside it (its tables' CSV), or undefined when it has no data. */
+  render: (page: Page) => Promise<RenderedPage | undefined>;
   log: Logger;
   /** Called after each page is on disk (e.g. to notify watchers). */
   onWrite?: (page: Page) => void;
@@ -73,7 +87,8 @@ export function siteRefresh(
     affected: (changes) => affectedPages(touchedKeys(changes, startMonths(changes), team())),
     render: async (page) => {
       const data = loadPage({ ...ctx, now: Date.now() }, page);
-      return data && renderPage(await handler, page, data);
+      if (!data) return undefined;
+      return { html: await renderPage(await handler, page, data), files: pageCsvFiles(page, data) };
     },
   };
 }
@@ -114,12 +129,13 @@ export function createRefresher(options: RefresherOptions): Refresher {
     let failed = 0;
     for (const page of pages) {
       try {
-        const html = await render(page);
-        if (html === undefined) {
+        const rendered = await render(page);
+        if (rendered === undefined) {
           missing++;
           continue;
         }
-        writeFileAtomic(join(root, pageFile(page)), html);
+        for (const { file, text } of rendered.files) writeFileAtomic(join(root, file), text);
+        writeFileAtomic(join(root, pageFile(page)), rendered.html);
         written++;
         options.onWrite?.(page);
       } catch (error) {

@@ -215,7 +215,7 @@ describe('report site', () => {
       expect(files.sort()).toEqual(pages.map(pageFile).sort());
       const differing: string[] = [];
       for (const page of pages) {
-        const html = await render(page);
+        const html = (await render(page))?.html;
         if (clockless(html ?? '') !== clockless(readFileSync(join(site, pageFile(page)), 'utf8')))
           differing.push(pageFile(page));
       }

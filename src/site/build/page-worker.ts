@@ -1,10 +1,11 @@
 // A render process of `ctm build` (page-workers.ts forks one per core). It opens its own snapshot of the
 // index and loads its pages' data while Astro compiles the server bundle; once the bundle is there, it renders
-// each page through the bundle's handler (render-page.ts) into the staging release and reports its figures.
+// each page through the bundle's handler (render-page.ts) into the staging release, with the CSV files of its
+// tables beside it (from the same data), and reports its figures.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inheritedConfig } from '../../config-channel.ts';
-import { loadPage, pageFile, type Page } from '../pages.ts';
+import { loadPage, pageCsvFiles, pageFile, type Page } from '../pages.ts';
 import { openSiteContext } from '../site-context.ts';
 import { loadBundle, renderPage } from './render-page.ts';
 import type { FromPageWorker, ToPageWorker } from './page-workers.ts';
@@ -50,6 +51,7 @@ async function run(): Promise<void> {
       continue;
     }
     write(join(render.root, pageFile(page)), await renderPage(handler, page, data));
+    for (const { file, text } of pageCsvFiles(page, data)) write(join(render.root, file), text);
     written++;
     if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
       reportedAt = Date.now();
