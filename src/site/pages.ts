@@ -1,6 +1,7 @@
 // The page registry: every kind of report page once, with the keys the index has pages for, its address, its
-// file in the published site, its loader, the view that draws it and its tables' CSV files (csv-pages.ts). The build's page list, the refresh's
-// affected pages, every link (`href`) and the report route all derive from here: a new page is one entry.
+// file in the published site, its loader, the view that draws it and its tables' CSV files (csv-pages.ts).
+// The build's page list, the refresh's affected pages, every link (`href`) and the report route all derive
+// from here: a new page is one entry.
 import type { SiteContext } from './site-context.ts';
 import { pageSlug } from './page-slug.ts';
 import { routeKeys } from '../db/queries/route-keys.ts';

@@ -1,6 +1,6 @@
 // The repo's nginx config served by the installed nginx in front of a real `ctm start` (in-process, loopback):
 // the host check (421), one copy of each security header, equal to the app's, methods, archive directories
-// never listed, and workers that never run as root.
+// never listed, the CSV files' type, and workers that never run as root.
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
@@ -71,6 +71,8 @@ let child: ChildProcess;
 let port: number;
 let runDir: string;
 const snapshot = '20261201T000000Z';
+// A table's CSV file, long enough to be gzipped.
+const CSV = 'Day,Tokens\r\n' + Array.from({ length: 200 }, (_, i) => `2026-03-${i % 28},${i}\r\n`).join('');
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ctm-nginx-serving-'));
@@ -87,10 +89,12 @@ beforeAll(async () => {
   writeFileSync(join(release, 'index.html'), '<!doctype html><title>ctm</title><h1>Overview</h1>\n');
   writeFileSync(join(release, '404.html'), '<!doctype html><title>Not found</title><p>no such report</p>\n');
   writeFileSync(join(release, 'days', 'index.html'), '<!doctype html><title>Days</title>\n');
+  writeFileSync(join(release, 'days', 'index.csv'), CSV);
   symlinkSync(release, join(dataDir, 'site', 'current'));
   const archive = join(dataDir, 'archive');
   mkdirSync(join(archive, snapshot, '_astro'), { recursive: true });
   writeFileSync(join(archive, snapshot, 'index.html'), '<!doctype html><title>Snapshot</title>\n');
+  writeFileSync(join(archive, snapshot, 'index.csv'), CSV);
   writeFileSync(join(archive, snapshot, '_astro', 'app.abc.js'), 'console.log(1);\n');
   writeFileSync(join(archive, `${snapshot}.tar.gz`), 'packed');
   mkdirSync(join(archive, '20261202T000000Z'));
@@ -178,6 +182,26 @@ describe('nginx in front of ctm start', () => {
     const direct = await get(Number(new URL(app.url).port), '/api/v1/health');
     for (const [name, value] of Object.entries(SECURITY_HEADERS))
       expect(header(direct, name)).toEqual([value]);
+  });
+
+  it('serves the CSV files as text/csv in UTF-8, in the site and in a snapshot, gzipped when asked', async () => {
+    for (const path of ['/days/index.csv', `/archive/${snapshot}/index.csv`]) {
+      const res = await get(port, path);
+      expect(res.status, path).toBe(200);
+      expect(header(res, 'content-type'), path).toEqual(['text/csv; charset=utf-8']);
+      expect(res.body).toBe(CSV);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS))
+        expect(header(res, name)).toEqual([value]);
+    }
+    // The rest of mime.types still applies.
+    expect(header(await get(port, `/archive/${snapshot}/_astro/app.abc.js`), 'content-type')[0]).toMatch(
+      /javascript/,
+    );
+    const gz = await rawRequest(
+      port,
+      'GET /days/index.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip',
+    );
+    expect(header(gz, 'content-encoding')).toEqual(['gzip']);
   });
 
   it('TRACE and OPTIONS on /live/ are 405 with Allow', async () => {
