@@ -12,6 +12,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
   '.gz': 'application/gzip',
 };
 
