@@ -1,0 +1,217 @@
+// The site as a person sees it, in chromium: one colour per model on every chart of the overview and the models
+// page, the name and Cost columns of every listing inside a 390 px screen, no word glued to a number in any page
+// kind's text, and each page kind at 1400 px and 390 px in light and dark, saved to docs/screenshots/ and checked
+// with axe.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { loadConfig } from '../../src/config.ts';
+import { openDb } from '../../src/db/open.ts';
+import { silentLogger } from '../../src/log.ts';
+import { buildSite } from '../../src/site/build-site.ts';
+import { sitePaths } from '../../src/site/site-paths.ts';
+import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
+import { serveStaticDir } from './static-site-server.ts';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const shots = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const today = new Date().toISOString().slice(0, 10);
+const LISTINGS = ['/days/', '/weeks/', '/months/', '/sessions/', '/projects/', '/models/', '/blocks/'];
+
+let dataDir: string;
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveStaticDir>>;
+
+async function open(path: string, width: number, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width, height: width < 600 ? 844 : 900 },
+    isMobile: width < 600,
+    colorScheme: scheme,
+  });
+  await page.goto(server.url + path);
+  if (await page.locator('ctm-chart').count()) await page.waitForSelector('ctm-chart canvas');
+  return page;
+}
+
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(axePath, 'utf8'));
+  const result = (await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run(),
+  )) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/** One page of each kind: [name, path], the detail pages the first their listing links to. */
+async function pageKinds(): Promise<[string, string][]> {
+  const probe = await open('/', 1400);
+  const firstLink = async (listing: string, pattern: RegExp): Promise<string> => {
+    await probe.goto(server.url + listing);
+    const hrefs = await probe
+      .locator('table a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    const found = hrefs.find((h) => pattern.test(h));
+    if (!found) throw new Error(`no ${pattern} link on ${listing}`);
+    return new URL(found, server.url + listing).pathname;
+  };
+  const kinds: [string, string][] = [
+    ['overview', '/'],
+    ['days', '/days/'],
+    ['day', `/days/${today}/`],
+    ['weeks', '/weeks/'],
+    ['months', '/months/'],
+    ['month', await firstLink('/months/', /months\/\d{4}-\d\d\/$/)],
+    ['sessions', '/sessions/'],
+    ['session', await firstLink('/sessions/', /sessions\/[^/]+\/$/)],
+    ['projects', '/projects/'],
+    ['project', await firstLink('/projects/', /projects\/[^/]+\/$/)],
+    ['models', '/models/'],
+    ['blocks', '/blocks/'],
+    ['not-found', '/nope/'],
+  ];
+  await probe.close();
+  return kinds;
+}
+
+/** Each chart's legend as label → marker colour, chart by chart. */
+async function legendColors(page: Page): Promise<Record<string, string>[]> {
+  return page.locator('ctm-chart').evaluateAll((charts) =>
+    charts.map((chart) => {
+      const out: Record<string, string> = {};
+      for (const row of chart.querySelectorAll('.u-legend .u-series')) {
+        const label = row.querySelector('.u-label')?.textContent?.trim() ?? '';
+        const marker = row.querySelector<HTMLElement>('.u-marker');
+        if (label && marker) out[label] = getComputedStyle(marker).borderColor;
+      }
+      return out;
+    }),
+  );
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ctm-visual-e2e-'));
+  const config = loadConfig({ CTM_DATA_DIR: dataDir, CTM_TZ: 'UTC', CTM_LOG_LEVEL: 'warn' });
+  const db = openDb(config.dbPath);
+  const rows = syntheticRows({
+    endDay: today,
+    days: 60,
+    projects: 5,
+    sessions: 80,
+    requestsPerSession: 20,
+    seed: 3,
+  });
+  const shift = Date.now() - 5 * 60_000 - Math.max(...rows.map((r) => r.ts));
+  insertUsageRows(
+    db,
+    rows.map((r) => ({ ...r, ts: r.ts + shift })),
+  );
+  db.close();
+  await buildSite(config, silentLogger);
+  server = await serveStaticDir(() => realpathSync(sitePaths(dataDir).current), {
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CTM_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  mkdirSync(shots, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the site in chromium', () => {
+  it('gives one model one colour on every chart of the models page and the overview', async () => {
+    const seen = new Map<string, Set<string>>();
+    let charts = 0;
+    for (const path of ['/models/', '/']) {
+      const page = await open(path, 1400);
+      for (const legend of await legendColors(page)) {
+        charts++;
+        for (const [label, colour] of Object.entries(legend)) {
+          if (!/^claude-/.test(label)) continue;
+          seen.set(label, (seen.get(label) ?? new Set()).add(colour));
+        }
+      }
+      await page.close();
+    }
+    expect(charts).toBeGreaterThanOrEqual(3);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    for (const [model, colours] of seen) expect([...colours], model).toHaveLength(1);
+    // Distinct models, distinct colours.
+    const firsts = [...seen.values()].map((c) => [...c][0]);
+    expect(new Set(firsts).size).toBe(firsts.length);
+  });
+
+  it.each(LISTINGS)('keeps the name and Cost columns of %s inside a 390 px screen', async (path) => {
+    const page = await open(path, 390);
+    const tables = page.locator('.scroll:not(details .scroll) > table');
+    const n = await tables.count();
+    expect(n).toBeGreaterThan(0);
+    let withCost = 0;
+    for (let t = 0; t < n; t++) {
+      const head = tables.nth(t).locator('thead tr').first();
+      const cost = head.locator('th', { hasText: /^\s*Cost/ }).first();
+      // A table of rates or settings has no cost to keep in view.
+      if ((await cost.count()) === 0) continue;
+      withCost++;
+      for (const cell of [head.locator('th').first(), cost]) {
+        const box = (await cell.boundingBox())!;
+        expect(box.x, `${path} table ${t}`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `${path} table ${t}`).toBeLessThanOrEqual(390);
+      }
+    }
+    expect(withCost, `${path}: tables with a Cost column`).toBeGreaterThan(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it('glues no word to a number in the text of any page kind', async () => {
+    const glued: string[] = [];
+    for (const [kind, path] of await pageKinds()) {
+      const page = await open(path, 1400);
+      const words = await page.evaluate(() => {
+        // Identifiers are data, not prose: session ids, code, and (below) any word with - _ . / : or @ in it,
+        // which covers model names, dates, times, versions and paths.
+        for (const el of document.querySelectorAll('code, .id, ctm-chart')) el.remove();
+        return document.body.innerText.split(/\s+/);
+      });
+      for (const word of words) {
+        if (/[-_./:@]/.test(word)) continue;
+        if (/[a-z]\d|\d[A-Za-z]{2,}/.test(word)) glued.push(`${kind} ${path}: ${word}`);
+      }
+      await page.close();
+    }
+    expect(glued).toEqual([]);
+  });
+
+  it('saves every page kind at 1400 and 390 px, light and dark, and each passes axe', async () => {
+    const kinds = await pageKinds();
+    const failures: string[] = [];
+    for (const [kind, path] of kinds) {
+      for (const width of [1400, 390]) {
+        for (const scheme of ['light', 'dark'] as const) {
+          const page = await open(path, width, scheme);
+          await page.screenshot({ path: join(shots, `${kind}-${width}-${scheme}.png`) });
+          const v = await seriousAxeViolations(page);
+          if (v.length) failures.push(`${kind} ${width} ${scheme}: ${v.join(', ')}`);
+          await page.close();
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+});
