@@ -1,6 +1,7 @@
 // The /archive/ listing: every snapshot with its date, size and .tar.gz download. Pure HTML, relative links,
 // no scripts, one stylesheet next to it.
 import { formatBytes } from '../format/number.ts';
+import { plural } from '../format/plural.ts';
 
 export interface SnapshotEntry {
   id: string;
@@ -28,7 +29,7 @@ export function archiveIndex(entries: SnapshotEntry[]): string {
 <body><header><p><a href="../">← Current reports</a></p></header><main>
 <h1>Archived reports</h1>
 <p>Each snapshot is the complete report site as it was, browsable here or offline after downloading.</p>
-<table><caption>${entries.length} snapshots, newest first; times in UTC</caption>
+<table><caption>${plural(entries.length, 'snapshot')}, newest first; times in UTC</caption>
 <thead><tr><th scope="col">Taken</th><th scope="col" class="num">Size</th><th scope="col">Download</th></tr></thead>
 <tbody>
 ${rows}

@@ -1,7 +1,9 @@
-// `ctm snapshot`: copies the published site into archive/<UTC timestamp>/ with links made relative (browsable
-// from file:// and under any URL prefix), hard-linking every file identical to the previous snapshot's, packs it
-// as <timestamp>.tar.gz, keeps the newest CTM_SNAPSHOT_KEEP snapshots and rewrites archive/index.html. What a
-// killed snapshot left behind is tidied first: temporary files go, a snapshot whose packing stopped is packed.
+// `ctm snapshot`: copies the published site into archive/<UTC timestamp>/, each page marked with the snapshot's
+// time and its links made relative (browsable from file:// and under any URL prefix; snapshot-page.ts),
+// hard-linking every file identical to the previous snapshot's (assets and CSV files; every page differs by its
+// mark), packs it as <timestamp>.tar.gz, keeps the newest CTM_SNAPSHOT_KEEP snapshots and rewrites
+// archive/index.html. What a killed snapshot left behind is tidied first: temporary files go, a snapshot whose
+// packing stopped is packed.
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -18,7 +20,7 @@ import {
 import { dirname, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { sitePaths } from './site-paths.ts';
-import { relativeLinks } from './relative-links.ts';
+import { snapshotPage } from './snapshot-page.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { archiveIndex } from './archive-index.ts';
 import { dirBytes, listFiles, snapshotEntries, snapshotIds } from './snapshot-entries.ts';
@@ -91,9 +93,12 @@ export async function snapshotSite(config: Config, now = Date.now()): Promise<Sn
   rmSync(tmp, { recursive: true, force: true });
   let linked = 0;
   const files = listFiles(source);
+  const inSnapshot = new Set(files);
   for (const file of files) {
     const raw = readFileSync(join(source, file));
-    const data = file.endsWith('.html') ? Buffer.from(relativeLinks(raw.toString('utf8'), file)) : raw;
+    const data = file.endsWith('.html')
+      ? Buffer.from(snapshotPage(raw.toString('utf8'), file, now, (f) => inSnapshot.has(f)))
+      : raw;
     const target = join(tmp, file);
     mkdirSync(dirname(target), { recursive: true });
     const before = previous ? join(paths.archive, previous, file) : undefined;
