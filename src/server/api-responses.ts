@@ -1,14 +1,18 @@
 // The API routes as plain functions (runtime → status, headers, body). The Astro endpoints wrap them in a Web
 // Response; the host writes them straight to the socket, which is what keeps /api/v1/live and /api/v1/health
 // in the thousands of requests per second. Live and health bodies are cached per ingest commit and second:
-// a burst of polls costs one query round.
+// a burst of polls costs one query round. Usage bodies are cached per state of the index (SQLite's data_version,
+// which any other connection's commit changes: the ingest's, the hub's, another process's) and resolved
+// parameters (a default range resolves to today's days, so a new day misses), in USAGE_SLOTS one-entry slots
+// picked by the parameters: a few dashboards polling their own queries each hit, and the cache never grows.
 import { usageGrouped } from '../db/queries/usage-grouped.ts';
 import { cached } from './cached.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
 import { liveSnapshot } from './live-snapshot.ts';
 import { officialLimits } from './official-limits.ts';
 import type { Runtime } from './runtime.ts';
-import { ParamError, parseUsageParams } from './usage-params.ts';
+import { ParamError, parseUsageParams, type UsageParams } from './usage-params.ts';
+import type { Db } from '../db/open.ts';
 
 export interface PlainResponse {
   status: number;
@@ -79,6 +83,14 @@ export function live(rt: Runtime, now = Date.now()): PlainResponse {
   });
 }
 
+const USAGE_SLOTS = 16;
+
+function slotOf(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return (h >>> 0) % USAGE_SLOTS;
+}
+
 export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   let params;
   try {
@@ -92,6 +104,12 @@ export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   }
   const db = rt.reader();
   if (!db) return unavailable(rt);
+  const resolved = JSON.stringify(params);
+  const version = db.pragma('data_version', { simple: true }) as number;
+  return cached(rt, `usage:${slotOf(resolved)}`, `${version}:${resolved}`, () => usageBody(rt, db, params));
+}
+
+function usageBody(rt: Runtime, db: Db, params: UsageParams): PlainResponse {
   const rows = usageGrouped(db, {
     ...params,
     timezone: params.tz,
@@ -107,17 +125,19 @@ export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   totals.cost = Math.round(totals.cost * 1e6) / 1e6;
   return json(
     200,
-    JSON.stringify({
-      from: params.from,
-      to: params.to,
-      groupBy: params.groupBy,
-      timezone: params.tz,
-      costMode: rt.config.costMode,
-      ...(params.machine !== undefined ? { machine: params.machine } : {}),
-      ...(params.user !== undefined ? { user: params.user } : {}),
-      rows,
-      totals,
-    }),
+    Buffer.from(
+      JSON.stringify({
+        from: params.from,
+        to: params.to,
+        groupBy: params.groupBy,
+        timezone: params.tz,
+        costMode: rt.config.costMode,
+        ...(params.machine !== undefined ? { machine: params.machine } : {}),
+        ...(params.user !== undefined ? { user: params.user } : {}),
+        rows,
+        totals,
+      }),
+    ),
   );
 }
 

@@ -1,8 +1,10 @@
 // Token and cost sums between two local days, grouped by day, hour, model, project, session, machine or user,
-// optionally of one machine or user: the rows of GET /api/v1/usage. Days in the stored timezone grouped by
-// anything the rollup keeps (day, model, project, machine, user) are summed from usage_daily, a few rows a
-// day whatever the number of messages (a hub's millions); hours, sessions and other timezones sum the
-// messages, bucketing each row in the timezone asked for (exact, slower).
+// optionally of one machine or user: the rows of GET /api/v1/usage. Days in the stored timezone are summed from
+// the smallest rollup that keeps the key (migration 009): by day, machine or user from usage_by_day (a row per
+// day, machine and user: ~3,700 for a hub's 10 machines over a year, whatever its millions of messages), by
+// model from usage_by_machine (the same and the model), by project from usage_daily (a row per session a day).
+// Hours, sessions and other timezones sum the messages, bucketing each row in the timezone asked for (exact,
+// slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
 import { displayName, storedNames, type LocalNames } from '../machine-names.ts';
@@ -27,7 +29,14 @@ export interface UsageGroupedOptions {
   local?: LocalNames;
 }
 
-const ROLLUP_GROUPS: readonly UsageGroupBy[] = ['day', 'model', 'project', 'machine', 'user'];
+/** The rollup each grouping of stored days reads: the smallest that keeps its key. */
+const ROLLUP_OF: Partial<Record<UsageGroupBy, string>> = {
+  day: 'usage_by_day',
+  machine: 'usage_by_day',
+  user: 'usage_by_day',
+  model: 'usage_by_machine',
+  project: 'usage_daily',
+};
 
 function hourExpr(db: Db, day: string, timezone: string): string {
   if (day === 'day') return `day || 'T' || printf('%02d', hour)`;
@@ -51,7 +60,7 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
     machine: displayName('machine', '@localMachine'),
     user: displayName('user_name', '@localUser'),
   }[o.groupBy];
-  const rollup = day === 'day' && ROLLUP_GROUPS.includes(o.groupBy);
+  const rollup = day === 'day' ? ROLLUP_OF[o.groupBy] : undefined;
   const clauses = [`${day} >= @from`, `${day} <= @to`];
   const params: Record<string, string> = {
     from: o.from,
@@ -70,7 +79,7 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
   return db
     .prepare(
       `SELECT ${key} AS key, ${rollup ? rollupSumColumns(o.costMode) : sumColumns(costExpr(o.costMode))}
-       FROM ${rollup ? 'usage_daily' : 'usage'} WHERE ${clauses.join(' AND ')}
+       FROM ${rollup ?? 'usage'} WHERE ${clauses.join(' AND ')}
        GROUP BY 1 ORDER BY ${o.groupBy === 'day' || o.groupBy === 'hour' ? '1' : 'totalTokens DESC, 1'}`,
     )
     .all(params) as UsageGroupRow[];
