@@ -114,6 +114,7 @@ describe('liveView', () => {
   it('formats figures exactly, comma-grouped, in the configured timezone, with a chart of columns', () => {
     const v = liveView(snapshot(10_000));
     expect(v.fields['today.totalTokens']).toBe('3,900');
+    expect(v.fields['today.requests']).toBe('3 requests');
     expect(v.fields['block.range']).toBe('10:00–15:00');
     expect(v.fields['block.percent']).toBe('39.0 % of 10,000');
     expect(v.fields['block.remaining']).toBe('2 h 30 min');

@@ -3,6 +3,7 @@
 import type { ChartSpec } from '../components/charts/chart-spec.ts';
 import { limitsOverTime } from '../components/charts/limits-over-time.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
+import { plural } from '../format/plural.ts';
 import { formatDateTime, formatTime, localDay } from '../format/local-format.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 
@@ -81,6 +82,7 @@ export function liveView(s: LiveSnapshot): LiveView {
     'today.totalTokens': formatInt(s.today.totalTokens),
     'today.cost': formatUsd(s.today.cost),
     'today.messages': formatInt(s.today.messages),
+    'today.requests': plural(s.today.messages, 'request'),
     'today.input': formatInt(s.today.inputTokens),
     'today.output': formatInt(s.today.outputTokens),
     'today.cacheWrite': formatInt(s.today.cacheWrite5mTokens + s.today.cacheWrite1hTokens),
