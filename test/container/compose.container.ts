@@ -2,10 +2,13 @@
 // a fixture Claude dir, and checked as a user and an operator would — through the published port (pages, health,
 // live routes and the event stream through nginx, /metrics refused from outside its allow list, headers, an
 // appended line reaching the API and its day page), then inside the containers (users, read-only filesystems,
-// capabilities, limits, a restart keeping the index). Then everything is taken down. Nothing is mocked.
+// capabilities, limits, a restart keeping the index). Then the team profile: a second `up` makes app a hub
+// reading the token secret, behind the tls service, checked over HTTPS with a certificate and token file made
+// here (OTLP accepted and reported under the token's machine, bad tokens and plain HTTP refused) and inside
+// tls as the other services. Then everything is taken down. Nothing is mocked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { join, relative } from 'node:path';
 import { DEBIAN_BASE } from './debian-base.ts';
@@ -29,6 +32,8 @@ import {
   statusFor,
 } from './probes.ts';
 import { promtool } from './promtool.ts';
+import { agentRequest, https, plainHttp, teamFiles, type TeamFiles } from './team-profile.ts';
+import { freePort } from '../../src/stack/free-port.ts';
 
 const STATE_DIR = process.env.CTM_CONTAINER_STATE ?? '/var/lib/ctm-container-test';
 const STANDALONE = 'ctm-image-alone';
@@ -40,6 +45,47 @@ const get = (path: string, init?: RequestInit) => fetch(`${s.url}${path}`, init)
 const inspect = (container: string) => inspectContainer(s.engine, container);
 
 let claudeBefore: Map<string, string>;
+
+/** Every process of a service's container as `uid`, no capabilities, no new privileges; their command lines. */
+function checkProcesses(service: string, uid: string): string {
+  const list = processes(s.engine, s.container(service));
+  expect(list.length).toBeGreaterThan(1);
+  for (const p of list) {
+    expect(p.uid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
+    expect(p.gid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
+    expect(p.capEff, `${service}: ${p.cmd}`).toBe('0000000000000000');
+    expect(p.capBnd, `${service}: ${p.cmd}`).toBe('0000000000000000');
+    expect(p.noNewPrivs, `${service}: ${p.cmd}`).toBe('1');
+  }
+  return list.map((p) => p.cmd).join('\n');
+}
+
+/** A read-only root filesystem (a write fails) and a writable /tmp. */
+function checkReadOnly(service: string): void {
+  const id = s.container(service);
+  expect(inspect(id).HostConfig.ReadonlyRootfs).toBe(true);
+  const probe = s.engine.podman(['exec', id, 'sh', '-c', 'touch /probe; touch /tmp/probe && echo tmp-ok'], {
+    allowFailure: true,
+  });
+  expect(probe.stderr).toContain('Read-only file system');
+  expect(probe.stdout).toContain('tmp-ok');
+}
+
+/** Memory, CPU and pids limits as the compose file sets them, unless-stopped, no-new-privileges, no cap added. */
+function checkLimits(service: string): void {
+  const spec = s.compose.file.services[service] as {
+    deploy: { resources: { limits: { cpus: string; memory: string } } };
+    pids_limit: number;
+  };
+  const host = inspect(s.container(service)).HostConfig;
+  const bytes = (v: string) => Number(v.slice(0, -1)) * (v.endsWith('g') ? 1024 ** 3 : 1024 ** 2);
+  expect(host.Memory).toBe(bytes(spec.deploy.resources.limits.memory));
+  expect(host.NanoCpus).toBe(Number(spec.deploy.resources.limits.cpus) * 1e9);
+  expect(host.PidsLimit).toBe(spec.pids_limit);
+  expect(host.RestartPolicy.Name).toBe('unless-stopped');
+  expect(host.SecurityOpt).toContain('no-new-privileges');
+  expect(host.CapAdd ?? []).toEqual([]);
+}
 
 beforeAll(async () => {
   s = await startComposeStack(STATE_DIR);
@@ -285,16 +331,7 @@ describe('inside the containers', () => {
   it.each(Object.entries(users))(
     '%s: every process runs as uid %s with no capabilities and no new privileges',
     (service, uid) => {
-      const list = processes(s.engine, s.container(service));
-      expect(list.length).toBeGreaterThan(1);
-      for (const p of list) {
-        expect(p.uid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
-        expect(p.gid, `${service}: ${p.cmd}`).toEqual([uid, uid, uid, uid]);
-        expect(p.capEff, `${service}: ${p.cmd}`).toBe('0000000000000000');
-        expect(p.capBnd, `${service}: ${p.cmd}`).toBe('0000000000000000');
-        expect(p.noNewPrivs, `${service}: ${p.cmd}`).toBe('1');
-      }
-      const commands = list.map((p) => p.cmd).join('\n');
+      const commands = checkProcesses(service, uid);
       if (service === 'app') {
         expect(commands).toContain('/usr/bin/tini -- /app/docker/entrypoint.sh node bin/ctm.js start');
         expect(commands).toMatch(/^node bin\/ctm\.js start/m);
@@ -305,15 +342,9 @@ describe('inside the containers', () => {
     },
   );
 
-  it.each(Object.keys(users))('%s: the root filesystem is read-only, /tmp a writable tmpfs', (service) => {
-    const id = s.container(service);
-    expect(inspect(id).HostConfig.ReadonlyRootfs).toBe(true);
-    const probe = s.engine.podman(['exec', id, 'sh', '-c', 'touch /probe; touch /tmp/probe && echo tmp-ok'], {
-      allowFailure: true,
-    });
-    expect(probe.stderr).toContain('Read-only file system');
-    expect(probe.stdout).toContain('tmp-ok');
-  });
+  it.each(Object.keys(users))('%s: the root filesystem is read-only, /tmp a writable tmpfs', (service) =>
+    checkReadOnly(service),
+  );
 
   it('mounts the Claude dir read-only into app, which never writes to it', () => {
     const id = s.container('app');
@@ -337,20 +368,7 @@ describe('inside the containers', () => {
 
   it.each(['app', 'nginx'])(
     '%s: has the limits, restart policy and hardening the compose file sets',
-    (service) => {
-      const spec = s.compose.file.services[service] as {
-        deploy: { resources: { limits: { cpus: string; memory: string } } };
-        pids_limit: number;
-      };
-      const host = inspect(s.container(service)).HostConfig;
-      const bytes = (v: string) => Number(v.slice(0, -1)) * (v.endsWith('g') ? 1024 ** 3 : 1024 ** 2);
-      expect(host.Memory).toBe(bytes(spec.deploy.resources.limits.memory));
-      expect(host.NanoCpus).toBe(Number(spec.deploy.resources.limits.cpus) * 1e9);
-      expect(host.PidsLimit).toBe(spec.pids_limit);
-      expect(host.RestartPolicy.Name).toBe('unless-stopped');
-      expect(host.SecurityOpt).toContain('no-new-privileges');
-      expect(host.CapAdd ?? []).toEqual([]);
-    },
+    (service) => checkLimits(service),
   );
 
   it('idles at a measured memory per container', async () => {
@@ -463,6 +481,152 @@ describe('the healthchecks', () => {
     expect(inspect(alone).Config.Healthcheck?.Test.join(' ')).toContain('process.env.CTM_PORT');
     expect(s.engine.podman(['exec', alone, 'id', '-u']).stdout.trim()).toBe('1000');
   });
+});
+
+describe('the team profile', () => {
+  // A second `up`, with the profile: app recreated as a hub reading the secret, and the tls service in front.
+  const MACHINE = 'ci-runner';
+  const TOKEN = 'container-team-token-0123456789abcdef';
+  const identity = { machine: MACHINE, user: 'ana' };
+  // A day the fixture has nothing on, so the hub's usage there is the pushed record alone.
+  const pushedDay = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+  const usageQuery = `/api/v1/usage?from=${pushedDay}&to=${pushedDay}`;
+  let files: TeamFiles;
+  let site: string;
+  let otlp: string;
+  let plainOtlp: string;
+  let plainSite: string;
+  const record = (id: string, who = identity) =>
+    agentRequest(who, { id, ts: Date.parse(`${pushedDay}T12:00:00Z`), model: 'claude-sonnet-4-5-20250929' });
+  const post = (token: string, body: string) =>
+    https(`${otlp}/v1/logs`, files.ca, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
+  const usage = async (query: string) => {
+    const res = await https(`${site}${usageQuery}&${query}`, files.ca);
+    expect(res.status, query).toBe(200);
+    return (
+      JSON.parse(res.body) as { rows: { key: string; messages: number; totalTokens: number }[] }
+    ).rows.map((r) => [r.key, r.messages, r.totalTokens]);
+  };
+  const accepted = async () => {
+    const health = JSON.parse((await https(`${site}/api/v1/health`, files.ca)).body) as {
+      db: { messages: number };
+      machines: { machine: string; accepted: number; rejected: number }[];
+    };
+    // What a request could change; lag_s moves with the clock.
+    const machines = health.machines.map(({ machine, accepted, rejected }) => ({
+      machine,
+      accepted,
+      rejected,
+    }));
+    return { messages: health.db.messages, machines };
+  };
+
+  beforeAll(async () => {
+    files = teamFiles(MACHINE, TOKEN);
+    const [sitePort, otlpPort] = [await freePort(), await freePort()];
+    site = `https://localhost:${sitePort}`;
+    otlp = `https://localhost:${otlpPort}`;
+    plainSite = `http://127.0.0.1:${sitePort}`;
+    plainOtlp = `http://127.0.0.1:${otlpPort}`;
+    const team = {
+      ...s.settings,
+      CTM_INGEST_TOKENS_FILE: files.tokensFile,
+      CTM_INGEST_TOKENS: '/run/secrets/ctm_ingest_tokens',
+      CTM_TLS_DIR: files.tlsDir,
+      CTM_TLS_BIND: '127.0.0.1',
+      CTM_TLS_PORT: String(sitePort),
+      CTM_OTLP_TLS_PORT: String(otlpPort),
+    };
+    const started = Date.now();
+    await s.compose.run(['--profile', 'team', 'up', '-d', '--no-build'], team);
+    const tls = s.container('tls');
+    await s.waitHealthy([s.container('app'), s.container('nginx'), tls], 240_000);
+    measured['team up → tls healthy s'] = Math.round((healthyAt(s.engine, tls) - started) / 100) / 10;
+  }, 300_000);
+
+  afterAll(() => {
+    if (files) rmSync(files.dir, { recursive: true, force: true });
+  });
+
+  it('turns the tls service healthy, with the certificate directory and the token secret mounted read-only', () => {
+    expect(s.health(s.container('tls'))).toBe('healthy');
+    const tlsMounts = inspect(s.container('tls')).Mounts;
+    expect(tlsMounts.find((m) => m.Destination === '/etc/ctm-tls')).toMatchObject({
+      Type: 'bind',
+      Source: files.tlsDir,
+      RW: false,
+    });
+    const secret = inspect(s.container('app')).Mounts.find(
+      (m) => m.Destination === '/run/secrets/ctm_ingest_tokens',
+    );
+    expect(secret).toMatchObject({ Type: 'bind', Source: files.tokensFile, RW: false });
+    // The receiver is on the compose network only: nothing publishes app's 4318.
+    const ports = s.engine.podman(['port', s.container('app')], { allowFailure: true }).stdout.trim();
+    expect(ports).toBe('');
+  });
+
+  it("takes a valid token's OTLP logs over HTTPS, shown in /api/v1/usage under the token's machine", async () => {
+    const res = await post(TOKEN, record('msg_team_container_0'));
+    expect(res.status, res.body).toBe(200);
+    expect(
+      Number(
+        (JSON.parse(res.body) as { partialSuccess?: { rejectedLogRecords?: string } }).partialSuccess
+          ?.rejectedLogRecords ?? 0,
+      ),
+    ).toBe(0);
+    expect(await usage('groupBy=machine')).toEqual([[MACHINE, 1, 1500]]);
+    expect(await usage(`groupBy=user&machine=${MACHINE}`)).toEqual([['ana', 1, 1500]]);
+    const { messages, machines } = await accepted();
+    expect(messages).toBe(FIXTURE.messages + 2);
+    expect(machines).toMatchObject([{ machine: MACHINE, accepted: 1, rejected: 0 }]);
+    // The reports' door: HSTS on; the OTLP door passes only /v1/logs.
+    const page = await https(`${site}/`, files.ca);
+    expect(page.status).toBe(200);
+    expect(page.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(await https(`${otlp}/v1/traces`, files.ca, { method: 'POST', body: '{}' })).toMatchObject({
+      status: 404,
+      body: '{"code":5,"message":"no such endpoint: this hub takes /v1/logs"}',
+    });
+  });
+
+  it("refuses a bad token (401) and another machine's name (403), and counts nothing of either", async () => {
+    const before = await accepted();
+    const bad = await post('not-the-token', record('msg_team_container_bad'));
+    expect(bad.status).toBe(401);
+    const other = await post(TOKEN, record('msg_team_container_other', { machine: 'laptop', user: 'eve' }));
+    expect(other.status).toBe(403);
+    expect(await usage('groupBy=machine')).toEqual([[MACHINE, 1, 1500]]);
+    expect(await accepted()).toEqual(before);
+  });
+
+  it('refuses plain HTTP on both TLS ports, and counts nothing sent that way', async () => {
+    const before = await accepted();
+    const sent = await plainHttp(`${plainOtlp}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: record('msg_team_container_plain'),
+    });
+    expect(sent.status).toBe(400);
+    expect(sent.body).toContain('The plain HTTP request was sent to HTTPS port');
+    const page = await plainHttp(`${plainSite}/api/v1/health`);
+    expect(page.status).toBe(400);
+    expect(page.body).not.toContain('"status"');
+    expect(await accepted()).toEqual(before);
+  });
+
+  it('tls: every process runs as uid 101 with no capabilities and no new privileges', () => {
+    const commands = checkProcesses('tls', '101');
+    expect(commands).toContain('nginx: master process');
+    expect(commands).toContain('nginx: worker process');
+  });
+
+  it('tls: the root filesystem is read-only, /tmp a writable tmpfs', () => checkReadOnly('tls'));
+
+  it('tls: has the limits, restart policy and hardening the compose file sets', () => checkLimits('tls'));
 });
 
 describe('docker-compose down', () => {
