@@ -111,7 +111,6 @@ describe('the pages’ CSV files', () => {
     const [header, ...rows] = files.get('days/index.csv')!;
     expect(header).toEqual([
       'Day',
-      'Active days',
       'Sessions',
       'Requests',
       'Input',
@@ -125,7 +124,6 @@ describe('the pages’ CSV files', () => {
       data.rows.map((r) =>
         text([
           r.period,
-          r.activeDays,
           r.sessions,
           r.messages,
           r.inputTokens,
@@ -139,10 +137,15 @@ describe('the pages’ CSV files', () => {
     );
     expect(rows.map((r) => r[0])).toEqual(['2026-03-04', '2026-03-02']);
     // Full precision: the field reads back as the very number the page's cost was written from.
-    for (const [i, r] of data.rows.entries()) expect(Number(rows[i]![9])).toBe(r.cost);
+    for (const [i, r] of data.rows.entries()) expect(Number(rows[i]![8])).toBe(r.cost);
   });
 
-  it('the weeks and months listings name their periods by their first day and month', () => {
+  it('the weeks and months listings name their periods by their first day and month, with active days', () => {
+    expect(csvOf({ kind: 'weeks', key: '' }).files.get('weeks/index.csv')![0]!.slice(0, 3)).toEqual([
+      'Week',
+      'Active days',
+      'Sessions',
+    ]);
     expect(
       csvOf({ kind: 'weeks', key: '' })
         .files.get('weeks/index.csv')!
@@ -163,16 +166,26 @@ describe('the pages’ CSV files', () => {
     expect(hostile[0]).toBe(`'=SUM(A1),"x"`);
   });
 
-  it('the sessions listing: the full session id, its start as ISO 8601, its duration in seconds', () => {
+  it('the sessions listing: last activity and start as ISO 8601, the full session id, the duration in seconds', () => {
     const { data, files } = csvOf<SessionsData>({ kind: 'sessions', key: '' });
     const [header, ...rows] = files.get('sessions/index.csv')!;
-    expect(header).toEqual(['Started', 'Session', 'Project', 'Duration (s)', 'Requests', 'Tokens', 'Cost']);
+    expect(header).toEqual([
+      'Last activity',
+      'Session',
+      'Project',
+      'Started',
+      'Duration (s)',
+      'Requests',
+      'Tokens',
+      'Cost',
+    ]);
     expect(rows).toEqual(
       data.sessions.map((s) =>
         text([
-          ISO(s.firstTs),
+          ISO(s.lastTs),
           s.sessionId,
           s.projectName.replace(/^=/, "'="),
+          ISO(s.firstTs),
           (s.lastTs - s.firstTs) / 1000,
           s.messages,
           s.totalTokens,

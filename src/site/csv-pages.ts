@@ -43,7 +43,10 @@ export function overviewCsv(d: OverviewData & { team?: TeamBreakdownData | undef
 const PERIOD_HEAD = { day: 'Day', week: 'Week', month: 'Month' } as const;
 
 export function periodsCsv(d: PeriodsData): CsvTable[] {
-  return [periodTable('index', PERIOD_HEAD[d.kind], d.rows), ...statsCache(d.statsCacheDays)];
+  return [
+    periodTable('index', PERIOD_HEAD[d.kind], d.rows, d.kind !== 'day'),
+    ...statsCache(d.statsCacheDays),
+  ];
 }
 
 export function dayCsv(d: DayData): CsvTable[] {

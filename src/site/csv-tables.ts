@@ -33,14 +33,22 @@ const values = (columns: readonly TokenColumn[], row: TokenRow) =>
   columns.map((c) => TOKEN_COLUMNS[c].value(row));
 const iso = (ms: number) => new Date(ms);
 
-const PERIOD_COLUMNS: readonly TokenColumn[] = ['activeDays', 'sessions', ...FULL_COLUMNS];
-
-/** PeriodTable: a day, week (its Monday) or month per row. */
-export function periodTable(name: string, head: string, rows: readonly PeriodTotalsRow[]): CsvTable {
+/** PeriodTable: a day, week (its Monday) or month per row; weeks and months count their active days. */
+export function periodTable(
+  name: string,
+  head: string,
+  rows: readonly PeriodTotalsRow[],
+  activeDays = false,
+): CsvTable {
+  const columns: readonly TokenColumn[] = [
+    ...(activeDays ? (['activeDays'] as const) : []),
+    'sessions',
+    ...FULL_COLUMNS,
+  ];
   return {
     name,
-    header: [head, ...heads(PERIOD_COLUMNS)],
-    rows: rows.map((r) => [r.period, ...values(PERIOD_COLUMNS, r)]),
+    header: [head, ...heads(columns)],
+    rows: rows.map((r) => [r.period, ...values(columns, r)]),
   };
 }
 
@@ -84,8 +92,8 @@ export function breakdownTable(
   };
 }
 
-/** SessionTable: the full session id, its project's display name (when the table shows it), its duration in
- * seconds. */
+/** SessionTable: last activity, the full session id, its project's display name (when the table shows it),
+ * its start, its duration in seconds. */
 export function sessionTable(
   name: string,
   rows: readonly (SessionListRow & Partial<ProjectNamed>)[],
@@ -93,11 +101,19 @@ export function sessionTable(
 ): CsvTable {
   return {
     name,
-    header: ['Started', 'Session', ...(project ? ['Project'] : []), 'Duration (s)', ...heads(SHORT_COLUMNS)],
+    header: [
+      'Last activity',
+      'Session',
+      ...(project ? ['Project'] : []),
+      'Started',
+      'Duration (s)',
+      ...heads(SHORT_COLUMNS),
+    ],
     rows: rows.map((s) => [
-      iso(s.firstTs),
+      iso(s.lastTs),
       s.sessionId,
       ...(project ? [s.projectName ?? projectName(s.cwd)] : []),
+      iso(s.firstTs),
       (s.lastTs - s.firstTs) / 1000,
       ...values(SHORT_COLUMNS, s),
     ]),
