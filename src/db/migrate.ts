@@ -1,4 +1,4 @@
-// Applies migrations/NNN-name.sql in order, each in its own write transaction, tracked with PRAGMA user_version;
+// Applies migrations/NNN-name.sql in order, all missing ones in one write transaction, tracked with PRAGMA user_version;
 // safe when several processes open one fresh index at once. The SQL files are the schema's history: never edit
 // one that has shipped, add the next number.
 import { fileURLToPath } from 'node:url';
@@ -37,20 +37,21 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
     return current;
   };
   // Read without a lock first, so an index already up to date (every open but the first) takes no write lock.
-  let current = version();
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    // The version is read again under the write lock (BEGIN IMMEDIATE): another process opening the same
-    // fresh index may have applied this step since, and a step is applied only by the one that finds it missing.
-    current = db
-      .transaction(() => {
-        const now = version();
-        if (now >= m.version) return now;
+  const current = version();
+  if (!migrations.some((m) => m.version > current)) return current;
+  // Every missing step in one write transaction (BEGIN IMMEDIATE): a fresh index is made with one commit, not
+  // one per step, and it gets all of the schema or none of it. The version is read again under the lock:
+  // another process opening the same fresh index may have applied steps since, and only missing ones run.
+  return db
+    .transaction(() => {
+      let now = version();
+      for (const m of migrations) {
+        if (m.version <= now) continue;
         db.exec(m.sql);
-        db.pragma(`user_version = ${m.version}`);
-        return m.version;
-      })
-      .immediate();
-  }
-  return current;
+        now = m.version;
+      }
+      db.pragma(`user_version = ${now}`);
+      return now;
+    })
+    .immediate();
 }
