@@ -51,15 +51,19 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     pending.clear();
   };
 
-  const writer = superviseWorker<ToHubWriter, FromHubWriter>({
-    name: 'hub writer',
-    file: new URL('./hub-writer.ts', import.meta.url),
+  // The writer and the decoder run with the same environment, grace period and heap limits.
+  const threadOptions = {
     env: childEnv(config, process.env),
     workerData: {},
     log,
     graceMs: STOP_WRITER_MS,
     maxOldGenerationSizeMb: WRITER_HEAP_MB,
     maxYoungGenerationSizeMb: WRITER_YOUNG_MB,
+  };
+  const writer = superviseWorker<ToHubWriter, FromHubWriter>({
+    name: 'hub writer',
+    file: new URL('./hub-writer.ts', import.meta.url),
+    ...threadOptions,
     onMessage: (m) => {
       if (m.type === 'ready') down = null;
       else if (m.type === 'error') {
@@ -83,12 +87,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const decoder = superviseWorker<ToHubDecoder, FromHubDecoder>({
     name: 'hub decoder',
     file: new URL('./hub-decoder.ts', import.meta.url),
-    env: childEnv(config, process.env),
-    workerData: {},
-    log,
-    graceMs: STOP_WRITER_MS,
-    maxOldGenerationSizeMb: WRITER_HEAP_MB,
-    maxYoungGenerationSizeMb: WRITER_YOUNG_MB,
+    ...threadOptions,
     onMessage: (m) => {
       if (m.type === 'decoded') {
         if (pending.has(m.id)) writer.post({ type: 'write', id: m.id, batch: m.batch, at: m.at });
