@@ -76,11 +76,13 @@ export function usageByPeriod(db: Db, period: Period, filter: UsageFilter, by?: 
       : `${displayName(by === 'machine' ? 'machine' : 'user_name', by === 'machine' ? '@localMachine' : '@localUser')} AS dimension, `;
   const params =
     by === undefined ? q.params : { ...q.params, localMachine: local.machine, localUser: local.user };
-  // Days in the stored timezone come from usage_daily (a few rows per day); another timezone needs each
-  // message's timestamp, so it sums the messages themselves.
+  // Days in the stored timezone come from a rollup: usage_by_machine (migration 009: a row per day, machine,
+  // user and model) unless a project is asked for, else usage_daily (a row per session a day); another
+  // timezone needs each message's timestamp, so it sums the messages themselves.
+  const rollup = filter.project === undefined && schemaVersion(db) >= 9 ? 'usage_by_machine' : 'usage_daily';
   const [columns, from] =
     q.day === 'day' && hasRollup(db)
-      ? [rollupSumColumns(filter.costMode), 'usage_daily']
+      ? [rollupSumColumns(filter.costMode), rollup]
       : [sumColumns(q.cost), 'usage'];
   return db
     .prepare(
