@@ -1,4 +1,4 @@
-// The slice of autocannon's API that bench/live.ts uses (the package ships no types).
+// The slice of autocannon's API that bench/live.ts and bench/hub.ts use (the package ships no types).
 declare module 'autocannon' {
   interface Histogram {
     average: number;
@@ -13,6 +13,16 @@ declare module 'autocannon' {
     non2xx: number;
     errors: number;
   }
-  function autocannon(options: { url: string; connections?: number; duration?: number }): Promise<Result>;
+  interface RawRequest {
+    path?: string;
+    method?: string;
+  }
+  function autocannon(options: {
+    url: string;
+    connections?: number;
+    duration?: number;
+    /** Each request may be rewritten before it is sent (a new path, say). */
+    requests?: { setupRequest?: (request: RawRequest) => RawRequest }[];
+  }): Promise<Result>;
   export default autocannon;
 }

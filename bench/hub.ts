@@ -5,6 +5,11 @@
 // so the figure is the hub's, not the encoder's. Then, on the full index: `ctm report daily --json`, the
 // /api/v1/usage p99 (autocannon), a full site build, and an agent's catch-up of ~2,000 responses after an
 // outage (the in-process agent against a fresh hub). Writes bench/results/hub.json atomically.
+// Options (environment): BENCH_MACHINES (10), BENCH_HUB_DIR keeps the hub's data directory there and, when it
+// already holds that many machines' years, reuses it instead of sending them again (the hub still opens it with
+// `ctm start`, so a new migration upgrades it in place, timed as the hub's start); BENCH_API_RUNS autocannon
+// runs of 10 s per query and mode (3); BENCH_API=0 skips them, BENCH_BUILD=0 the site build, BENCH_AGENT=0 the
+// catch-up.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,6 +29,8 @@ import {
 } from '../test/fixtures/seed-usage-db.ts';
 
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 10);
+const API_RUNS = Number(process.env.BENCH_API_RUNS ?? 3);
+const keptHubDir = process.env.BENCH_HUB_DIR;
 const BATCH = 500;
 const IN_FLIGHT = 2;
 const root = mkdtempSync(join(tmpdir(), 'ctm-bench-hub-'));
@@ -168,6 +175,21 @@ async function send(url: string, auth: string, bodies: Buffer[]): Promise<void> 
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
+/** How many machines an index holds responses of (0: no index yet). */
+function machinesIn(path: string): number {
+  try {
+    statSync(path);
+  } catch {
+    return 0;
+  }
+  const d = openDb(path, { readonly: true });
+  try {
+    return d.prepare('SELECT count(DISTINCT machine) FROM usage_daily').pluck().get() as number;
+  } finally {
+    d.close();
+  }
+}
+
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -177,9 +199,13 @@ async function main(): Promise<void> {
   };
 
   // 1. Ingest throughput into one hub, machine after machine, up to ten heavy years.
-  const hubData = join(root, 'hub');
+  const hubData = keptHubDir ?? join(root, 'hub');
+  const reuse = keptHubDir !== undefined && machinesIn(join(hubData, 'ctm.db')) === MACHINES;
   publishPlaceholder(hubData);
+  const startT0 = performance.now();
   const hub = await startHub(hubData, MACHINES);
+  results.hubStartSeconds = +((performance.now() - startT0) / 1000).toFixed(2);
+  if (reuse) process.stdout.write(`reusing ${hubData} (start ${results.hubStartSeconds} s)\n`);
   const perMachine: {
     machine: string;
     records: number;
@@ -189,7 +215,7 @@ async function main(): Promise<void> {
   }[] = [];
   let records = 0;
   let seconds = 0;
-  for (let m = 0; m < MACHINES; m++) {
+  for (let m = 0; m < (reuse ? 0 : MACHINES); m++) {
     const rows = pushRowsOf(m);
     const bodies: Buffer[] = [];
     for (let i = 0; i < rows.length; i += BATCH)
@@ -213,35 +239,97 @@ async function main(): Promise<void> {
     perMachine.push(row);
     process.stdout.write(`${JSON.stringify(row)}\n`);
   }
-  results.ingest = {
-    batch: BATCH,
-    inFlight: IN_FLIGHT,
-    encoding: 'OTLP JSON, gzip',
-    records,
-    seconds: +seconds.toFixed(1),
-    perSecond: Math.round(records / seconds),
-    firstMachinePerSecond: perMachine[0]!.perSecond,
-    lastMachinePerSecond: perMachine.at(-1)!.perSecond,
-    hubPeakRssMb: Math.round(status(hub.proc.pid!, 'VmHWM')),
-    perMachine,
-  };
+  if (!reuse)
+    results.ingest = {
+      batch: BATCH,
+      inFlight: IN_FLIGHT,
+      encoding: 'OTLP JSON, gzip',
+      records,
+      seconds: +seconds.toFixed(1),
+      perSecond: Math.round(records / seconds),
+      firstMachinePerSecond: perMachine[0]!.perSecond,
+      lastMachinePerSecond: perMachine.at(-1)!.perSecond,
+      hubPeakRssMb: Math.round(status(hub.proc.pid!, 'VmHWM')),
+      perMachine,
+    };
+  else results.ingest = 'reused the index of an earlier run (BENCH_HUB_DIR)';
   process.stdout.write(`ingest: ${JSON.stringify(results.ingest)}\n`);
 
   // 2. The full index: the API under load while the hub runs, then the CLI report and a build.
   const usageRuns: Record<string, unknown> = {};
-  for (const [name, path] of [
-    ['usage (last 30 days by day)', '/api/v1/usage'],
-    ['usage groupBy=machine, a year', `/api/v1/usage?groupBy=machine&from=${YEAR.endDay.slice(0, 4)}-01-01`],
-    ['usage one machine by model', `/api/v1/usage?groupBy=model&machine=${machine(3)}`],
-  ] as const) {
-    const r = await autocannon({ url: hub.http + path, connections: 10, duration: 10 });
-    usageRuns[name] = {
-      requestsPerSecond: Math.round(r.requests.average),
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
-      non2xx: r.non2xx,
+  const dayBefore = (day: string, n: number) =>
+    new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+  const yearFrom = dayBefore(today, 364);
+  const queries: [string, string][] = [
+    ['usage (last 30 days by day)', ''],
+    ['usage a year by day', ''],
+    ['usage groupBy=machine, a year', 'groupBy=machine'],
+    ['usage groupBy=user, a year', 'groupBy=user'],
+    ['usage one machine by model, a year', `groupBy=model&machine=${machine(3)}`],
+    ['usage one user by machine, a year', 'groupBy=machine&user=user-1'],
+    ['usage one machine by model', `groupBy=model&machine=${machine(3)}`],
+    ['usage groupBy=project, a year', 'groupBy=project'],
+  ];
+  // Each query twice: the same URL every time (a dashboard's poll: after the first, the hub's response cache
+  // answers until the next commit), then with every request's range moved by a day, a year (or 30 days)
+  // ending 0 to 99 days before today, so almost every request misses the cache and runs its query.
+  for (const [name, query] of process.env.BENCH_API === '0' ? [] : queries) {
+    const year = name.includes('a year');
+    const pathOf = (to: string) => {
+      const range = year
+        ? `from=${dayBefore(to, 364)}&to=${to}`
+        : !query
+          ? `from=${dayBefore(to, 29)}&to=${to}`
+          : '';
+      return `/api/v1/usage?${[query, range].filter(Boolean).join('&')}`;
     };
-    process.stdout.write(`${name}: ${JSON.stringify(usageRuns[name])}\n`);
+    const fixed = year
+      ? `/api/v1/usage?${[query, `from=${yearFrom}`].filter(Boolean).join('&')}`
+      : `/api/v1/usage${query ? `?${query}` : ''}`;
+    for (const mode of ['same URL', 'uncached'] as const) {
+      if (mode === 'uncached' && !year && query) continue;
+      let n = 0;
+      const runs: { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number }[] = [];
+      for (let i = 0; i < API_RUNS; i++) {
+        const r = await autocannon({
+          url: hub.http + fixed,
+          connections: 10,
+          duration: 10,
+          ...(mode === 'uncached'
+            ? {
+                requests: [
+                  { setupRequest: (req) => ({ ...req, path: pathOf(dayBefore(today, n++ % 100)) }) },
+                ],
+              }
+            : {}),
+        });
+        runs.push({
+          requestsPerSecond: Math.round(r.requests.average),
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          non2xx: r.non2xx,
+        });
+      }
+      const range = (k: 'requestsPerSecond' | 'p50Ms' | 'p99Ms') => [
+        Math.min(...runs.map((r) => r[k])),
+        Math.max(...runs.map((r) => r[k])),
+      ];
+      const key = `${name}, ${mode}`;
+      usageRuns[key] = {
+        path:
+          mode === 'same URL'
+            ? fixed
+            : pathOf('2000-12-31').replace(/\d{4}-\d{2}-\d{2}/g, (d) =>
+                d === '2000-12-31' ? '<0-99 days before today>' : '<that day - 364 or 29 days>',
+              ),
+        requestsPerSecond: range('requestsPerSecond'),
+        p50Ms: range('p50Ms'),
+        p99Ms: range('p99Ms'),
+        non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+        runs,
+      };
+      process.stdout.write(`${key}: ${JSON.stringify(usageRuns[key])}\n`);
+    }
   }
   results.api = usageRuns;
   await hub.stop();
@@ -338,6 +426,16 @@ async function main(): Promise<void> {
   }
 
   // 3. An agent's catch-up: a heavy year sent once, then ~2,000 responses made while the hub was away.
+  if (process.env.BENCH_AGENT !== '0') await catchUp(results);
+
+  results.loadavgAfter = loadavg();
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/hub.json.tmp', JSON.stringify(results, null, 2) + '\n');
+  renameSync('bench/results/hub.json.tmp', 'bench/results/hub.json');
+  rmSync(root, { recursive: true, force: true });
+}
+
+async function catchUp(results: Record<string, unknown>): Promise<void> {
   const agentDb = join(root, 'agent', 'ctm.db');
   seedUsageDb(agentDb, { ...YEAR, seed: 7 });
   const freshData = join(root, 'hub2');
@@ -374,12 +472,6 @@ async function main(): Promise<void> {
   process.stdout.write(`agent: ${JSON.stringify(results.agent)}\n`);
   agent.close();
   await hub2.stop();
-
-  results.loadavgAfter = loadavg();
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/hub.json.tmp', JSON.stringify(results, null, 2) + '\n');
-  renameSync('bench/results/hub.json.tmp', 'bench/results/hub.json');
-  rmSync(root, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {
