@@ -85,7 +85,7 @@ export interface ReaderPool {
 function startReader(): Reader {
   const counters = new Int32Array(new SharedArrayBuffer(12));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(new URL('./read-worker-start.ts', import.meta.url), {
+  const worker = new Worker(new URL('./read-worker-start.js', import.meta.url), {
     workerData: { port: port2, counters },
     transferList: [port2],
     // A small young generation: parsing makes short-lived garbage fast, and memory is bounded by design.

@@ -17,6 +17,9 @@ import {
 import type { ScanOptions } from './scan-lines.ts';
 
 const { port, counters } = workerData as { port: MessagePort; counters: Int32Array };
+// Every module of this thread is compiled by now: write the compile cache before the pass (this module's body
+// runs until the pass is over, and the thread is then terminated, which writes nothing).
+process.getBuiltinModule('node:module').flushCompileCache?.();
 // The jobs come as the first message: a reader may be started before its pass knows the files.
 const { jobs, scan, limits } = await new Promise<{
   jobs: ReadJob[];
