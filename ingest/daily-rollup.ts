@@ -127,8 +127,10 @@ export function createDailyRollup(db: Db) {
      WHERE ${GROUP_WHERE}`,
   );
 
-  /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction). */
-  return function begin() {
+  /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction).
+   *  Deferred: it keeps nothing, for a cold load whose usage_daily is summed once at its end
+   *  (rebuildDailyRollup), which is cheaper than keeping every group in step batch by batch. */
+  return function begin(deferred = false) {
     const deltas = new Map<string, Delta>();
     const groupOf = (g: Group | RollupRow): Delta => {
       const machine = g.machine ?? '';
@@ -145,6 +147,7 @@ export function createDailyRollup(db: Db) {
     return {
       deltas,
       add(row: RollupRow, sign: 1 | -1): void {
+        if (deferred) return;
         const auto = row.costLogged ?? row.costCalc;
         const d = groupOf(row);
         if (sign === 1) spanInto(d, row.ts, row.ts, row.cwd);

@@ -14,6 +14,7 @@ import { at, fixtureTree, tempDir, testIndex, totals, usageRows } from '../test/
 import { createMessageStore } from './message-store.ts';
 import { runPass } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
+import { rollupDrift } from '../src/db/queries/rollup-drift.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -268,5 +269,60 @@ describe('a cold load builds the secondary indexes once, at the end', () => {
     createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
     expect(indexes()).toEqual(before);
     expect(db.prepare(`SELECT count(*) FROM meta WHERE key = 'deferred_indexes'`).pluck().get()).toBe(0);
+  });
+});
+
+describe('a cold load sums usage_daily once, at the end', () => {
+  it('tells of its commits once the rollup is complete; a load killed half way has it summed by the next store', () => {
+    const root = tempDir();
+    const tree = fixtureTree(root);
+    const index = testIndex([tree.claudeDir], root);
+    cleanups.push(() => {
+      index.close();
+      tree.remove();
+    });
+    const { db } = index;
+    const rollupRows = () => db.prepare('SELECT count(*) FROM usage_daily').pluck().get() as number;
+    tree.write('p/s1.jsonl', [line({ id: 'msg_1' }), line({ id: 'msg_2', timestamp: at(1440) })]);
+    tree.write('p/s2.jsonl', [line({ id: 'msg_3', sessionId: 's2', model: 'claude-sonnet-4-5-20250929' })]);
+    const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+    const told: { days: string[]; drift: unknown[]; rows: number }[] = [];
+    // parallelBytes 0: the reader threads' pass, which a big first pass takes.
+    runPass({
+      claudeDirs: [tree.claudeDir],
+      store,
+      parallelBytes: 0,
+      onCommit: (changes) =>
+        told.push({ days: [...changes.days].sort(), drift: rollupDrift(db), rows: rollupRows() }),
+    });
+    // One change set for the whole load, told when usage_daily already matches the messages.
+    expect(told).toEqual([{ days: [at(0).slice(0, 10), at(1440).slice(0, 10)], drift: [], rows: 3 }]);
+    expect(db.prepare(`SELECT count(*) FROM meta WHERE key = 'deferred_rollup'`).pluck().get()).toBe(0);
+    // A warm pass (messages stored) keeps the rollup in step as it commits, and tells of each batch.
+    tree.append('p/s1.jsonl', [line({ id: 'msg_4', timestamp: at(1) })]);
+    told.length = 0;
+    runPass({
+      claudeDirs: [tree.claudeDir],
+      store,
+      parallelBytes: 0,
+      onCommit: (changes) =>
+        told.push({ days: [...changes.days], drift: rollupDrift(db), rows: rollupRows() }),
+    });
+    expect(told).toEqual([{ days: [at(0).slice(0, 10)], drift: [], rows: 3 }]);
+    // Killed inside a cold load: messages committed, usage_daily not summed yet, the marker still in meta.
+    db.exec(
+      `DELETE FROM messages; DELETE FROM usage_daily; INSERT INTO meta VALUES ('deferred_rollup', '1')`,
+    );
+    db.prepare(
+      `INSERT INTO messages (key, message_id, file_id, line_no, ts, day, hour, model, session_id, project,
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+         total_tokens, superseded)
+       VALUES ('msg_9', 'msg_9', 1, 1, ?, ?, 0, 'claude-opus-4-5', 's9', 'p', 1, 2, 3, 4, 5, 15, 0)`,
+    ).run(Date.parse(at(0)), at(0).slice(0, 10));
+    expect(rollupRows()).toBe(0);
+    createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
+    expect(rollupRows()).toBe(1);
+    expect(rollupDrift(db)).toEqual([]);
+    expect(db.prepare(`SELECT count(*) FROM meta WHERE key = 'deferred_rollup'`).pluck().get()).toBe(0);
   });
 });

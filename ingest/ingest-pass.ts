@@ -184,8 +184,24 @@ export function runPass(options: PassOptions): PassSummary {
     newMessages: 0,
   };
   options.onProgress?.({ ...progress });
-  if (pending >= (options.parallelBytes ?? PARALLEL_BYTES))
-    options.store.bulk(() => readInParallel(toRead, options, summary, skips, progress));
+  if (pending >= (options.parallelBytes ?? PARALLEL_BYTES)) {
+    // A cold load's usage_daily is summed when bulk() ends: its commits are told of then, as one change set.
+    const held = new ChangeSet();
+    const { onCommit } = options;
+    try {
+      options.store.bulk((cold) =>
+        readInParallel(
+          toRead,
+          cold && onCommit ? { ...options, onCommit: (changes) => held.merge(changes) } : options,
+          summary,
+          skips,
+          progress,
+        ),
+      );
+    } finally {
+      if (held.size > 0) onCommit?.(held);
+    }
+  }
   let next = pending >= (options.parallelBytes ?? PARALLEL_BYTES) ? toRead.length : 0;
   while (next < toRead.length) {
     const committed: ChangeSet[] = [];

@@ -11,7 +11,7 @@ import { requestCost } from '../src/pricing/request-cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { totalTokens, type CostState, type LimitHit, type UsageEvent } from './parse-line.ts';
 import type { ChangeSet } from '../src/db/change-set.ts';
-import { createDailyRollup, type RollupRow } from './daily-rollup.ts';
+import { createDailyRollup, rebuildDailyRollup, type RollupRow } from './daily-rollup.ts';
 
 export interface FileRow {
   id: number;
@@ -76,6 +76,7 @@ const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_token
   cost_calc_usd AS costCalc, machine, user_name AS userName, ts, cwd`;
 
 const DEFERRED_INDEXES = 'deferred_indexes';
+const DEFERRED_ROLLUP = 'deferred_rollup';
 
 /** Whether a copy beats the one counted so far: a main-thread copy beats a sidechain replay of it (the
  *  response counts as the parent's), then the larger total wins, then the copy carrying usage.speed. */
@@ -142,7 +143,10 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   );
   // Same columns and values: for keys not stored yet, which is nearly all of them on a first pass.
   const insertNew = db.prepare(replaceMessage.source.replace('INSERT OR REPLACE', 'INSERT OR IGNORE'));
-  const beginRollup = createDailyRollup(db);
+  const beginDaily = createDailyRollup(db);
+  // On a cold load usage_daily is summed once, at the end: rollupDeferred is set for the load's length.
+  let rollupDeferred = false;
+  const beginRollup = () => beginDaily(rollupDeferred);
 
   // The indexes a cold load drops and rebuilds (not the key, and not advisor_of, which the load itself reads).
   const deferIndexes = db.transaction(() => {
@@ -166,7 +170,17 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       db.exec(sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
     db.prepare(`DELETE FROM meta WHERE key = '${DEFERRED_INDEXES}'`).run();
   });
+  // The marker is committed before the load's first batch and taken out with the rollup's rebuild, so a load
+  // killed half way has its rollup summed when the store is next created.
+  const deferRollup = db.transaction(() => {
+    db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('${DEFERRED_ROLLUP}', '1')`).run();
+  });
+  const restoreRollup = db.transaction(() => {
+    if (db.prepare(`DELETE FROM meta WHERE key = '${DEFERRED_ROLLUP}'`).run().changes > 0)
+      rebuildDailyRollup(db);
+  });
   restoreIndexes();
+  restoreRollup();
   let batchRollup: Rollup | null = null;
 
   const cost = (e: UsageEvent): number | null => requestCost(options.pricing, e);
@@ -379,17 +393,27 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     /** Runs a big pass with no automatic WAL checkpoints (each copies and syncs pages that later commits
      *  rewrite anyway), then checkpoints once. On a cold load (no messages yet) the secondary indexes of
      *  messages are dropped first and built once at the end: sorting once is cheaper than keeping five
-     *  B-trees in step row by row. Their definitions wait in meta meanwhile, so a load killed half way has
-     *  them rebuilt when the store is next created. */
-    bulk<T>(fn: () => T): T {
+     *  B-trees in step row by row; and usage_daily is summed once from the messages at the end, not kept in
+     *  step commit by commit. Markers in meta say so meanwhile, so a load killed half way has both rebuilt
+     *  when the store is next created. fn is told whether the load is cold: until bulk returns, a cold
+     *  load's usage_daily lags its messages (the caller holds back what it tells of its commits). */
+    bulk<T>(fn: (cold: boolean) => T): T {
       const previous = db.pragma('wal_autocheckpoint', { simple: true }) as number;
       db.pragma('wal_autocheckpoint = 0');
       const cold = db.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
-      if (cold) deferIndexes();
+      if (cold) {
+        deferIndexes();
+        deferRollup();
+        rollupDeferred = true;
+      }
       try {
-        return fn();
+        return fn(cold);
       } finally {
-        if (cold) restoreIndexes();
+        if (cold) {
+          rollupDeferred = false;
+          restoreIndexes();
+          restoreRollup();
+        }
         db.pragma(`wal_autocheckpoint = ${previous}`);
         db.pragma('wal_checkpoint(PASSIVE)');
       }
