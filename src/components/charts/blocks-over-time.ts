@@ -1,4 +1,5 @@
-// 5-hour blocks (gaps left out) → one bar of tokens per block at its start time, with the token limit line.
+// 5-hour blocks (gaps left out) → one bar of tokens per block at its start time and its cost as a point (blocks
+// are hours or days apart: a line between them would invent the cost of the time between), with the limit line.
 import type { Block } from '../../report/identify-blocks.ts';
 import type { ChartSpec } from './chart-spec.ts';
 
@@ -18,7 +19,7 @@ export function blocksOverTime(
     x: starts.map((t) => t / 1000),
     series: [
       { label: 'Tokens', unit: 'tokens', type: 'bar', color: 0 },
-      { label: 'Cost', unit: 'usd', type: 'line', color: 5 },
+      { label: 'Cost', unit: 'usd', type: 'points', color: 5 },
     ],
     values: [real.map((b) => b.totalTokens), real.map((b) => b.costUSD)],
     limit: limit > 0 ? { label: 'Token limit', value: limit } : undefined,

@@ -145,7 +145,7 @@ describe('requestsOverTime', () => {
 });
 
 describe('blocksOverTime', () => {
-  it('plots real blocks only, with the limit line', () => {
+  it('plots real blocks only, tokens as bars and cost as points, with the limit line', () => {
     const h = 3_600_000;
     const row = (ts: number) => ({
       ts,
@@ -161,6 +161,10 @@ describe('blocksOverTime', () => {
     const spec = blocksOverTime(blocks, 25, 'UTC', String);
     expect(spec.x).toEqual([0, 20 * 3600]);
     expect(spec.values[0]).toEqual([20, 10]);
+    expect(spec.series.map((s) => [s.label, s.type])).toEqual([
+      ['Tokens', 'bar'],
+      ['Cost', 'points'],
+    ]);
     expect(spec.limit).toEqual({ label: 'Token limit', value: 25 });
     expect(blocksOverTime(blocks, 0, 'UTC', String).limit).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import { formatCompact, formatInt, formatUsd } from '../../format/number.ts';
 import { usdTicks } from './usd-ticks.ts';
 import type { ChartSpec, Unit } from './chart-spec.ts';
 import { TIME_TICK_STEPS, timeTicks } from './time-ticks.ts';
+import { lineBreaks } from './line-breaks.ts';
 
 const exact = (unit: Unit, v: number | null | undefined): string =>
   v == null ? '–' : unit === 'usd' ? formatUsd(v) : unit === 'percent' ? `${Math.round(v)}%` : formatInt(v);
@@ -14,20 +15,16 @@ function color(el: Element, slot: number | string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || '#4269d0';
 }
 
-/** Where a line must break: between rows further apart than the usual step (a period, day or stretch without
- *  usage is absent from the rows), so no line is drawn across it as if the values ran between them. */
-function gapsOver(xs: readonly number[]): uPlot.Series.GapsRefiner {
-  let step = Infinity;
-  for (let i = 1; i < xs.length; i++) step = Math.min(step, xs[i]! - xs[i - 1]!);
+/** Gaps at the rows `lineBreaks` names (a period without usage), beside uPlot's own at null values. */
+function gapsAt(xs: readonly number[], breaks: readonly number[]): uPlot.Series.GapsRefiner {
   return (u, _s, idx0, idx1, nullGaps) => {
     const gaps = [...nullGaps];
-    for (let i = Math.max(1, idx0); i <= idx1; i++) {
-      if (xs[i]! - xs[i - 1]! > step * 1.5) {
-        gaps.push([
-          Math.round(u.valToPos(xs[i - 1]!, 'x', true)) + 1,
-          Math.round(u.valToPos(xs[i]!, 'x', true)),
-        ]);
-      }
+    for (const i of breaks) {
+      if (i < idx0 || i > idx1) continue;
+      gaps.push([
+        Math.round(u.valToPos(xs[i - 1]!, 'x', true)) + 1,
+        Math.round(u.valToPos(xs[i]!, 'x', true)),
+      ]);
     }
     return gaps.sort((a, b) => a[0] - b[0]);
   };
@@ -46,6 +43,7 @@ function options(
   const bars = uPlot.paths.bars!({ size: [0.8, 40, 4], align: 0 });
   const steps = uPlot.paths.stepped!({ align: 1 });
   const points = (spec.x.length > 1 ? 'auto' : true) as unknown as boolean;
+  const breaks = lineBreaks(spec.x, spec.xKind);
   const series: uPlot.Series[] = [
     {
       label: spec.xKind === 'hour' ? 'Hour' : spec.xKind === 'day' ? 'Date' : 'Time',
@@ -66,7 +64,9 @@ function options(
             ? { show: true, size: 5, fill: stroke }
             : { show: points && (s.type === 'line' || s.type === 'step') && spec.x.length < 3 },
         value: (_u, _v, _s, i) => (i == null ? '–' : exact(s.unit, spec.values[si]?.[i])),
-        ...(s.type === 'line' || s.type === 'step' ? { gaps: gapsOver(spec.x) } : {}),
+        ...((s.type === 'line' || s.type === 'step') && breaks.length > 0
+          ? { gaps: gapsAt(spec.x, breaks) }
+          : {}),
       };
     }),
   ];
