@@ -37,8 +37,16 @@ export function hasProjectsDir(claudeDir: string): boolean {
   }
 }
 
+/** path relative to projectsDir: a slice when it lies below it, as every path the walk makes does
+ *  (path.relative resolves both paths first, which cost a cold start ~30 ms for a thousand files). */
+function below(projectsDir: string, path: string): string {
+  return path.startsWith(projectsDir + sep)
+    ? path.slice(projectsDir.length + 1)
+    : relative(projectsDir, path);
+}
+
 export function projectOf(projectsDir: string, path: string): string {
-  const rel = relative(projectsDir, path);
+  const rel = below(projectsDir, path);
   const first = rel.split(sep)[0] ?? '';
   return first === basename(path) ? '(root)' : first;
 }
@@ -51,7 +59,7 @@ const AGENT_TRANSCRIPT = /^agent-.+\.jsonl$/;
  * agent-*.jsonl is.
  */
 export function isTranscriptPath(projectsDir: string, path: string): boolean {
-  const depth = relative(projectsDir, path).split(sep).length;
+  const depth = below(projectsDir, path).split(sep).length;
   return depth <= 2 || AGENT_TRANSCRIPT.test(basename(path));
 }
 
