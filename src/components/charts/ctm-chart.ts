@@ -5,8 +5,9 @@ import uPlot from 'uplot';
 import { formatCompact, formatInt, formatUsd } from '../../format/number.ts';
 import { usdTicks } from './usd-ticks.ts';
 import type { ChartSpec, Unit } from './chart-spec.ts';
-import { TIME_TICK_STEPS, timeTicks } from './time-ticks.ts';
+import { tickSteps, timeTicks } from './time-ticks.ts';
 import { lineBreaks } from './line-breaks.ts';
+import { limitInView } from './limit-in-view.ts';
 
 const exact = (unit: Unit, v: number | null | undefined): string =>
   v == null ? '–' : unit === 'usd' ? formatUsd(v) : unit === 'percent' ? `${Math.round(v)}%` : formatInt(v);
@@ -84,11 +85,7 @@ function options(
       points: { show: false },
       value: () => exact(spec.series[0]!.unit, spec.limit!.value),
     });
-    // The axis is scaled to the usage; the limit line is drawn only when it falls within that view (a limit
-    // far above would flatten the usage into a line along the bottom). The legend always gives its value.
-    const top = Math.max(0, ...(spec.draw ?? spec.values).flat().map((v) => v ?? 0));
-    const unit = spec.series[0]!.unit;
-    const inView = unit === 'percent' || spec.limit.value <= top * 1.25;
+    const inView = limitInView(spec.limit.value, spec.series[0]!.unit, spec.draw ?? spec.values);
     (data as unknown as (number | null)[][]).push(spec.x.map(() => (inView ? spec.limit!.value : null)));
   }
   const day = spec.xKind === 'day';
@@ -122,8 +119,7 @@ function options(
           : spec.xKind === 'time' || spec.xKind === 'day'
             ? {
                 space: 60,
-                // A per-day axis ticks on days (or weeks, months), never on hours between them.
-                incrs: day ? TIME_TICK_STEPS.filter((s) => s >= 86_400) : TIME_TICK_STEPS,
+                incrs: [...tickSteps(day ? 'day' : 'time')],
                 values: (_u: uPlot, vals: number[], _axis: number, _space: number, step: number) =>
                   timeTicks(vals, step, spec.tz),
               }

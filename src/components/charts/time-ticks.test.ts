@@ -1,7 +1,7 @@
 // Time-axis labels: clock times within a day, the date where a day begins, dates and years for long spans, all
 // in the page's timezone.
 import { describe, expect, it } from 'vitest';
-import { timeTicks } from './time-ticks.ts';
+import { TIME_TICK_STEPS, tickSteps, timeTicks } from './time-ticks.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 
@@ -21,5 +21,19 @@ describe('timeTicks', () => {
   it('labels long spans with dates, and the year where it changes', () => {
     const ticks = [at('2025-12-01T00:00:00Z'), at('2026-01-01T00:00:00Z'), at('2026-02-01T00:00:00Z')];
     expect(timeTicks(ticks, 30 * 86400, 'UTC')).toEqual(['Dec 1\n2025', 'Jan 1\n2026', 'Feb 1']);
+  });
+});
+
+describe('tickSteps', () => {
+  it('gives a per-day axis whole days, weeks, months and years, never hours', () => {
+    const steps = tickSteps('day');
+    expect(steps[0]).toBe(86_400);
+    expect(steps.every((s) => s >= 86_400 && s % 86_400 === 0)).toBe(true);
+    expect(steps).toContain(7 * 86_400);
+  });
+
+  it('gives a time axis every step from a minute up', () => {
+    expect(tickSteps('time')).toEqual(TIME_TICK_STEPS);
+    expect(tickSteps('time')[0]).toBe(60);
   });
 });

@@ -30,6 +30,12 @@ export const TIME_TICK_STEPS = [
   365 * DAY_S,
 ];
 
+/** The steps an axis may tick at: a per-day axis ticks on days, weeks or months, never on the hours between
+ *  them (its rows are whole days); a time axis at any of them. */
+export function tickSteps(xKind: 'day' | 'time'): readonly number[] {
+  return xKind === 'day' ? TIME_TICK_STEPS.filter((s) => s >= DAY_S) : TIME_TICK_STEPS;
+}
+
 export function timeTicks(splits: readonly number[], stepSeconds: number, tz: string): string[] {
   let previous = '';
   return splits.map((seconds) => {
