@@ -98,10 +98,11 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Monday of the day's week (weeks start on Monday throughout the site). */
-export function weekStart(day: string): string {
+/** The first day of the day's week, for weeks starting on `startsOn` (0 = Sunday … 6 = Saturday; Monday unless
+ *  CTM_WEEK_START says otherwise). */
+export function weekStart(day: string, startsOn = 1): string {
   const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((dow + 6) % 7));
+  return addDays(day, -((dow + 7 - startsOn) % 7));
 }
 
 /** Every day from `from` to `to`, inclusive. */

@@ -33,7 +33,7 @@ const values = (columns: readonly TokenColumn[], row: TokenRow) =>
   columns.map((c) => TOKEN_COLUMNS[c].value(row));
 const iso = (ms: number) => new Date(ms);
 
-/** PeriodTable: a day, week (its Monday) or month per row; weeks and months count their active days. */
+/** PeriodTable: a day, week (its first day) or month per row; weeks and months count their active days. */
 export function periodTable(
   name: string,
   head: string,

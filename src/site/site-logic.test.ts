@@ -119,6 +119,9 @@ describe('local formatting', () => {
     expect(formatDay('2026-03-02')).toBe('Mon 2 Mar 2026');
     expect(weekStart('2026-03-08')).toBe('2026-03-02');
     expect(weekStart('2026-03-02')).toBe('2026-03-02');
+    expect(weekStart('2026-03-08', 0)).toBe('2026-03-08');
+    expect(weekStart('2026-03-07', 0)).toBe('2026-03-01');
+    expect(weekStart('2026-03-02', 6)).toBe('2026-02-28');
     expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
     expect(daysBetween('2026-02-27', '2026-03-01')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01']);
     expect(lastDayOfMonth('2028-02')).toBe('2028-02-29');

@@ -109,6 +109,15 @@ describe('report site queries', () => {
     expect(periodTotals(db, 'month', f).map((r) => r.period)).toEqual(['2026-03']);
   });
 
+  it('keys weeks by the day CTM_WEEK_START names', () => {
+    expect(periodTotals(db, 'week', f, 0).map((r) => [r.period, r.activeDays])).toEqual([['2026-03-01', 2]]);
+    // Wednesday weeks: Monday 2 March falls in the week of 25 February, Wednesday 4 March opens its own.
+    expect(periodTotals(db, 'week', f, 3).map((r) => [r.period, r.messages])).toEqual([
+      ['2026-03-04', 1],
+      ['2026-02-25', 4],
+    ]);
+  });
+
   it('lists sessions with span, models and subagents, newest first, optionally by id', () => {
     const list = sessionList(db, f);
     expect(list.map((s) => s.sessionId)).toEqual(['s3', 's2', 's1']);

@@ -8,10 +8,13 @@ import { nameProjects, nameSessions, type ProjectNamed } from '../project-labels
 import { adjacentDays } from '../../db/queries/adjacent-days.ts';
 import { hourlyByKind } from '../../components/charts/hourly-by-kind.ts';
 import type { ChartSpec } from '../../components/charts/chart-spec.ts';
+import { weekStart } from '../../format/local-format.ts';
 
 export interface DayData {
   tz: string;
   day: string;
+  /** The first day of its week (CTM_WEEK_START). */
+  weekStart: string;
   totals: UsageTotals;
   chart: ChartSpec;
   models: BreakdownRow[];
@@ -27,6 +30,7 @@ export function loadDay(ctx: SiteContext, day: string): DayData {
   return {
     tz: filter.timezone,
     day,
+    weekStart: weekStart(day, ctx.config.weekStart),
     totals: usageTotals(db, f),
     chart: hourlyByKind(usageByHour(db, f), day),
     models: usageBreakdown(db, 'model', f),

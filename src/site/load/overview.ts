@@ -84,7 +84,7 @@ export function loadOverview(ctx: SiteContext): OverviewData {
         ]
       : [
           { label: 'Today', from: today },
-          { label: 'This week', from: weekStart(today) },
+          { label: 'This week', from: weekStart(today, config.weekStart) },
           { label: 'This month', from: `${today.slice(0, 7)}-01` },
           { label: 'All time', from: '' },
         ]
