@@ -13,6 +13,7 @@ import { BLOCK_MS } from '../report/identify-blocks.ts';
 import { makeLocalTime } from '../time/local-time.ts';
 import { findActiveBlock } from './find-active-block.ts';
 import { lastLimitHit } from '../db/queries/last-limit-hit.ts';
+import { projectLabel } from '../site/project-labels.ts';
 import type { OfficialLimits } from './official-limits.ts';
 
 export interface LiveOptions {
@@ -91,6 +92,8 @@ export function liveSnapshot(db: Db, o: LiveOptions) {
   }
   const sessions = activeSessions(db, o.now - BLOCK_MS, o.costMode).map((s) => ({
     ...s,
+    /** The project's display name, as the report pages and the CLI show it. */
+    projectName: projectLabel(db, s.project).name,
     models: s.models.split(',').sort(),
     lastAt: new Date(s.lastTs).toISOString(),
   }));

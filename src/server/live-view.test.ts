@@ -60,6 +60,34 @@ describe('liveSnapshot', () => {
     expect(s.freshness.ingestLagS).toBe(2);
   });
 
+  it("names each current session's project as the pages do, its display name beside another of its folder name", () => {
+    const db = openDb(':memory:');
+    const row = (sessionId: string, cwd: string, iso: string) => ({
+      ...at(iso, 100, sessionId),
+      project: cwd.replace(/[^a-zA-Z0-9]/g, '-'),
+      cwd,
+    });
+    insertUsageRows(db, [
+      row('session-a', '/home/me/work/app', '2026-03-02T12:10:00Z'),
+      row('session-b', '/home/me/play/app', '2026-03-02T12:00:00Z'),
+    ]);
+    const s = liveSnapshot(db, {
+      timezone: 'UTC',
+      costMode: 'auto',
+      tokenLimit: 'max',
+      maxBlockTokens: 0,
+      now,
+      lastIngestAt: null,
+      lastBuildAt: null,
+    });
+    expect(s.currentSessions.map((x) => [x.sessionId, x.projectName, x.cwd])).toEqual([
+      ['session-a', 'work/app', '/home/me/work/app'],
+      ['session-b', 'play/app', '/home/me/play/app'],
+    ]);
+    expect(liveView(s).sessions.map((r) => r[1])).toEqual(['work/app', 'play/app']);
+    db.close();
+  });
+
   it('no active block after five quiet hours', () => {
     const db = openDb(':memory:');
     insertUsageRows(db, [at('2026-03-02T06:00:00Z', 100)]);

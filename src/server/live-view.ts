@@ -130,7 +130,7 @@ export function liveView(s: LiveSnapshot): LiveView {
   ]);
   const sessions = s.currentSessions.map((x) => [
     x.sessionId.length > 13 ? `${x.sessionId.slice(0, 8)}…` : x.sessionId,
-    x.cwd ?? x.project,
+    x.projectName,
     clock(tz, x.lastTs),
     formatInt(x.messages),
     formatInt(x.totalTokens),
