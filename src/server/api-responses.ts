@@ -13,6 +13,9 @@ import { officialLimits } from './official-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { ParamError, parseUsageParams, type UsageParams } from './usage-params.ts';
 import type { Db } from '../db/open.ts';
+import { projectNames } from '../db/queries/project-names.ts';
+import { projectDisplayNames } from '../report/project-display-names.ts';
+import { describeProject, resolveProject } from '../report/resolve-project.ts';
 
 export interface PlainResponse {
   status: number;
@@ -109,13 +112,40 @@ export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   return cached(rt, `usage:${slotOf(resolved)}`, `${version}:${resolved}`, () => usageBody(rt, db, params));
 }
 
+/** A `project` parameter's project key, or the 400 that says why it names none. */
+function projectKey(db: Db, input: string): { key: string } | { error: PlainResponse } {
+  const names = projectNames(db);
+  const match = resolveProject(input, names);
+  if (match.kind === 'found') return { key: match.project };
+  const message =
+    match.kind === 'ambiguous'
+      ? `project: "${input}" fits ${match.candidates.map((c) => describeProject(c, names)).join(', ')}`
+      : `project: no project is named "${input}" (use a name as the pages show it, its path or its key)`;
+  const body = { error: 'bad_parameter', parameter: 'project', message };
+  return { error: json(400, JSON.stringify(body)) };
+}
+
 function usageBody(rt: Runtime, db: Db, params: UsageParams): PlainResponse {
-  const rows = usageGrouped(db, {
+  let project: string | undefined;
+  if (params.project !== undefined) {
+    const found = projectKey(db, params.project);
+    if ('error' in found) return found.error;
+    project = found.key;
+  }
+  const grouped = usageGrouped(db, {
     ...params,
+    project,
     timezone: params.tz,
     costMode: rt.config.costMode,
     local: { machine: rt.config.machine, user: rt.config.user },
   });
+  // Projects by their key and the display name every page shows.
+  const labels =
+    params.groupBy === 'project' || project !== undefined ? projectDisplayNames(projectNames(db)) : undefined;
+  const rows =
+    params.groupBy === 'project'
+      ? grouped.map((r) => ({ ...r, name: labels!.get(r.key)?.name ?? r.key }))
+      : grouped;
   const totals = { totalTokens: 0, cost: 0, messages: 0 };
   for (const r of rows) {
     totals.totalTokens += r.totalTokens;
@@ -134,6 +164,7 @@ function usageBody(rt: Runtime, db: Db, params: UsageParams): PlainResponse {
         costMode: rt.config.costMode,
         ...(params.machine !== undefined ? { machine: params.machine } : {}),
         ...(params.user !== undefined ? { user: params.user } : {}),
+        ...(project !== undefined ? { project, projectName: labels!.get(project)?.name ?? project } : {}),
         rows,
         totals,
       }),

@@ -137,12 +137,18 @@ const KEY_SQL: Record<string, string> = {
 };
 
 /** The same grouping summed in JavaScript from each counted response, as the usage view holds them. */
-function perResponse(groupBy: string, where: { machine?: string; user?: string }, from: string, to: string) {
+function perResponse(
+  groupBy: string,
+  where: { machine?: string; user?: string; project?: string },
+  from: string,
+  to: string,
+) {
   const responses = writer
     .prepare(
       `SELECT ${KEY_SQL[groupBy]} AS key, input_tokens, output_tokens, cache_write_5m_tokens,
          cache_write_1h_tokens, cache_read_tokens, total_tokens, coalesce(cost_logged_usd, cost_calc_usd) AS cost,
-         CASE machine WHEN '' THEN 'hub' ELSE machine END AS m, CASE user_name WHEN '' THEN 'ops' ELSE user_name END AS u
+         CASE machine WHEN '' THEN 'hub' ELSE machine END AS m, CASE user_name WHEN '' THEN 'ops' ELSE user_name END AS u,
+         cwd
        FROM usage WHERE day >= ? AND day <= ?`,
     )
     .all(from, to) as Record<string, number | string | null>[];
@@ -150,6 +156,8 @@ function perResponse(groupBy: string, where: { machine?: string; user?: string }
   for (const r of responses) {
     if (where.machine !== undefined && r.m !== where.machine) continue;
     if (where.user !== undefined && r.u !== where.user) continue;
+    // The seeded projects' display names are their working directory's last folder (app-01 …).
+    if (where.project !== undefined && !String(r.cwd).endsWith(`/${where.project}`)) continue;
     const key = String(r.key);
     let g = groups.get(key);
     if (!g) {
@@ -181,13 +189,15 @@ function perResponse(groupBy: string, where: { machine?: string; user?: string }
 }
 
 const GROUPINGS = ['day', 'hour', 'model', 'project', 'session', 'machine', 'user'];
-const FILTERS: { machine?: string; user?: string }[] = [
+const FILTERS: { machine?: string; user?: string; project?: string }[] = [
   {},
   { machine: 'laptop' },
   { machine: 'hub' },
   { user: 'ana' },
   { user: 'ops' },
   { machine: 'desk', user: 'ana' },
+  { project: 'app-01' },
+  { machine: 'laptop', project: 'app-02' },
 ];
 const RANGES = [
   ['2026-02-01', '2026-03-31'],
@@ -219,6 +229,28 @@ describe('GET /api/v1/usage on a hub', () => {
       expect(body.totals.messages).toBe(expected.reduce((n, r) => n + r.messages, 0));
     },
   );
+
+  it('takes ?project= as the pages name it, its path or its key, and names projects as the pages do', () => {
+    const range = 'from=2026-02-01&to=2026-03-31';
+    const byName = usage(rt, new URL(`http://localhost/api/v1/usage?${range}&project=app-02`), NOW);
+    expect(byName.status).toBe(200);
+    const body = JSON.parse(byName.body.toString());
+    expect(body).toMatchObject({ project: '-home-dev-app-02', projectName: 'app-02' });
+    for (const other of ['/home/dev/app-02', '-home-dev-app-02']) {
+      const res = usage(rt, new URL(`http://localhost/api/v1/usage?${range}&project=${other}`), NOW);
+      expect(JSON.parse(res.body.toString()).totals).toEqual(body.totals);
+    }
+    const projects = get(`groupBy=project&${range}`).body.rows as (Row & { name: string })[];
+    expect(projects.map((r) => [r.key, r.name]).sort()).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => [`-home-dev-app-0${n}`, `app-0${n}`]),
+    );
+    const unknown = usage(rt, new URL(`http://localhost/api/v1/usage?project=nope`), NOW);
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body.toString())).toMatchObject({
+      error: 'bad_parameter',
+      parameter: 'project',
+    });
+  });
 
   it('answers a repeated query from its cache until a commit changes the index', () => {
     const query = 'groupBy=machine&from=2026-01-01';

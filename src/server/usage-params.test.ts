@@ -31,7 +31,13 @@ describe('parseUsageParams', () => {
     });
   });
 
+  it('keeps a project to filter by, whatever names it (a display name, a path, a key)', () => {
+    expect(parse('project=%2Fhome%2Fme%2Fwork%2Fapp').project).toBe('/home/me/work/app');
+    expect(parse('project=work%2Fapp').project).toBe('work/app');
+  });
+
   it.each([
+    ['project=', 'project'],
     ['from=2026-13-01', 'from'],
     ['from=2026-02-30', 'from'],
     ['to=yesterday', 'to'],

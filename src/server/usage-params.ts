@@ -12,6 +12,8 @@ export interface UsageParams {
   /** Only this machine's or user's usage (a hub's; this machine's own name works on any index). */
   machine?: string;
   user?: string;
+  /** Only this project's usage: its display name, working directory or key, as `--project` takes it. */
+  project?: string;
 }
 
 export class ParamError extends Error {
@@ -23,7 +25,7 @@ export class ParamError extends Error {
 }
 
 const GROUPS: readonly UsageGroupBy[] = ['day', 'hour', 'model', 'project', 'session', 'machine', 'user'];
-const KNOWN = new Set(['from', 'to', 'groupBy', 'tz', 'machine', 'user']);
+const KNOWN = new Set(['from', 'to', 'groupBy', 'tz', 'machine', 'user', 'project']);
 const DAY_MS = 86_400_000;
 
 function parseDay(value: string, param: string): string {
@@ -41,7 +43,7 @@ export function parseUsageParams(
 ): UsageParams {
   for (const key of search.keys()) {
     if (!KNOWN.has(key))
-      throw new ParamError(key, 'unknown parameter (use from, to, groupBy, tz, machine, user)');
+      throw new ParamError(key, 'unknown parameter (use from, to, groupBy, tz, machine, user, project)');
   }
   for (const key of KNOWN) {
     if (search.getAll(key).length > 1) throw new ParamError(key, 'given more than once');
@@ -67,6 +69,15 @@ export function parseUsageParams(
     if (value === '' || value.length > 128 || /[\u0000-\u001f\u007f]/.test(value))
       throw new ParamError(key, `expected a ${key} name of 1 to 128 characters, got "${value.slice(0, 40)}"`);
     names[key] = value;
+  }
+  const project = search.get('project');
+  if (project !== null) {
+    if (project === '' || project.length > 1024 || /[\u0000-\u001f\u007f]/.test(project))
+      throw new ParamError(
+        'project',
+        `expected a project's name, path or key, got "${project.slice(0, 40)}"`,
+      );
+    return { from, to, groupBy, tz, ...names, project };
   }
   return { from, to, groupBy, tz, ...names };
 }

@@ -1,10 +1,10 @@
 // Token and cost sums between two local days, grouped by day, hour, model, project, session, machine or user,
-// optionally of one machine or user: the rows of GET /api/v1/usage. Days in the stored timezone are summed from
-// the smallest rollup that keeps the key (migration 009): by day, machine or user from usage_by_day (a row per
-// day, machine and user: ~3,700 for a hub's 10 machines over a year, whatever its millions of messages), by
-// model from usage_by_machine (the same and the model), by project from usage_daily (a row per session a day).
-// Hours, sessions and other timezones sum the messages, bucketing each row in the timezone asked for (exact,
-// slower).
+// optionally of one machine, user or project: the rows of GET /api/v1/usage. Days in the stored timezone are
+// summed from the smallest rollup that keeps the key (migration 009): by day, machine or user from usage_by_day
+// (a row per day, machine and user: ~3,700 for a hub's 10 machines over a year, whatever its millions of
+// messages), by model from usage_by_machine (the same and the model), by project, or of one project, from
+// usage_daily (a row per session a day). Hours, sessions and other timezones sum the messages, bucketing each
+// row in the timezone asked for (exact, slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
 import { displayName, storedNames, type LocalNames } from '../machine-names.ts';
@@ -25,6 +25,8 @@ export interface UsageGroupedOptions {
   costMode: CostMode;
   machine?: string | undefined;
   user?: string | undefined;
+  /** Only this project (its key); read from usage_daily, the one rollup that keeps projects. */
+  project?: string | undefined;
   /** This machine's own names, which its rows ('') are shown under and found by. */
   local?: LocalNames;
 }
@@ -60,7 +62,9 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
     machine: displayName('machine', '@localMachine'),
     user: displayName('user_name', '@localUser'),
   }[o.groupBy];
-  const rollup = day === 'day' ? ROLLUP_OF[o.groupBy] : undefined;
+  // One project's usage needs the rollup that keeps projects.
+  const smallest = day === 'day' ? ROLLUP_OF[o.groupBy] : undefined;
+  const rollup = smallest && o.project !== undefined ? 'usage_daily' : smallest;
   const clauses = [`${day} >= @from`, `${day} <= @to`];
   const params: Record<string, string> = {
     from: o.from,
@@ -68,6 +72,10 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
     localMachine: local.machine,
     localUser: local.user,
   };
+  if (o.project !== undefined) {
+    clauses.push('project = @project');
+    params.project = o.project;
+  }
   if (o.machine !== undefined) {
     clauses.push('machine IN (SELECT value FROM json_each(@machines))');
     params.machines = JSON.stringify(storedNames(o.machine, local.machine));
