@@ -13,7 +13,7 @@ import { officialLimits } from './official-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { ParamError, parseUsageParams, type UsageParams } from './usage-params.ts';
 import type { Db } from '../db/open.ts';
-import { projectNames } from '../db/queries/project-names.ts';
+import { projectNames, type ProjectName } from '../db/queries/project-names.ts';
 import { projectDisplayNames } from '../report/project-display-names.ts';
 import { describeProject, resolveProject } from '../report/resolve-project.ts';
 
@@ -112,6 +112,14 @@ export function usage(rt: Runtime, url: URL, now = Date.now()): PlainResponse {
   return cached(rt, `usage:${slotOf(resolved)}`, `${version}:${resolved}`, () => usageBody(rt, db, params));
 }
 
+/** The first ten projects by display name and path, then how many more. */
+function known(candidates: readonly ProjectName[], names: readonly ProjectName[]): string {
+  const listed = candidates.slice(0, 10).map((c) => describeProject(c, names));
+  return candidates.length > 10
+    ? `${listed.join(', ')} and ${candidates.length - 10} more`
+    : listed.join(', ');
+}
+
 /** A `project` parameter's project key, or the 400 that says why it names none. */
 function projectKey(db: Db, input: string): { key: string } | { error: PlainResponse } {
   const names = projectNames(db);
@@ -120,7 +128,7 @@ function projectKey(db: Db, input: string): { key: string } | { error: PlainResp
   const message =
     match.kind === 'ambiguous'
       ? `project: "${input}" fits ${match.candidates.map((c) => describeProject(c, names)).join(', ')}`
-      : `project: no project is named "${input}" (use a name as the pages show it, its path or its key)`;
+      : `project: no project is named "${input}"; known: ${known(match.known, names)}`;
   const body = { error: 'bad_parameter', parameter: 'project', message };
   return { error: json(400, JSON.stringify(body)) };
 }

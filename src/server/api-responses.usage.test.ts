@@ -246,10 +246,12 @@ describe('GET /api/v1/usage on a hub', () => {
     );
     const unknown = usage(rt, new URL(`http://localhost/api/v1/usage?project=nope`), NOW);
     expect(unknown.status).toBe(400);
-    expect(JSON.parse(unknown.body.toString())).toMatchObject({
-      error: 'bad_parameter',
-      parameter: 'project',
-    });
+    const error = JSON.parse(unknown.body.toString());
+    expect(error).toMatchObject({ error: 'bad_parameter', parameter: 'project' });
+    expect(error.message).toBe(
+      'project: no project is named "nope"; known: ' +
+        [1, 2, 3, 4, 5, 6].map((n) => `app-0${n} (/home/dev/app-0${n})`).join(', '),
+    );
   });
 
   it('answers a repeated query from its cache until a commit changes the index', () => {
