@@ -1,9 +1,9 @@
 // The tables' CSV downloads end to end: a fixture index (three machines, a day known only from Claude Code's
 // stats cache, a project whose name a spreadsheet would run) → `buildSite` → the published site served over
-// HTTP. On every page, every CSV link (relative, `download`) answers 200 as text/csv and parses as RFC 4180,
-// rows as wide as the header and the table's column headings in its order; every CSV file of the site is
-// linked from its page; a snapshot keeps them, every link still resolving inside it; a refresh after a commit
-// rewrites the CSV files of the pages it rewrites.
+// HTTP. On every page, every table but a chart's data table has a CSV link, and every CSV link (relative,
+// `download`) answers 200 as text/csv and parses as RFC 4180, rows as wide as the header and the table's column
+// headings in its order; every CSV file of the site is linked from its page; a snapshot keeps them, every link
+// still resolving inside it; a refresh after a commit rewrites the CSV files of the pages it rewrites.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,7 +95,7 @@ afterAll(async () => {
 });
 
 describe('CSV downloads', () => {
-  it('every CSV link of every page answers 200 as text/csv and parses; every CSV file is linked', async () => {
+  it('every table of every page has a CSV link that answers 200 as text/csv and parses; every file is linked', async () => {
     const ctx = openSiteContext(config, false);
     const pages = allPages(siteKeys(ctx));
     ctx.db.close();
@@ -106,8 +106,12 @@ describe('CSV downloads', () => {
       const url = server.url + pageHref(page);
       const res = await fetch(url);
       expect(res.status, url).toBe(200);
-      const links = csvLinksWithHeads(await res.text());
+      const html = await res.text();
+      const links = csvLinksWithHeads(html);
       expect(links.length, url).toBeGreaterThan(0);
+      // Every table has its link, but a chart's data table (in its <details>: the chart's own figures).
+      const tables = html.replace(/<details\b[\s\S]*?<\/details>/g, '').match(/<table\b/g)?.length ?? 0;
+      expect(links.length, `${url}: tables and CSV links`).toBe(tables);
       for (const { link, heads } of links) {
         expect(link, url).toMatch(/^[A-Za-z0-9_~-]+\.csv$/);
         const target = new URL(link, url);
