@@ -133,6 +133,8 @@ describe('live page end to end', () => {
     expect(ms).toBeLessThan(2000);
     expect(navigations).toEqual([]);
     expect(await page.locator('tbody[data-rows="recent"] tr').count()).toBe(6);
+    // The current session's project by its display name, as the report pages name it.
+    expect(await page.locator('tbody[data-rows="sessions"] tr td').nth(1).textContent()).toBe('repo');
     expect(cspViolations).toEqual([]);
     // The page refresh (its own worker) rewrites the static day page with the new total.
     const day = new Date().toISOString().slice(0, 10);
