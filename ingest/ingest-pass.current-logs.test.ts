@@ -1,6 +1,7 @@
 // The logs Claude Code writes since September 2026 (2.1.24x–2.1.29x), through real passes over real SQLite
 // files: content-block lines of one response repeating its usage with and without a requestId, advisor
 // iterations, Claude Code's cost-state and limit-hit lines, line types of today, spaced JSON, workflows.
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   advisorIteration,
@@ -15,6 +16,7 @@ import { createMessageStore } from './message-store.ts';
 import { runPass } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
 import { rollupDrift } from '../src/db/queries/rollup-drift.ts';
+import { openDb } from '../src/db/open.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -272,7 +274,7 @@ describe('a cold load builds the secondary indexes once, at the end', () => {
   });
 });
 
-describe('a cold load sums usage_daily once, at the end', () => {
+describe('a cold load is one transaction and sums usage_daily once, at the end', () => {
   it('tells of its commits once the rollup is complete; a load killed half way has it summed by the next store', () => {
     const root = tempDir();
     const tree = fixtureTree(root);
@@ -287,28 +289,51 @@ describe('a cold load sums usage_daily once, at the end', () => {
     tree.write('p/s2.jsonl', [line({ id: 'msg_3', sessionId: 's2', model: 'claude-sonnet-4-5-20250929' })]);
     const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
     const told: { days: string[]; drift: unknown[]; rows: number }[] = [];
+    // Another connection, as the site's and the API's: the load is one transaction, seen whole or not at all.
+    const other = openDb(join(root, 'ctm.db'), { readonly: true });
+    cleanups.push(() => other.close());
+    const seen: number[] = [];
     // parallelBytes 0: the reader threads' pass, which a big first pass takes.
     runPass({
       claudeDirs: [tree.claudeDir],
       store,
       parallelBytes: 0,
+      batchBytes: 1,
+      onProgress: (p) => {
+        if (p.filesDone > 0)
+          seen.push(other.prepare('SELECT count(*) FROM messages').pluck().get() as number);
+      },
       onCommit: (changes) =>
         told.push({ days: [...changes.days].sort(), drift: rollupDrift(db), rows: rollupRows() }),
     });
+    expect(seen).toEqual([0, 0]);
+    expect(other.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(3);
     // One change set for the whole load, told when usage_daily already matches the messages.
     expect(told).toEqual([{ days: [at(0).slice(0, 10), at(1440).slice(0, 10)], drift: [], rows: 3 }]);
     expect(db.prepare(`SELECT count(*) FROM meta WHERE key = 'deferred_rollup'`).pluck().get()).toBe(0);
     // A warm pass (messages stored) keeps the rollup in step as it commits, and tells of each batch.
     tree.append('p/s1.jsonl', [line({ id: 'msg_4', timestamp: at(1) })]);
+    tree.write('p/s3.jsonl', [line({ id: 'msg_5', sessionId: 's3' })]);
     told.length = 0;
+    seen.length = 0;
     runPass({
       claudeDirs: [tree.claudeDir],
       store,
       parallelBytes: 0,
+      batchBytes: 1,
+      onProgress: (p) => {
+        if (p.filesDone > 0)
+          seen.push(other.prepare('SELECT count(*) FROM messages').pluck().get() as number);
+      },
       onCommit: (changes) =>
         told.push({ days: [...changes.days], drift: rollupDrift(db), rows: rollupRows() }),
     });
-    expect(told).toEqual([{ days: [at(0).slice(0, 10)], drift: [], rows: 3 }]);
+    // Batches of one file: progress is told inside a file's batch, which commits before the next file's.
+    expect(seen).toEqual([3, 4]);
+    expect(told).toEqual([
+      { days: [at(0).slice(0, 10)], drift: [], rows: 3 },
+      { days: [at(0).slice(0, 10)], drift: [], rows: 4 },
+    ]);
     // Killed inside a cold load: messages committed, usage_daily not summed yet, the marker still in meta.
     db.exec(
       `DELETE FROM messages; DELETE FROM usage_daily; INSERT INTO meta VALUES ('deferred_rollup', '1')`,

@@ -83,6 +83,8 @@ export interface PassOptions {
   parallelBytes?: number;
   /** How far the reader threads may run ahead of this one (tests shrink it to exercise the waits). */
   inFlight?: InFlightLimits;
+  /** New bytes per commit batch (tests shrink it to see batches commit); a cold load is one batch. */
+  batchBytes?: number;
   /** Reader threads of a parallel pass (default: one per core), or threads already started for it. */
   readers?: number | ReaderPool;
 }
@@ -185,7 +187,9 @@ export function runPass(options: PassOptions): PassSummary {
   };
   options.onProgress?.({ ...progress });
   if (pending >= (options.parallelBytes ?? PARALLEL_BYTES)) {
-    // A cold load's usage_daily is summed when bulk() ends: its commits are told of then, as one change set.
+    // A cold load (an empty index) is one transaction: it is redone from the start if killed, and each
+    // commit rewrote the pages of the key index that every batch touches (a tenth of the writer's time at
+    // 1 GB). Its usage_daily is summed when bulk() ends: its commits are told of then, as one change set.
     const held = new ChangeSet();
     const { onCommit } = options;
     try {
@@ -196,6 +200,7 @@ export function runPass(options: PassOptions): PassSummary {
           summary,
           skips,
           progress,
+          cold ? Infinity : (options.batchBytes ?? BATCH_BYTES),
         ),
       );
     } finally {
@@ -211,7 +216,7 @@ export function runPass(options: PassOptions): PassSummary {
     };
     let batchBytes = 0;
     options.store.batch(() => {
-      while (next < toRead.length && batchBytes < BATCH_BYTES) {
+      while (next < toRead.length && batchBytes < (options.batchBytes ?? BATCH_BYTES)) {
         const { file, row } = toRead[next++]!;
         batchBytes += Math.max(0, file.size - (row?.offset ?? 0)) + BATCH_FILE_COST;
         readFile(file, row, batchOptions, summary, skips, now);
@@ -247,6 +252,7 @@ function readInParallel(
   summary: PassSummary,
   skips: SkipCounter,
   progress: PassProgress,
+  batchLimit: number,
 ): void {
   const now = options.now ?? Date.now;
   let lastPath: string | undefined;
@@ -258,7 +264,7 @@ function readInParallel(
       const committed: ChangeSet[] = [];
       let batchBytes = 0;
       options.store.batch(() => {
-        while (batchBytes < BATCH_BYTES) {
+        while (batchBytes < batchLimit) {
           const m = reader.next();
           if (m.kind === 'done') {
             state.done = m;
