@@ -58,6 +58,14 @@ describe('dailyByModel', () => {
     expect(spec.series.every((s) => s.unit === 'usd' && s.type === 'bar')).toBe(true);
   });
 
+  it('lists models in one order on the cost and the token chart: by cost, though a has more tokens than b', () => {
+    const cost = dailyByModel(rows.slice(0, 4), days, 'cost', 'Cost');
+    const tokens = dailyByModel(rows.slice(0, 4), days, 'totalTokens', 'Tokens');
+    expect(tokens.series.map((s) => s.label)).toEqual(cost.series.map((s) => s.label));
+    expect(tokens.series.map((s) => s.color)).toEqual(cost.series.map((s) => s.color));
+    expect(tokens.values.map((v) => v.reduce<number>((n, x) => n + (x ?? 0), 0))).toEqual([1, 15, 7]);
+  });
+
   it('folds models beyond the limit into "other models" and ignores days outside the range', () => {
     const spec = dailyByModel(rows, days, 'totalTokens', 'Tokens', 2);
     expect(spec.series.map((s) => s.label)).toEqual(['other models', 'a']);
