@@ -1,7 +1,7 @@
 // The site as a person sees it, in chromium: one colour per model on every chart of the overview and the models
-// page, the name and Cost columns of every listing inside a 390 px screen, no word glued to a number in any page
-// kind's text, and each page kind at 1400 px and 390 px in light and dark, saved to docs/screenshots/ and checked
-// with axe.
+// page, the name and Cost columns of every listing inside a 390 px screen and of every side-by-side panel inside
+// its panel at 1400 px, no word glued to a number in any page kind's text, and each page kind at 1400 px and
+// 390 px in light and dark, saved to docs/screenshots/ and checked with axe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -177,6 +177,33 @@ describe('the site in chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.close();
+  });
+
+  it('keeps the name and Cost columns of side-by-side panels inside their panel at 1400 px', async () => {
+    const kinds = new Map(await pageKinds());
+    let checked = 0;
+    for (const kind of ['overview', 'day', 'month', 'project', 'session', 'models']) {
+      const page = await open(kinds.get(kind)!, 1400);
+      const cut = await page.locator('.scroll:not(details .scroll)').evaluateAll((boxes) =>
+        boxes.flatMap((box) => {
+          const head = [...box.querySelectorAll('thead tr:first-child th')];
+          const cost = head.find((th) => /^\s*Cost/.test(th.textContent ?? ''));
+          if (!cost) return [];
+          const b = box.getBoundingClientRect();
+          return [head[0]!, cost]
+            .map((th) => th.getBoundingClientRect())
+            .filter((r) => r.left < b.left - 0.5 || r.right > b.right + 0.5)
+            .map(
+              (r) =>
+                `${Math.round(r.left)}-${Math.round(r.right)} outside ${Math.round(b.left)}-${Math.round(b.right)}`,
+            );
+        }),
+      );
+      checked += await page.locator('.scroll:not(details .scroll) thead th', { hasText: /^\s*Cost/ }).count();
+      expect(cut, kind).toEqual([]);
+      await page.close();
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
   });
 
   it('glues no word to a number in the text of any page kind', async () => {
