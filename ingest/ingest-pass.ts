@@ -200,7 +200,7 @@ export function runPass(options: PassOptions): PassSummary {
           summary,
           skips,
           progress,
-          cold ? Infinity : (options.batchBytes ?? BATCH_BYTES),
+          cold,
         ),
       );
     } finally {
@@ -252,11 +252,13 @@ function readInParallel(
   summary: PassSummary,
   skips: SkipCounter,
   progress: PassProgress,
-  batchLimit: number,
+  /** An empty index: one batch, and the readers fold each commit's copies. */
+  cold: boolean,
 ): void {
+  const batchLimit = cold ? Infinity : (options.batchBytes ?? BATCH_BYTES);
   const now = options.now ?? Date.now;
   let lastPath: string | undefined;
-  const reader = createParallelReader(jobs, options.scan, options.inFlight, options.readers);
+  const reader = createParallelReader(jobs, options.scan, options.inFlight, options.readers, cold);
   const state: { done?: ReaderDone } = {};
   // The worker stops with the pass, also when a commit fails half way.
   try {
@@ -274,7 +276,7 @@ function readInParallel(
           // A failing commit is the database's problem (full, read-only, corrupt), not the file's: it ends the
           // pass, as in readFile.
           const changes = new ChangeSet();
-          const r = options.store.commit(m.file, m.events, changes, now(), m.notes);
+          const r = options.store.commit(m.file, m.events, changes, now(), m.notes, m.folded);
           summary.newMessages += r.inserted;
           summary.replacedMessages += r.replaced;
           summary.duplicateLines += r.duplicates;

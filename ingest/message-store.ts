@@ -12,6 +12,7 @@ import { makeLocalTime } from '../src/time/local-time.ts';
 import { totalTokens, type CostState, type LimitHit, type UsageEvent } from './parse-line.ts';
 import type { ChangeSet } from '../src/db/change-set.ts';
 import { createDailyRollup, rebuildDailyRollup, type RollupRow } from './daily-rollup.ts';
+import { beats } from './fold-copies.ts';
 
 export interface FileRow {
   id: number;
@@ -77,18 +78,6 @@ const ROLLUP_COLUMNS = `day, model, project, input_tokens AS input, output_token
 
 const DEFERRED_INDEXES = 'deferred_indexes';
 const DEFERRED_ROLLUP = 'deferred_rollup';
-
-/** Whether a copy beats the one counted so far: a main-thread copy beats a sidechain replay of it (the
- *  response counts as the parent's), then the larger total wins, then the copy carrying usage.speed. */
-function beats(
-  copy: UsageEvent,
-  t: number,
-  best: { total: number; speed: string | null; isSidechain: boolean },
-): boolean {
-  if (copy.isSidechain !== best.isSidechain) return !copy.isSidechain;
-  if (t !== best.total) return t > best.total;
-  return copy.speed !== null && best.speed === null;
-}
 
 export function createMessageStore(db: Db, options: { timezone: string; pricing: PriceTable }) {
   // The writer's page cache: 8 MB keeps the hot index pages; more buys a bulk ingest no measurable speed
@@ -310,9 +299,10 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     changes: ChangeSet,
     now: number,
     notes: readonly FileNote[],
+    folded: number,
   ): CommitResult => {
     const fileId = (upsertFile.get({ ...file, now }) as { id: number }).id;
-    const result: CommitResult = { inserted: 0, replaced: 0, duplicates: 0 };
+    const result: CommitResult = { inserted: 0, replaced: 0, duplicates: folded };
     const rollup = beginRollup();
     writeNotes(file, fileId, notes);
     // The copies of one response (one line per content block, each repeating the final usage) are folded
@@ -385,10 +375,12 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
       changes: ChangeSet,
       now = Date.now(),
       notes: readonly FileNote[] = [],
+      /** Copies a reader thread already folded away (fold-copies.ts): counted as duplicates. */
+      folded = 0,
     ): CommitResult {
       // Inside a batch no savepoint of its own: a failing commit fails the pass, and the batch's transaction
       // rolls back with it, so a file's rows and offset still commit together or not at all.
-      return (batchRollup ? commitRows : commitTransaction)(file, events, changes, now, notes);
+      return (batchRollup ? commitRows : commitTransaction)(file, events, changes, now, notes, folded);
     },
     /** Runs a big pass with no automatic WAL checkpoints (each copies and syncs pages that later commits
      *  rewrite anyway), then checkpoints once. On a cold load (no messages yet) the secondary indexes of

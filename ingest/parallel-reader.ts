@@ -25,6 +25,8 @@ export interface ForwardedCommit {
   notes: FileNote[];
   /** File bytes scanned for this commit. */
   bytes: number;
+  /** Copies the reader folded away (fold-copies.ts). */
+  folded: number;
 }
 
 export interface ReaderDone {
@@ -110,6 +112,8 @@ export function createParallelReader(
   scan: ScanOptions | undefined,
   limits: InFlightLimits = IN_FLIGHT_LIMITS,
   readers: number | ReaderPool = readerCount(),
+  /** Fold each commit's copies on the reader (a cold load only: see fold-copies.ts). */
+  fold = false,
 ): { next(): ForwardedCommit | ReaderDone; close(): void } {
   const wanted = typeof readers === 'number' ? readers : readers.readers.length;
   const count = Math.max(1, Math.min(wanted, jobs.length));
@@ -122,7 +126,7 @@ export function createParallelReader(
   for (const extra of started.splice(count)) stopReader(extra);
   const pool: Reader[] = Array.from({ length: count }, (_, r) => started[r] ?? startReader());
   pool.forEach((r, i) =>
-    r.port.postMessage({ jobs: jobs.filter((_, j) => j % count === i), scan, limits: share }),
+    r.port.postMessage({ jobs: jobs.filter((_, j) => j % count === i), scan, limits: share, fold }),
   );
   let job = 0;
   let finished = false;

@@ -5,6 +5,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { emptySummary, readFile, type PassSummary } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
 import { encodeEvents } from './event-wire.ts';
+import { foldCopies } from './fold-copies.ts';
 import type { FileNote, FileState, LocatedEvent, MessageStore } from './message-store.ts';
 import {
   IN_FLIGHT_CHARS,
@@ -21,8 +22,9 @@ const { port, counters } = workerData as { port: MessagePort; counters: Int32Arr
 // runs until the pass is over, and the thread is then terminated, which writes nothing).
 process.getBuiltinModule('node:module').flushCompileCache?.();
 // The jobs come as the first message: a reader may be started before its pass knows the files.
-const { jobs, scan, limits } = await new Promise<{
+const { jobs, scan, limits, fold } = await new Promise<{
   jobs: ReadJob[];
+  fold: boolean;
   scan: ScanOptions | undefined;
   limits: InFlightLimits;
 }>((resolve) => port.once('message', resolve));
@@ -48,8 +50,9 @@ const forwardingStore = {
     _now: number,
     notes: FileNote[],
   ) {
+    const folded = fold ? foldCopies(events) : { events, dropped: 0 };
     // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
-    const json = encodeEvents(events);
+    const json = encodeEvents(folded.events);
     for (;;) {
       const taken = Atomics.load(counters, TAKEN);
       const waiting = posted - taken;
@@ -61,7 +64,14 @@ const forwardingStore = {
       Atomics.wait(counters, TAKEN, taken, 1000);
     }
     Atomics.add(counters, IN_FLIGHT_CHARS, json.length);
-    post({ kind: 'commit', file, events: json, notes, bytes: summary.bytesRead - bytesForwarded });
+    post({
+      kind: 'commit',
+      file,
+      events: json,
+      notes,
+      bytes: summary.bytesRead - bytesForwarded,
+      folded: folded.dropped,
+    });
     bytesForwarded = summary.bytesRead;
     return { inserted: 0, replaced: 0, duplicates: 0 };
   },
