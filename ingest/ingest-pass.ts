@@ -189,22 +189,16 @@ export function runPass(options: PassOptions): PassSummary {
   if (pending >= (options.parallelBytes ?? PARALLEL_BYTES)) {
     // A cold load (an empty index) is one transaction: it is redone from the start if killed, and each
     // commit rewrote the pages of the key index that every batch touches (a tenth of the writer's time at
-    // 1 GB). Its usage_daily is summed when bulk() ends: its commits are told of then, as one change set.
-    const held = new ChangeSet();
-    const { onCommit } = options;
+    // 1 GB). Its usage_daily is summed when bulk() ends: its commits are told of then, as one change set
+    // (the pass's own, which a cold load's commits write into directly).
+    let cold = false;
     try {
-      options.store.bulk((cold) =>
-        readInParallel(
-          toRead,
-          cold && onCommit ? { ...options, onCommit: (changes) => held.merge(changes) } : options,
-          summary,
-          skips,
-          progress,
-          cold,
-        ),
-      );
+      options.store.bulk((empty) => {
+        cold = empty;
+        readInParallel(toRead, options, summary, skips, progress, cold);
+      });
     } finally {
-      if (held.size > 0) onCommit?.(held);
+      if (cold && summary.changes.size > 0) options.onCommit?.(summary.changes);
     }
   }
   let next = pending >= (options.parallelBytes ?? PARALLEL_BYTES) ? toRead.length : 0;
@@ -252,7 +246,8 @@ function readInParallel(
   summary: PassSummary,
   skips: SkipCounter,
   progress: PassProgress,
-  /** An empty index: one batch, and the readers fold each commit's copies. */
+  /** An empty index: one batch, the readers fold each commit's copies, and the commits write their changes
+   *  into the pass's change set (told of by the caller once the load is in). */
   cold: boolean,
 ): void {
   const batchLimit = cold ? Infinity : (options.batchBytes ?? BATCH_BYTES);
@@ -275,12 +270,12 @@ function readInParallel(
           batchBytes += m.bytes + BATCH_FILE_COST;
           // A failing commit is the database's problem (full, read-only, corrupt), not the file's: it ends the
           // pass, as in readFile.
-          const changes = new ChangeSet();
+          const changes = cold ? summary.changes : new ChangeSet();
           const r = options.store.commit(m.file, m.events, changes, now(), m.notes, m.folded);
           summary.newMessages += r.inserted;
           summary.replacedMessages += r.replaced;
           summary.duplicateLines += r.duplicates;
-          if (changes.size > 0) {
+          if (!cold && changes.size > 0) {
             summary.changes.merge(changes);
             committed.push(changes);
           }
