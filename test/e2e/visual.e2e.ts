@@ -70,6 +70,7 @@ async function pageKinds(): Promise<[string, string][]> {
     ['months', '/months/'],
     ['month', await firstLink('/months/', /months\/\d{4}-\d\d\/$/)],
     ['sessions', '/sessions/'],
+    ['sessions-month', `/sessions/months/${today.slice(0, 7)}/`],
     ['session', await firstLink('/sessions/', /sessions\/[^/]+\/$/)],
     ['projects', '/projects/'],
     ['project', await firstLink('/projects/', /projects\/[^/]+\/$/)],
