@@ -8,6 +8,7 @@ import type { ChartSpec, Unit } from './chart-spec.ts';
 import { tickSteps, timeTicks } from './time-ticks.ts';
 import { lineBreaks } from './line-breaks.ts';
 import { limitInView } from './limit-in-view.ts';
+import { xRange } from './x-range.ts';
 
 const exact = (unit: Unit, v: number | null | undefined): string =>
   v == null ? '–' : unit === 'usd' ? formatUsd(v) : unit === 'percent' ? `${Math.round(v)}%` : formatInt(v);
@@ -97,11 +98,7 @@ function options(
     scales: {
       x: {
         time: true,
-        // Half a bar of room at both ends; a lone instant gets half an hour either side instead of years.
-        range: (_u, min, max): [number, number] => {
-          const pad = day ? 43200 : spec.xKind === 'hour' ? 1800 : max - min < 60 ? 1800 : 0;
-          return [min - pad, max + pad];
-        },
+        range: (_u, min, max): [number, number] => xRange(spec.x, spec.xKind) ?? [min, max],
       },
       // A share of a limit reads against the whole limit; beyond it (a spend limit exceeded), to its top.
       percent: { range: (_u, _min, max): [number, number] => [0, Math.max(100, max)] },
