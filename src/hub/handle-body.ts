@@ -68,11 +68,3 @@ export function writeBatch(
     at,
   };
 }
-
-/** Both steps in one thread (tests, and anything that needs no second thread). */
-export function handleBody(store: HubStore, job: BodyJob, maxBytes: number, now = Date.now()): HubOutcome {
-  const decoded = decodeBody(job, maxBytes, now);
-  return decoded.type === 'decoded'
-    ? writeBatch(store, job.id, decoded.batch, decoded.at)
-    : (decoded as Extract<HubOutcome, { type: 'refused' }>);
-}

@@ -2,7 +2,7 @@
 // each request opens the file first and answers from that descriptor, so a swap mid-request cannot mix two
 // releases. ETag/Last-Modified with 304s, gzip for text (compressed once and kept in a small cache), hashed
 // /_astro/ assets cached for a year. Paths with `..`, dotfiles, backslashes or NUL never reach the disk.
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -149,20 +149,4 @@ export function createStaticFiles() {
   };
 
   return { serve, sendFile };
-}
-
-/** Entries of a directory for a plain listing (the archive root when it has no index of its own). */
-export async function listDir(
-  dir: string,
-): Promise<{ name: string; isDir: boolean; size: number; mtime: Date }[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const out = [];
-  for (const name of names
-    .filter((n) => !n.startsWith('.'))
-    .sort()
-    .reverse()) {
-    const st = await stat(join(dir, name)).catch(() => null);
-    if (st) out.push({ name, isDir: st.isDirectory(), size: st.size, mtime: st.mtime });
-  }
-  return out;
 }

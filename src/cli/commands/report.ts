@@ -4,10 +4,9 @@
 import { ConfigError, loadConfig } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
 import { latestVersion } from '../../db/migrate.ts';
-import type { Dimension, Period, UsageFilter } from '../../db/queries/usage-by-period.ts';
+import type { UsageFilter } from '../../db/queries/usage-by-period.ts';
 import type { ProjectName } from '../../db/queries/project-names.ts';
 import { storedNames } from '../../db/machine-names.ts';
-import type { Order } from '../../report/period-report.ts';
 import { parseReportArgs, reportHelp } from '../report-args.ts';
 import { buildReport, PERIOD, type Report } from '../build-report.ts';
 import { UsageError } from '../usage-error.ts';

@@ -54,8 +54,3 @@ export function pushBacklog(db: Db, afterRowid: number): number {
     .pluck()
     .get(afterRowid) as number;
 }
-
-/** The last rowid of the index (the end of what there is to send). */
-export function lastRowid(db: Db): number {
-  return (db.prepare('SELECT max(rowid) FROM messages').pluck().get() as number | null) ?? 0;
-}
