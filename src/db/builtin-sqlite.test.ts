@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { holdExclusiveLock } from './hold-lock.ts';
+import { holdExclusiveLock } from '../../test/fixtures/hold-lock.ts';
 import { join } from 'node:path';
 import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, testIndex, tempDir, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
-import { holdExclusiveLock } from '../../db/hold-lock.ts';
+import { holdExclusiveLock } from '../../../test/fixtures/hold-lock.ts';
 import { openLimitsReader } from '../../db/limits/open-limits.ts';
 import { loadPricing } from '../../pricing/load-pricing.ts';
 import { requestCost } from '../../pricing/request-cost.ts';
