@@ -1,14 +1,17 @@
 // End to end, no proxy: `ctm start` on a fresh data dir with fixture transcripts ingests, shows "building your
 // reports…", builds the real site, then serves /live/ (SSR) to chromium under a strict CSP. A line appended to
 // the transcript shows on the page within 2 s without a reload, and again after a server restart (the page
-// reconnects to the event stream by itself).
+// reconnects to the event stream by itself). The page at 1400 and 390 px, light and dark, is saved to
+// docs/screenshots/ and checked with axe.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveFixture, type LiveFixture } from '../fixtures/live-fixture.ts';
+import { seriousAxeViolations } from './axe-violations.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/ctm.js');
+const shots = join(import.meta.dirname, '../../docs/screenshots');
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'";
 const port = 20000 + Math.floor(Math.random() * 30000);
@@ -155,6 +158,28 @@ describe('live page end to end', () => {
     }
     expect(live.length).toBeGreaterThan(1);
     expect(withUplot).toEqual(await scripts('/'));
+  });
+
+  it('saves /live/ at 1400 and 390 px, light and dark, and each passes axe', async () => {
+    const failures: string[] = [];
+    for (const width of [1400, 390]) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({
+          viewport: { width, height: width < 600 ? 844 : 900 },
+          isMobile: width < 600,
+          colorScheme: scheme,
+        });
+        const p = await context.newPage();
+        await p.goto(`${base}/live/`);
+        await p.locator('ctm-live[data-state="live"]').waitFor({ timeout: 5000 });
+        await p.locator('ctm-chart canvas').first().waitFor({ timeout: 5000 });
+        await p.screenshot({ path: join(shots, `live-${width}-${scheme}.png`) });
+        const v = await seriousAxeViolations(p);
+        if (v.length) failures.push(`${width} ${scheme}: ${v.join(', ')}`);
+        await context.close();
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   it('reconnects after a server restart and keeps updating', async () => {

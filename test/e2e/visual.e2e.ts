@@ -4,10 +4,9 @@
 // 390 px in light and dark, saved to docs/screenshots/ and checked with axe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { loadConfig } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -15,8 +14,8 @@ import { buildSite } from '../../src/site/build-site.ts';
 import { sitePaths } from '../../src/site/site-paths.ts';
 import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
 import { serveStaticDir } from './static-site-server.ts';
+import { seriousAxeViolations } from './axe-violations.ts';
 
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const shots = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const today = new Date().toISOString().slice(0, 10);
 const LISTINGS = ['/days/', '/weeks/', '/months/', '/sessions/', '/projects/', '/models/', '/blocks/'];
@@ -34,20 +33,6 @@ async function open(path: string, width: number, scheme: 'light' | 'dark' = 'lig
   await page.goto(server.url + path);
   if (await page.locator('ctm-chart').count()) await page.waitForSelector('ctm-chart canvas');
   return page;
-}
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(axePath, 'utf8'));
-  const result = (await page.evaluate(() =>
-    (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-      }
-    ).axe.run(),
-  )) as { violations: { id: string; impact: string; nodes: unknown[] }[] };
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
 }
 
 /** One page of each kind: [name, path], the detail pages the first their listing links to. */
