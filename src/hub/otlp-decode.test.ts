@@ -1,6 +1,6 @@
 // The two OTLP encodings decode to the same thing: the protobuf fixture was encoded by protoc from the
-// official .proto files (fixtures/claude-code-logs.txtpb), the JSON below is the same request in OTLP's JSON
-// mapping. Malformed input of either kind is an OtlpFormatError naming where it went wrong.
+// official .proto files (test/fixtures/hub/claude-code-logs.txtpb), the JSON below is the same request in OTLP's
+// JSON mapping. Malformed input of either kind is an OtlpFormatError naming where it went wrong.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpJson } from './otlp-json.ts';
@@ -8,7 +8,7 @@ import { OtlpFormatError } from './otlp-logs.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { ProtoWriter } from './proto-writer.ts';
 
-const pb = readFileSync(new URL('./fixtures/claude-code-logs.pb', import.meta.url));
+const pb = readFileSync(new URL('../../test/fixtures/hub/claude-code-logs.pb', import.meta.url));
 
 const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
 const n = (key: string, v: number | string) => ({ key, value: { intValue: v } });

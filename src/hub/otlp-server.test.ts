@@ -14,7 +14,7 @@ import { startHub, type RunningHub } from './start-hub.ts';
 
 const LAPTOP = 'laptop-token-0123456789abcdef';
 const DESKTOP = 'desktop-token-0123456789abcdef';
-const pb = readFileSync(new URL('./fixtures/claude-code-logs.pb', import.meta.url));
+const pb = readFileSync(new URL('../../test/fixtures/hub/claude-code-logs.pb', import.meta.url));
 
 const logged: string[] = [];
 const log = createLogger('debug', { write: (s: string) => logged.push(s) }, true);
