@@ -1,9 +1,8 @@
 // The HTTP server of `ctm start`: the published static site from $CTM_DATA_DIR/site/current, the archive
-// from $CTM_DATA_DIR/archive, and the on-demand routes (/api/v1/*, /live/, /metrics) through the Astro SSR
-// handler. The JSON API is answered directly by the functions its endpoints wrap (see answerApi); until the
-// first build has produced the SSR handler, pages show what is happening (building, or no Claude data found).
-// Every response carries nginx's security headers; a Host ctm is not served as gets 421, a method other than
-// GET and HEAD 405.
+// from $CTM_DATA_DIR/archive, the JSON API, the stream and /metrics from src/server's functions (answerApi),
+// and /live/ through the Astro SSR handler; until the first build has produced the SSR handler, pages show
+// what is happening (building, or no Claude data found). Every response carries nginx's security headers; a
+// Host ctm is not served as gets 421, a method other than GET and HEAD 405.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -40,8 +39,8 @@ export function writePlain(req: IncomingMessage, res: ServerResponse, p: PlainRe
 }
 
 /**
- * The JSON API, /api/v1/stream and /metrics, answered from the same functions as their Astro endpoints but
- * without the SSR render pipeline (about a millisecond a request). False when the path is not one of them.
+ * The JSON API, /api/v1/stream and /metrics, answered without the SSR render pipeline (about a millisecond a
+ * request). False when the path is not one of them.
  */
 export async function answerApi(
   rt: Runtime,

@@ -1,7 +1,7 @@
 // Process-wide state of `ctm start`: config, logger, the event bus behind the SSE stream, the Prometheus
 // registry, ingest/build status and read-only connections to the index and to limits.db. Astro bundles its
 // own copy of this module into the SSR build, so the state lives on globalThis under one key: the host and the
-// bundled endpoints then share a single instance. Outside `ctm start` (astro dev) it is created from process.env.
+// bundled /live/ page then share a single instance. Outside `ctm start` (astro dev) it is created from process.env.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../config.ts';

@@ -1,8 +1,7 @@
 // GET /api/v1/stream: server-sent events. Each ingest commit is serialised once (by the supervisor) and
 // fanned out to every subscriber; a `hello` on connect carries today's totals so a reconnecting page catches
 // up at once, and heartbeats keep proxies from timing the connection out. `X-Accel-Buffering: no` makes nginx
-// pass events through unbuffered. Two front ends share one subscription: a Web stream (Astro endpoint) and a
-// direct write to the Node response (the host).
+// pass events through unbuffered; the host writes them straight to the Node response.
 import type { ServerResponse } from 'node:http';
 import { todayTotals } from './live-snapshot.ts';
 import type { Runtime } from './runtime.ts';
@@ -54,37 +53,6 @@ export function subscribe(rt: Runtime, send: (text: string) => void, end: () => 
   send(`retry: 2000\n\n`);
   send(sseEvent('hello', streamHello(rt), rt.generation));
   return cleanup;
-}
-
-export function streamResponse(rt: Runtime, request: Request): Response {
-  const encoder = new TextEncoder();
-  let cleanup = (): void => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      cleanup = subscribe(
-        rt,
-        (text) => {
-          try {
-            controller.enqueue(encoder.encode(text));
-          } catch {
-            cleanup();
-          }
-        },
-        () => {
-          try {
-            controller.close();
-          } catch {
-            // already closed by the client
-          }
-        },
-      );
-      request.signal.addEventListener('abort', () => cleanup(), { once: true });
-    },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
 }
 
 export function streamToNode(rt: Runtime, res: ServerResponse): void {
