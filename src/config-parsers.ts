@@ -1,6 +1,6 @@
 // The pieces of configuration parsing that config.ts and team-config.ts share: the error that names a
-// setting, the environment's type, `~` expansion and host validation. Kept apart so that neither imports
-// the other.
+// setting, the environment's type, `~` expansion, whole numbers in a range and host validation. Kept apart so
+// that neither imports the other.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,4 +37,19 @@ export function parseHost(value: string | undefined, setting: string, fallback: 
     setting,
     `not an IP address or host name: "${host}" (e.g. 127.0.0.1, ::1, localhost)`,
   );
+}
+
+/** A whole number from min to max; unset or blank is the fallback. */
+export function parseInteger(
+  value: string | undefined,
+  setting: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(setting, `expected a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(setting, `expected a number from ${min} to ${max}, got ${n}`);
+  return n;
 }

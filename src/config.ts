@@ -3,7 +3,15 @@
 // one clear line instead of a stack trace.
 import { homedir } from 'node:os';
 import { resolve, join } from 'node:path';
-import { ConfigError, expandHome, HOST_NAME, isIP, parseHost, type Env } from './config-parsers.ts';
+import {
+  ConfigError,
+  expandHome,
+  HOST_NAME,
+  isIP,
+  parseHost,
+  parseInteger,
+  type Env,
+} from './config-parsers.ts';
 import { loadTeamConfig, type TeamConfig, type TeamFlags } from './team-config.ts';
 
 export { ConfigError, expandHome, parseHost, type Env } from './config-parsers.ts';
@@ -168,20 +176,6 @@ export function parseTimezone(value: string | undefined, setting: string): strin
       `unknown timezone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`,
     );
   return tz;
-}
-
-function parseInteger(
-  value: string | undefined,
-  setting: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new ConfigError(setting, `expected a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(setting, `expected a number from ${min} to ${max}, got ${n}`);
-  return n;
 }
 
 function parseChoice<T extends string>(

@@ -4,7 +4,7 @@
 // the env and flags passed in; every error names its setting. A token is never part of an error message.
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, expandHome, parseHost, type Env } from './config-parsers.ts';
+import { ConfigError, expandHome, parseHost, parseInteger, type Env } from './config-parsers.ts';
 
 export interface TeamConfig {
   /** This machine's name in a hub's reports (CTM_MACHINE, --machine): the host name by default. */
@@ -65,14 +65,6 @@ function parseUser(value: string | undefined, setting: string): string {
   return v;
 }
 
-function parseCount(value: string | undefined, setting: string, fallback: number, min: number, max: number) {
-  if (value === undefined || value.trim() === '') return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new ConfigError(setting, `expected a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(setting, `expected a number from ${min} to ${max}, got ${n}`);
-  return n;
-}
-
 /** An OTLP base URL: http or https, no query or fragment; a trailing /v1/logs or slash is dropped. */
 export function parsePushUrl(value: string | undefined, setting: string): string | undefined {
   const v = value?.trim();
@@ -106,11 +98,11 @@ export function loadTeamConfig(env: Env, flags: TeamFlags = {}, host: string, ho
     user: parseUser(flags.user ?? env.CTM_USER, flags.user ? '--user' : 'CTM_USER'),
     ingestTokensFile: tokens ? resolve(expandHome(tokens, home)) : undefined,
     otlpHost: parseHost(env.CTM_OTLP_HOST, 'CTM_OTLP_HOST', host),
-    otlpPort: parseCount(env.CTM_OTLP_PORT, 'CTM_OTLP_PORT', 4318, 1, 65535),
-    ingestMaxBytes: parseCount(env.CTM_INGEST_MAX_BYTES, 'CTM_INGEST_MAX_BYTES', 16 << 20, 1024, 1 << 30),
-    ingestRate: parseCount(env.CTM_INGEST_RATE, 'CTM_INGEST_RATE', 50, 1, 100_000),
+    otlpPort: parseInteger(env.CTM_OTLP_PORT, 'CTM_OTLP_PORT', 4318, 1, 65535),
+    ingestMaxBytes: parseInteger(env.CTM_INGEST_MAX_BYTES, 'CTM_INGEST_MAX_BYTES', 16 << 20, 1024, 1 << 30),
+    ingestRate: parseInteger(env.CTM_INGEST_RATE, 'CTM_INGEST_RATE', 50, 1, 100_000),
     pushUrl,
     pushToken,
-    pushBatch: parseCount(env.CTM_PUSH_BATCH, 'CTM_PUSH_BATCH', 500, 1, 10_000),
+    pushBatch: parseInteger(env.CTM_PUSH_BATCH, 'CTM_PUSH_BATCH', 500, 1, 10_000),
   };
 }
