@@ -5,6 +5,7 @@
 // from adding up the rows, so every report over the same data has the very same totals.
 import type { Dimension, PeriodModelRow, Period } from '../db/queries/usage-by-period.ts';
 import type { ReportTotalsRow } from '../db/queries/report-totals.ts';
+import { addSums, ZERO_SUMS, type Sums } from '../db/sum-columns.ts';
 
 export type Order = 'asc' | 'desc';
 
@@ -36,21 +37,7 @@ export interface ModelBreakdown {
 
 export type PeriodEntry = TokenTotals & { modelsUsed: string[]; modelBreakdowns: ModelBreakdown[] };
 
-type Row = Omit<PeriodModelRow, 'period' | 'messages' | 'dimension'>;
-
-export function emptyTotals(): TokenTotals {
-  return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    totalCost: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    webSearchRequests: 0,
-  };
-}
+type Row = Sums & { model: string };
 
 /** A report's totals from its totals row (reportTotals). */
 export function totalsOf(row: Omit<ReportTotalsRow, 'messages' | 'unpricedMessages'>): TokenTotals {
@@ -65,18 +52,6 @@ export function totalsOf(row: Omit<ReportTotalsRow, 'messages' | 'unpricedMessag
     cacheWrite1hTokens: row.cacheWrite1hTokens,
     webSearchRequests: row.webSearchRequests,
   };
-}
-
-function addRow(totals: TokenTotals, row: Row): void {
-  totals.inputTokens += row.inputTokens;
-  totals.outputTokens += row.outputTokens;
-  totals.cacheWrite5mTokens += row.cacheWrite5mTokens;
-  totals.cacheWrite1hTokens += row.cacheWrite1hTokens;
-  totals.cacheCreationTokens += row.cacheWrite5mTokens + row.cacheWrite1hTokens;
-  totals.cacheReadTokens += row.cacheReadTokens;
-  totals.totalTokens += row.totalTokens;
-  totals.totalCost += row.cost;
-  totals.webSearchRequests += row.webSearchRequests;
 }
 
 export function breakdown(row: Row): ModelBreakdown {
@@ -94,24 +69,26 @@ export function breakdown(row: Row): ModelBreakdown {
   };
 }
 
-/** Groups consecutive rows by a key into entries with sums and a per-model breakdown (by cost, descending). */
+/** Groups rows by a key into entries with sums and a per-model breakdown (by cost, descending). */
 export function groupEntries<R extends Row>(
   rows: readonly R[],
   keyOf: (row: R) => string,
 ): Map<string, PeriodEntry> {
-  const entries = new Map<string, PeriodEntry>();
+  const groups = new Map<string, { sums: Sums; rows: R[] }>();
   for (const row of rows) {
     const key = keyOf(row);
-    let entry = entries.get(key);
-    if (!entry) {
-      entry = { ...emptyTotals(), modelsUsed: [], modelBreakdowns: [] };
-      entries.set(key, entry);
-    }
-    addRow(entry, row);
-    entry.modelsUsed.push(row.model);
-    entry.modelBreakdowns.push(breakdown(row));
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { sums: { ...ZERO_SUMS }, rows: [] }));
+    addSums(g.sums, row);
+    g.rows.push(row);
   }
-  for (const entry of entries.values()) entry.modelBreakdowns.sort((a, b) => b.cost - a.cost);
+  const entries = new Map<string, PeriodEntry>();
+  for (const [key, g] of groups)
+    entries.set(key, {
+      ...totalsOf(g.sums),
+      modelsUsed: g.rows.map((r) => r.model),
+      modelBreakdowns: g.rows.map((r) => breakdown(r)).sort((a, b) => b.cost - a.cost),
+    });
   return entries;
 }
 
