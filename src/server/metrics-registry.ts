@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CostMode } from '../db/day-bucket.ts';
 import type { Db } from '../db/open.ts';
 import { totalsByDayModel, type DayModelTotalsRow } from '../db/queries/totals-by-day-model.ts';
+import { addSums } from '../db/sum-columns.ts';
 import { version } from '../version.ts';
 
 const KINDS = [
@@ -66,9 +67,7 @@ export function createMetrics(local: { machine: string; user: string } = { machi
         out.set(key, { labels, row: { ...row } });
         continue;
       }
-      for (const [, field] of KINDS) acc.row[field] += row[field];
-      acc.row.cost += row.cost;
-      acc.row.messages += row.messages;
+      addSums(acc.row, row);
     }
     return [...out.values()];
   };
