@@ -72,19 +72,14 @@ export interface ProgressReportOptions {
   /** Draw this bar instead of logging lines. */
   bar?: TerminalBar | undefined;
   now?: () => number;
-  /** Between log lines, and before the first one. */
-  intervalMs?: number;
-  /** Between redraws of the bar. */
-  redrawMs?: number;
 }
 
 /** Takes every progress report of a pass and shows some of them; `done` ends the bar. */
 export function createProgressReport(options: ProgressReportOptions) {
   const now = options.now ?? Date.now;
-  const interval = options.intervalMs ?? 1000;
-  const started = now();
-  let last = options.bar ? -Infinity : started;
-  const every = options.bar ? (options.redrawMs ?? 100) : interval;
+  // A log line a second (the first a second in), or a redraw of the bar every 100 ms.
+  let last = options.bar ? -Infinity : now();
+  const every = options.bar ? 100 : 1000;
   return {
     update(p: PassProgress): void {
       const t = now();
