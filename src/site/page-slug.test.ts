@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLUG, pageSlug, parseSlug } from './page-slug.ts';
+import { MAX_SLUG, pageSlug } from './page-slug.ts';
+import { parseSlug } from '../../test/fixtures/parse-slug.ts';
 
 const HOSTILE = [
   '',

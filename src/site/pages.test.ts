@@ -10,7 +10,7 @@ import { loadConfig } from '../config.ts';
 import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
 import { FIXTURE } from '../../test/fixtures/site-fixture.ts';
 import type { SiteContext } from './site-context.ts';
-import { parseSlug } from './page-slug.ts';
+import { parseSlug } from '../../test/fixtures/parse-slug.ts';
 import {
   PAGE_KINDS,
   PAGES,
