@@ -4,7 +4,7 @@
 import type { Db } from '../db/open.ts';
 import type { UsageFilter } from '../db/queries/usage-by-period.ts';
 import { limitHits, type LimitHit } from '../db/queries/limit-hits.ts';
-import { usageTimeline } from '../db/queries/usage-timeline.ts';
+import { timelineRows } from '../db/queries/usage-timeline.ts';
 import { makeLocalTime } from '../time/local-time.ts';
 import { identifyBlocks, maxBlockTokens, type Block } from './identify-blocks.ts';
 import type { Order } from './period-report.ts';
@@ -32,8 +32,10 @@ export function blocksWithLimit(
   filter: UsageFilter,
   options: BlocksOptions,
 ): { blocks: ReportBlock[]; limit: number } {
-  const rows = usageTimeline(db, { costMode: filter.costMode, project: filter.project });
-  let blocks = identifyBlocks(rows, options.now);
+  let blocks = identifyBlocks(
+    timelineRows(db, { costMode: filter.costMode, project: filter.project }),
+    options.now,
+  );
   const limit = options.tokenLimit === 'max' ? maxBlockTokens(blocks) : options.tokenLimit;
   if (filter.since || filter.until) {
     const localDay = makeLocalTime(filter.timezone);

@@ -62,6 +62,14 @@ describe('identifyBlocks (ccusage semantics)', () => {
     expect(blocks).toHaveLength(1);
   });
 
+  it('reads its rows once, in order: a stream of them gives the blocks an array does', () => {
+    const rows = [row(T0), row(T0 + H), row(T0 + 6 * H), row(T0 + 20 * H), row(T0 + 21 * H)];
+    function* stream() {
+      yield* rows;
+    }
+    expect(identifyBlocks(stream(), FAR_FUTURE)).toEqual(identifyBlocks(rows, FAR_FUTURE));
+  });
+
   it('a gap of more than 5 h gives a gap block from last activity + 5 h to the next message', () => {
     const next = T0 + 8 * H;
     const blocks = identifyBlocks([row(T0), row(next)], FAR_FUTURE);

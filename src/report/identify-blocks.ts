@@ -123,7 +123,8 @@ function gapBlock(lastTs: number, nextTs: number): Block {
   };
 }
 
-export function identifyBlocks(rows: readonly TimelineRow[], now: number): Block[] {
+/** `rows` in time order; read once, so a stream of them (timelineRows) holds only the current block's. */
+export function identifyBlocks(rows: Iterable<TimelineRow>, now: number): Block[] {
   const blocks: Block[] = [];
   let start: number | undefined;
   let current: TimelineRow[] = [];

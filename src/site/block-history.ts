@@ -3,7 +3,7 @@
 // changed (a late backfill), the count of older messages differs and everything is recomputed.
 import type { Db } from '../db/open.ts';
 import type { CostMode } from '../db/day-bucket.ts';
-import { usageTimeline } from '../db/queries/usage-timeline.ts';
+import { timelineRows } from '../db/queries/usage-timeline.ts';
 import { blockRowsCount } from '../db/queries/block-rows-count.ts';
 import { identifyBlocks, maxBlockTokens, type Block } from '../report/identify-blocks.ts';
 
@@ -38,7 +38,7 @@ export function blockHistory(
   ) {
     memo = { db, costMode, done: [], resumeTs: 0, olderCount: 0 };
   }
-  const fresh = identifyBlocks(usageTimeline(db, { costMode, fromTs: memo.resumeTs }), now);
+  const fresh = identifyBlocks(timelineRows(db, { costMode, fromTs: memo.resumeTs }), now);
   const blocks = [...memo.done, ...fresh];
   // Every block but the last is final (a later message started the next one); resume at a real block's start
   // so the next detection begins exactly where this one would have.
