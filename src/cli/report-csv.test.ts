@@ -1,7 +1,7 @@
 // `ctm report … --csv` as a user runs it (the real CLI over an index built by `ctm ingest --once`): the CSV
 // parsed back holds the same rows and the same figures as the JSON report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
+import { assistantLine, reportSessionLines } from '../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../test/fixtures/fixture-tree.ts';
 import { parseCsv } from '../format/csv-parse.ts';
 import { runCtm } from './run-ctm.ts';
@@ -35,36 +35,7 @@ function asCsv(value: unknown): string {
 beforeAll(() => {
   tree = fixtureTree();
   env = { HOME: tree.root, CTM_CLAUDE_DIR: tree.claudeDir, CTM_DATA_DIR: `${tree.root}/data`, CTM_TZ: 'UTC' };
-  tree.write('-home-me-repo/s1.jsonl', [
-    assistantLine({
-      id: 'm1',
-      sessionId: 's1',
-      timestamp: '2026-03-01T10:00:00Z',
-      model: 'claude-opus-4-5',
-      input: 1000,
-      output: 500,
-      cacheWrite: 2000,
-      cacheWrite1h: 500,
-      cacheRead: 10000,
-    }),
-    assistantLine({
-      id: 'm2',
-      sessionId: 's1',
-      timestamp: '2026-03-01T23:30:00Z',
-      model: 'claude-sonnet-4-5-20250929',
-      input: 100,
-      output: 50,
-      costUSD: 0.25,
-    }),
-    assistantLine({
-      id: 'm3',
-      sessionId: 's1',
-      timestamp: '2026-03-02T12:00:00Z',
-      model: 'acme-9',
-      input: 10,
-      output: 10,
-    }),
-  ]);
+  tree.write('-home-me-repo/s1.jsonl', [...reportSessionLines()]);
   // A project whose folder and working directory would break a naive CSV or run as a spreadsheet formula.
   tree.write('=cmd,x/s2.jsonl', [
     assistantLine({

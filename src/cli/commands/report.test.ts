@@ -1,6 +1,11 @@
 // `ctm report` as a user runs it: the real CLI in a child process over an index built by `ctm ingest --once`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assistantLine, costStateLine, limitHitLine } from '../../../test/fixtures/fixture-lines.ts';
+import {
+  assistantLine,
+  costStateLine,
+  limitHitLine,
+  reportSessionLines,
+} from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { spawnSync } from 'node:child_process';
 import { ctmBin, node24, runCtm } from '../run-ctm.ts';
@@ -21,34 +26,7 @@ beforeAll(() => {
   tree = fixtureTree();
   env = { HOME: tree.root, CTM_CLAUDE_DIR: tree.claudeDir, CTM_DATA_DIR: `${tree.root}/data`, CTM_TZ: 'UTC' };
   tree.write('-home-me-repo/s1.jsonl', [
-    assistantLine({
-      id: 'm1',
-      sessionId: 's1',
-      timestamp: '2026-03-01T10:00:00Z',
-      model: 'claude-opus-4-5',
-      input: 1000,
-      output: 500,
-      cacheWrite: 2000,
-      cacheWrite1h: 500,
-      cacheRead: 10000,
-    }),
-    assistantLine({
-      id: 'm2',
-      sessionId: 's1',
-      timestamp: '2026-03-01T23:30:00Z',
-      model: 'claude-sonnet-4-5-20250929',
-      input: 100,
-      output: 50,
-      costUSD: 0.25,
-    }),
-    assistantLine({
-      id: 'm3',
-      sessionId: 's1',
-      timestamp: '2026-03-02T12:00:00Z',
-      model: 'acme-9',
-      input: 10,
-      output: 10,
-    }),
+    ...reportSessionLines(),
     // Not usage: a rate limit hit inside the first block, and Claude Code's own cost of the session.
     limitHitLine({ sessionId: 's1', timestamp: '2026-03-01T11:00:00Z', resetsAt: RESET_S }),
     costStateLine('s1', 4.2),
