@@ -5,11 +5,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { silentLogger } from '../log.ts';
 import { startServer, type RunningServer, type StartOptions } from './start-server.ts';
-import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
+import { liveFixture, serverConfig, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 const FAIL_INSERTS = `CREATE TRIGGER disk_full BEFORE INSERT ON messages
   BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`;
@@ -51,17 +50,7 @@ function fixture(initial: number, publish: boolean): LiveFixture {
 }
 
 async function start(fx: LiveFixture, env: Record<string, string>, options?: StartOptions) {
-  const config = {
-    ...loadConfig({
-      CTM_CLAUDE_DIR: fx.claudeDir,
-      CTM_DATA_DIR: fx.dataDir,
-      CTM_TZ: 'UTC',
-      CTM_REBUILD_CRON: 'off',
-      CTM_SNAPSHOT_CRON: 'off',
-      ...env,
-    }),
-    port: 0,
-  };
+  const config = serverConfig(fx, env);
   const server = await startServer(config, silentLogger, options);
   cleanups.push(() => server.close());
   return server;

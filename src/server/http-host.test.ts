@@ -5,11 +5,10 @@ import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
+import { liveFixture, serverConfig, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 interface Answer {
   status: number;
@@ -45,17 +44,7 @@ const logged: string[] = [];
 
 beforeAll(async () => {
   fx = liveFixture(2);
-  const config = {
-    ...loadConfig({
-      CTM_CLAUDE_DIR: fx.claudeDir,
-      CTM_DATA_DIR: fx.dataDir,
-      CTM_TZ: 'UTC',
-      CTM_REBUILD_CRON: 'off',
-      CTM_SNAPSHOT_CRON: 'off',
-      CTM_ALLOWED_HOSTS: 'ctm.example.org, *.lan',
-    }),
-    port: 0,
-  };
+  const config = serverConfig(fx, { CTM_ALLOWED_HOSTS: 'ctm.example.org, *.lan' });
   server = await startServer(config, createLogger('debug', { write: (line) => logged.push(line) }, true));
   await server.firstPass;
 });

@@ -3,12 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { ctmBin, node24 } from '../cli/run-ctm.ts';
 import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
+import { liveFixture, serverConfig, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 
 const get = (base: string, path: string): Promise<string> =>
@@ -30,16 +29,7 @@ const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   fx = liveFixture(2);
-  const config = {
-    ...loadConfig({
-      CTM_CLAUDE_DIR: fx.claudeDir,
-      CTM_DATA_DIR: fx.dataDir,
-      CTM_TZ: 'UTC',
-      CTM_REBUILD_CRON: 'off',
-      CTM_SNAPSHOT_CRON: 'off',
-    }),
-    port: 0,
-  };
+  const config = serverConfig(fx);
   server = await startServer(config, silentLogger);
   await server.firstPass;
 });

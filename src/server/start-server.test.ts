@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { startServer, type RunningServer } from './start-server.ts';
-import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
+import { liveFixture, serverConfig, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 function raw(
   base: string,
@@ -50,16 +50,7 @@ describe('ctm start server (published site, fixture logs)', () => {
   beforeAll(async () => {
     fx = liveFixture(5);
     fx.publishSite();
-    const config = {
-      ...loadConfig({
-        CTM_CLAUDE_DIR: fx.claudeDir,
-        CTM_DATA_DIR: fx.dataDir,
-        CTM_TZ: 'UTC',
-        CTM_REBUILD_CRON: 'off',
-        CTM_SNAPSHOT_CRON: 'off',
-      }),
-      port: 0,
-    };
+    const config = serverConfig(fx);
     server = await startServer(config, silentLogger);
     base = server.url;
     await server.firstPass;

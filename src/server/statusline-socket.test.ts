@@ -6,14 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { ctmBin, node24, repoRoot } from '../cli/run-ctm.ts';
 import { openLimitsReader } from '../db/limits/open-limits.ts';
 import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { statuslineSocketPath } from './statusline-socket.ts';
-import { liveFixture, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
+import { liveFixture, serverConfig, type LiveFixture } from '../../test/fixtures/live-fixture.ts';
 
 const script = join(repoRoot, 'bin', 'ctm-statusline');
 let fx: LiveFixture;
@@ -73,16 +72,7 @@ const rows = () => {
 
 beforeAll(async () => {
   fx = liveFixture(3);
-  const config = {
-    ...loadConfig({
-      CTM_CLAUDE_DIR: fx.claudeDir,
-      CTM_DATA_DIR: fx.dataDir,
-      CTM_TZ: 'UTC',
-      CTM_REBUILD_CRON: 'off',
-      CTM_SNAPSHOT_CRON: 'off',
-    }),
-    port: 0,
-  };
+  const config = serverConfig(fx);
   server = await startServer(config, silentLogger);
   await server.firstPass;
 });
