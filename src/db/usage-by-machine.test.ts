@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { openDb, type Db } from './open.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { createDailyRollup, rebuildDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
+import { rollupRow } from '../../test/fixtures/rollup-row.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctm-by-machine-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,24 +37,8 @@ function expectInStep(db: Db): void {
   }
 }
 
-const row = (o: Partial<RollupRow>): RollupRow => ({
-  day: '2026-03-01',
-  model: 'claude-opus-4-5',
-  project: 'p',
-  input: 10,
-  output: 2,
-  cacheWrite5m: 3,
-  cacheWrite1h: 4,
-  cacheRead: 5,
-  totalTokens: 24,
-  webSearchRequests: 1,
-  costLogged: null,
-  costCalc: 0.125,
-  sessionId: 's1',
-  ts: 1_772_323_200_000,
-  cwd: '/home/p',
-  ...o,
-});
+const row = (o: Partial<RollupRow>): RollupRow =>
+  rollupRow({ webSearchRequests: 1, costCalc: 0.125, sessionId: 's1', ...o });
 
 function insertMessage(db: Database.Database, key: string, r: RollupRow): void {
   db.prepare(

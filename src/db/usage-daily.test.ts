@@ -12,6 +12,7 @@ import { loadMigrations, migrate } from './migrate.ts';
 import { usageByPeriod, type Period } from './queries/usage-by-period.ts';
 import { rollupDrift } from '../../test/fixtures/fixture-tree.ts';
 import { createDailyRollup, rebuildDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
+import { rollupRow } from '../../test/fixtures/rollup-row.ts';
 import type { CostMode } from './day-bucket.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctm-rollup-'));
@@ -103,37 +104,19 @@ describe('usage_daily', () => {
 
   it('a commit adds what arrives and subtracts what leaves; a group left empty is deleted', () => {
     const db = fresh('deltas');
-    const row = (o: Partial<RollupRow>): RollupRow => ({
-      day: '2026-03-01',
-      model: 'claude-opus-4-5',
-      project: 'p',
-      input: 10,
-      output: 2,
-      cacheWrite5m: 3,
-      cacheWrite1h: 4,
-      cacheRead: 5,
-      totalTokens: 24,
-      webSearchRequests: 0,
-      costLogged: null,
-      costCalc: 0.5,
-      sessionId: 's',
-      ts: 1_772_323_200_000,
-      cwd: '/home/p',
-      ...o,
-    });
     const begin = createDailyRollup(db);
     const first = begin();
-    first.add(row({}), 1);
-    first.add(row({ input: 20, totalTokens: 34, costLogged: 2 }), 1);
-    first.add(row({ project: 'q', costCalc: null }), 1);
+    first.add(rollupRow({}), 1);
+    first.add(rollupRow({ input: 20, totalTokens: 34, costLogged: 2 }), 1);
+    first.add(rollupRow({ project: 'q', costCalc: null }), 1);
     first.apply();
     expect(daily(db)).toEqual([
       expect.objectContaining({ project: 'p', messages: 2, input_tokens: 30, cost_auto_usd: 2.5 }),
       expect.objectContaining({ project: 'q', messages: 1, unpriced_auto: 1, unpriced_calc: 1 }),
     ]);
     const second = begin();
-    second.add(row({ project: 'q', costCalc: null }), -1);
-    second.add(row({}), -1);
+    second.add(rollupRow({ project: 'q', costCalc: null }), -1);
+    second.add(rollupRow({}), -1);
     second.apply();
     expect(daily(db)).toEqual([
       expect.objectContaining({
@@ -158,28 +141,13 @@ describe('usage_daily', () => {
       { key: 'c', ts: t + 120_000, cwd: '/home/p/sub' },
       { key: 'd', ts: t + 30_000, cwd: '/home/p', session: 'other' },
     ];
-    const rollupRow = (r: (typeof rows)[number]): RollupRow => ({
-      day: '2026-03-01',
-      model: 'claude-opus-4-5',
-      project: 'p',
-      input: 10,
-      output: 2,
-      cacheWrite5m: 3,
-      cacheWrite1h: 4,
-      cacheRead: 5,
-      totalTokens: 24,
-      webSearchRequests: 0,
-      costLogged: null,
-      costCalc: 0.5,
-      sessionId: r.session ?? 's',
-      ts: r.ts,
-      cwd: r.cwd,
-    });
+    const toRollup = (r: (typeof rows)[number]): RollupRow =>
+      rollupRow({ sessionId: r.session ?? 's', ts: r.ts, cwd: r.cwd });
     const begin = createDailyRollup(db);
     const first = begin();
     for (const r of rows) {
       insert(db, { day: '2026-03-01', ...r });
-      first.add(rollupRow(r), 1);
+      first.add(toRollup(r), 1);
     }
     first.apply();
     const spans = () => daily(db).map((r) => [r.session_id, r.messages, r.first_ts, r.last_ts, r.cwd]);
@@ -192,7 +160,7 @@ describe('usage_daily', () => {
     const second = begin();
     for (const key of ['a', 'b']) {
       db.prepare('UPDATE messages SET superseded = 1 WHERE key = ?').run(key);
-      second.add(rollupRow(rows.find((r) => r.key === key)!), -1);
+      second.add(toRollup(rows.find((r) => r.key === key)!), -1);
     }
     second.apply();
     expect(spans()).toEqual([
