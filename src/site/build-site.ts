@@ -122,6 +122,8 @@ function pageList(config: Config): Page[] {
     throw new BuildError(`cannot read the index: ${(error as Error).message}`);
   }
   try {
+    // Read once: through SQLite's page cache, not the memory map (whose pages would count in this RSS).
+    ctx.db.pragma('mmap_size = 0');
     return allPages(siteKeys(ctx));
   } finally {
     ctx.db.close();

@@ -44,6 +44,16 @@ describe('openSiteContext', () => {
     build.db.close();
   });
 
+  it('maps the index into memory for the refresh only: a build reads through the page cache', () => {
+    const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC' });
+    const build = openSiteContext(config, true);
+    const refresh = openSiteContext(config, false);
+    expect(build.db.pragma('mmap_size', { simple: true })).toBe(0);
+    expect(refresh.db.pragma('mmap_size', { simple: true })).toBe(1073741824);
+    refresh.db.close();
+    build.db.close();
+  });
+
   it('names CTM_DATA_DIR when there is no index', () => {
     const config = loadConfig({ CTM_DATA_DIR: join(dir, 'nowhere'), CTM_TZ: 'UTC' });
     expect(() => openSiteContext(config, false)).toThrow(/^CTM_DATA_DIR: no index/);
