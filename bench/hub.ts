@@ -11,7 +11,16 @@
 // runs of 10 s per query and mode (3); BENCH_API=0 skips them, BENCH_BUILD=0 the site build, BENCH_AGENT=0 the
 // catch-up.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -40,9 +49,16 @@ const token = (m: number) => `bench-token-of-machine-${m}-0123456789`;
 const machine = (m: number) => `machine-${String(m).padStart(2, '0')}`;
 const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
 
+/** A published site of one page, so `ctm start` starts no build: `current` a symlink to it, as a build leaves it
+ * (a directory there would stop the later `ctm build` from swapping its release in), and no server bundle, so
+ * no page refresh runs either. A kept data dir's earlier builds stay in releases/. */
 function publishPlaceholder(dataDir: string): void {
-  mkdirSync(join(dataDir, 'site', 'current'), { recursive: true });
-  writeFileSync(join(dataDir, 'site', 'current', 'index.html'), '<!doctype html><title>ctm</title>\n');
+  const site = join(dataDir, 'site');
+  mkdirSync(join(site, 'placeholder'), { recursive: true });
+  writeFileSync(join(site, 'placeholder', 'index.html'), '<!doctype html><title>ctm</title>\n');
+  for (const link of ['current', 'server-current'])
+    rmSync(join(site, link), { recursive: true, force: true });
+  symlinkSync(join(site, 'placeholder'), join(site, 'current'));
 }
 
 function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
