@@ -3,13 +3,8 @@
 // back (csv-parse.ts) to the rows its loader gave the view, in the view's order, numbers plain and exact,
 // costs at full precision, times ISO 8601, projects by the name the page shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../db/open.ts';
-import { loadConfig } from '../config.ts';
 import { parseCsv } from '../format/csv-parse.ts';
-import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
+import { moveSession, siteIndex, type SiteIndex } from '../../test/fixtures/site-index.ts';
 import { FIXTURE, SONNET, at } from '../../test/fixtures/site-fixture.ts';
 import type { SiteContext } from './site-context.ts';
 import { allPages, loadPage, pageCsvFiles, pageFile, siteKeys, type Page } from './pages.ts';
@@ -25,14 +20,11 @@ import type { TeamData } from './load/team.ts';
 
 const HOSTILE_CWD = '/home/me/=SUM(A1),"x"';
 
-let dir: string;
-let db: Db;
+let index: SiteIndex;
 let ctx: SiteContext;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ctm-csv-pages-'));
-  const w = openDb(join(dir, 'ctm.db'));
-  insertUsageRows(w, [
+  const rows = [
     ...FIXTURE,
     {
       ts: at('2026-03-04T08:00:00Z'),
@@ -43,31 +35,19 @@ beforeAll(() => {
       input: 123,
       output: 45,
     },
-  ]);
-  for (const [session, machine, user] of [
-    ['s2', 'desk', 'bob'],
-    ['s3', 'ci', 'me'],
-  ] as const)
-    for (const table of ['messages', 'usage_daily'])
-      w.prepare(`UPDATE ${table} SET machine = ?, user_name = ? WHERE session_id = ?`).run(
-        machine,
-        user,
-        session,
-      );
-  w.close();
-  db = openDb(join(dir, 'ctm.db'), { readonly: true });
-  const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC', CTM_MACHINE: 'laptop', CTM_USER: 'me' });
+  ];
+  index = siteIndex(rows, { CTM_MACHINE: 'laptop', CTM_USER: 'me' }, (w) => {
+    moveSession(w, 's2', 'desk', 'bob');
+    moveSession(w, 's3', 'ci', 'me');
+  });
   ctx = {
-    config,
-    db,
+    config: index.config,
+    db: index.db,
     filter: { timezone: 'UTC', costMode: 'auto' },
     now: Date.parse('2026-03-05T12:00:00Z'),
   };
 });
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => index.remove());
 
 type Cell = string | number | boolean | null | undefined;
 /** A row as the parsed CSV holds it: numbers in plain digits, absent values empty. */

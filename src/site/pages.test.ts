@@ -2,12 +2,7 @@
 // two pages share one, whatever a project or session is called; the loaders find every page the keys name and
 // none for a key the index does not have; a change touches the pages that show it, most specific first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../db/open.ts';
-import { loadConfig } from '../config.ts';
-import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
+import { siteIndex, type SiteIndex } from '../../test/fixtures/site-index.ts';
 import { FIXTURE } from '../../test/fixtures/site-fixture.ts';
 import type { SiteContext } from './site-context.ts';
 import { parseSlug } from '../../test/fixtures/parse-slug.ts';
@@ -137,28 +132,19 @@ describe('affectedPages', () => {
 });
 
 describe('the loaders', () => {
-  let dir: string;
-  let db: Db;
+  let index: SiteIndex;
   let ctx: SiteContext;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ctm-pages-'));
-    const w = openDb(join(dir, 'ctm.db'));
-    insertUsageRows(w, FIXTURE);
-    w.close();
-    db = openDb(join(dir, 'ctm.db'), { readonly: true });
-    const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC' });
+    index = siteIndex(FIXTURE);
     ctx = {
-      config,
-      db,
+      config: index.config,
+      db: index.db,
       filter: { timezone: 'UTC', costMode: 'auto' },
       now: Date.parse('2026-03-05T12:00:00Z'),
     };
   });
-  afterAll(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => index.remove());
 
   it('find a page for every key of the index, of every kind', () => {
     const keys = siteKeys(ctx);

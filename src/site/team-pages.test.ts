@@ -2,12 +2,8 @@
 // (site-fixture's rows, two of its sessions moved to other machines as a hub stores them): the registry has
 // the two pages, their queries sum each machine and user exactly, and the sums add up to the index's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../db/open.ts';
-import { loadConfig } from '../config.ts';
-import { insertUsageRows } from '../../test/fixtures/seed-usage-db.ts';
+import type { Db } from '../db/open.ts';
+import { moveSession, siteIndex, type SiteIndex } from '../../test/fixtures/site-index.ts';
 import { FIXTURE } from '../../test/fixtures/site-fixture.ts';
 import { teamNames } from '../db/queries/team-names.ts';
 import { teamBreakdown } from '../db/queries/team-breakdown.ts';
@@ -22,38 +18,21 @@ import type { TeamBreakdownData } from './load/team-breakdown.ts';
 const LOCAL = { machine: 'laptop', user: 'me' };
 const F = { timezone: 'UTC', costMode: 'auto' } as const;
 
-/** Moves a session's rows, messages and rollup alike, to a machine and user as a hub stores them. */
-function moveSession(db: Db, sessionId: string, machine: string, user: string): void {
-  for (const table of ['messages', 'usage_daily']) {
-    db.prepare(`UPDATE ${table} SET machine = ?, user_name = ? WHERE session_id = ?`).run(
-      machine,
-      user,
-      sessionId,
-    );
-  }
-}
-
 describe('machines and users', () => {
-  let dir: string;
+  let index: SiteIndex;
   let db: Db;
   let ctx: SiteContext;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ctm-team-'));
-    const w = openDb(join(dir, 'ctm.db'));
-    insertUsageRows(w, FIXTURE);
     // s1 stays this machine's own (''), s2 comes from desk (bob), s3 from ci (this user, by name).
-    moveSession(w, 's2', 'desk', 'bob');
-    moveSession(w, 's3', 'ci', 'me');
-    w.close();
-    db = openDb(join(dir, 'ctm.db'), { readonly: true });
-    const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC', CTM_MACHINE: 'laptop', CTM_USER: 'me' });
-    ctx = { config, db, filter: F, now: Date.parse('2026-03-05T12:00:00Z') };
+    index = siteIndex(FIXTURE, { CTM_MACHINE: 'laptop', CTM_USER: 'me' }, (w) => {
+      moveSession(w, 's2', 'desk', 'bob');
+      moveSession(w, 's3', 'ci', 'me');
+    });
+    db = index.db;
+    ctx = { config: index.config, db, filter: F, now: Date.parse('2026-03-05T12:00:00Z') };
   });
-  afterAll(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => index.remove());
 
   it('names machines and users by their display names, this machine under its own', () => {
     expect(teamNames(db, LOCAL)).toEqual({ machines: ['ci', 'desk', 'laptop'], users: ['bob', 'me'] });
@@ -138,18 +117,15 @@ describe('machines and users', () => {
   });
 
   it('has no page and no block for a single machine and user', () => {
-    const dir1 = mkdtempSync(join(tmpdir(), 'ctm-team-one-'));
+    const single = siteIndex(FIXTURE);
     try {
-      const w = openDb(join(dir1, 'ctm.db'));
-      insertUsageRows(w, FIXTURE);
-      const one = { ...ctx, db: w };
+      const one = { ...ctx, db: single.db };
       expect(allPages(siteKeys(one)).filter((p) => p.kind === 'machines' || p.kind === 'users')).toEqual([]);
       for (const kind of ['machines', 'users'] as Page['kind'][])
         expect(loadPage(one, { kind, key: '' })).toBeUndefined();
       expect((loadPage(one, { kind: 'overview', key: '' }) as { team?: unknown }).team).toBeUndefined();
-      w.close();
     } finally {
-      rmSync(dir1, { recursive: true, force: true });
+      single.remove();
     }
   });
 });

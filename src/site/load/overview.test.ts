@@ -2,12 +2,8 @@
 // recent usage its cards, chart and top lists are today's, this week's, this month's and the last 30/90 days';
 // with usage only 100+ days before now it names the last active day and ends its windows there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../../db/open.ts';
-import { loadConfig } from '../../config.ts';
-import { insertUsageRows, type SeedRow } from '../../../test/fixtures/seed-usage-db.ts';
+import type { SeedRow } from '../../../test/fixtures/seed-usage-db.ts';
+import { siteIndex, type SiteIndex } from '../../../test/fixtures/site-index.ts';
 import { FIXTURE, SONNET, at } from '../../../test/fixtures/site-fixture.ts';
 import { lastActivity } from '../../db/queries/last-activity.ts';
 import type { SiteContext } from '../site-context.ts';
@@ -31,28 +27,19 @@ const tokensIn = (from: string, to: string) =>
   }).reduce((n, r) => n + tokens(r), 0);
 const chartTotal = (d: OverviewData) => d.chart.values.flat().reduce<number>((n, v) => n + (v ?? 0), 0);
 
-let dir: string;
-let db: Db;
+let index: SiteIndex;
 let ctx: (nowIso: string, timezone?: string) => SiteContext;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ctm-overview-'));
-  const w = openDb(join(dir, 'ctm.db'));
-  insertUsageRows(w, ROWS);
-  w.close();
-  db = openDb(join(dir, 'ctm.db'), { readonly: true });
-  const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'UTC' });
+  index = siteIndex(ROWS);
   ctx = (nowIso, timezone = 'UTC') => ({
-    config,
-    db,
+    config: index.config,
+    db: index.db,
     filter: { timezone, costMode: 'auto' },
     now: Date.parse(nowIso),
   });
 });
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => index.remove());
 
 describe('the overview with recent usage', () => {
   it('is today, this week, this month and all time, the last 30 and 90 days, and names no idle state', () => {
@@ -80,7 +67,10 @@ describe('the overview of an index last used over 100 days ago', () => {
   const NOW = '2026-07-01T12:00:00Z';
 
   it('names the last active day in the configured timezone and how long ago it was', () => {
-    expect(lastActivity(db, ctx(NOW).filter)).toEqual({ day: '2026-03-04', ts: at('2026-03-04T08:00:00Z') });
+    expect(lastActivity(index.db, ctx(NOW).filter)).toEqual({
+      day: '2026-03-04',
+      ts: at('2026-03-04T08:00:00Z'),
+    });
     expect(loadOverview(ctx(NOW)).idle).toEqual({
       lastDay: '2026-03-04',
       lastTs: at('2026-03-04T08:00:00Z'),
@@ -94,7 +84,7 @@ describe('the overview of an index last used over 100 days ago', () => {
       daysAgo: 120,
     });
     expect(honolulu.window30.label).toBe('30 days to 2026-03-03');
-    expect(lastActivity(db, { ...ctx(NOW).filter, project: '-home-me-gamma' })?.day).toBe('2026-01-20');
+    expect(lastActivity(index.db, { ...ctx(NOW).filter, project: '-home-me-gamma' })?.day).toBe('2026-01-20');
   });
 
   it('shows the last active day and the 30 and 90 days ending there, with their sums', () => {
@@ -144,18 +134,16 @@ describe('the overview of an index last used over 100 days ago', () => {
 
 describe('the overview of an empty index', () => {
   it('has no last activity and keeps the current windows', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'ctm-overview-empty-'));
-    const e = openDb(join(empty, 'ctm.db'));
+    const empty = siteIndex([]);
     try {
-      const d = loadOverview({ ...ctx('2026-07-01T12:00:00Z'), db: e });
-      expect(lastActivity(e, { timezone: 'UTC', costMode: 'auto' })).toBeNull();
+      const d = loadOverview({ ...ctx('2026-07-01T12:00:00Z'), db: empty.db });
+      expect(lastActivity(empty.db, { timezone: 'UTC', costMode: 'auto' })).toBeNull();
       expect(d.idle).toBeUndefined();
       expect(d.window90.label).toBe('last 90 days');
       expect(chartTotal(d)).toBe(0);
       expect(d.periods.map((p) => p.totals.messages)).toEqual([0, 0, 0, 0]);
     } finally {
-      e.close();
-      rmSync(empty, { recursive: true, force: true });
+      empty.remove();
     }
   });
 });

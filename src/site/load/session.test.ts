@@ -1,40 +1,37 @@
 // A session page's data is the same whether its summary row comes from the build's list of every session
 // (a build) or from a query for that one session (the refresh).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../../db/open.ts';
-import { loadConfig } from '../../config.ts';
-import { insertUsageRows } from '../../../test/fixtures/seed-usage-db.ts';
+import type { Db } from '../../db/open.ts';
+import { siteIndex, type SiteIndex } from '../../../test/fixtures/site-index.ts';
 import { FIXTURE } from '../../../test/fixtures/site-fixture.ts';
 import { sessionList } from '../../db/queries/session-list.ts';
 import type { SiteContext } from '../site-context.ts';
 import { loadSession } from './session.ts';
 import { sessionStartMonths } from '../session-start-months.ts';
 
-let dir: string;
+let index: SiteIndex;
 let db: Db;
 let ctx: SiteContext;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ctm-load-session-'));
-  const w = openDb(join(dir, 'ctm.db'));
-  insertUsageRows(w, [
-    ...FIXTURE,
-    // Starts on February 28th in UTC, on March 1st in Berlin.
-    { ...FIXTURE[0]!, ts: Date.parse('2026-02-28T23:30:00Z'), sessionId: 'late' },
-    { ...FIXTURE[0]!, ts: Date.parse('2026-03-01T10:00:00Z'), sessionId: 'late' },
-  ]);
-  w.close();
-  db = openDb(join(dir, 'ctm.db'), { readonly: true });
-  const config = loadConfig({ CTM_DATA_DIR: dir, CTM_TZ: 'Europe/Berlin' });
-  ctx = { config, db, filter: { timezone: 'Europe/Berlin', costMode: 'auto' }, now: Date.now() };
+  index = siteIndex(
+    [
+      ...FIXTURE,
+      // Starts on February 28th in UTC, on March 1st in Berlin.
+      { ...FIXTURE[0]!, ts: Date.parse('2026-02-28T23:30:00Z'), sessionId: 'late' },
+      { ...FIXTURE[0]!, ts: Date.parse('2026-03-01T10:00:00Z'), sessionId: 'late' },
+    ],
+    { CTM_TZ: 'Europe/Berlin' },
+  );
+  db = index.db;
+  ctx = {
+    config: index.config,
+    db,
+    filter: { timezone: 'Europe/Berlin', costMode: 'auto' },
+    now: Date.now(),
+  };
 });
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => index.remove());
 
 describe('loadSession', () => {
   it('gives the same page data from the list of every session as from its own query', () => {
