@@ -3,15 +3,10 @@
 // table, the index's rows and the clock are passed in.
 import type { UnpricedModelRow } from '../db/queries/unpriced-models.ts';
 import { matchModel, priceAt } from '../pricing/match-model.ts';
-import type { ModelPrice, PeakHours, PriceTable, Tier } from '../pricing/pricing-schema.ts';
+import type { ModelPrice, PeakHours, PriceTable, Rates, Tier } from '../pricing/pricing-schema.ts';
 
-export interface PriceJson {
-  /** USD per million tokens. */
-  input: number;
-  output: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
+/** The rates are USD per million tokens. */
+export interface PriceJson extends Rates {
   /** The whole request at these rates when input + cache writes + cache reads exceed `above`. */
   tiers: Tier[];
   fastMultiplier: number | null;

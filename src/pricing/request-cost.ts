@@ -4,9 +4,9 @@
 // off-peak. Web searches are added at the table's per-search fee, which no multiplier touches.
 import type { PriceTable } from './pricing-schema.ts';
 import { matchModel, priceAt } from './match-model.ts';
-import { peakMultiplier, ratesFor, tokenCostUsd } from './cost.ts';
+import { peakMultiplier, ratesFor, tokenCostUsd, type TokenCounts } from './cost.ts';
 
-export interface PricedRequest {
+export interface PricedRequest extends TokenCounts {
   model: string;
   /** Epoch ms (UTC): a dated price applies by the request's time. */
   ts: number;
@@ -14,11 +14,6 @@ export interface PricedRequest {
   speed: string | null;
   /** usage.inference_geo ("us" multiplies the token rates by 1.1). */
   geo: string | null;
-  input: number;
-  output: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
   webSearchRequests: number;
 }
 
