@@ -1,14 +1,11 @@
 // Reads limits.db: each window's current reading (the latest reset, then the highest use: a session that
 // has not made a request for a while still reports its older, lower figure) and the readings over time.
 import type { Db } from '../open.ts';
+import type { LimitWindow } from '../../statusline/status-input.ts';
 
-export interface LimitReading {
+/** A window's reading as the status line saw it, and when. */
+export interface LimitReading extends LimitWindow {
   window: string;
-  usedPercentage: number;
-  resetsAt: number;
-  usedUsd: number | null;
-  limitUsd: number | null;
-  period: string | null;
   observedAt: number;
 }
 
