@@ -4,17 +4,13 @@
 import type { Db } from '../open.ts';
 import { displayName, type LocalNames } from '../machine-names.ts';
 import { prepareCached } from './prepare-cached.ts';
-import { siteSql, type SiteFilter, type Sums } from './site-filter.ts';
+import { siteSql, type SiteFilter } from './site-filter.ts';
+import type { BreakdownRow } from './usage-breakdown.ts';
 
 export type TeamDimension = 'machine' | 'user';
 
-export interface TeamRow extends Sums {
-  key: string;
-  sessions: number;
-  firstDay: string;
-  lastDay: string;
-  lastTs: number;
-}
+/** A breakdown's row, keyed by the display name (no label). */
+export type TeamRow = Omit<BreakdownRow, 'label'>;
 
 export const TEAM_COLUMN = { machine: 'machine', user: 'user_name' } as const;
 
