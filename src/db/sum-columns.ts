@@ -38,8 +38,7 @@ export const UNPRICED_SUM: Record<CostMode, string> = {
   display: '0',
 };
 
-/** The same select list over usage_daily (or a build's summary), where each group's sums are already stored per
- * cost mode. */
+/** The same select list over usage_daily, where each group's sums are already stored per cost mode. */
 export function rollupSumColumns(mode: CostMode): string {
   const cost = ROLLUP_COST[mode];
   const unpriced = UNPRICED_SUM[mode];

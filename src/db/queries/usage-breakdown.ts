@@ -1,5 +1,6 @@
-// Sums grouped by model, project or subagent ('' = the main thread) for a filter, biggest cost first: the "by model" / "by project" tables
-// and the project and model listings. A project's label is a working directory from its messages (the first or the latest).
+// Sums grouped by model, project or subagent ('' = the main thread) for a filter, biggest cost first: the "by
+// model" / "by project" tables and the project and model listings. A project's label is a working directory from
+// its messages (the first or the latest).
 import type { Db } from '../open.ts';
 import { prepareCached } from './prepare-cached.ts';
 import { messagesSql, siteSql, type SiteFilter, type Sums } from './site-filter.ts';
@@ -15,7 +16,7 @@ export interface BreakdownRow extends Sums {
 }
 
 export function usageBreakdown(db: Db, by: 'model' | 'project' | 'agent', f: SiteFilter): BreakdownRow[] {
-  // Subagents are not in a build's summary: those breakdowns read the messages.
+  // Subagents are not in usage_daily: those breakdowns read the messages.
   const q = by === 'agent' ? messagesSql(db, f) : siteSql(db, f);
   const column = by === 'agent' ? "coalesce(agent_id, '')" : by;
   const label = by === 'project' ? q.label : column;
