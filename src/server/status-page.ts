@@ -3,6 +3,7 @@
 // inline style, so it passes the site's strict CSP; the refresh is a meta tag, the style a stylesheet of its
 // own under /_astro/ (content-hashed, and nginx hands /_astro/ paths missing from the site to the app).
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../format/escape-html.ts';
 
 export const STATUS_CSS = `body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;color:#1d2433;background:#f6f7f9}
 main{max-width:36rem;padding:2rem}
@@ -11,13 +12,6 @@ code{background:#e8ebf0;padding:.1rem .3rem;border-radius:3px}
 @media (prefers-color-scheme:dark){body{background:#14171c;color:#e3e6eb}code{background:#262b33}}
 `;
 export const STATUS_CSS_PATH = `/_astro/ctm-status.${createHash('sha256').update(STATUS_CSS).digest('hex').slice(0, 10)}.css`;
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
 
 export function statusPage(o: {
   title: string;

@@ -1,5 +1,6 @@
 // The /archive/ listing: every snapshot with its date, size and .tar.gz download. Pure HTML, relative links,
 // no scripts, one stylesheet next to it.
+import { escapeHtml } from '../format/escape-html.ts';
 import { formatBytes } from '../format/number.ts';
 import { plural } from '../format/plural.ts';
 
@@ -10,17 +11,14 @@ export interface SnapshotEntry {
   tarBytes: number;
 }
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 export function archiveIndex(entries: SnapshotEntry[]): string {
   const rows = entries
     .map(
       (
         e,
-      ) => `<tr><td><a href="${esc(e.id)}/index.html">${esc(new Date(e.takenAt).toISOString().replace('T', ' ').slice(0, 19))} UTC</a></td>
+      ) => `<tr><td><a href="${escapeHtml(e.id)}/index.html">${escapeHtml(new Date(e.takenAt).toISOString().replace('T', ' ').slice(0, 19))} UTC</a></td>
 <td class="num">${formatBytes(e.siteBytes)}</td>
-<td><a href="${esc(e.id)}.tar.gz" download>${esc(e.id)}.tar.gz</a> (${formatBytes(e.tarBytes)})</td></tr>`,
+<td><a href="${escapeHtml(e.id)}.tar.gz" download>${escapeHtml(e.id)}.tar.gz</a> (${formatBytes(e.tarBytes)})</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>

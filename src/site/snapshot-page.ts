@@ -4,10 +4,8 @@
 // so that no link inside a snapshot leads to a 404. The note's one link, to the list of snapshots beside it,
 // leaves the snapshot on purpose. Pure: text in, text out.
 import { posix } from 'node:path';
+import { escapeHtml } from '../format/escape-html.ts';
 import { relativeLinks } from './relative-links.ts';
-
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** "2026-08-07 00:05 UTC": when the snapshot was taken, to the minute. */
 export function snapshotTime(takenAt: number): string {
@@ -39,7 +37,7 @@ export function snapshotPage(
   };
   const depth = pagePath.split('/').filter(Boolean).length - 1;
   const note =
-    `<p class="panel snapshot-note" role="note">Snapshot of ${esc(snapshotTime(takenAt))}: these reports as ` +
+    `<p class="panel snapshot-note" role="note">Snapshot of ${escapeHtml(snapshotTime(takenAt))}: these reports as ` +
     `they were then. <a href="${'../'.repeat(depth)}../index.html">All snapshots</a></p>`;
   const page = relativeLinks(html, pagePath)
     .replace(NAV_ITEM, (item, href: string) => (missing(href) ? '' : item))
