@@ -16,6 +16,7 @@ import {
   USAGE_STRINGS,
 } from './ctm-usage.ts';
 import type { AttrValue, Attrs, LogRecordIn, ResourceLogsIn } from './otlp-logs.ts';
+import type { PushRow } from '../db/queries/push-rows.ts';
 
 export const TELEMETRY_EVENT = 'claude_code.api_request';
 /** The project of telemetry rows: Claude Code's events name no project directory. */
@@ -23,35 +24,12 @@ export const TELEMETRY_PROJECT = '(telemetry)';
 /** Where a hub key of a telemetry row starts (agent rows are keyed by message id). */
 export const TELEMETRY_KEY_PREFIX = 'otel:';
 
-export interface HubUsage {
+/** A usage row as an agent sends it (its index's row, push-rows.ts) or as telemetry gives it, and its user. */
+export type HubUsage = Omit<PushRow, 'rowid' | 'isSidechain'> & {
   source: 'agent' | 'telemetry';
-  key: string;
-  messageId: string;
-  requestId: string | null;
-  advisorOf: string | null;
-  ts: number;
-  model: string;
-  sessionId: string;
-  project: string;
-  cwd: string | null;
-  gitBranch: string | null;
-  version: string | null;
   isSidechain: boolean;
-  agentId: string | null;
-  serviceTier: string | null;
-  speed: string | null;
-  geo: string | null;
-  input: number;
-  output: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  thinking: number;
-  webSearchRequests: number;
-  webFetchRequests: number;
-  costLoggedUsd: number | null;
   user: string;
-}
+};
 
 export interface HubSessionCost {
   sessionId: string;

@@ -12,13 +12,8 @@ import {
   USAGE_LOGGED_COST,
   USAGE_STRINGS,
 } from '../hub/ctm-usage.ts';
+import type { HubSessionCost } from '../hub/hub-records.ts';
 import { version } from '../version.ts';
-
-export interface SessionCostRow {
-  sessionId: string;
-  totalCostUsd: number;
-  modelUsageJson: string;
-}
 
 export interface Identity {
   machine: string;
@@ -51,7 +46,7 @@ function usageRecord(row: PushRow, observed: string): Record<string, unknown> {
   };
 }
 
-function sessionCostRecord(c: SessionCostRow, observed: string): Record<string, unknown> {
+function sessionCostRecord(c: HubSessionCost, observed: string): Record<string, unknown> {
   return {
     timeUnixNano: observed,
     observedTimeUnixNano: observed,
@@ -68,7 +63,7 @@ function sessionCostRecord(c: SessionCostRow, observed: string): Record<string, 
 /** The request body (JSON text) for some rows and session costs. */
 export function usageLogsRequest(
   rows: readonly PushRow[],
-  sessionCosts: readonly SessionCostRow[],
+  sessionCosts: readonly HubSessionCost[],
   identity: Identity,
   pending: number,
   now = Date.now(),
