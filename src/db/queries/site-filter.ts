@@ -49,30 +49,21 @@ export function siteSql(db: Db, f: SiteFilter, rollup = true): SiteSql {
   const day = dayBucketCached(db, f.timezone);
   const clauses: string[] = [];
   const params: Record<string, string> = {};
-  if (f.fromDay) {
-    clauses.push(`${day} >= @fromDay`);
-    params.fromDay = f.fromDay;
-  }
-  if (f.toDay) {
-    clauses.push(`${day} <= @toDay`);
-    params.toDay = f.toDay;
-  }
-  if (f.project) {
-    clauses.push('project = @project');
-    params.project = f.project;
-  }
-  if (f.sessionId) {
-    clauses.push('session_id = @sessionId');
-    params.sessionId = f.sessionId;
-  }
-  if (f.machines) {
-    clauses.push('machine IN (SELECT value FROM json_each(@machines))');
-    params.machines = JSON.stringify(f.machines);
-  }
-  if (f.users) {
-    clauses.push('user_name IN (SELECT value FROM json_each(@users))');
-    params.users = JSON.stringify(f.users);
-  }
+  const when = (name: string, value: string | undefined, clause: string): void => {
+    if (!value) return;
+    clauses.push(clause);
+    params[name] = value;
+  };
+  when('fromDay', f.fromDay, `${day} >= @fromDay`);
+  when('toDay', f.toDay, `${day} <= @toDay`);
+  when('project', f.project, 'project = @project');
+  when('sessionId', f.sessionId, 'session_id = @sessionId');
+  when(
+    'machines',
+    f.machines && JSON.stringify(f.machines),
+    'machine IN (SELECT value FROM json_each(@machines))',
+  );
+  when('users', f.users && JSON.stringify(f.users), 'user_name IN (SELECT value FROM json_each(@users))');
   const cost = costExpr(f.costMode);
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
   const label = 'coalesce(min(cwd), project)';
