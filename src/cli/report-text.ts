@@ -6,6 +6,7 @@
 import type { Report } from './build-report.ts';
 import type { Kind } from './report-args.ts';
 import type { PeriodEntry } from '../report/period-report.ts';
+import { formatDateTime } from '../format/local-format.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
 import { textTable } from './text-table.ts';
 
@@ -49,20 +50,6 @@ function fitted(
 /** A model id as a table has room for: `claude-sonnet-4-5-20250929` → `sonnet-4-5`. */
 export function shortModel(model: string): string {
   return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
-}
-
-/** An instant as the local minute in the report's timezone: `2026-08-07 14:03`. */
-export function localMinute(timezone: string): (iso: string) => string {
-  const format = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (iso) => format.format(Date.parse(iso));
 }
 
 /** A share of the token limit in whole percent; a small non-zero share is "<1%", not a misleading 0%. */
@@ -150,7 +137,7 @@ export function renderText(
       : by
         ? [period, by === 'machine' ? 'Machine' : 'User']
         : [period];
-  const minute = localMinute(timezone);
+  const minute = (iso: string) => formatDateTime(Date.parse(iso), timezone);
   const list: (PeriodEntry & { key: string; lead: string[]; reportedCost?: number | null })[] =
     out.kind === 'period'
       ? out.report.entries.map((e) => ({ ...e, lead: by ? [e.key, e.dimension ?? ''] : [e.key] }))
