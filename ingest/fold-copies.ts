@@ -5,7 +5,6 @@
 // thread folds a cold load's commits so that the writer decodes and walks only those; what it left out is
 // passed on as a count, so the pass's duplicate count stays the same.
 import { totalTokens, type UsageEvent } from './parse-line.ts';
-import type { LocatedEvent } from './message-store.ts';
 
 export interface Best {
   total: number;
@@ -24,9 +23,11 @@ export function beats(copy: UsageEvent, total: number, best: Best): boolean {
 /** The copies that win in turn within each key, in file order, and how many were left out. Advisor rows are
  *  kept whole: which of them count depends on the line their response is counted from. Exact only where
  *  no stored copy is re-read from its own line (a cold load: every file is read once, from its start). */
-export function foldCopies(events: readonly LocatedEvent[]): { events: LocatedEvent[]; dropped: number } {
+export function foldCopies<T extends { event: UsageEvent }>(
+  events: readonly T[],
+): { events: T[]; dropped: number } {
   const best = new Map<string, Best>();
-  const kept: LocatedEvent[] = [];
+  const kept: T[] = [];
   for (const located of events) {
     const e = located.event;
     if (e.advisorOf !== null) {
