@@ -8,10 +8,12 @@ declare module 'autocannon' {
     max: number;
   }
   interface Result {
-    requests: Histogram;
+    /** `total` only on the requests histogram: the responses received. */
+    requests: Histogram & { total: number };
     latency: Histogram;
     non2xx: number;
     errors: number;
+    timeouts: number;
   }
   interface RawRequest {
     path?: string;

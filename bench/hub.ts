@@ -305,7 +305,14 @@ async function main(): Promise<void> {
     for (const mode of ['same URL', 'uncached'] as const) {
       if (mode === 'uncached' && !year && query) continue;
       let n = 0;
-      const runs: { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number }[] = [];
+      const runs: {
+        requestsPerSecond: number;
+        p50Ms: number;
+        p99Ms: number;
+        non2xx: number;
+        answered: number;
+        timeouts: number;
+      }[] = [];
       for (let i = 0; i < API_RUNS; i++) {
         const r = await autocannon({
           url: hub.http + fixed,
@@ -324,12 +331,17 @@ async function main(): Promise<void> {
           p50Ms: r.latency.p50,
           p99Ms: r.latency.p99,
           non2xx: r.non2xx,
+          answered: r.requests.total,
+          timeouts: r.timeouts,
         });
       }
-      const range = (k: 'requestsPerSecond' | 'p50Ms' | 'p99Ms') => [
-        Math.min(...runs.map((r) => r[k])),
-        Math.max(...runs.map((r) => r[k])),
-      ];
+      // Over the runs that got answers: a run whose every request timed out (autocannon's 10 s) has no
+      // latencies, and autocannon reports them as 0.
+      const answered = runs.filter((r) => r.answered > 0);
+      const range = (k: 'requestsPerSecond' | 'p50Ms' | 'p99Ms') =>
+        answered.length
+          ? [Math.min(...answered.map((r) => r[k])), Math.max(...answered.map((r) => r[k]))]
+          : null;
       const key = `${name}, ${mode}`;
       usageRuns[key] = {
         path:
@@ -342,6 +354,7 @@ async function main(): Promise<void> {
         p50Ms: range('p50Ms'),
         p99Ms: range('p99Ms'),
         non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+        timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
         runs,
       };
       process.stdout.write(`${key}: ${JSON.stringify(usageRuns[key])}\n`);
