@@ -14,18 +14,18 @@ export interface RollupTotals extends TokenSums {
   unpricedCalc: number;
 }
 
-const STORED = `SELECT coalesce(sum(messages), 0) AS messages, coalesce(sum(input_tokens), 0) AS inputTokens,
-    coalesce(sum(output_tokens), 0) AS outputTokens, coalesce(sum(cache_write_5m_tokens), 0) AS cacheWrite5mTokens,
-    coalesce(sum(cache_write_1h_tokens), 0) AS cacheWrite1hTokens, coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens,
-    coalesce(sum(total_tokens), 0) AS totalTokens, total(cost_auto_usd) AS costAuto, total(cost_calc_usd) AS costCalc,
-    total(cost_display_usd) AS costDisplay, coalesce(sum(unpriced_auto), 0) AS unpricedAuto,
-    coalesce(sum(unpriced_calc), 0) AS unpricedCalc
+// The token columns, summed alike over both tables (zero, not NULL, for an empty index).
+const TOKEN_SUMS = `coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens,
+    coalesce(sum(cache_write_5m_tokens), 0) AS cacheWrite5mTokens,
+    coalesce(sum(cache_write_1h_tokens), 0) AS cacheWrite1hTokens,
+    coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens, coalesce(sum(total_tokens), 0) AS totalTokens`;
+
+const STORED = `SELECT coalesce(sum(messages), 0) AS messages, ${TOKEN_SUMS}, total(cost_auto_usd) AS costAuto,
+    total(cost_calc_usd) AS costCalc, total(cost_display_usd) AS costDisplay,
+    coalesce(sum(unpriced_auto), 0) AS unpricedAuto, coalesce(sum(unpriced_calc), 0) AS unpricedCalc
   FROM usage_daily`;
 
-const FRESH = `SELECT count(*) AS messages, coalesce(sum(input_tokens), 0) AS inputTokens,
-    coalesce(sum(output_tokens), 0) AS outputTokens, coalesce(sum(cache_write_5m_tokens), 0) AS cacheWrite5mTokens,
-    coalesce(sum(cache_write_1h_tokens), 0) AS cacheWrite1hTokens, coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens,
-    coalesce(sum(total_tokens), 0) AS totalTokens, total(coalesce(cost_logged_usd, cost_calc_usd)) AS costAuto,
+const FRESH = `SELECT count(*) AS messages, ${TOKEN_SUMS}, total(coalesce(cost_logged_usd, cost_calc_usd)) AS costAuto,
     total(cost_calc_usd) AS costCalc, total(cost_logged_usd) AS costDisplay,
     coalesce(sum(coalesce(cost_logged_usd, cost_calc_usd) IS NULL), 0) AS unpricedAuto,
     coalesce(sum(cost_calc_usd IS NULL), 0) AS unpricedCalc
