@@ -129,8 +129,8 @@ export function teamTable(name: string, by: 'machine' | 'user', rows: readonly T
       'Sessions',
       'Requests',
       'Tokens',
-      'Cost',
       'Last day',
+      'Cost',
       'Unpriced requests',
     ],
     rows: rows.map((r) => [
@@ -138,8 +138,8 @@ export function teamTable(name: string, by: 'machine' | 'user', rows: readonly T
       r.sessions,
       r.messages,
       r.totalTokens,
-      r.cost,
       r.lastDay,
+      r.cost,
       r.unpricedMessages,
     ]),
   };

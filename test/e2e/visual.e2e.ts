@@ -1,7 +1,8 @@
-// The site as a person sees it, in chromium: one colour per model on every chart of the overview and the models
-// page, the name and Cost columns of every listing inside a 390 px screen and of every side-by-side panel inside
-// its panel at 1400 px, no word glued to a number in any page kind's text, and each page kind at 1400 px and
-// 390 px in light and dark, saved to docs/screenshots/ and checked with axe.
+// The site as a person sees it (an index of three machines and two users, as a hub holds), in chromium: one
+// colour per model on every chart of the overview and the models page, the name and Cost columns of every
+// listing inside a 390 px screen and of every side-by-side panel inside its panel at 1400 px, no word glued to
+// a number in any page kind's text, and each page kind at 1400 px and 390 px in light and dark, saved to
+// docs/screenshots/ and checked with axe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -18,7 +19,17 @@ import { seriousAxeViolations } from './axe-violations.ts';
 
 const shots = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const today = new Date().toISOString().slice(0, 10);
-const LISTINGS = ['/days/', '/weeks/', '/months/', '/sessions/', '/projects/', '/models/', '/blocks/'];
+const LISTINGS = [
+  '/days/',
+  '/weeks/',
+  '/months/',
+  '/sessions/',
+  '/projects/',
+  '/models/',
+  '/blocks/',
+  '/machines/',
+  '/users/',
+];
 
 let dataDir: string;
 let browser: Browser;
@@ -61,6 +72,8 @@ async function pageKinds(): Promise<[string, string][]> {
     ['project', await firstLink('/projects/', /projects\/[^/]+\/$/)],
     ['models', '/models/'],
     ['blocks', '/blocks/'],
+    ['machines', '/machines/'],
+    ['users', '/users/'],
     ['not-found', '/nope/'],
   ];
   await probe.close();
@@ -99,6 +112,14 @@ beforeAll(async () => {
     db,
     rows.map((r) => ({ ...r, ts: r.ts + shift })),
   );
+  // A third of the sessions as a hub stores another machine's (desk, bob's) and a third as a CI runner's
+  // (ci, this user), so the machines and users pages and the overview's breakdowns are drawn too.
+  const sessions = [...new Set(rows.map((r) => r.sessionId))];
+  for (const table of ['messages', 'usage_daily']) {
+    const move = db.prepare(`UPDATE ${table} SET machine = ?, user_name = ? WHERE session_id = ?`);
+    for (const [i, s] of sessions.entries())
+      if (i % 3 > 0) move.run(i % 3 === 1 ? 'desk' : 'ci', i % 3 === 1 ? 'bob' : '', s);
+  }
   db.close();
   await buildSite(config, silentLogger);
   server = await serveStaticDir(() => realpathSync(sitePaths(dataDir).current), {
@@ -157,6 +178,14 @@ describe('the site in chromium', () => {
         const box = (await cell.boundingBox())!;
         expect(box.x, `${path} table ${t}`).toBeGreaterThanOrEqual(0);
         expect(box.x + box.width, `${path} table ${t}`).toBeLessThanOrEqual(390);
+        // In view, not under another column pinned over it: the cell is what the screen shows at its centre
+        // (the page scrolled down to it, never sideways).
+        const seen = await cell.evaluate((el) => {
+          window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 100);
+          const r = el.getBoundingClientRect();
+          return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+        });
+        expect(seen, `${path} table ${t}: ${await cell.innerText()} is covered`).toBe(true);
       }
     }
     expect(withCost, `${path}: tables with a Cost column`).toBeGreaterThan(0);
@@ -226,5 +255,5 @@ describe('the site in chromium', () => {
       }
     }
     expect(failures).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 });
