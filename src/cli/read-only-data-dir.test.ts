@@ -8,7 +8,7 @@ import { chmodSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../test/fixtures/fixture-lines.ts';
 import { at, fixtureTree, type FixtureTree } from '../../test/fixtures/fixture-tree.ts';
-import { ctmBin, node24, repoRoot, runCtm } from './run-ctm.ts';
+import { ctmBin, node24, repoRoot, runCtm } from '../../test/fixtures/run-ctm.ts';
 
 const asRoot = process.getuid?.() === 0;
 const trees: FixtureTree[] = [];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine, reportSessionLines } from '../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../test/fixtures/fixture-tree.ts';
 import { parseCsv } from '../format/csv-parse.ts';
-import { runCtm } from './run-ctm.ts';
+import { runCtm } from '../../test/fixtures/run-ctm.ts';
 
 let tree: FixtureTree;
 let env: Record<string, string>;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { node24 } from '../cli/run-ctm.ts';
+import { node24 } from '../../test/fixtures/run-ctm.ts';
 import { loadMigrations } from './migrate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ctm-migrate-'));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { silentLogger } from '../log.ts';
-import { ctmBin, node24 } from '../cli/run-ctm.ts';
+import { ctmBin, node24 } from '../../test/fixtures/run-ctm.ts';
 import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { liveFixture, serverConfig, type LiveFixture } from '../../test/fixtures/live-fixture.ts';

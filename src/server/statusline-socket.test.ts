@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../log.ts';
-import { ctmBin, node24, repoRoot } from '../cli/run-ctm.ts';
+import { ctmBin, node24, repoRoot } from '../../test/fixtures/run-ctm.ts';
 import { openLimitsReader } from '../db/limits/open-limits.ts';
 import { statusDocument } from '../../test/fixtures/status-document.ts';
 import { startServer, type RunningServer } from './start-server.ts';

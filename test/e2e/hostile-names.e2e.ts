@@ -26,7 +26,7 @@ import { ChangeSet } from '../../src/db/change-set.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
-import { runCtm } from '../../src/cli/run-ctm.ts';
+import { runCtm } from '../fixtures/run-ctm.ts';
 import { href } from '../../src/site/pages.ts';
 import { createRefresher, siteRefresh } from '../../src/site/refresh-pages.ts';
 import { openSiteContext } from '../../src/site/site-context.ts';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advisorIteration, assistantLine, costStateLine } from '../fixtures/fixture-lines.ts';
 import { fixtureTree, tempDir, type FixtureTree } from '../fixtures/fixture-tree.ts';
 import { openDb } from '../../src/db/open.ts';
-import { ctmBin, node24, repoRoot } from '../../src/cli/run-ctm.ts';
+import { ctmBin, node24, repoRoot } from '../fixtures/run-ctm.ts';
 import { Hosts } from './netns.ts';
 
 const OTLP = 4318;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine } from '../fixtures/fixture-lines.ts';
 import { fixtureTree, tempDir, type FixtureTree } from '../fixtures/fixture-tree.ts';
-import { runCtm, spawnCtm } from '../../src/cli/run-ctm.ts';
+import { runCtm, spawnCtm } from '../fixtures/run-ctm.ts';
 import { openDb } from '../../src/db/open.ts';
 import { findNginx } from '../../src/stack/find-nginx.ts';
 import { freePort } from '../../src/stack/free-port.ts';

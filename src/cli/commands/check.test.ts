@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
-import { runCtm } from '../run-ctm.ts';
+import { runCtm } from '../../../test/fixtures/run-ctm.ts';
 
 const trees: FixtureTree[] = [];
 afterAll(() => trees.forEach((t) => t.remove()));

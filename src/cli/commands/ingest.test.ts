@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { assistantLine, userLine } from '../../../test/fixtures/fixture-lines.ts';
 import { at, fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
-import { runCtm, spawnCtm, ctmBin } from '../run-ctm.ts';
+import { runCtm, spawnCtm, ctmBin } from '../../../test/fixtures/run-ctm.ts';
 import { describeStatsCache } from './ingest.ts';
 
 const trees: FixtureTree[] = [];

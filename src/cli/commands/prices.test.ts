@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
-import { runCtm } from '../run-ctm.ts';
+import { runCtm } from '../../../test/fixtures/run-ctm.ts';
 import { priceJson } from '../price-list.ts';
 import { changeText, formatFrom, formatRate } from '../prices-text.ts';
 

@@ -12,7 +12,7 @@ import { createHubStore } from '../../hub/hub-store.ts';
 import { decodeOtlpJson } from '../../hub/otlp-json.ts';
 import { loadPricing } from '../../pricing/load-pricing.ts';
 import { usageLogsRequest } from '../../push/usage-log-records.ts';
-import { runCtm } from '../run-ctm.ts';
+import { runCtm } from '../../../test/fixtures/run-ctm.ts';
 
 let hubTree: FixtureTree;
 let laptopTree: FixtureTree;

@@ -6,9 +6,9 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMigrations, migrate } from '../../db/migrate.ts';
 import { tempDir } from '../../../test/fixtures/fixture-tree.ts';
-import { runCtm } from '../run-ctm.ts';
+import { runCtm } from '../../../test/fixtures/run-ctm.ts';
 import { spawnSync } from 'node:child_process';
-import { ctmBin, node24 } from '../run-ctm.ts';
+import { ctmBin, node24 } from '../../../test/fixtures/run-ctm.ts';
 
 const root = tempDir();
 afterAll(() => {

@@ -8,7 +8,7 @@ import {
 } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { spawnSync } from 'node:child_process';
-import { ctmBin, node24, runCtm } from '../run-ctm.ts';
+import { ctmBin, node24, runCtm } from '../../../test/fixtures/run-ctm.ts';
 
 const RESET_S = Date.parse('2026-03-01T15:00:00Z') / 1000;
 

@@ -12,7 +12,7 @@ import { openLimitsReader } from '../../db/limits/open-limits.ts';
 import { loadPricing } from '../../pricing/load-pricing.ts';
 import { requestCost } from '../../pricing/request-cost.ts';
 import { statusDocument, type DocumentOptions } from '../../../test/fixtures/status-document.ts';
-import { ctmBin, node24, repoRoot } from '../run-ctm.ts';
+import { ctmBin, node24, repoRoot } from '../../../test/fixtures/run-ctm.ts';
 
 const SESSION = 'c0ffee00-5e55-4000-8000-000000000001';
 const REL = `-home-dev-app/${SESSION}.jsonl`;

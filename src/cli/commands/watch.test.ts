@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, testIndex, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { statusDocument } from '../../../test/fixtures/status-document.ts';
-import { ctmBin, node24 } from '../run-ctm.ts';
+import { ctmBin, node24 } from '../../../test/fixtures/run-ctm.ts';
 
 let tree: FixtureTree;
 let dataDir: string;
