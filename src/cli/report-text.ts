@@ -8,6 +8,7 @@ import type { Kind } from './report-args.ts';
 import type { PeriodEntry } from '../report/period-report.ts';
 import { formatDateTime } from '../format/local-format.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
+import { shortModel } from '../format/short-model.ts';
 import { textTable } from './text-table.ts';
 
 /** A cost that leaves out unpriced usage is marked "*" (explained below the table), never shown as a plain $0. */
@@ -45,11 +46,6 @@ function fitted(
     );
     if (n === 0 || table.split('\n', 1)[0]!.length <= width) return { table, shown: use.map((e) => e.head) };
   }
-}
-
-/** A model id as a table has room for: `claude-sonnet-4-5-20250929` → `sonnet-4-5`. */
-export function shortModel(model: string): string {
-  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
 }
 
 /** A share of the token limit in whole percent; a small non-zero share is "<1%", not a misleading 0%. */

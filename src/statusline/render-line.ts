@@ -4,6 +4,7 @@
 // costs more to build than the whole line may take. Clock times follow the process's TZ.
 import type { StatuslinePart, StatuslineSettings } from '../config.ts';
 import { formatInt } from '../format/number.ts';
+import { shortModel } from '../format/short-model.ts';
 import type { LimitWindow, StatusInput } from './status-input.ts';
 import type { UsageFigures } from './usage-figures.ts';
 import { dateClock, type LocalClock } from './local-clock.ts';
@@ -52,10 +53,6 @@ export function clock(ts: number, now: number, local: LocalClock = dateClock): s
 }
 
 const pct = (n: number): string => `${Math.round(n)}%`;
-
-export function shortModel(id: string): string {
-  return id.replace(/^claude-/, '').replace(/-\d{8}$/, '');
-}
 
 type Part = { text: string; level?: number };
 
