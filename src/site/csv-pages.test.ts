@@ -40,12 +40,7 @@ beforeAll(() => {
     moveSession(w, 's2', 'desk', 'bob');
     moveSession(w, 's3', 'ci', 'me');
   });
-  ctx = {
-    config: index.config,
-    db: index.db,
-    filter: { timezone: 'UTC', costMode: 'auto' },
-    now: Date.parse('2026-03-05T12:00:00Z'),
-  };
+  ctx = index.context('2026-03-05T12:00:00Z');
 });
 afterAll(() => index.remove());
 

@@ -137,12 +137,7 @@ describe('the loaders', () => {
 
   beforeAll(() => {
     index = siteIndex(FIXTURE);
-    ctx = {
-      config: index.config,
-      db: index.db,
-      filter: { timezone: 'UTC', costMode: 'auto' },
-      now: Date.parse('2026-03-05T12:00:00Z'),
-    };
+    ctx = index.context('2026-03-05T12:00:00Z');
   });
   afterAll(() => index.remove());
 

@@ -30,7 +30,7 @@ describe('machines and users', () => {
       moveSession(w, 's3', 'ci', 'me');
     });
     db = index.db;
-    ctx = { config: index.config, db, filter: F, now: Date.parse('2026-03-05T12:00:00Z') };
+    ctx = index.context('2026-03-05T12:00:00Z');
   });
   afterAll(() => index.remove());
 

@@ -32,12 +32,7 @@ let ctx: (nowIso: string, timezone?: string) => SiteContext;
 
 beforeAll(() => {
   index = siteIndex(ROWS);
-  ctx = (nowIso, timezone = 'UTC') => ({
-    config: index.config,
-    db: index.db,
-    filter: { timezone, costMode: 'auto' },
-    now: Date.parse(nowIso),
-  });
+  ctx = index.context;
 });
 afterAll(() => index.remove());
 
