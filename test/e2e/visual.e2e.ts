@@ -1,8 +1,8 @@
 // The site as a person sees it (an index of three machines and two users, as a hub holds), in chromium: one
 // colour per model on every chart of the overview and the models page, the name and Cost columns of every
 // listing inside a 390 px screen and of every side-by-side panel inside its panel at 1400 px, no word glued to
-// a number in any page kind's text, and each page kind at 1400 px and 390 px in light and dark, saved to
-// docs/screenshots/ and checked with axe.
+// a number in any page kind's text, and each page kind at 1400 px and 390 px in light and dark (the archive's
+// list and an archived page too), saved to docs/screenshots/ and checked with axe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
 import { buildSite } from '../../src/site/build-site.ts';
 import { sitePaths } from '../../src/site/site-paths.ts';
+import { snapshotSite } from '../../src/site/snapshot-site.ts';
 import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
 import { serveStaticDir } from './static-site-server.ts';
 import { seriousAxeViolations } from './axe-violations.ts';
@@ -256,4 +257,36 @@ describe('the site in chromium', () => {
     }
     expect(failures).toEqual([]);
   }, 300_000);
+
+  it('saves the archive list and an archived overview at 1400 and 390 px, light and dark, and each passes axe', async () => {
+    const config = loadConfig({ CTM_DATA_DIR: dataDir, CTM_TZ: 'UTC', CTM_LOG_LEVEL: 'warn' });
+    const shot = await snapshotSite(config);
+    const archive = await serveStaticDir(() => sitePaths(dataDir).archive);
+    const failures: string[] = [];
+    try {
+      for (const [kind, path] of [
+        ['archive', '/'],
+        ['snapshot', `/${shot.id}/index.html`],
+      ] as const) {
+        for (const width of [1400, 390]) {
+          for (const scheme of ['light', 'dark'] as const) {
+            const page = await browser.newPage({
+              viewport: { width, height: width < 600 ? 844 : 900 },
+              isMobile: width < 600,
+              colorScheme: scheme,
+            });
+            await page.goto(archive.url + path);
+            if (kind === 'snapshot') await page.waitForSelector('ctm-chart canvas');
+            await page.screenshot({ path: join(shots, `${kind}-${width}-${scheme}.png`) });
+            const v = await seriousAxeViolations(page);
+            if (v.length) failures.push(`${kind} ${width} ${scheme}: ${v.join(', ')}`);
+            await page.close();
+          }
+        }
+      }
+    } finally {
+      await archive.close();
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
