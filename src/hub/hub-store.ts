@@ -17,6 +17,7 @@ import type { PriceTable } from '../pricing/pricing-schema.ts';
 import { requestCost } from '../pricing/request-cost.ts';
 import { makeLocalTime } from '../time/local-time.ts';
 import { createDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
+import type { PushRow } from '../db/queries/push-rows.ts';
 import { TELEMETRY_KEY_PREFIX, type HubBatch, type HubUsage } from './hub-records.ts';
 
 export interface HubWriteResult {
@@ -26,26 +27,11 @@ export interface HubWriteResult {
   changes: ChangeSet;
 }
 
-interface Stored extends RollupRow {
-  key: string;
+/** A stored row as the hub compares it with one arriving: its rollup fields and every field an agent sends. */
+interface Stored extends RollupRow, Omit<PushRow, 'rowid' | 'costLoggedUsd'> {
   hour: number;
-  sessionId: string;
   machine: string;
   userName: string;
-  messageId: string;
-  requestId: string | null;
-  advisorOf: string | null;
-  ts: number;
-  cwd: string | null;
-  gitBranch: string | null;
-  version: string | null;
-  isSidechain: number;
-  agentId: string | null;
-  serviceTier: string | null;
-  speed: string | null;
-  geo: string | null;
-  thinking: number;
-  webFetchRequests: number;
 }
 
 const STORED_COLUMNS = `key, day, hour, model, project, session_id AS sessionId, machine, user_name AS userName,
