@@ -4,6 +4,7 @@ import type { ChartSpec } from '../components/charts/chart-spec.ts';
 import { limitsOverTime } from '../components/charts/limits-over-time.ts';
 import { formatInt, formatUsd } from '../format/number.ts';
 import { plural } from '../format/plural.ts';
+import { shortModel } from '../format/short-model.ts';
 import { formatDateTime, formatTime, localDay } from '../format/local-format.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 
@@ -68,10 +69,6 @@ function limitLabel(s: LiveSnapshot): string {
 /** A request's time: the clock alone for today's (in tz), date and clock for older ones. */
 function requestTime(tz: string, ts: number, today: string): string {
   return localDay(ts, tz) === today ? formatTime(ts, tz) : formatDateTime(ts, tz);
-}
-
-export function shortModel(model: string): string {
-  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
 }
 
 export function liveView(s: LiveSnapshot): LiveView {
