@@ -1,6 +1,5 @@
-// The API routes as plain functions (runtime → status, headers, body). The Astro endpoints wrap them in a Web
-// Response; the host writes them straight to the socket, which is what keeps /api/v1/live and /api/v1/health
-// in the thousands of requests per second. Live and health bodies are cached per ingest commit and second:
+// The API routes as plain functions (runtime → status, headers, body). The host writes them straight to the
+// socket, which is what keeps /api/v1/live and /api/v1/health in the thousands of requests per second. Live and health bodies are cached per ingest commit and second:
 // a burst of polls costs one query round. Usage bodies are cached per state of the index (SQLite's data_version,
 // which any other connection's commit changes: the ingest's, the hub's, another process's) and resolved
 // parameters (a default range resolves to today's days, so a new day misses), in USAGE_SLOTS one-entry slots
@@ -30,13 +29,6 @@ const JSON_HEADERS = {
 
 function json(status: number, body: string | Buffer): PlainResponse {
   return { status, headers: JSON_HEADERS, body };
-}
-
-export function toResponse(p: PlainResponse): Response {
-  return new Response(typeof p.body === 'string' ? p.body : new Uint8Array(p.body), {
-    status: p.status,
-    headers: p.headers,
-  });
 }
 
 function cacheKey(rt: Runtime, now: number): string {
