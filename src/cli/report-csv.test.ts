@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine, reportSessionLines } from '../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, type FixtureTree } from '../../test/fixtures/fixture-tree.ts';
-import { parseCsv } from '../format/csv-parse.ts';
+import { parseCsv } from '../../test/fixtures/csv-parse.ts';
 import { runCtm } from '../../test/fixtures/run-ctm.ts';
 
 let tree: FixtureTree;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, plainNumber, toCsv, type CsvValue } from './csv.ts';
-import { parseCsv } from './csv-parse.ts';
+import { parseCsv } from '../../test/fixtures/csv-parse.ts';
 
 describe('csvField', () => {
   it.each<[CsvValue, string]>([

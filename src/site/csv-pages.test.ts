@@ -1,9 +1,9 @@
 // The CSV files of the pages' tables on a real index (site-fixture's rows, two sessions moved to other machines
 // as a hub stores them, one project whose name a spreadsheet would run as a formula): every page's files parse
-// back (csv-parse.ts) to the rows its loader gave the view, in the view's order, numbers plain and exact,
-// costs at full precision, times ISO 8601, projects by the name the page shows.
+// back (test/fixtures/csv-parse.ts) to the rows its loader gave the view, in the view's order, numbers plain
+// and exact, costs at full precision, times ISO 8601, projects by the name the page shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../format/csv-parse.ts';
+import { parseCsv } from '../../test/fixtures/csv-parse.ts';
 import { moveSession, siteIndex, type SiteIndex } from '../../test/fixtures/site-index.ts';
 import { FIXTURE, SONNET, at } from '../../test/fixtures/site-fixture.ts';
 import type { SiteContext } from './site-context.ts';

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
-import { parseCsv } from '../../src/format/csv-parse.ts';
+import { parseCsv } from '../fixtures/csv-parse.ts';
 import { buildSite } from '../../src/site/build-site.ts';
 import { serverEntry, sitePaths } from '../../src/site/site-paths.ts';
 import { createRefresher, siteRefresh } from '../../src/site/refresh-pages.ts';
