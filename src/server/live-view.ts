@@ -18,22 +18,9 @@ export interface LiveView {
   limitsChart: ChartSpec | null;
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function clock(tz: string, ts: number, seconds = false): string {
-  const key = `${tz}:${seconds}`;
-  let f = timeFormats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: tz,
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(seconds ? { second: '2-digit' } : {}),
-      hourCycle: 'h23',
-    });
-    timeFormats.set(key, f);
-  }
-  return f.format(ts);
-}
+/** "14:05", or "14:05:09" with seconds, in the page's timezone. */
+const clock = (tz: string, ts: number, seconds = false): string =>
+  formatTime(ts, tz).slice(0, seconds ? 8 : 5);
 
 const weekday = new Map<string, Intl.DateTimeFormat>();
 /** "14:00" within the day ahead, "Thu 14:00" further. */
