@@ -2,37 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { beats, foldCopies } from './fold-copies.ts';
 import type { LocatedEvent } from './message-store.ts';
-import type { UsageEvent } from './parse-line.ts';
+import { parseLine, type UsageEvent } from './parse-line.ts';
+import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+
+// One parsed assistant line as the base event; each copy overrides what the case is about.
+const parsed = parseLine(Buffer.from(assistantLine({ id: 'base', timestamp: '2026-10-01T10:00:00Z' })));
+if (parsed.kind !== 'event') throw new Error('the fixture line parses to no event');
+const base: UsageEvent = {
+  ...parsed.event,
+  input: 1,
+  output: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheRead: 0,
+};
 
 let line = 0;
 function copy(key: string, output: number, o: Partial<UsageEvent> = {}): LocatedEvent {
-  const event = {
-    key,
-    messageId: key,
-    requestId: null,
-    ts: 0,
-    model: 'claude-opus-4-5',
-    sessionId: 's',
-    cwd: null,
-    gitBranch: null,
-    version: null,
-    isSidechain: false,
-    agentId: null,
-    serviceTier: null,
-    speed: null,
-    geo: null,
-    input: 1,
-    output,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheRead: 0,
-    thinking: 0,
-    webSearchRequests: 0,
-    webFetchRequests: 0,
-    costLoggedUsd: null,
-    advisorOf: null,
-    ...o,
-  } satisfies UsageEvent;
+  const event: UsageEvent = { ...base, key, messageId: key, output, ...o };
   return { event, lineNo: ++line, sessionId: 's', agentId: null };
 }
 

@@ -32,7 +32,13 @@ function setup(parallelBytes: number) {
     tree.remove();
   });
   const store = createMessageStore(index.db, { timezone: 'UTC', pricing: loadPricing() });
-  return { tree, db: index.db, pass: () => runPass({ claudeDirs: [tree.claudeDir], store, parallelBytes }) };
+  return {
+    root,
+    tree,
+    db: index.db,
+    store,
+    pass: () => runPass({ claudeDirs: [tree.claudeDir], store, parallelBytes }),
+  };
 }
 
 const line = (o: Partial<AssistantLineOptions> & { id: string }): string =>
@@ -229,14 +235,7 @@ describe('advisor rows follow the copy of their response that counts', () => {
 
 describe('a cold load builds the secondary indexes once, at the end', () => {
   it('drops them during the load, restores them after it, and after a load that was killed half way', () => {
-    const root = tempDir();
-    const tree = fixtureTree(root);
-    const index = testIndex([tree.claudeDir], root);
-    cleanups.push(() => {
-      index.close();
-      tree.remove();
-    });
-    const { db } = index;
+    const { tree, db, store } = setup(Infinity);
     const indexes = () =>
       db
         .prepare(
@@ -247,7 +246,6 @@ describe('a cold load builds the secondary indexes once, at the end', () => {
     const before = indexes();
     expect(before).toContain('messages_day');
     tree.write('p/s1.jsonl', [line({ id: 'msg_1' })]);
-    const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
     let during: unknown[] = [];
     store.bulk(() => {
       during = indexes();
@@ -276,61 +274,45 @@ describe('a cold load builds the secondary indexes once, at the end', () => {
 
 describe('a cold load is one transaction and sums usage_daily once, at the end', () => {
   it('tells of its commits once the rollup is complete; a load killed half way has it summed by the next store', () => {
-    const root = tempDir();
-    const tree = fixtureTree(root);
-    const index = testIndex([tree.claudeDir], root);
-    cleanups.push(() => {
-      index.close();
-      tree.remove();
-    });
-    const { db } = index;
+    const { root, tree, db, store } = setup(0);
     const rollupRows = () => db.prepare('SELECT count(*) FROM usage_daily').pluck().get() as number;
-    tree.write('p/s1.jsonl', [line({ id: 'msg_1' }), line({ id: 'msg_2', timestamp: at(1440) })]);
-    tree.write('p/s2.jsonl', [line({ id: 'msg_3', sessionId: 's2', model: 'claude-sonnet-4-5-20250929' })]);
-    const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
-    const told: { days: string[]; drift: unknown[]; rows: number }[] = [];
     // Another connection, as the site's and the API's: the load is one transaction, seen whole or not at all.
     const other = openDb(join(root, 'ctm.db'), { readonly: true });
     cleanups.push(() => other.close());
-    const seen: number[] = [];
-    // parallelBytes 0: the reader threads' pass, which a big first pass takes.
-    runPass({
-      claudeDirs: [tree.claudeDir],
-      store,
-      parallelBytes: 0,
-      batchBytes: 1,
-      onProgress: (p) => {
-        if (p.filesDone > 0)
-          seen.push(other.prepare('SELECT count(*) FROM messages').pluck().get() as number);
-      },
-      onCommit: (changes) =>
-        told.push({ days: [...changes.days].sort(), drift: rollupDrift(db), rows: rollupRows() }),
-    });
-    expect(seen).toEqual([0, 0]);
-    expect(other.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(3);
+    const messagesSeen = () => other.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+    /** A reader threads' pass (the one a big first pass takes) in batches of one file: the messages the other
+     *  connection sees after each file, and each change set told with the rollup's state then. */
+    const watchedPass = () => {
+      const seen: number[] = [];
+      const told: { days: string[]; drift: unknown[]; rows: number }[] = [];
+      runPass({
+        claudeDirs: [tree.claudeDir],
+        store,
+        parallelBytes: 0,
+        batchBytes: 1,
+        onProgress: (p) => {
+          if (p.filesDone > 0) seen.push(messagesSeen());
+        },
+        onCommit: (changes) =>
+          told.push({ days: [...changes.days].sort(), drift: rollupDrift(db), rows: rollupRows() }),
+      });
+      return { seen, told };
+    };
+    tree.write('p/s1.jsonl', [line({ id: 'msg_1' }), line({ id: 'msg_2', timestamp: at(1440) })]);
+    tree.write('p/s2.jsonl', [line({ id: 'msg_3', sessionId: 's2', model: 'claude-sonnet-4-5-20250929' })]);
+    const cold = watchedPass();
+    expect(cold.seen).toEqual([0, 0]);
+    expect(messagesSeen()).toBe(3);
     // One change set for the whole load, told when usage_daily already matches the messages.
-    expect(told).toEqual([{ days: [at(0).slice(0, 10), at(1440).slice(0, 10)], drift: [], rows: 3 }]);
+    expect(cold.told).toEqual([{ days: [at(0).slice(0, 10), at(1440).slice(0, 10)], drift: [], rows: 3 }]);
     expect(db.prepare(`SELECT count(*) FROM meta WHERE key = 'deferred_rollup'`).pluck().get()).toBe(0);
     // A warm pass (messages stored) keeps the rollup in step as it commits, and tells of each batch.
     tree.append('p/s1.jsonl', [line({ id: 'msg_4', timestamp: at(1) })]);
     tree.write('p/s3.jsonl', [line({ id: 'msg_5', sessionId: 's3' })]);
-    told.length = 0;
-    seen.length = 0;
-    runPass({
-      claudeDirs: [tree.claudeDir],
-      store,
-      parallelBytes: 0,
-      batchBytes: 1,
-      onProgress: (p) => {
-        if (p.filesDone > 0)
-          seen.push(other.prepare('SELECT count(*) FROM messages').pluck().get() as number);
-      },
-      onCommit: (changes) =>
-        told.push({ days: [...changes.days], drift: rollupDrift(db), rows: rollupRows() }),
-    });
+    const warm = watchedPass();
     // Batches of one file: progress is told inside a file's batch, which commits before the next file's.
-    expect(seen).toEqual([3, 4]);
-    expect(told).toEqual([
+    expect(warm.seen).toEqual([3, 4]);
+    expect(warm.told).toEqual([
       { days: [at(0).slice(0, 10)], drift: [], rows: 3 },
       { days: [at(0).slice(0, 10)], drift: [], rows: 4 },
     ]);

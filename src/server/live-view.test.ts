@@ -17,6 +17,18 @@ const at = (iso: string, input: number, sessionId = 'session-a', model = 'claude
   cacheRead: 1000,
 });
 
+/** An index's snapshot at `now` with no limit set and nothing ingested or built yet. */
+const snapshotOf = (db: ReturnType<typeof openDb>) =>
+  liveSnapshot(db, {
+    timezone: 'UTC',
+    costMode: 'auto',
+    tokenLimit: 'max',
+    maxBlockTokens: 0,
+    now,
+    lastIngestAt: null,
+    lastBuildAt: null,
+  });
+
 function snapshot(tokenLimit: number | 'max', maxBlockTokens = 0) {
   const db = openDb(':memory:');
   insertUsageRows(db, [
@@ -71,15 +83,7 @@ describe('liveSnapshot', () => {
       row('session-a', '/home/me/work/app', '2026-03-02T12:10:00Z'),
       row('session-b', '/home/me/play/app', '2026-03-02T12:00:00Z'),
     ]);
-    const s = liveSnapshot(db, {
-      timezone: 'UTC',
-      costMode: 'auto',
-      tokenLimit: 'max',
-      maxBlockTokens: 0,
-      now,
-      lastIngestAt: null,
-      lastBuildAt: null,
-    });
+    const s = snapshotOf(db);
     expect(s.currentSessions.map((x) => [x.sessionId, x.projectName, x.cwd])).toEqual([
       ['session-a', 'work/app', '/home/me/work/app'],
       ['session-b', 'play/app', '/home/me/play/app'],
@@ -91,15 +95,7 @@ describe('liveSnapshot', () => {
   it('no active block after five quiet hours', () => {
     const db = openDb(':memory:');
     insertUsageRows(db, [at('2026-03-02T06:00:00Z', 100)]);
-    const s = liveSnapshot(db, {
-      timezone: 'UTC',
-      costMode: 'auto',
-      tokenLimit: 'max',
-      maxBlockTokens: 0,
-      now,
-      lastIngestAt: null,
-      lastBuildAt: null,
-    });
+    const s = snapshotOf(db);
     expect(s.activeBlock).toBeNull();
     expect(s.today.messages).toBe(1);
   });

@@ -16,15 +16,13 @@ import { openSiteContext } from '../../src/site/site-context.ts';
 import { loadBundle } from '../../src/site/build/render-page.ts';
 import { ChangeSet } from '../../src/db/change-set.ts';
 import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
+import { moveSession } from '../fixtures/site-index.ts';
 
 const today = new Date().toISOString().slice(0, 10);
 const dirs: string[] = [];
 
 function moveSessions(db: Db, sessions: readonly string[], machine: string, user: string): void {
-  for (const table of ['messages', 'usage_daily']) {
-    const move = db.prepare(`UPDATE ${table} SET machine = ?, user_name = ? WHERE session_id = ?`);
-    for (const s of sessions) move.run(machine, user, s);
-  }
+  for (const s of sessions) moveSession(db, s, machine, user);
 }
 
 /** A data dir with a small history ending today; `team` moves a third of its sessions to desk (bob) and a

@@ -15,6 +15,7 @@ import { buildSite } from '../../src/site/build-site.ts';
 import { sitePaths } from '../../src/site/site-paths.ts';
 import { snapshotSite } from '../../src/site/snapshot-site.ts';
 import { insertUsageRows, syntheticRows } from '../fixtures/seed-usage-db.ts';
+import { moveSession } from '../fixtures/site-index.ts';
 import { serveStaticDir } from './static-site-server.ts';
 import { seriousAxeViolations } from './axe-violations.ts';
 
@@ -36,13 +37,18 @@ let dataDir: string;
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStaticDir>>;
 
-async function open(path: string, width: number, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
+async function open(
+  path: string,
+  width: number,
+  scheme: 'light' | 'dark' = 'light',
+  base = server.url,
+): Promise<Page> {
   const page = await browser.newPage({
     viewport: { width, height: width < 600 ? 844 : 900 },
     isMobile: width < 600,
     colorScheme: scheme,
   });
-  await page.goto(server.url + path);
+  await page.goto(base + path);
   if (await page.locator('ctm-chart').count()) await page.waitForSelector('ctm-chart canvas');
   return page;
 }
@@ -115,12 +121,8 @@ beforeAll(async () => {
   );
   // A third of the sessions as a hub stores another machine's (desk, bob's) and a third as a CI runner's
   // (ci, this user), so the machines and users pages and the overview's breakdowns are drawn too.
-  const sessions = [...new Set(rows.map((r) => r.sessionId))];
-  for (const table of ['messages', 'usage_daily']) {
-    const move = db.prepare(`UPDATE ${table} SET machine = ?, user_name = ? WHERE session_id = ?`);
-    for (const [i, s] of sessions.entries())
-      if (i % 3 > 0) move.run(i % 3 === 1 ? 'desk' : 'ci', i % 3 === 1 ? 'bob' : '', s);
-  }
+  for (const [i, s] of [...new Set(rows.map((r) => r.sessionId))].entries())
+    if (i % 3 > 0) moveSession(db, s, i % 3 === 1 ? 'desk' : 'ci', i % 3 === 1 ? 'bob' : '');
   db.close();
   await buildSite(config, silentLogger);
   server = await serveStaticDir(() => realpathSync(sitePaths(dataDir).current), {
@@ -270,13 +272,7 @@ describe('the site in chromium', () => {
       ] as const) {
         for (const width of [1400, 390]) {
           for (const scheme of ['light', 'dark'] as const) {
-            const page = await browser.newPage({
-              viewport: { width, height: width < 600 ? 844 : 900 },
-              isMobile: width < 600,
-              colorScheme: scheme,
-            });
-            await page.goto(archive.url + path);
-            if (kind === 'snapshot') await page.waitForSelector('ctm-chart canvas');
+            const page = await open(path, width, scheme, archive.url);
             await page.screenshot({ path: join(shots, `${kind}-${width}-${scheme}.png`) });
             const v = await seriousAxeViolations(page);
             if (v.length) failures.push(`${kind} ${width} ${scheme}: ${v.join(', ')}`);

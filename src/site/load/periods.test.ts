@@ -1,41 +1,23 @@
 // The site's weeks follow CTM_WEEK_START as `ctm report weekly` does: the /weeks/ rows, the chart's label and
 // what the page says, a day page's "week of", on a real index of site-fixture's rows (Monday 2 and Wednesday
 // 4 March 2026).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../../db/open.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
-import { insertUsageRows } from '../../../test/fixtures/seed-usage-db.ts';
 import { FIXTURE } from '../../../test/fixtures/site-fixture.ts';
+import { siteIndex } from '../../../test/fixtures/site-index.ts';
 import type { SiteContext } from '../site-context.ts';
 import { loadPeriods } from './periods.ts';
 import { loadDay } from './day.ts';
 
-let dir: string;
-let db: Db;
+const index = siteIndex(FIXTURE);
+afterAll(() => index.remove());
 const ctx = (weekStart?: string): SiteContext => ({
+  ...index.context('2026-03-05T12:00:00Z'),
   config: loadConfig({
-    CTM_DATA_DIR: dir,
+    CTM_DATA_DIR: index.config.dataDir,
     CTM_TZ: 'UTC',
     ...(weekStart ? { CTM_WEEK_START: weekStart } : {}),
   }),
-  db,
-  filter: { timezone: 'UTC', costMode: 'auto' },
-  now: Date.parse('2026-03-05T12:00:00Z'),
-});
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ctm-periods-'));
-  const w = openDb(join(dir, 'ctm.db'));
-  insertUsageRows(w, FIXTURE);
-  w.close();
-  db = openDb(join(dir, 'ctm.db'), { readonly: true });
-});
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('weeks on the site', () => {
