@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDb, type Db } from './open.ts';
-import { loadMigrations, migrate } from './migrate.ts';
+import { latestVersion, loadMigrations, migrate } from './migrate.ts';
 import { createDailyRollup, rebuildDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
 import { rollupRow } from '../../test/fixtures/rollup-row.ts';
 
@@ -90,7 +90,7 @@ describe('usage_by_machine and usage_by_day', () => {
     raw.close();
 
     const db = openDb(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
     expectInStep(db);
     expect(
       db
