@@ -127,11 +127,30 @@ export function createDailyRollup(db: Db) {
      WHERE ${GROUP_WHERE}`,
   );
 
+  // project_cwds (migration 011): a pair a commit brings is added (most are there already); one a row takes
+  // away goes when no counted message names it any more. That check scans the project's messages, but a row
+  // leaves for a copy of itself, which names the same pair, and the check runs only for pairs none brought.
+  const addPair = db.prepare('INSERT OR IGNORE INTO project_cwds (project, cwd) VALUES (?, ?)');
+  const dropPair = db.prepare(
+    `DELETE FROM project_cwds WHERE project = @project AND cwd = @cwd
+       AND NOT EXISTS (SELECT 1 FROM usage WHERE project = @project AND coalesce(cwd, '') = @cwd)`,
+  );
+
   /** The pending changes of one commit; apply() writes them (call it inside the commit's transaction).
-   *  Deferred: it keeps nothing, for a cold load whose usage_daily is summed once at its end
-   *  (rebuildDailyRollup), which is cheaper than keeping every group in step batch by batch. */
+   *  Deferred: it keeps no sums, for a cold load whose usage_daily is summed once at its end
+   *  (rebuildDailyRollup), which is cheaper than keeping every group in step batch by batch; its project
+   *  and working directory pairs are kept all the same (a few per file, cheaper than a scan at the end). */
   return function begin(deferred = false) {
     const deltas = new Map<string, Delta>();
+    // Pairs by `project\0cwd`; consecutive rows mostly share theirs, so the last one is checked first.
+    const arrived = new Map<string, [string, string]>();
+    const left = new Map<string, [string, string]>();
+    let lastProject: string | undefined;
+    let lastCwd: string | null | undefined;
+    const pair = (into: Map<string, [string, string]>, project: string, cwd: string): void => {
+      const key = `${project}\u0000${cwd}`;
+      if (!into.has(key)) into.set(key, [project, cwd]);
+    };
     const groupOf = (g: Group | RollupRow): Delta => {
       const machine = g.machine ?? '';
       const userName = g.userName ?? '';
@@ -146,7 +165,15 @@ export function createDailyRollup(db: Db) {
     };
     return {
       deltas,
+      arrived,
+      left,
       add(row: RollupRow, sign: 1 | -1): void {
+        if (sign === -1) pair(left, row.project, row.cwd ?? '');
+        else if (row.project !== lastProject || row.cwd !== lastCwd) {
+          pair(arrived, row.project, row.cwd ?? '');
+          lastProject = row.project;
+          lastCwd = row.cwd;
+        }
         if (deferred) return;
         const auto = row.costLogged ?? row.costCalc;
         const d = groupOf(row);
@@ -169,7 +196,13 @@ export function createDailyRollup(db: Db) {
         });
       },
       /** Adds another commit's pending changes to these. */
-      merge(other: { deltas: Map<string, Delta> }): void {
+      merge(other: {
+        deltas: Map<string, Delta>;
+        arrived: Map<string, [string, string]>;
+        left: Map<string, [string, string]>;
+      }): void {
+        for (const [key, p] of other.arrived) if (!arrived.has(key)) arrived.set(key, p);
+        for (const [key, p] of other.left) if (!left.has(key)) left.set(key, p);
         for (const o of other.deltas.values()) {
           const d = groupOf(o);
           addInto(d, o);
@@ -185,6 +218,11 @@ export function createDailyRollup(db: Db) {
           respan.run(d);
         }
         deltas.clear();
+        for (const [project, cwd] of arrived.values()) addPair.run(project, cwd);
+        for (const [key, [project, cwd]] of left) if (!arrived.has(key)) dropPair.run({ project, cwd });
+        arrived.clear();
+        left.clear();
+        lastProject = undefined;
       },
     };
   };
@@ -206,4 +244,12 @@ export const DAILY_ROLLUP_SELECT = `SELECT day, model, project, count(*) AS mess
 /** Recomputes the whole rollup from the counted messages (after re-bucketing or repricing every row). */
 export function rebuildDailyRollup(db: Db): void {
   db.exec(`DELETE FROM usage_daily; INSERT INTO usage_daily ${DAILY_ROLLUP_SELECT}`);
+}
+
+/** Every project and working directory pair the counted messages name ('' for none): project_cwds afresh. */
+export const PROJECT_CWDS_SELECT = `SELECT DISTINCT project, coalesce(cwd, '') AS cwd FROM usage`;
+
+/** Recomputes project_cwds from the counted messages (`ctm check`'s repair). */
+export function rebuildProjectCwds(db: Db): void {
+  db.exec(`DELETE FROM project_cwds; INSERT INTO project_cwds ${PROJECT_CWDS_SELECT}`);
 }

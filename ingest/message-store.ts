@@ -11,7 +11,7 @@ import { requestCost } from '../src/pricing/request-cost.ts';
 import { makeLocalTime } from '../src/time/local-time.ts';
 import { totalTokens, type CostState, type LimitHit, type UsageEvent } from './parse-line.ts';
 import type { ChangeSet } from '../src/db/change-set.ts';
-import { createDailyRollup, rebuildDailyRollup, type RollupRow } from './daily-rollup.ts';
+import { createDailyRollup, rebuildDailyRollup, rebuildProjectCwds, type RollupRow } from './daily-rollup.ts';
 import { beats } from './fold-copies.ts';
 
 export interface FileRow {
@@ -164,12 +164,15 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   const deferRollup = db.transaction(() => {
     db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('${DEFERRED_ROLLUP}', '1')`).run();
   });
-  const restoreRollup = db.transaction(() => {
-    if (db.prepare(`DELETE FROM meta WHERE key = '${DEFERRED_ROLLUP}'`).run().changes > 0)
-      rebuildDailyRollup(db);
+  // A load's own end sums the rollup; its project and directory pairs are in already (see createDailyRollup).
+  // Found at the next open, the marker may stand for messages written any way: both are summed afresh.
+  const restoreRollup = db.transaction((reopened: boolean) => {
+    if (db.prepare(`DELETE FROM meta WHERE key = '${DEFERRED_ROLLUP}'`).run().changes === 0) return;
+    rebuildDailyRollup(db);
+    if (reopened) rebuildProjectCwds(db);
   });
   restoreIndexes();
-  restoreRollup();
+  restoreRollup(true);
   let batchRollup: Rollup | null = null;
 
   const cost = (e: UsageEvent): number | null => requestCost(options.pricing, e);
@@ -407,7 +410,7 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
         if (cold) {
           rollupDeferred = false;
           restoreIndexes();
-          restoreRollup();
+          restoreRollup(false);
         }
         db.pragma(`wal_autocheckpoint = ${previous}`);
         db.pragma('wal_checkpoint(PASSIVE)');

@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import { ConfigError } from '../config.ts';
 import { rollupDrift, type RollupDriftRow } from './queries/rollup-drift.ts';
 import { rollupTotals, type RollupTotals } from './queries/rollup-totals.ts';
-import { rebuildDailyRollup } from '../../ingest/daily-rollup.ts';
+import { rebuildDailyRollup, rebuildProjectCwds } from '../../ingest/daily-rollup.ts';
 const { statSync } = process.getBuiltinModule('node:fs');
 
 /** A group of the rollup as people read it: its key values, the empty ones (this machine, say) left out. */
@@ -72,7 +72,10 @@ export function sqliteProblems(db: Db, pragma: 'integrity_check' | 'quick_check'
 }
 
 function repair(db: Db): void {
-  db.transaction(() => rebuildDailyRollup(db)).immediate();
+  db.transaction(() => {
+    rebuildDailyRollup(db);
+    rebuildProjectCwds(db);
+  }).immediate();
 }
 
 function checkRollup(db: Db, problems: string[]): IndexCheck {

@@ -11,7 +11,12 @@ import { openDb, type Db } from './open.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { usageByPeriod, type Period } from './queries/usage-by-period.ts';
 import { rollupDrift } from '../../test/fixtures/fixture-tree.ts';
-import { createDailyRollup, rebuildDailyRollup, type RollupRow } from '../../ingest/daily-rollup.ts';
+import {
+  createDailyRollup,
+  rebuildDailyRollup,
+  rebuildProjectCwds,
+  type RollupRow,
+} from '../../ingest/daily-rollup.ts';
 import { rollupRow } from '../../test/fixtures/rollup-row.ts';
 import type { CostMode } from './day-bucket.ts';
 
@@ -171,6 +176,49 @@ describe('usage_daily', () => {
     db.close();
   });
 
+  it('keeps project_cwds: a pair arrives with its first counted message and leaves with its last', () => {
+    const db = fresh('pairs');
+    const begin = createDailyRollup(db);
+    const pairs = () => db.prepare('SELECT project, cwd FROM project_cwds ORDER BY 1, 2').all();
+    const arrive = (key: string, cwd: string | null) => {
+      insert(db, { key, day: '2026-03-01', cwd });
+      const commit = begin();
+      commit.add(rollupRow({ cwd }), 1);
+      commit.apply();
+    };
+    arrive('a', '/repo');
+    arrive('b', '/repo/sub');
+    arrive('c', '/repo/sub');
+    arrive('d', null);
+    expect(pairs()).toEqual([
+      { project: 'p', cwd: '' },
+      { project: 'p', cwd: '/repo' },
+      { project: 'p', cwd: '/repo/sub' },
+    ]);
+    // b leaves for a copy naming /repo: /repo/sub stays with c; then c leaves for good, and so does the pair.
+    insert(db, { key: 'b', day: '2026-03-01', cwd: '/repo' }, 'INSERT OR REPLACE');
+    const replaced = begin();
+    replaced.add(rollupRow({ cwd: '/repo/sub' }), -1);
+    replaced.add(rollupRow({ cwd: '/repo' }), 1);
+    replaced.apply();
+    expect(pairs()).toHaveLength(3);
+    db.prepare(`DELETE FROM messages WHERE key = 'c'`).run();
+    const gone = begin();
+    gone.add(rollupRow({ cwd: '/repo/sub' }), -1);
+    // A deferred commit (a cold load's) keeps no sums but its pairs all the same.
+    const deferred = begin(true);
+    insert(db, { key: 'e', day: '2026-03-01', project: 'q', cwd: '/q' });
+    deferred.add(rollupRow({ project: 'q', cwd: '/q' }), 1);
+    deferred.merge(gone);
+    deferred.apply();
+    expect(pairs()).toEqual([
+      { project: 'p', cwd: '' },
+      { project: 'p', cwd: '/repo' },
+      { project: 'q', cwd: '/q' },
+    ]);
+    db.close();
+  });
+
   it('is rebuilt from the messages after every row was re-bucketed or repriced', () => {
     const db = fresh('rebuild');
     insert(db, { key: 'a', day: '2026-03-01' });
@@ -178,6 +226,7 @@ describe('usage_daily', () => {
     insert(db, { key: 'c', day: '2026-03-02', superseded: 1 });
     db.prepare(`UPDATE messages SET day = '2026-02-28', cost_calc_usd = NULL WHERE key = 'a'`).run();
     rebuildDailyRollup(db);
+    rebuildProjectCwds(db);
     expect(rollupDrift(db)).toEqual([]);
     expect(daily(db).map((r) => [r.day, r.model, r.messages, r.unpriced_calc])).toEqual([
       ['2026-02-28', 'claude-opus-4-5', 1, 1],
@@ -190,6 +239,7 @@ describe('usage_daily', () => {
     const db = fresh('drift');
     insert(db, { key: 'a', day: '2026-03-01' });
     rebuildDailyRollup(db);
+    rebuildProjectCwds(db);
     expect(rollupDrift(db)).toEqual([]);
     db.prepare('UPDATE usage_daily SET input_tokens = input_tokens + 1').run();
     expect(rollupDrift(db)).toHaveLength(1);
@@ -198,6 +248,16 @@ describe('usage_daily', () => {
                   machine, user_name, session_id, first_ts, last_ts, cwd FROM usage_daily`,
     ).run();
     expect(rollupDrift(db)).toHaveLength(2);
+    // A project and working directory pair no counted message names, and one missing.
+    db.prepare(`UPDATE project_cwds SET cwd = '/elsewhere'`).run();
+    expect(rollupDrift(db).slice(2)).toEqual([
+      {
+        group: expect.objectContaining({ table: 'project_cwds', cwd: '' }),
+        stored: null,
+        fresh: { pairs: 1 },
+      },
+      { group: expect.objectContaining({ cwd: '/elsewhere' }), stored: { pairs: 1 }, fresh: null },
+    ]);
     db.close();
   });
 

@@ -1,4 +1,5 @@
-// Project names are read once per commit on a read-only connection, and always afresh on a writer.
+// Project names come from project_cwds, which the writers keep in step with the counted messages; an index of
+// an older schema, opened read-only before anything migrated it, is read from its messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,26 +21,31 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const distinctPairs = (db: ReturnType<typeof openDb>) =>
+  db.prepare('SELECT DISTINCT project, cwd FROM usage ORDER BY project, cwd').all();
+
 describe('projectNames', () => {
-  it('keeps a reader’s names until another connection commits', () => {
+  it('are the pairs the counted messages name, after another connection’s commit too', () => {
     const reader = openDb(path(), { readonly: true });
     const first = projectNames(reader);
+    expect(first).toEqual(distinctPairs(reader));
     expect(first.map((n) => n.project)).not.toContain(another.project);
-    expect(projectNames(reader)).toBe(first);
     const w = openDb(path());
     insertUsageRows(w, [another]);
     w.close();
-    const next = projectNames(reader);
-    expect(next).not.toBe(first);
-    expect(next).toContainEqual({ project: another.project, cwd: another.cwd });
+    expect(projectNames(reader)).toContainEqual({ project: another.project, cwd: another.cwd });
+    expect(projectNames(reader)).toEqual(distinctPairs(reader));
     reader.close();
   });
 
-  it('reads a writer’s names every time (its own commits do not move data_version)', () => {
+  it('are read from the messages on an index of an older schema', () => {
     const w = openDb(path());
-    const before = projectNames(w);
-    insertUsageRows(w, [{ ...another, project: '-home-me-delta', cwd: '/home/me/delta', sessionId: 'd1' }]);
-    expect(projectNames(w).length).toBe(before.length + 1);
+    const expected = distinctPairs(w);
+    w.exec('DELETE FROM project_cwds');
+    w.pragma('user_version = 10');
+    expect(projectNames(w)).toEqual(expected);
+    w.pragma('user_version = 11');
+    expect(projectNames(w)).toEqual([]);
     w.close();
   });
 });

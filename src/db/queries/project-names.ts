@@ -2,6 +2,9 @@
 // key, i.e. the folder name under projects/, the basename of a cwd as the pages show it, or a full cwd).
 import type { Db } from '../open.ts';
 
+/** The schema version that keeps project_cwds. */
+const PROJECT_CWDS = 11;
+
 export interface ProjectName {
   project: string;
   cwd: string | null;
@@ -12,22 +15,15 @@ export function isProjectKey(db: Db, project: string): boolean {
   return db.prepare('SELECT 1 FROM usage WHERE project = ? LIMIT 1').get(project) !== undefined;
 }
 
-const read = new WeakMap<Db, { version: number; names: readonly ProjectName[] }>();
-
-/** On a read-only connection, read again only after a commit (SQLite's data_version, which only another
- * connection's commits move: so a writer's own reads are never cached). The pairs are distinct over every
- * message, a scan of the whole index (seconds on a hub's 3 million responses), which each API request naming
- * projects would otherwise pay. */
+/** Kept by the ingest and the hub in project_cwds (migration 011): a few rows per project, read in well under
+ *  a millisecond. An index of an older schema (read-only, not migrated yet) is read from its messages. */
 export function projectNames(db: Db): readonly ProjectName[] {
-  if (!db.readonly) return readNames(db);
-  const version = db.pragma('data_version', { simple: true }) as number;
-  const hit = read.get(db);
-  if (hit && hit.version === version) return hit.names;
-  const names = readNames(db);
-  read.set(db, { version, names });
-  return names;
-}
-
-function readNames(db: Db): ProjectName[] {
-  return db.prepare('SELECT DISTINCT project, cwd FROM usage ORDER BY project, cwd').all() as ProjectName[];
+  const kept = (db.pragma('user_version', { simple: true }) as number) >= PROJECT_CWDS;
+  return db
+    .prepare(
+      kept
+        ? `SELECT project, nullif(cwd, '') AS cwd FROM project_cwds ORDER BY project, cwd`
+        : 'SELECT DISTINCT project, cwd FROM usage ORDER BY project, cwd',
+    )
+    .all() as ProjectName[];
 }

@@ -4,7 +4,7 @@
 // the rollup in step. The group keys and the sums are read from the table itself (its primary key, the rest),
 // so a column a migration adds is compared too. Costs are REAL sums and compared to a billionth of a dollar.
 import type { Db } from '../open.ts';
-import { DAILY_ROLLUP_SELECT } from '../../../ingest/daily-rollup.ts';
+import { DAILY_ROLLUP_SELECT, PROJECT_CWDS_SELECT } from '../../../ingest/daily-rollup.ts';
 
 export type RollupSums = Record<string, number>;
 
@@ -49,9 +49,33 @@ export function rollupDrift(db: Db): RollupDriftRow[] {
     });
   }
   const order = (d: RollupDriftRow) => keys.map((k) => d.group[k]!);
-  return drift.sort((a, b) => {
+  drift.sort((a, b) => {
     const [x, y] = [order(a), order(b)];
     const i = x.findIndex((v, n) => v !== y[n]);
     return i === -1 ? 0 : x[i]! < y[i]! ? -1 : 1;
   });
+  return [...drift, ...pairDrift(db)];
+}
+
+/** project_cwds against the pairs the counted messages name: a pair kept that none names, one not kept. */
+function pairDrift(db: Db): RollupDriftRow[] {
+  const read = (sql: string) =>
+    new Set(
+      (db.prepare(sql).all() as { project: string; cwd: string }[]).map((r) =>
+        JSON.stringify([r.project, r.cwd]),
+      ),
+    );
+  const stored = read('SELECT project, cwd FROM project_cwds');
+  const fresh = read(PROJECT_CWDS_SELECT);
+  return [...new Set([...stored, ...fresh])]
+    .filter((key) => stored.has(key) !== fresh.has(key))
+    .sort()
+    .map((key) => {
+      const [project, cwd] = JSON.parse(key) as [string, string];
+      return {
+        group: { table: 'project_cwds', project, cwd },
+        stored: stored.has(key) ? { pairs: 1 } : null,
+        fresh: fresh.has(key) ? { pairs: 1 } : null,
+      };
+    });
 }

@@ -2,9 +2,9 @@
 // optionally of one machine, user or project: the rows of GET /api/v1/usage. Days in the stored timezone are
 // summed from the smallest rollup that keeps the key (migration 009): by day, machine or user from usage_by_day
 // (a row per day, machine and user: ~3,700 for a hub's 10 machines over a year, whatever its millions of
-// messages), by model from usage_by_machine (the same and the model), by project, or of one project, from
-// usage_daily (a row per session a day). Hours, sessions and other timezones sum the messages, bucketing each
-// row in the timezone asked for (exact, slower).
+// messages), by model from usage_by_machine (the same and the model), by project or session, or of one
+// project, from usage_daily (a row per session a day). Hours and other timezones sum the messages, bucketing
+// each row in the timezone asked for (exact, slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
 import { displayName, storedNames, type LocalNames } from '../machine-names.ts';
@@ -38,6 +38,7 @@ const ROLLUP_OF: Partial<Record<UsageGroupBy, string>> = {
   user: 'usage_by_day',
   model: 'usage_by_machine',
   project: 'usage_daily',
+  session: 'usage_daily',
 };
 
 function hourExpr(db: Db, day: string, timezone: string): string {
