@@ -1,4 +1,4 @@
-// usage_by_machine and usage_by_day (migration 009): filled from usage_daily when an existing index is
+// usage_by_machine and usage_by_day (migration 009), usage_by_project (012): filled from usage_daily when an existing index is
 // upgraded in place, then kept equal to usage_daily's sums over projects and sessions by its triggers, through
 // every kind of change a writer makes: a group arriving, growing, shrinking, emptied and deleted, and the
 // whole rollup rebuilt.
@@ -23,15 +23,19 @@ const SUMS = `sum(messages) AS messages, sum(input_tokens) AS input_tokens, sum(
   sum(unpriced_calc) AS unpriced_calc, sum(web_search_requests) AS web_search_requests`;
 
 /** Each derived table as stored, and as summed afresh from usage_daily: they must be equal. */
-function derived(db: Db, table: 'usage_by_machine' | 'usage_by_day') {
-  const keys = table === 'usage_by_machine' ? 'day, machine, user_name, model' : 'day, machine, user_name';
+function derived(db: Db, table: 'usage_by_machine' | 'usage_by_day' | 'usage_by_project') {
+  const keys = {
+    usage_by_machine: 'day, machine, user_name, model',
+    usage_by_day: 'day, machine, user_name',
+    usage_by_project: 'day, project',
+  }[table];
   const read = (from: string) =>
     db.prepare(`SELECT ${keys}, ${SUMS} FROM ${from} GROUP BY ${keys} ORDER BY ${keys}`).all();
   return { stored: read(table), fresh: read('usage_daily') };
 }
 
 function expectInStep(db: Db): void {
-  for (const table of ['usage_by_machine', 'usage_by_day'] as const) {
+  for (const table of ['usage_by_machine', 'usage_by_day', 'usage_by_project'] as const) {
     const { stored, fresh } = derived(db, table);
     expect(stored, table).toEqual(fresh);
   }
@@ -125,10 +129,15 @@ describe('usage_by_machine and usage_by_day', () => {
       [row({ sessionId: 's2' }), 1],
       [row({ ...laptop, costLogged: 1.25 }), 1],
       [row({ ...laptop, model: 'claude-haiku-4-5', costCalc: null }), 1],
+      [row({ ...laptop, project: 'q', sessionId: 's5' }), 1],
     ]);
     expectInStep(db);
     expect(db.prepare('SELECT count(*) FROM usage_by_machine').pluck().get()).toBe(3);
     expect(db.prepare('SELECT count(*) FROM usage_by_day').pluck().get()).toBe(2);
+    expect(db.prepare('SELECT project, messages FROM usage_by_project ORDER BY 1').all()).toEqual([
+      { project: 'p', messages: 4 },
+      { project: 'q', messages: 1 },
+    ]);
 
     // A copy replaced by a larger one: the old leaves its group, the new one joins.
     commit([
@@ -148,8 +157,12 @@ describe('usage_by_machine and usage_by_day', () => {
       0,
     );
 
-    // The laptop's last message leaves: no row of zeros is left behind.
-    commit([[row({ ...laptop, costLogged: 1.25 }), -1]]);
+    // The laptop's last message leaves: no row of zeros is left behind; nor of project q's only one.
+    commit([
+      [row({ ...laptop, costLogged: 1.25 }), -1],
+      [row({ ...laptop, project: 'q', sessionId: 's5' }), -1],
+    ]);
+    expect(db.prepare('SELECT project FROM usage_by_project').pluck().all()).toEqual(['p']);
     expectInStep(db);
     expect(db.prepare(`SELECT count(*) FROM usage_by_day WHERE machine = 'laptop'`).pluck().get()).toBe(0);
     expect(db.prepare(`SELECT count(*) FROM usage_by_machine WHERE machine = 'laptop'`).pluck().get()).toBe(

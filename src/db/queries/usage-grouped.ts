@@ -2,8 +2,9 @@
 // optionally of one machine, user or project: the rows of GET /api/v1/usage. Days in the stored timezone are
 // summed from the smallest rollup that keeps the key (migration 009): by day, machine or user from usage_by_day
 // (a row per day, machine and user: ~3,700 for a hub's 10 machines over a year, whatever its millions of
-// messages), by model from usage_by_machine (the same and the model), by project or session, or of one
-// project, from usage_daily (a row per session a day). Hours and other timezones sum the messages, bucketing
+// messages), by model from usage_by_machine (the same and the model), by project, or one project's days, from
+// usage_by_project (a row per day and project), by session, or of one project otherwise, from usage_daily (a
+// row per session a day). Hours and other timezones sum the messages, bucketing
 // each row in the timezone asked for (exact, slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
@@ -37,9 +38,19 @@ const ROLLUP_OF: Partial<Record<UsageGroupBy, string>> = {
   machine: 'usage_by_day',
   user: 'usage_by_day',
   model: 'usage_by_machine',
-  project: 'usage_daily',
+  project: 'usage_by_project',
   session: 'usage_daily',
 };
+
+/** The rollup for stored days: by project, or one project's days, from usage_by_project unless a machine or
+ *  user is asked for too (usage_daily keeps those); one project by anything else from usage_daily. */
+function rollupOf(o: UsageGroupedOptions): string | undefined {
+  const smallest = ROLLUP_OF[o.groupBy];
+  if (o.project === undefined && o.groupBy !== 'project') return smallest;
+  const filtered = o.machine !== undefined || o.user !== undefined;
+  if (!filtered && (o.groupBy === 'project' || o.groupBy === 'day')) return 'usage_by_project';
+  return smallest && 'usage_daily';
+}
 
 function hourExpr(db: Db, day: string, timezone: string): string {
   if (day === 'day') return `day || 'T' || printf('%02d', hour)`;
@@ -63,9 +74,7 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
     machine: displayName('machine', '@localMachine'),
     user: displayName('user_name', '@localUser'),
   }[o.groupBy];
-  // One project's usage needs the rollup that keeps projects.
-  const smallest = day === 'day' ? ROLLUP_OF[o.groupBy] : undefined;
-  const rollup = smallest && o.project !== undefined ? 'usage_daily' : smallest;
+  const rollup = day === 'day' ? rollupOf(o) : undefined;
   const clauses = [`${day} >= @from`, `${day} <= @to`];
   const params: Record<string, string> = {
     from: o.from,
