@@ -81,6 +81,23 @@ describe('ctm check', () => {
     expect(runCtm(['check'], env).stdout).toContain('usage_daily: matches the messages (2 groups)');
   });
 
+  it('a project directory pair lost or left behind: names both, rebuilds the pairs, exit 0', () => {
+    const { env, db: path } = indexed();
+    const db = new Database(path);
+    const pairs = () => db.prepare('SELECT project, cwd FROM project_cwds').all() as { cwd: string }[];
+    const kept = pairs();
+    expect(kept).toHaveLength(1);
+    db.prepare(`UPDATE project_cwds SET cwd = '/somewhere/else'`).run();
+    const r = runCtm(['check'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(2, 4).sort()).toEqual([
+      `  project_cwds: -home-me-app ${kept[0]!.cwd || '(no working directory)'}: named, but not kept`,
+      '  project_cwds: -home-me-app /somewhere/else: kept, but no counted message names it',
+    ]);
+    expect(pairs()).toEqual(kept);
+    db.close();
+  });
+
   it('a broken page: exit 1, the problems and what to do, the file untouched', () => {
     const { env, db } = indexed();
     const bytes = readFileSync(db);

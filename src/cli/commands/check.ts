@@ -15,6 +15,10 @@ const figure = (n: number): string => (Number.isInteger(n) ? formatInt(n) : n.to
 
 /** One line per differing group: each column as stored, then as the messages have it. */
 export function describeDrift(d: RollupDriftRow): string {
+  if (d.group.table === 'project_cwds') {
+    const pair = `project_cwds: ${d.group.project} ${d.group.cwd || '(no working directory)'}`;
+    return d.stored ? `${pair}: kept, but no counted message names it` : `${pair}: named, but not kept`;
+  }
   const group = groupName(d.group);
   if (!d.fresh) return `${group}: in usage_daily, but no counted message is`;
   if (!d.stored) return `${group}: missing from usage_daily (${formatInt(d.fresh.messages ?? 0)} messages)`;
