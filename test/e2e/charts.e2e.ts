@@ -1,6 +1,6 @@
 // The charts as chromium draws them, read back from the canvas: a line over periods stops at a period without
 // usage and goes on between periods that follow each other, the x axis spans the chart's own periods (half a
-// bar either side), and a chart with nothing to draw says why instead of drawing an empty frame.
+// bar either side) and is ticked at days, and a chart with nothing to draw says why instead of an empty frame.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -77,6 +77,8 @@ interface Drawn {
   scale: { min: number; max: number };
   /** Whether the line's colour is on the canvas half way between row i and row i + 1, per i. */
   lineBetween: boolean[];
+  /** Where the x axis put its ticks (uPlot's splits, in unix seconds). */
+  ticks: number[];
 }
 
 /** Reads the months chart back: its rows, its x scale, and the pixels half way between each pair of rows
@@ -86,6 +88,7 @@ function readChart(page: Page): Promise<Drawn> {
     interface Plot {
       data: number[][];
       scales: Record<string, { min: number; max: number }>;
+      axes: { _splits?: number[] }[];
       series: { label: string; stroke: string | ((u: unknown, i: number) => string) }[];
       ctx: CanvasRenderingContext2D;
       valToPos(v: number, scale: string, canvasPixels: boolean): number;
@@ -112,7 +115,8 @@ function readChart(page: Page): Promise<Drawn> {
       }
       return false;
     });
-    return { xs, scale: { min: u.scales.x!.min, max: u.scales.x!.max }, lineBetween };
+    const ticks = u.axes[0]!._splits ?? [];
+    return { xs, scale: { min: u.scales.x!.min, max: u.scales.x!.max }, lineBetween, ticks };
   });
 }
 
@@ -126,6 +130,9 @@ describe('charts in chromium', () => {
     expect(drawn.lineBetween).toEqual([true, true, false]);
     // Half a day either side of the first and last month, not uPlot's own padding or a span of years.
     expect(drawn.scale).toEqual({ min: dayToX('2026-01-01') - 43_200, max: dayToX('2026-06-01') + 43_200 });
+    // A per-day axis is ticked at midnights (UTC here), never at hours.
+    expect(drawn.ticks.length).toBeGreaterThan(1);
+    for (const t of drawn.ticks) expect(t % 86_400, `tick at ${new Date(t * 1000).toISOString()}`).toBe(0);
     await page.close();
   });
 
