@@ -1,4 +1,4 @@
-// usage_by_machine and usage_by_day (migration 009), usage_by_project (012): filled from usage_daily when an existing index is
+// usage_by_machine and usage_by_day (migration 009), usage_by_project (012) and by month (013): filled from usage_daily when an existing index is
 // upgraded in place, then kept equal to usage_daily's sums over projects and sessions by its triggers, through
 // every kind of change a writer makes: a group arriving, growing, shrinking, emptied and deleted, and the
 // whole rollup rebuilt.
@@ -23,19 +23,23 @@ const SUMS = `sum(messages) AS messages, sum(input_tokens) AS input_tokens, sum(
   sum(unpriced_calc) AS unpriced_calc, sum(web_search_requests) AS web_search_requests`;
 
 /** Each derived table as stored, and as summed afresh from usage_daily: they must be equal. */
-function derived(db: Db, table: 'usage_by_machine' | 'usage_by_day' | 'usage_by_project') {
-  const keys = {
-    usage_by_machine: 'day, machine, user_name, model',
-    usage_by_day: 'day, machine, user_name',
-    usage_by_project: 'day, project',
-  }[table];
-  const read = (from: string) =>
-    db.prepare(`SELECT ${keys}, ${SUMS} FROM ${from} GROUP BY ${keys} ORDER BY ${keys}`).all();
-  return { stored: read(table), fresh: read('usage_daily') };
+function derived(db: Db, table: keyof typeof KEYS) {
+  const [stored, fresh] = KEYS[table];
+  const read = (from: string, keys: string) =>
+    db.prepare(`SELECT ${keys}, ${SUMS} FROM ${from} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`).all();
+  return { stored: read(table, stored), fresh: read('usage_daily', fresh) };
 }
 
+/** Each table's key columns as stored, and as usage_daily gives them (four, padded with constants). */
+const KEYS = {
+  usage_by_machine: ['day, machine, user_name, model', 'day, machine, user_name, model'],
+  usage_by_day: ['day, machine, user_name, 0', 'day, machine, user_name, 0'],
+  usage_by_project: ['day, project, 0, 0', 'day, project, 0, 0'],
+  usage_by_project_month: ['month, project, 0, 0', 'substr(day, 1, 7) AS month, project, 0, 0'],
+} as const;
+
 function expectInStep(db: Db): void {
-  for (const table of ['usage_by_machine', 'usage_by_day', 'usage_by_project'] as const) {
+  for (const table of Object.keys(KEYS) as (keyof typeof KEYS)[]) {
     const { stored, fresh } = derived(db, table);
     expect(stored, table).toEqual(fresh);
   }

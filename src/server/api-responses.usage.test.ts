@@ -199,8 +199,10 @@ const FILTERS: { machine?: string; user?: string; project?: string }[] = [
   { project: 'app-01' },
   { machine: 'laptop', project: 'app-02' },
 ];
+// Whole months (read by month where the rollup has them), days at both ends of a month, days within one.
 const RANGES = [
   ['2026-02-01', '2026-03-31'],
+  ['2026-02-25', '2026-03-31'],
   ['2026-03-10', '2026-03-12'],
 ];
 
