@@ -1,4 +1,4 @@
-// usage_by_machine and usage_by_day (migration 009), usage_by_project (012) and by month (013): filled from usage_daily when an existing index is
+// usage_by_machine and usage_by_day (migration 009) and usage_by_project by day and month (012): filled from usage_daily when an existing index is
 // upgraded in place, then kept equal to usage_daily's sums over projects and sessions by its triggers, through
 // every kind of change a writer makes: a group arriving, growing, shrinking, emptied and deleted, and the
 // whole rollup rebuilt.
@@ -24,18 +24,26 @@ const SUMS = `sum(messages) AS messages, sum(input_tokens) AS input_tokens, sum(
 
 /** Each derived table as stored, and as summed afresh from usage_daily: they must be equal. */
 function derived(db: Db, table: keyof typeof KEYS) {
-  const [stored, fresh] = KEYS[table];
-  const read = (from: string, keys: string) =>
-    db.prepare(`SELECT ${keys}, ${SUMS} FROM ${from} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`).all();
-  return { stored: read(table, stored), fresh: read('usage_daily', fresh) };
+  const [from, stored, fresh] = KEYS[table];
+  const read = (source: string, keys: string) =>
+    db.prepare(`SELECT ${keys}, ${SUMS} FROM ${source} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`).all();
+  return { stored: read(from, stored), fresh: read('usage_daily', fresh) };
 }
 
-/** Each table's key columns as stored, and as usage_daily gives them (four, padded with constants). */
+/** Each table (and its rows), its key columns as stored and as usage_daily gives them (four, padded). */
 const KEYS = {
-  usage_by_machine: ['day, machine, user_name, model', 'day, machine, user_name, model'],
-  usage_by_day: ['day, machine, user_name, 0', 'day, machine, user_name, 0'],
-  usage_by_project: ['day, project, 0, 0', 'day, project, 0, 0'],
-  usage_by_project_month: ['month, project, 0, 0', 'substr(day, 1, 7) AS month, project, 0, 0'],
+  usage_by_machine: ['usage_by_machine', 'day, machine, user_name, model', 'day, machine, user_name, model'],
+  usage_by_day: ['usage_by_day', 'day, machine, user_name, 0', 'day, machine, user_name, 0'],
+  'usage_by_project by day': [
+    `usage_by_project WHERE grain = 'day'`,
+    'period AS day, project, 0, 0',
+    'day, project, 0, 0',
+  ],
+  'usage_by_project by month': [
+    `usage_by_project WHERE grain = 'month'`,
+    'period AS month, project, 0, 0',
+    'substr(day, 1, 7) AS month, project, 0, 0',
+  ],
 } as const;
 
 function expectInStep(db: Db): void {
@@ -138,7 +146,9 @@ describe('usage_by_machine and usage_by_day', () => {
     expectInStep(db);
     expect(db.prepare('SELECT count(*) FROM usage_by_machine').pluck().get()).toBe(3);
     expect(db.prepare('SELECT count(*) FROM usage_by_day').pluck().get()).toBe(2);
-    expect(db.prepare('SELECT project, messages FROM usage_by_project ORDER BY 1').all()).toEqual([
+    expect(
+      db.prepare(`SELECT project, messages FROM usage_by_project WHERE grain = 'day' ORDER BY 1`).all(),
+    ).toEqual([
       { project: 'p', messages: 4 },
       { project: 'q', messages: 1 },
     ]);
@@ -166,12 +176,18 @@ describe('usage_by_machine and usage_by_day', () => {
       [row({ ...laptop, costLogged: 1.25 }), -1],
       [row({ ...laptop, project: 'q', sessionId: 's5' }), -1],
     ]);
-    expect(db.prepare('SELECT project FROM usage_by_project').pluck().all()).toEqual(['p']);
+    expect(db.prepare('SELECT DISTINCT project FROM usage_by_project').pluck().all()).toEqual(['p']);
     expectInStep(db);
     expect(db.prepare(`SELECT count(*) FROM usage_by_day WHERE machine = 'laptop'`).pluck().get()).toBe(0);
     expect(db.prepare(`SELECT count(*) FROM usage_by_machine WHERE machine = 'laptop'`).pluck().get()).toBe(
       0,
     );
+
+    // A group's day or project is never changed in place: usage_by_project's update moves sums within its rows.
+    expect(() => db.prepare(`UPDATE usage_daily SET day = '2026-01-01'`).run()).toThrow(
+      "usage_daily: a group's day and project do not change",
+    );
+    expectInStep(db);
 
     // A rebuild (every row deleted and summed again from the messages, none stored here) leaves them empty.
     db.transaction(() => rebuildDailyRollup(db))();

@@ -3,9 +3,9 @@
 // summed from the smallest rollup that keeps the key (migration 009): by day, machine or user from usage_by_day
 // (a row per day, machine and user: ~3,700 for a hub's 10 machines over a year, whatever its millions of
 // messages), by model from usage_by_machine (the same and the model), by project, or one project's days, from
-// usage_by_project (a row per day and project; the months wholly in the range from usage_by_project_month), by session, or of one project otherwise, from usage_daily (a
-// row per session a day). Hours and other timezones sum the messages, bucketing
-// each row in the timezone asked for (exact, slower).
+// usage_by_project (migration 012: a row per project and day, and per project and month for the months wholly
+// inside the range), by session, or of one project otherwise, from usage_daily (a row per session a day). Hours
+// and other timezones sum the messages, bucketing each row in the timezone asked for (exact, slower).
 import type { Db } from '../open.ts';
 import { costExpr, dayBucket, type CostMode } from '../day-bucket.ts';
 import { displayName, storedNames, type LocalNames } from '../machine-names.ts';
@@ -53,10 +53,13 @@ function rollupOf(o: UsageGroupedOptions): string | undefined {
   return smallest && 'usage_daily';
 }
 
-/** The columns usage_by_project and usage_by_project_month share: the sums by project. */
+/** usage_by_project's sums by project. */
 const PROJECT_SUMS = `project, messages, input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
   cache_read_tokens, total_tokens, cost_auto_usd, cost_calc_usd, cost_display_usd, unpriced_auto, unpriced_calc,
   web_search_requests`;
+
+/** usage_by_project's days, under the column names the other rollups have. */
+const PROJECT_DAYS = `(SELECT period AS day, ${PROJECT_SUMS} FROM usage_by_project WHERE grain = 'day')`;
 
 function hourExpr(db: Db, day: string, timezone: string): string {
   if (day === 'day') return `day || 'T' || printf('%02d', hour)`;
@@ -100,16 +103,16 @@ export function usageGrouped(db: Db, o: UsageGroupedOptions): UsageGroupRow[] {
     clauses.push('user_name IN (SELECT value FROM json_each(@users))');
     params.users = JSON.stringify(storedNames(o.user, local.user));
   }
-  let from = `${rollup ?? 'usage'} WHERE ${clauses.join(' AND ')}`;
-  // By project, the months wholly inside the range are read by month (migration 013), the days at its ends by day.
+  let from = `${rollup === 'usage_by_project' ? PROJECT_DAYS : (rollup ?? 'usage')} WHERE ${clauses.join(' AND ')}`;
+  // By project, the months wholly inside the range are read by month, the days at its ends by day.
   const months =
     rollup === 'usage_by_project' && o.groupBy === 'project' ? fullMonths(o.from, o.to) : undefined;
   if (months) {
     [params.firstMonth, params.lastMonth] = months;
     from = `(SELECT ${PROJECT_SUMS} FROM ${from}
         AND (day < (@firstMonth || '-01') OR day > (@lastMonth || '-31'))
-      UNION ALL SELECT ${PROJECT_SUMS} FROM usage_by_project_month
-        WHERE month >= @firstMonth AND month <= @lastMonth${o.project !== undefined ? ' AND project = @project' : ''})`;
+      UNION ALL SELECT ${PROJECT_SUMS} FROM usage_by_project
+        WHERE grain = 'month' AND period >= @firstMonth AND period <= @lastMonth${o.project !== undefined ? ' AND project = @project' : ''})`;
   }
   return db
     .prepare(
