@@ -2,9 +2,9 @@
 // moment loses nothing and counts nothing twice. Dedup is global: one row per key (a response's message id;
 // its advisor parts have keys of their own). A main-thread copy beats a sidechain replay of the parent's
 // response; among the rest the copy with the largest token total wins (streaming-start copies lose), on a
-// tie the one carrying usage.speed, and a re-read of the stored copy's own line replaces it. Claude Code's cost-state lines and limit
-// hits travel in the same commit. usage_daily follows in the same transaction: every counted row that
-// arrives or leaves is passed to the rollup.
+// tie the one carrying usage.speed, and a re-read of the stored copy's own line replaces it. Claude Code's
+// cost-state lines and limit hits travel in the same commit. usage_daily follows in the same transaction:
+// every counted row that arrives or leaves is passed to the rollup.
 import type { Db } from '../src/db/open.ts';
 import type { PriceTable } from '../src/pricing/pricing-schema.ts';
 import { requestCost } from '../src/pricing/request-cost.ts';

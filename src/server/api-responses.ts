@@ -1,9 +1,10 @@
 // The API routes as plain functions (runtime → status, headers, body). The host writes them straight to the
-// socket, which is what keeps /api/v1/live and /api/v1/health in the thousands of requests per second. Live and health bodies are cached per ingest commit and second:
-// a burst of polls costs one query round. Usage bodies are cached per state of the index (SQLite's data_version,
-// which any other connection's commit changes: the ingest's, the hub's, another process's) and resolved
-// parameters (a default range resolves to today's days, so a new day misses), in USAGE_SLOTS one-entry slots
-// picked by the parameters: a few dashboards polling their own queries each hit, and the cache never grows.
+// socket, which is what keeps /api/v1/live and /api/v1/health in the thousands of requests per second. Live
+// and health bodies are cached per ingest commit and second: a burst of polls costs one query round. Usage
+// bodies are cached per state of the index (SQLite's data_version, which any other connection's commit
+// changes: the ingest's, the hub's, another process's) and resolved parameters (a default range resolves to
+// today's days, so a new day misses), in USAGE_SLOTS one-entry slots picked by the parameters: a few
+// dashboards polling their own queries each hit, and the cache never grows.
 import { usageGrouped } from '../db/queries/usage-grouped.ts';
 import { cached } from './cached.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
@@ -113,8 +114,10 @@ function known(candidates: readonly ProjectName[], names: readonly ProjectName[]
 }
 
 /** A `project` parameter's project key, or the 400 that says why it names none. */
-function projectKey(db: Db, input: string): { key: string } | { error: PlainResponse } {
-  const names = projectNames(db);
+function projectKey(
+  input: string,
+  names: readonly ProjectName[],
+): { key: string } | { error: PlainResponse } {
   const match = resolveProject(input, names);
   if (match.kind === 'found') return { key: match.project };
   const message =
@@ -126,9 +129,11 @@ function projectKey(db: Db, input: string): { key: string } | { error: PlainResp
 }
 
 function usageBody(rt: Runtime, db: Db, params: UsageParams): PlainResponse {
+  // Projects are named (and a `project` parameter found) from project_cwds, read once for the request.
+  const names = params.groupBy === 'project' || params.project !== undefined ? projectNames(db) : [];
   let project: string | undefined;
   if (params.project !== undefined) {
-    const found = projectKey(db, params.project);
+    const found = projectKey(params.project, names);
     if ('error' in found) return found.error;
     project = found.key;
   }
@@ -141,7 +146,7 @@ function usageBody(rt: Runtime, db: Db, params: UsageParams): PlainResponse {
   });
   // Projects by their key and the display name every page shows.
   const labels =
-    params.groupBy === 'project' || project !== undefined ? projectDisplayNames(projectNames(db)) : undefined;
+    params.groupBy === 'project' || project !== undefined ? projectDisplayNames(names) : undefined;
   const rows =
     params.groupBy === 'project'
       ? grouped.map((r) => ({ ...r, name: labels!.get(r.key)?.name ?? r.key }))
