@@ -33,10 +33,12 @@ async function hub(config = hubConfig()): Promise<RunningHub & { keys(): string[
     ...running,
     config,
     keys() {
-      // Nothing accepted yet and the writer still starting: no index at all.
+      // Nothing accepted yet and the writer still starting: no index at all, or one still being migrated.
       if (!existsSync(config.dbPath)) return [];
       const db = openDb(config.dbPath, { readonly: true });
       try {
+        const made = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'usage'`).get();
+        if (!made) return [];
         return db
           .prepare(`SELECT key || ':' || output_tokens FROM usage ORDER BY key`)
           .pluck()
