@@ -91,6 +91,12 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       try {
         db = openDb(config.dbPath, { readonly: true });
         db.pragma('cache_size = -8000'); // a small page cache keeps the idle server's memory low
+        // A first run's writer makes the file, then migrates it in one transaction: until that commits the
+        // file has no tables, and the index counts as not there yet (asked again on the next request).
+        if (!db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'usage'`).get()) {
+          db.close();
+          db = null;
+        }
       } catch (error) {
         log.warn('database not readable', { error: (error as Error).message });
         db = null;
