@@ -1,7 +1,7 @@
 // Reads and parses files on worker threads while the calling thread writes SQLite: on two cores a big pass
 // (a cold start over a GB of transcripts) takes about as long as the slowest part instead of the sum. Files
-// are dealt to the readers in turn; each runs the same readFile as a one-thread pass, with a store that
-// forwards each commit here, and the commits are handed on in the files' own order, so offsets, skips and
+// are dealt to the readers by their bytes (dealByBytes); each runs the same readFile as a one-thread pass,
+// with a store that forwards each commit here, and the commits are handed on in the files' own order, so offsets, skips and
 // dedup (whose ties go to the earlier copy) are identical to a one-thread pass. The caller stays
 // synchronous: it blocks on Atomics.wait for the next commit, and a reader blocks when too many commits (or
 // too many bytes of them) are waiting, which bounds memory. Each queue is deep enough to ride out long
@@ -107,6 +107,20 @@ export function startReaders(count = readerCount()): ReaderPool {
   return { readers, close: () => readers.splice(0).forEach(stopReader) };
 }
 
+/** Which reader reads each job: in file order, each to the reader with the fewest bytes to read so far, so
+ *  the readers finish together however the sizes fall (dealt in turn, one could end 15 % before the other). */
+export function dealByBytes(jobs: readonly ReadJob[], count: number): number[] {
+  const load = new Array<number>(count).fill(0);
+  return jobs.map(({ file, row }) => {
+    let least = 0;
+    for (let r = 1; r < count; r++) if (load[r]! < load[least]!) least = r;
+    // What is left to read (all of a file that shrank: it is read anew), plus a little for opening it at all.
+    const offset = row?.offset ?? 0;
+    load[least]! += (file.size >= offset ? file.size - offset : file.size) + 4096;
+    return least;
+  });
+}
+
 export function createParallelReader(
   jobs: readonly ReadJob[],
   scan: ScanOptions | undefined,
@@ -125,8 +139,9 @@ export function createParallelReader(
   const started = typeof readers === 'number' ? [] : readers.readers.splice(0);
   for (const extra of started.splice(count)) stopReader(extra);
   const pool: Reader[] = Array.from({ length: count }, (_, r) => started[r] ?? startReader());
+  const owner = dealByBytes(jobs, count);
   pool.forEach((r, i) =>
-    r.port.postMessage({ jobs: jobs.filter((_, j) => j % count === i), scan, limits: share, fold }),
+    r.port.postMessage({ jobs: jobs.filter((_, j) => owner[j] === i), scan, limits: share, fold }),
   );
   let job = 0;
   let finished = false;
@@ -189,7 +204,7 @@ export function createParallelReader(
     next(): ForwardedCommit | ReaderDone {
       if (finished) throw new Error('parallel reader: already done');
       while (job < jobs.length) {
-        const m = receive(pool[job % count]!);
+        const m = receive(pool[owner[job]!]!);
         if (m.kind === 'commit') return { ...m, events: decodeEvents(m.events) };
         if (m.kind === 'jobDone') job++;
         else throw new Error(`parallel reader: unexpected ${m.kind} before the last file`);
