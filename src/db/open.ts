@@ -22,6 +22,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** The env var that named this path, for error messages. */
   setting?: string;
+  /** 'off': no journal and no syncs, for a file nothing else opens until it is complete (fresh-index.ts). */
+  journal?: 'wal' | 'off';
 }
 
 export function openDb(path: string, options: OpenOptions = {}): Db {
@@ -38,7 +40,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
   }
   try {
-    if (!options.readonly) return connect(path, false);
+    if (!options.readonly) return connect(path, false, options.journal ?? 'wal');
     try {
       return connect(path, true);
     } catch (error) {
@@ -57,13 +59,21 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   }
 }
 
-function connect(name: string, readonly: boolean): Db {
+function connect(name: string, readonly: boolean, journal: 'wal' | 'off' = 'wal'): Db {
   const db = new Database(name, { readonly, fileMustExist: readonly });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!readonly) {
-      useWal(db);
-      db.pragma('synchronous = NORMAL');
+      if (journal === 'off') {
+        // better-sqlite3's defensive mode refuses journal_mode OFF; it is lifted for this one statement.
+        db.unsafeMode(true);
+        db.pragma('journal_mode = OFF');
+        db.unsafeMode(false);
+        db.pragma('synchronous = OFF');
+      } else {
+        useWal(db);
+        db.pragma('synchronous = NORMAL');
+      }
       migrate(db);
     } else {
       db.pragma('query_only = ON');

@@ -1,7 +1,7 @@
 // `ctm ingest` as a user runs it: the real CLI in child processes. Includes the durability proof: SIGKILL a
 // pass at random moments, re-run, and the index equals a clean single pass (nothing lost, nothing twice).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -411,6 +411,51 @@ describe('kill -9 durability', () => {
     expect(actual.files).toBe(expected.files);
     expect(actual.rows.length).toBe(expected.rows.length);
     expect(actual.rows).toEqual(expected.rows);
+  }, 60_000);
+
+  it('SIGKILL of a first run (an index built without a journal): no index or a whole one, never a part', async () => {
+    const first = tree();
+    bigTree(first, 40, 150);
+    const clean = envFor(first, { CTM_DATA_DIR: join(first.root, 'clean') });
+    const started = performance.now();
+    expect(runCtm(['ingest', '--once'], clean).code).toBe(0);
+    const cleanMs = performance.now() - started;
+    const expected = snapshot(join(first.root, 'clean', 'ctm.db'));
+    expect(expected.rows.length).toBe(40 * 150);
+
+    let seed = 20261206;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const dataDir = join(first.root, 'killed');
+    const killedDb = join(dataDir, 'ctm.db');
+    mkdirSync(dataDir);
+    const kills: string[] = [];
+    let mid = 0;
+    let fuse = cleanMs * 0.8;
+    for (let i = 0; i < 16 && mid < 3; i++) {
+      rmSync(killedDb, { force: true }); // each try is a first run; partial files of killed tries stay
+      const child = spawnCtm(['ingest', '--once'], envFor(first, { CTM_DATA_DIR: dataDir }));
+      const delay = 30 + random() * fuse;
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const [code, signal] = await once(child, 'exit');
+      clearTimeout(timer);
+      const left = readdirSync(dataDir);
+      kills.push(`${delay.toFixed(0)} ms → ${signal ?? `exit ${code}`} (${left.join(', ')})`);
+      if (signal === 'SIGKILL') mid++;
+      else {
+        expect(code).toBe(0);
+        fuse /= 2;
+      }
+      // What a kill leaves is no index at all, or the whole of it (killed after it was put in place).
+      if (left.includes('ctm.db')) expect(snapshot(killedDb)).toEqual(expected);
+    }
+    rmSync(killedDb, { force: true });
+    const last = runCtm(['ingest', '--once'], envFor(first, { CTM_DATA_DIR: dataDir }));
+    expect(last.code).toBe(0);
+    console.log(`first run ${cleanMs.toFixed(0)} ms; ${kills.join('; ')}`);
+    expect(mid).toBeGreaterThanOrEqual(2);
+    expect(snapshot(killedDb)).toEqual(expected);
+    // The killed runs' partial files are gone: the next first run deletes those of runs no longer running.
+    expect(readdirSync(dataDir).filter((f) => f.includes('.partial-'))).toEqual([]);
   }, 60_000);
 });
 

@@ -6,11 +6,12 @@ import { loadConfig } from '../../config.ts';
 import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { openDb } from '../../db/open.ts';
+import { buildFreshIndex } from '../../db/fresh-index.ts';
 import { startReaders } from '../../../ingest/parallel-reader.ts';
 import { createLogger } from '../../log.ts';
 import { formatBytes, formatInt } from '../../format/number.ts';
 import { createIngester, usableClaudeDirs } from '../../../ingest/ingester.ts';
-import type { PassSummary } from '../../../ingest/ingest-pass.ts';
+import type { PassProgress, PassSummary } from '../../../ingest/ingest-pass.ts';
 import { createProgressReport, createTerminalBar } from '../../progress-report.ts';
 import { readyLine } from '../../ready-line.ts';
 import { usageSpan } from '../../db/queries/usage-span.ts';
@@ -112,13 +113,21 @@ export async function ingestCommand(args: string[]): Promise<number> {
       : process.stderr,
   );
   usableClaudeDirs(config);
-  // A first run reads everything: its reader threads start now, while the index is made and files found.
-  const early = existsSync(config.dbPath) ? undefined : startReaders();
+  const progress = createProgressReport({ log, json: !bar, bar });
+  const onProgress = (p: PassProgress): void => progress.update(p);
+  // A first run reads everything into an index of its own, put in place when complete (fresh-index.ts); its
+  // reader threads start now, while that index is made and the files are found.
+  let first: PassSummary | undefined;
+  if (!existsSync(config.dbPath)) {
+    const early = startReaders();
+    first = buildFreshIndex(config.dbPath, (fresh) =>
+      createIngester(fresh, config, log, undefined, early).pass(undefined, onProgress),
+    ).result;
+  }
   const db = openDb(config.dbPath);
   try {
-    const ingester = createIngester(db, config, log, undefined, early);
-    const progress = createProgressReport({ log, json: !bar, bar });
-    const first = ingester.pass(undefined, (p) => progress.update(p));
+    const ingester = first && values.once ? undefined : createIngester(db, config, log);
+    first ??= ingester!.pass(undefined, onProgress);
     progress.done();
     process.stdout.write(describePass(first) + '\n');
     for (const example of first.skippedExamples) process.stdout.write(`  skipped ${example}\n`);
@@ -127,7 +136,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
     process.stdout.write(
       `${readyLine(shownPath(config.dbPath), usageSpan(db))}; see them with ctm report daily, or ctm start for the pages\n`,
     );
-    if (values.once) return 0;
+    if (values.once || !ingester) return 0;
     const stop = await ingester.watch((s) => {
       // A skip met again on every rescan (a broken symlink, say) was told once already.
       if (s.newMessages > 0 || s.replacedMessages > 0 || s.newSkips > 0) log.info(describePass(s));
