@@ -26,19 +26,19 @@ export interface OpenOptions {
   journal?: 'wal' | 'off';
 }
 
+/** Makes the directory of a writer's index, or says in one line why it cannot be written. */
+export function ensureDataDir(path: string, setting = 'CTM_DATA_DIR'): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    accessSync(dirname(path), constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(setting, `data dir ${dirname(path)} is not writable (${(error as Error).message})`);
+  }
+}
+
 export function openDb(path: string, options: OpenOptions = {}): Db {
   const setting = options.setting ?? 'CTM_DATA_DIR';
-  if (path !== ':memory:' && !options.readonly) {
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      accessSync(dirname(path), constants.W_OK);
-    } catch (error) {
-      throw new ConfigError(
-        setting,
-        `data dir ${dirname(path)} is not writable (${(error as Error).message})`,
-      );
-    }
-  }
+  if (path !== ':memory:' && !options.readonly) ensureDataDir(path, setting);
   try {
     if (!options.readonly) return connect(path, false, options.journal ?? 'wal');
     try {

@@ -2,16 +2,20 @@
 // then watches the Claude dirs, posting each commit's changed keys to the main thread at once (the live
 // stream and the page-refresh worker act on them). Keeps checking while no Claude dir is readable instead of
 // exiting; a start that fails (the first pass cannot write, say) is reported and tried again after the rescan
-// interval, and so is every failed watch pass, so health can say so. On "stop" it finishes the pass in
-// progress, checkpoints the WAL and closes.
+// interval, and so is every failed watch pass, so health can say so. With no index yet, the first pass builds
+// one of its own without a journal and puts it in place when complete (the server meanwhile has no index, as
+// during any first pass), then a second pass catches what was written meanwhile. On "stop" it finishes the
+// pass in progress, checkpoints the WAL and closes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../config.ts';
 import { inheritedConfig } from '../config-channel.ts';
-import { openDb } from '../db/open.ts';
+import { openDb, type Db } from '../db/open.ts';
+import { buildFreshIndex } from '../db/fresh-index.ts';
+import type { ChangeSet } from '../db/change-set.ts';
 import { createLogger } from '../log.ts';
 import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
 import { startReaders } from '../../ingest/parallel-reader.ts';
-import type { PassSummary } from '../../ingest/ingest-pass.ts';
+import type { PassProgress, PassSummary } from '../../ingest/ingest-pass.ts';
 import { computeMaxBlockTokens, type MaxBlockState } from './max-block-tokens.ts';
 import type { FromWorker, ToWorker } from './worker-messages.ts';
 
@@ -25,17 +29,23 @@ const { logJson } = workerData as { logJson: boolean };
 // Same stream and format as the main thread's log (a worker's stdout is never a TTY itself).
 const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);
-// A first start reads everything: its reader threads start now, while the index is made and files found.
+// A first start reads everything into an index of its own, put in place when complete (fresh-index.ts): its
+// reader threads start now, while that index is made and the files are found.
 const early = process.getBuiltinModule('node:fs').existsSync(config.dbPath) ? undefined : startReaders();
-const db = openDb(config.dbPath);
-db.pragma(`cache_size = -${CACHE_KB}`);
+let db: Db | undefined = early ? undefined : openIndex();
 let stopWatch: (() => Promise<void>) | undefined;
 let retry: NodeJS.Timeout | undefined;
 let stopping = false;
 let maxBlockAt = 0;
 let maxBlock: MaxBlockState | undefined;
 
-const report = (s: PassSummary, first: boolean): void => {
+function openIndex(): Db {
+  const index = openDb(config.dbPath);
+  index.pragma(`cache_size = -${CACHE_KB}`);
+  return index;
+}
+
+const report = (db: Db, s: PassSummary, first: boolean): void => {
   post({
     type: 'pass',
     pass: {
@@ -71,30 +81,44 @@ async function start(): Promise<void> {
     return;
   }
   post({ type: 'data-found' });
+  let postedAt = 0;
+  const onProgress = (progress: PassProgress): void => {
+    const now = Date.now();
+    if (now - postedAt < PROGRESS_EVERY_MS) return;
+    postedAt = now;
+    post({ type: 'progress', progress });
+  };
+  const onCommit = (changes: ChangeSet): void => {
+    post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
+  };
   try {
-    const ingester = createIngester(
-      db,
-      config,
-      log,
-      (changes) => {
-        post({ type: 'commit', changes: changes.toJSON(), at: Date.now() });
-      },
-      early,
-    );
-    // Watch first, then read: a line written during the first pass is caught by the watcher, not the rescan.
+    let first: PassSummary | undefined;
+    if (!db) {
+      // Its commits are told of once the index is in place, where the server reads.
+      // Another writer (a hub's) may have made the index meanwhile: then this build is dropped, and the pass
+      // below reads everything into that index as a first pass.
+      const changes: ChangeSet[] = [];
+      const built = buildFreshIndex(config.dbPath, (fresh) =>
+        createIngester(fresh, config, log, (c) => changes.push(c), early).pass(undefined, onProgress),
+      );
+      db = openIndex();
+      if (built.placed) {
+        first = built.result;
+        changes.forEach(onCommit);
+        report(db, first, true);
+      }
+    }
+    const index = db;
+    const ingester = createIngester(index, config, log, onCommit);
+    // Watch first, then read: a line written during this pass is caught by the watcher, not the rescan; one
+    // written during a first start's build of its index is caught by this pass.
     stopWatch = await ingester.watch(
-      (s) => report(s, false),
+      (s) => report(index, s, false),
       (error) => post({ type: 'pass-failed', error: error.message }),
     );
     if (stopping) return void stopWatch();
-    let postedAt = 0;
-    const first = ingester.pass(undefined, (progress) => {
-      const now = Date.now();
-      if (now - postedAt < PROGRESS_EVERY_MS) return;
-      postedAt = now;
-      post({ type: 'progress', progress });
-    });
-    report(first, true);
+    const pass = ingester.pass(undefined, first ? undefined : onProgress);
+    report(index, pass, first === undefined);
   } catch (error) {
     await stopWatch?.();
     stopWatch = undefined;
@@ -110,8 +134,8 @@ parentPort!.on('message', (message: ToWorker) => {
     if (retry) clearTimeout(retry);
     void (async () => {
       await stopWatch?.();
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+      db?.pragma('wal_checkpoint(TRUNCATE)');
+      db?.close();
       post({ type: 'stopped' });
       parentPort!.close();
     })();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import { childEnv } from '../config-channel.ts';
-import { openDb } from '../db/open.ts';
+import { ensureDataDir, openDb } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../db/change-set.ts';
 import { BUILD_RETRY_DELAYS_MS, createBuildRetry } from './build-retry.ts';
@@ -62,7 +62,15 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   await checkStartSettings(config);
-  openDb(config.dbPath).close(); // creates and migrates the index before anything reads it
+  // The index is made (or an older ctm's migrated) before anything reads it, except on a first run with
+  // transcripts to read and no hub writing beside it: then the ingest worker builds it whole and puts it in
+  // place (fresh-index.ts), and until then the server has no index, as during any first pass.
+  const freshFirstRun =
+    !existsSync(config.dbPath) &&
+    config.ingestTokensFile === undefined &&
+    config.claudeDirs.some((dir) => existsSync(join(dir, 'projects')));
+  if (freshFirstRun) ensureDataDir(config.dbPath);
+  else openDb(config.dbPath).close();
   const rt = installRuntime(createRuntime(config, log));
   const siteDir = join(config.dataDir, 'site', 'current');
   const entry = serverEntryPath(config.dataDir);

@@ -2,11 +2,13 @@
 // the site build's pages) and ends with one ready line naming the URL, the requests and their first and last day,
 // once the page at that URL is the real overview.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
+import { generateTree } from '../../../test/fixtures/generate-tree.ts';
 import { freePort } from '../../stack/free-port.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/ctm.js');
@@ -86,5 +88,84 @@ describe('ctm start, first run', () => {
     const ready = msgs.filter((m) => m.startsWith('ready: '));
     expect(ready).toEqual([`ready: http://127.0.0.1:${port}/ — 3 requests, 2026-03-02 … 2026-05-20`]);
     expect(msgs.indexOf(ready[0]!)).toBeGreaterThan(msgs.indexOf('site published'));
+  }, 120_000);
+
+  it('builds its first index apart, puts it in place whole, and catches a transcript written meanwhile', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ctm-first-run-'));
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+    const claude = join(root, 'claude');
+    // Big enough for the first pass to report progress (every 200 ms) before it ends.
+    const totals = generateTree({ root: claude, targetBytes: 120e6, days: 60, projects: 8, sessions: 400 });
+    const port = await freePort();
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
+      env: {
+        ...process.env,
+        CTM_CLAUDE_DIR: claude,
+        CTM_DATA_DIR: join(root, 'data'),
+        CTM_PORT: String(port),
+        CTM_TZ: 'UTC',
+        CTM_REBUILD_CRON: 'off',
+        CTM_SNAPSHOT_CRON: 'off',
+        // No rescan comes to the rescue: what catches the late transcript is the pass after the first.
+        CTM_RESCAN_SECONDS: '3600',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanup.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const end = Date.now() + 90_000;
+    const waitFor = async (text: string): Promise<void> => {
+      while (!out.includes(text)) {
+        if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${out}`);
+        if (Date.now() > end) throw new Error(`no "${text}" after 90 s:\n${out}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    // The first pass builds its index in a file of its own; the index itself is not there yet.
+    const data = join(root, 'data');
+    const partial = (): boolean => {
+      try {
+        return readdirSync(data).some((f) => f.includes('.partial-'));
+      } catch {
+        return false; // the data dir is not made yet
+      }
+    };
+    while (!partial()) {
+      if (child.exitCode !== null || Date.now() > end) throw new Error(`no partial index:\n${out}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(readdirSync(data)).not.toContain('ctm.db');
+    // The pass has found its files within this (it takes ~0.6 s in all, finding them ~30 ms)...
+    await new Promise((r) => setTimeout(r, 150));
+    // ...and a new session's transcript appears after the pass has found its files.
+    const late = join(claude, 'projects', '-home-me-late');
+    mkdirSync(late, { recursive: true });
+    writeFileSync(
+      join(late, 'late.jsonl'),
+      assistantLine({ id: 'late-msg', timestamp: '2026-11-01T12:00:00Z', sessionId: 'late' }) + '\n',
+    );
+    await waitFor('"msg":"ready: ');
+    const files = readdirSync(join(root, 'data'));
+    expect(files.filter((f) => f.includes('.partial-'))).toEqual([]);
+    const db = new Database(join(root, 'data', 'ctm.db'), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const late = db.prepare("SELECT count(*) FROM usage WHERE message_id = 'late-msg'").pluck();
+      const caught = Date.now() + 5000;
+      while (late.get() !== 1) {
+        if (Date.now() > caught) throw new Error(`the late transcript was not indexed:\n${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const count = db.prepare('SELECT count(*) FROM usage').pluck().get();
+      expect(count).toBe(totals.messages + 1);
+      const first = out.match(/"msg":"first ingest pass finished","newMessages":(\d+)/)?.[1];
+      console.log(
+        `first pass: ${first} new rows (the tree: ${totals.messages} requests); then the late transcript`,
+      );
+    } finally {
+      db.close();
+    }
   }, 120_000);
 });
