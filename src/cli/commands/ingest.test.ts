@@ -10,6 +10,7 @@ import { assistantLine, userLine } from '../../../test/fixtures/fixture-lines.ts
 import { at, fixtureTree, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
 import { runCtm, spawnCtm, ctmBin } from '../../../test/fixtures/run-ctm.ts';
 import { describeStatsCache } from './ingest.ts';
+import { openDb } from '../../db/open.ts';
 
 const trees: FixtureTree[] = [];
 afterAll(() => trees.forEach((t) => t.remove()));
@@ -457,6 +458,29 @@ describe('kill -9 durability', () => {
     // The killed runs' partial files are gone: the next first run deletes those of runs no longer running.
     expect(readdirSync(dataDir).filter((f) => f.includes('.partial-'))).toEqual([]);
   }, 60_000);
+
+  it('a first run whose index another writer made meanwhile reads everything into that one', async () => {
+    const t = tree();
+    bigTree(t, 40, 150);
+    const dataDir = join(t.root, 'data');
+    mkdirSync(dataDir);
+    const child = spawnCtm(['ingest', '--once'], envFor(t));
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(dataDir).some((f) => f.includes('.partial-'))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no partial index: ${out}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    // Another writer makes the index while the first run builds its own (an empty one, as `ctm check` would).
+    openDb(join(dataDir, 'ctm.db')).close();
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    const index = snapshot(join(dataDir, 'ctm.db'));
+    expect(index.rows.length).toBe(40 * 150);
+    expect(out).toMatch(/, 6,000 new messages/);
+    expect(readdirSync(dataDir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  }, 30_000);
 });
 
 describe('ctm ingest (watch mode)', () => {

@@ -120,9 +120,12 @@ export async function ingestCommand(args: string[]): Promise<number> {
   let first: PassSummary | undefined;
   if (!existsSync(config.dbPath)) {
     const early = startReaders();
-    first = buildFreshIndex(config.dbPath, (fresh) =>
+    const built = buildFreshIndex(config.dbPath, (fresh) =>
       createIngester(fresh, config, log, undefined, early).pass(undefined, onProgress),
-    ).result;
+    );
+    // Another writer made the index meanwhile (a `ctm start`, say): this run's file is dropped, and the
+    // pass below reads into that index whatever it does not hold yet.
+    if (built.placed) first = built.result;
   }
   const db = openDb(config.dbPath);
   try {
