@@ -1,5 +1,5 @@
 // A first run's index is built in a file of its own beside the final path, with no journal and no syncs, and
-// put in place only when complete: synced, switched to WAL, then hard-linked to the index's name (which fails
+// put in place only when complete: switched to WAL, synced, then hard-linked to the index's name (which fails
 // rather than replaces when another first run got there first). Nothing can see the file while it is built,
 // so no commit in it has to survive a crash: a run killed half way leaves no index, only its partial file,
 // which the next first run deletes before it starts over. Without a journal each page is written once,
