@@ -17,6 +17,7 @@ import { runPass, type PassProgress, type PassSummary } from './ingest-pass.ts';
 import { indexStatsCache } from './stats-cache.ts';
 import { createSubagentMetaIndex } from './subagent-meta.ts';
 import type { ChangeSet } from '../src/db/change-set.ts';
+import { buildFreshIndex } from '../src/db/fresh-index.ts';
 
 const RUNS_KEPT = 10_000;
 const MALFORMED_META = 'malformed_subagent_meta';
@@ -40,6 +41,25 @@ export function usableClaudeDirs(config: Pick<Config, 'claudeDirs' | 'claudeDirs
     );
   }
   return dirs;
+}
+
+/**
+ * The first pass for a path with no index yet: into an index built apart and put in place whole
+ * (fresh-index.ts). Returns the pass and its commits' changes, to be told of once the index is in place; or
+ * undefined when another writer's index came first (this run's file is dropped, and a pass into that index
+ * reads what it lacks).
+ */
+export function firstPassApart(
+  config: Parameters<typeof createIngester>[1] & Pick<Config, 'dbPath'>,
+  log: Logger,
+  readers: ReaderPool,
+  onProgress?: (progress: PassProgress) => void,
+): { summary: PassSummary; changes: ChangeSet[] } | undefined {
+  const changes: ChangeSet[] = [];
+  const built = buildFreshIndex(config.dbPath, (fresh) =>
+    createIngester(fresh, config, log, (c) => changes.push(c), readers).pass(undefined, onProgress),
+  );
+  return built.placed ? { summary: built.result, changes } : undefined;
 }
 
 export function createIngester(

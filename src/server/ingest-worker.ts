@@ -10,10 +10,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../config.ts';
 import { inheritedConfig } from '../config-channel.ts';
 import { openDb, type Db } from '../db/open.ts';
-import { buildFreshIndex } from '../db/fresh-index.ts';
 import type { ChangeSet } from '../db/change-set.ts';
 import { createLogger } from '../log.ts';
-import { createIngester, usableClaudeDirs } from '../../ingest/ingester.ts';
+import { createIngester, firstPassApart, usableClaudeDirs } from '../../ingest/ingester.ts';
 import { startReaders } from '../../ingest/parallel-reader.ts';
 import type { PassProgress, PassSummary } from '../../ingest/ingest-pass.ts';
 import { computeMaxBlockTokens, type MaxBlockState } from './max-block-tokens.ts';
@@ -45,7 +44,7 @@ function openIndex(): Db {
   return index;
 }
 
-const report = (db: Db, s: PassSummary, first: boolean): void => {
+const report = (index: Db, s: PassSummary, first: boolean): void => {
   post({
     type: 'pass',
     pass: {
@@ -64,9 +63,9 @@ const report = (db: Db, s: PassSummary, first: boolean): void => {
   const now = Date.now();
   if (first || (s.changes.size > 0 && now - maxBlockAt > MAX_BLOCK_EVERY_MS)) {
     maxBlockAt = now;
-    maxBlock = computeMaxBlockTokens(db, now, maxBlock);
+    maxBlock = computeMaxBlockTokens(index, now, maxBlock);
     post({ type: 'max-block', tokens: maxBlock.max });
-    if (first) db.pragma('shrink_memory'); // a full scan: hand its page cache back
+    if (first) index.pragma('shrink_memory'); // a full scan: hand its page cache back
   }
 };
 
@@ -94,17 +93,13 @@ async function start(): Promise<void> {
   try {
     let first: PassSummary | undefined;
     if (!db) {
-      // Its commits are told of once the index is in place, where the server reads.
-      // Another writer (a hub's) may have made the index meanwhile: then this build is dropped, and the pass
-      // below reads everything into that index as a first pass.
-      const changes: ChangeSet[] = [];
-      const built = buildFreshIndex(config.dbPath, (fresh) =>
-        createIngester(fresh, config, log, (c) => changes.push(c), early).pass(undefined, onProgress),
-      );
+      // Its commits are told of once the index is in place, where the server reads; with another writer's
+      // index there first (a hub's), the pass below reads everything into it as a first pass.
+      const built = firstPassApart(config, log, early ?? startReaders(), onProgress);
       db = openIndex();
-      if (built.placed) {
-        first = built.result;
-        changes.forEach(onCommit);
+      if (built) {
+        first = built.summary;
+        built.changes.forEach(onCommit);
         report(db, first, true);
       }
     }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import { childEnv } from '../config-channel.ts';
 import { ensureDataDir, openDb } from '../db/open.ts';
+import { hasProjectsDir } from '../../ingest/discover.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet } from '../db/change-set.ts';
 import { BUILD_RETRY_DELAYS_MS, createBuildRetry } from './build-retry.ts';
@@ -68,7 +69,7 @@ export async function startServer(
   const freshFirstRun =
     !existsSync(config.dbPath) &&
     config.ingestTokensFile === undefined &&
-    config.claudeDirs.some((dir) => existsSync(join(dir, 'projects')));
+    config.claudeDirs.some(hasProjectsDir);
   if (freshFirstRun) ensureDataDir(config.dbPath);
   else openDb(config.dbPath).close();
   const rt = installRuntime(createRuntime(config, log));
@@ -366,9 +367,7 @@ export async function startServer(
   // the index once the pass is in. What was committed before then is in what it reads, so its changes need not
   // be rendered again. With no transcripts to read, no build waits for a pass that may not come.
   const firstBuild =
-    rt.status.hub === null &&
-    !existsSync(siteDir) &&
-    config.claudeDirs.some((dir) => existsSync(join(dir, 'projects')))
+    rt.status.hub === null && !existsSync(siteDir) && config.claudeDirs.some(hasProjectsDir)
       ? jobs.run(
           'build',
           firstPass.then(() => void (catchUp = new ChangeSet())),

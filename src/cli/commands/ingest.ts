@@ -6,11 +6,10 @@ import { loadConfig } from '../../config.ts';
 import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { openDb } from '../../db/open.ts';
-import { buildFreshIndex } from '../../db/fresh-index.ts';
 import { startReaders } from '../../../ingest/parallel-reader.ts';
 import { createLogger } from '../../log.ts';
 import { formatBytes, formatInt } from '../../format/number.ts';
-import { createIngester, usableClaudeDirs } from '../../../ingest/ingester.ts';
+import { createIngester, firstPassApart, usableClaudeDirs } from '../../../ingest/ingester.ts';
 import type { PassProgress, PassSummary } from '../../../ingest/ingest-pass.ts';
 import { createProgressReport, createTerminalBar } from '../../progress-report.ts';
 import { readyLine } from '../../ready-line.ts';
@@ -117,16 +116,9 @@ export async function ingestCommand(args: string[]): Promise<number> {
   const onProgress = (p: PassProgress): void => progress.update(p);
   // A first run reads everything into an index of its own, put in place when complete (fresh-index.ts); its
   // reader threads start now, while that index is made and the files are found.
-  let first: PassSummary | undefined;
-  if (!existsSync(config.dbPath)) {
-    const early = startReaders();
-    const built = buildFreshIndex(config.dbPath, (fresh) =>
-      createIngester(fresh, config, log, undefined, early).pass(undefined, onProgress),
-    );
-    // Another writer made the index meanwhile (a `ctm start`, say): this run's file is dropped, and the
-    // pass below reads into that index whatever it does not hold yet.
-    if (built.placed) first = built.result;
-  }
+  let first = existsSync(config.dbPath)
+    ? undefined
+    : firstPassApart(config, log, startReaders(), onProgress)?.summary;
   const db = openDb(config.dbPath);
   try {
     const ingester = first && values.once ? undefined : createIngester(db, config, log);

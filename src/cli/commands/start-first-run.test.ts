@@ -23,6 +23,28 @@ interface Entry {
   [field: string]: unknown;
 }
 
+/** `ctm start` on the data dir `<root>/data`, reading `claude`, cron jobs off; its output as it comes. */
+function startCtm(root: string, claude: string, port: number, env: Record<string, string> = {}) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
+    env: {
+      ...process.env,
+      CTM_CLAUDE_DIR: claude,
+      CTM_DATA_DIR: join(root, 'data'),
+      CTM_PORT: String(port),
+      CTM_TZ: 'UTC',
+      CTM_REBUILD_CRON: 'off',
+      CTM_SNAPSHOT_CRON: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanup.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+  const seen = { out: '' };
+  child.stdout!.on('data', (d: Buffer) => (seen.out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (seen.out += d.toString()));
+  return { child, seen };
+}
+
 describe('ctm start, first run', () => {
   it('logs the build progress and ends with the ready line once the overview is served', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ctm-first-run-'));
@@ -36,32 +58,17 @@ describe('ctm start, first run', () => {
         '\n',
     );
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
-      env: {
-        ...process.env,
-        CTM_CLAUDE_DIR: join(root, 'claude'),
-        CTM_DATA_DIR: join(root, 'data'),
-        CTM_PORT: String(port),
-        CTM_TZ: 'UTC',
-        CTM_REBUILD_CRON: 'off',
-        CTM_SNAPSHOT_CRON: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    cleanup.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const { child, seen } = startCtm(root, join(root, 'claude'), port);
     const entries = (): Entry[] =>
-      out
+      seen.out
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Entry);
 
     const end = Date.now() + 90_000;
     while (!entries().some((e) => e.msg.startsWith('ready: '))) {
-      if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${out}`);
-      if (Date.now() > end) throw new Error(`no ready line after 90 s:\n${out}`);
+      if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${seen.out}`);
+      if (Date.now() > end) throw new Error(`no ready line after 90 s:\n${seen.out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     // The line is said once what it points at is there.
@@ -97,29 +104,13 @@ describe('ctm start, first run', () => {
     // Big enough for the first pass to report progress (every 200 ms) before it ends.
     const totals = generateTree({ root: claude, targetBytes: 120e6, days: 60, projects: 8, sessions: 400 });
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
-      env: {
-        ...process.env,
-        CTM_CLAUDE_DIR: claude,
-        CTM_DATA_DIR: join(root, 'data'),
-        CTM_PORT: String(port),
-        CTM_TZ: 'UTC',
-        CTM_REBUILD_CRON: 'off',
-        CTM_SNAPSHOT_CRON: 'off',
-        // No rescan comes to the rescue: what catches the late transcript is the pass after the first.
-        CTM_RESCAN_SECONDS: '3600',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    cleanup.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    // No rescan comes to the rescue: what catches the late transcript is the pass after the first.
+    const { child, seen } = startCtm(root, claude, port, { CTM_RESCAN_SECONDS: '3600' });
     const end = Date.now() + 90_000;
     const waitFor = async (text: string): Promise<void> => {
-      while (!out.includes(text)) {
-        if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${out}`);
-        if (Date.now() > end) throw new Error(`no "${text}" after 90 s:\n${out}`);
+      while (!seen.out.includes(text)) {
+        if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${seen.out}`);
+        if (Date.now() > end) throw new Error(`no "${text}" after 90 s:\n${seen.out}`);
         await new Promise((r) => setTimeout(r, 5));
       }
     };
@@ -133,7 +124,7 @@ describe('ctm start, first run', () => {
       }
     };
     while (!partial()) {
-      if (child.exitCode !== null || Date.now() > end) throw new Error(`no partial index:\n${out}`);
+      if (child.exitCode !== null || Date.now() > end) throw new Error(`no partial index:\n${seen.out}`);
       await new Promise((r) => setTimeout(r, 2));
     }
     expect(readdirSync(data)).not.toContain('ctm.db');
@@ -155,12 +146,12 @@ describe('ctm start, first run', () => {
       const late = db.prepare("SELECT count(*) FROM usage WHERE message_id = 'late-msg'").pluck();
       const caught = Date.now() + 5000;
       while (late.get() !== 1) {
-        if (Date.now() > caught) throw new Error(`the late transcript was not indexed:\n${out}`);
+        if (Date.now() > caught) throw new Error(`the late transcript was not indexed:\n${seen.out}`);
         await new Promise((r) => setTimeout(r, 20));
       }
       const count = db.prepare('SELECT count(*) FROM usage').pluck().get();
       expect(count).toBe(totals.messages + 1);
-      const first = out.match(/"msg":"first ingest pass finished","newMessages":(\d+)/)?.[1];
+      const first = seen.out.match(/"msg":"first ingest pass finished","newMessages":(\d+)/)?.[1];
       console.log(
         `first pass: ${first} new rows (the tree: ${totals.messages} requests); then the late transcript`,
       );
