@@ -66,7 +66,9 @@ const SESSIONS = [
 let tree: FixtureTree;
 let dataDir: string;
 let config: Config;
-const today = new Date().toISOString().slice(0, 10);
+// The events start an hour ago: the day of the first one has usage even just after midnight.
+const eventsFrom = Date.now() - 3_600_000;
+const firstDay = new Date(eventsFrom).toISOString().slice(0, 10);
 
 /** Every <a href> of every HTML file below root, with the file it is on. The live page is no file: ctm start
  * renders it per request (behind nginx too), so links to it are left to the live tests. */
@@ -109,7 +111,6 @@ beforeAll(() => {
   tree = fixtureTree();
   // nginx's workers drop to an unprivileged user when the tests run as root: they must be able to enter it.
   chmodSync(tree.root, 0o755);
-  const base = Date.now() - 3_600_000;
   let n = 0;
   PROJECTS.forEach((project, p) => {
     SESSIONS.forEach((sessionId, s) => {
@@ -118,7 +119,7 @@ beforeAll(() => {
       tree.write(`${project}/f${s}.jsonl`, [
         assistantLine({
           id: `msg_${n++}`,
-          timestamp: new Date(base + n * 60_000).toISOString(),
+          timestamp: new Date(eventsFrom + n * 60_000).toISOString(),
           model: 'claude-sonnet-4-5-20250929',
           sessionId: p === 0 ? sessionId : `${sessionId}-${p}`,
           cwd: `/home/me/${project}`,
@@ -184,7 +185,7 @@ describe('hostile project and session names', () => {
       const changes = new ChangeSet();
       for (const s of k.sessions) changes.sessions.add(s);
       for (const p of k.projects) changes.projects.add(p);
-      changes.days.add(today);
+      changes.days.add(firstDay);
       const result = await refresher.refresh(changes);
       expect({ missing: result.missing, failed: result.failed }).toEqual({ missing: 0, failed: 0 });
       expect(result.written).toBe(result.pages.length);
