@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, expandHome, loadConfig, parseCron, resolveClaudeDirs } from './config.ts';
+import {
+  ConfigError,
+  expandHome,
+  loadConfig,
+  parseCron,
+  resolveClaudeDirs,
+  systemTimezone,
+} from './config.ts';
 
 const home = '/home/tester';
 
@@ -124,8 +131,21 @@ describe('loadConfig', () => {
     expect([f.timezone, f.dataDir]).toEqual(['Europe/Berlin', '/f']);
   });
 
-  it('CTM_TZ unset: the system timezone (TZ=UTC in tests)', () => {
-    expect(loadConfig({}, {}, home).timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  it("CTM_TZ unset: the machine's zone (TZ, else /etc/localtime; else Intl's answer)", () => {
+    expect(loadConfig({ TZ: 'UTC' }, {}, home).timezone).toBe('UTC');
+    expect(loadConfig({}, {}, home).timezone).toBe(
+      systemTimezone({}) ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    );
+  });
+
+  it("CTM_TZ unset: TZ of the environment given, as Intl would read it (an alias is Intl's to resolve)", () => {
+    expect(loadConfig({ TZ: 'Asia/Tokyo' }, {}, home).timezone).toBe('Asia/Tokyo');
+    expect(loadConfig({ TZ: 'Etc/UTC' }, {}, home).timezone).toBe('UTC');
+    expect(loadConfig({ TZ: 'Asia/Tokyo', CTM_TZ: ' ' }, {}, home).timezone).toBe('Asia/Tokyo');
+    // Not a listed name: the process's own zone decides, as before (UTC in tests).
+    expect(loadConfig({ TZ: 'CET-1CEST' }, {}, home).timezone).toBe(
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+    );
   });
 
   it.each<[string, Record<string, string>, Record<string, string>?]>([

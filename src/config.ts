@@ -337,7 +337,12 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
     ...resolveClaudeDirs(env, flags.claudeDir, home),
     dataDir,
     dbPath: join(dataDir, 'ctm.db'),
-    timezone: parseTimezone(flags.timezone ?? env.CTM_TZ, flags.timezone ? '--timezone' : 'CTM_TZ'),
+    // An unset CTM_TZ is the machine's zone, read as the status line reads it: Intl's own answer costs every
+    // command 10-80 ms of loading timezone data, and is asked only where TZ and /etc/localtime do not say.
+    timezone: parseTimezone(
+      flags.timezone ?? (env.CTM_TZ?.trim() ? env.CTM_TZ : systemTimezone(env)),
+      flags.timezone ? '--timezone' : 'CTM_TZ',
+    ),
     pricingFile,
     costMode: parseChoice(
       flags.costMode ?? env.CTM_COST_MODE,
