@@ -26,6 +26,7 @@ import { sseEvent } from './sse-stream.ts';
 import { listenStatuslineSocket } from './statusline-socket.ts';
 import { superviseWorker, type SupervisedWorker } from './supervised-worker.ts';
 import { createProgressReport } from '../progress-report.ts';
+import { serverEntry } from '../site/site-paths.ts';
 import { readyLine } from '../ready-line.ts';
 import { usageSpan } from '../db/queries/usage-span.ts';
 import { startTeamServices, type TeamServices } from './team-services.ts';
@@ -46,10 +47,6 @@ export interface RunningServer {
   firstPass: Promise<void>;
   runJob(job: Job): Promise<unknown>;
   close(): Promise<void>;
-}
-
-export function serverEntryPath(dataDir: string): string {
-  return join(dataDir, 'site', 'server-current', 'entry.mjs');
 }
 
 export interface StartOptions {
@@ -74,7 +71,7 @@ export async function startServer(
   else openDb(config.dbPath).close();
   const rt = installRuntime(createRuntime(config, log));
   const siteDir = join(config.dataDir, 'site', 'current');
-  const entry = serverEntryPath(config.dataDir);
+  const entry = serverEntry(config.dataDir);
 
   const publishedAt = (): number | null => {
     try {
