@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import type { LimitReading } from '../db/limits/limit-readings.ts';
 import { openLimitsReader, openLimitsWriter } from '../db/limits/open-limits.ts';
-import { recordObservation } from '../db/limits/record-observation.ts';
+import { recordObservation } from '../../test/fixtures/record-observation.ts';
 import { limitSeries, officialLimits } from './official-limits.ts';
 
 const M = 60_000;

@@ -5,7 +5,8 @@ import { tempDir } from '../../../test/fixtures/fixture-tree.ts';
 import type { LimitWindow, PromptCache } from '../../statusline/status-input.ts';
 import { currentReading, currentReadings, readingsSince } from './limit-readings.ts';
 import { openLimitsReader, openLimitsWriter } from './open-limits.ts';
-import { recordObservation, type Observation } from './record-observation.ts';
+import type { Observation } from './record-observation.ts';
+import { recordObservation } from '../../../test/fixtures/record-observation.ts';
 
 const H = 3_600_000;
 const t0 = Date.parse('2026-12-03T10:00:00Z');
@@ -160,7 +161,7 @@ describe('recordObservation', () => {
     // Each process records its own reading and one all of them share, as sessions of one account do.
     const script = (i: number) => `
       import { openLimitsWriter } from ${url('./open-limits.ts')};
-      import { recordObservation } from ${url('./record-observation.ts')};
+      import { recordObservation } from ${url('../../../test/fixtures/record-observation.ts')};
       const deadline = Date.now() + 3000;
       const db = await openLimitsWriter(${JSON.stringify(dir)}, deadline);
       const w = (used) => ({ usedPercentage: used, resetsAt: ${t0 + 3 * H}, usedUsd: null, limitUsd: null, period: null });

@@ -106,9 +106,3 @@ export function insertReadings(db: Db, n: NewReadings, deadline: number): number
   });
   return untilNotBusy(() => write.immediate(), deadline);
 }
-
-/** newReadings and insertReadings on one writer's connection. */
-export function recordObservation(db: Db, o: Observation, deadline: number): number {
-  const n = newReadings(db, o);
-  return hasNew(n) ? insertReadings(db, n, deadline) : 0;
-}

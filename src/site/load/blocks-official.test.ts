@@ -4,7 +4,7 @@ import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, tempDir, testIndex, type TestIndex } from '../../../test/fixtures/fixture-tree.ts';
 import { loadConfig } from '../../config.ts';
 import { openLimitsWriter } from '../../db/limits/open-limits.ts';
-import { recordObservation } from '../../db/limits/record-observation.ts';
+import { recordObservation } from '../../../test/fixtures/record-observation.ts';
 import type { SiteContext } from '../site-context.ts';
 import { loadBlocks } from './blocks.ts';
 
