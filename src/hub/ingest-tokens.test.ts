@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config.ts';
-import { bearerToken, hashedLine, parseTokenFile, tokenBook } from './ingest-tokens.ts';
+import { hashedLine } from '../../test/fixtures/hashed-line.ts';
+import { bearerToken, parseTokenFile, tokenBook } from './ingest-tokens.ts';
 
 const secretA = 'a-token-of-laptop-000000';
 const secretB = 'b-token-of-desktop-11111';

@@ -96,8 +96,3 @@ export function bearerToken(header: string | undefined): string | null {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return m ? m[1]! : null;
 }
-
-/** A line for CTM_INGEST_TOKENS that holds the token's hash instead of the token. */
-export function hashedLine(machine: string, token: string): string {
-  return `${machine} sha256:${sha256(token).toString('hex')}`;
-}
