@@ -11,7 +11,7 @@ import { openDb, type Db } from '../db/open.ts';
 import { silentLogger } from '../log.ts';
 import { startHub, type RunningHub } from '../hub/start-hub.ts';
 import { logsEndpoint } from './push-client.ts';
-import { cursorState } from './push-cursor.ts';
+import { cursorState } from '../../test/fixtures/cursor-state.ts';
 import { pushPending, PushRefused, PushUnavailable, type PushOptions } from './push-agent.ts';
 
 const TOKEN = 'agent-token-0123456789abcdef';

@@ -4,13 +4,6 @@
 import type { Db } from '../db/open.ts';
 import type { PushSessionCost } from '../db/queries/push-session-costs.ts';
 
-export interface CursorState {
-  afterRowid: number;
-  pushed: number;
-  lastPushAt: number | null;
-  lastError: string | null;
-}
-
 /** Where a push cycle starts: the cursor, or below it when a deleted row may have let a rowid be reused.
  *  The rewind mark is taken (cleared) in the same transaction; a delete after it sets it again. */
 export function startCycle(db: Db, url: string): number {
@@ -45,15 +38,4 @@ export function markSessionCostsSent(db: Db, url: string, costs: readonly PushSe
   db.transaction(() => {
     for (const c of costs) upsert.run(url, c.sessionId, c.totalCostUsd);
   })();
-}
-
-export function cursorState(db: Db, url: string): CursorState | null {
-  return (
-    (db
-      .prepare(
-        `SELECT after_rowid AS afterRowid, pushed, last_push_at AS lastPushAt, last_error AS lastError
-         FROM push_cursors WHERE url = ?`,
-      )
-      .get(url) as CursorState | undefined) ?? null
-  );
 }
