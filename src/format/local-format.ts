@@ -1,5 +1,7 @@
 // Dates and durations as the report pages print them, always in the configured timezone. Day keys
 // (YYYY-MM-DD) are calendar dates already, so they are formatted as UTC to keep them as they are.
+import { makeOffset } from '../time/local-time.ts';
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 function fmt(tz: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -12,47 +14,15 @@ function fmt(tz: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat 
   return f;
 }
 
-const SLOT_MS = 15 * 60 * 1000;
-const offsets = new Map<string, Map<number, number>>();
-// The last slot asked for: a session's requests, a day's hours, come in time order.
-let lastTz = '';
-let lastSlot = NaN;
-let lastOffset = 0;
-
-/** The timezone's UTC offset at an instant, cached per 15-minute slot (every real offset is whole quarters). */
-function offsetMs(ts: number, tz: string): number {
-  const slot = Math.floor(ts / SLOT_MS);
-  if (slot === lastSlot && tz === lastTz) return lastOffset;
-  let byTz = offsets.get(tz);
-  if (!byTz) offsets.set(tz, (byTz = new Map()));
-  let off = byTz.get(slot);
-  if (off === undefined) {
-    const at = slot * SLOT_MS;
-    const p: Record<string, string> = {};
-    const f = fmt(tz, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    for (const part of f.formatToParts(at)) p[part.type] = part.value;
-    off = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!) - at;
-    if (byTz.size > 100_000) byTz.clear();
-    byTz.set(slot, off);
-  }
-  lastTz = tz;
-  lastSlot = slot;
-  lastOffset = off;
-  return off;
-}
-
 const pad = (n: number) => (n < 10 ? '0' : '') + n;
+
+const offsets = new Map<string, (ts: number) => number>();
 
 /** The instant as a Date whose UTC fields are the local wall-clock time in tz. */
 function wallClock(ts: number, tz: string): Date {
-  return new Date(ts + offsetMs(ts, tz));
+  let offset = offsets.get(tz);
+  if (!offset) offsets.set(tz, (offset = makeOffset(tz)));
+  return new Date(ts + offset(ts) * 60_000);
 }
 
 /** 2026-11-21 14:05 */

@@ -65,7 +65,7 @@ export function makeIntlOffset(timezone: string): (tsMs: number) => number {
 }
 
 /** The offset in minutes at an instant, with Intl asked once per UTC day boundary (see the head comment). */
-function makeOffset(timezone: string): (tsMs: number) => number {
+export function makeOffset(timezone: string): (tsMs: number) => number {
   if (UTC_ZONES.has(timezone)) return () => 0;
   const intl = makeIntlOffset(timezone);
   const boundaries = new Map<number, number>();
