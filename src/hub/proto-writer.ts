@@ -36,14 +36,6 @@ export class ProtoWriter {
     return this;
   }
 
-  double(field: number, value: number): this {
-    this.tag(field, WIRE.fixed64);
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(value);
-    this.chunks.push(b);
-    return this;
-  }
-
   bytes(field: number, value: Uint8Array): this {
     this.tag(field, WIRE.bytes);
     this.chunks.push(this.varintBytes(value.length), Buffer.from(value));
