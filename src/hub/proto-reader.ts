@@ -1,6 +1,7 @@
 // A reader of the protobuf wire format, enough for the few OTLP messages the hub decodes: varints (int64 and
-// its negative ten-byte form), fixed32/64, doubles and length-delimited fields. Every read is bounds-checked;
-// a truncated or malformed message is an OtlpFormatError naming the message it was reading.
+// its negative ten-byte form), fixed64, doubles and length-delimited fields (fixed32 ones are only skipped).
+// Every read is bounds-checked; a truncated or malformed message is an OtlpFormatError naming the message it
+// was reading.
 import { OtlpFormatError } from './otlp-logs.ts';
 
 export const WIRE = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
@@ -65,13 +66,6 @@ export class ProtoReader {
     const field = Math.floor(tag / 8);
     if (field === 0) this.fail('field number 0');
     return [field, tag & 7];
-  }
-
-  fixed32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
   }
 
   /** A fixed64 nanosecond time as epoch ms, exactly (BigInt division); null for 0. */
