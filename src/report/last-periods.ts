@@ -2,12 +2,7 @@
 // including the current one (1 is today, this week or this month, with or without usage), as the first day
 // they cover. Pure: today's local day is passed in.
 import type { Period, WeekDay } from '../db/queries/usage-by-period.ts';
-
-const DAY_MS = 86_400_000;
-
-function shiftDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
+import { addDays, weekStart } from '../format/local-format.ts';
 
 export function lastPeriodsStart(
   period: Period,
@@ -15,12 +10,8 @@ export function lastPeriodsStart(
   today: string,
   weekStartsOn: WeekDay = 0,
 ): string {
-  if (period === 'day') return shiftDays(today, -(n - 1));
-  if (period === 'week') {
-    const weekday = new Date(`${today}T00:00:00Z`).getUTCDay();
-    const weekStart = shiftDays(today, -((weekday + 7 - weekStartsOn) % 7));
-    return shiftDays(weekStart, -7 * (n - 1));
-  }
+  if (period === 'day') return addDays(today, -(n - 1));
+  if (period === 'week') return addDays(weekStart(today, weekStartsOn), -7 * (n - 1));
   const [year, month] = today.split('-').map(Number) as [number, number];
   const index = year * 12 + (month - 1) - (n - 1);
   return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}-01`;
