@@ -13,7 +13,6 @@ import { createMetrics, type Metrics } from './metrics-registry.ts';
 export interface RuntimeStatus {
   /** Set while no configured Claude dir has a readable projects/ folder. */
   noDataReason: string | null;
-  claudeDirs: { path: string; exists: boolean; readable: boolean }[];
   /** The first ingest pass of this process has finished. */
   firstPassDone: boolean;
   lastIngestAt: number | null;
@@ -21,7 +20,6 @@ export interface RuntimeStatus {
   lastBuildError: string | null;
   /** When a failed build is tried again. */
   buildRetryAt: number | null;
-  building: boolean;
   /** Why the ingest worker is not running (it exited, or could not start its passes); null while it is. */
   ingestDown: string | null;
   /** Ingest passes failed in a row since the last good one, and the last one's error. */
@@ -69,13 +67,11 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     metrics: createMetrics({ machine: config.machine, user: config.user }),
     status: {
       noDataReason: null,
-      claudeDirs: [],
       firstPassDone: false,
       lastIngestAt: null,
       lastBuildAt: null,
       lastBuildError: null,
       buildRetryAt: null,
-      building: false,
       ingestDown: null,
       failedPasses: 0,
       lastPassError: null,

@@ -199,14 +199,10 @@ export async function startServer(
     config,
     log,
     (job) => {
-      if (job === 'build') {
-        rt.status.building = true;
-        catchUp ??= new ChangeSet();
-      }
+      if (job === 'build') catchUp ??= new ChangeSet();
     },
     (result) => {
       if (result.job !== 'build') return;
-      rt.status.building = false;
       if (!result.ok) {
         rt.metrics.buildFailures.inc();
         const at = new Date(result.startedAt + result.ms).toISOString();
