@@ -26,7 +26,6 @@ const WRITER_YOUNG_MB = 8;
 
 export interface RunningHub {
   url: string;
-  machines: string[];
   server: Server;
   close(): Promise<void>;
 }
@@ -135,7 +134,6 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
 
   return {
     url,
-    machines: tokens.machines,
     server,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

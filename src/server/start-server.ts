@@ -16,7 +16,7 @@ import { BUILD_RETRY_DELAYS_MS, createBuildRetry } from './build-retry.ts';
 import { checkStartSettings } from './check-settings.ts';
 import { healthReport, lastIngestAt } from './health-report.ts';
 import { createHttpHost, type NodeHandler } from './http-host.ts';
-import { createJobRunner, type Job } from './job-runner.ts';
+import { createJobRunner } from './job-runner.ts';
 import { liveBody } from './api-responses.ts';
 import { todayTotals } from './live-snapshot.ts';
 import { officialLimits } from './official-limits.ts';
@@ -45,7 +45,6 @@ export interface RunningServer {
   url: string;
   /** Resolves when the first ingest pass has finished. */
   firstPass: Promise<void>;
-  runJob(job: Job): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -395,5 +394,5 @@ export async function startServer(
     uninstallRuntime();
   };
 
-  return { rt, server, url, firstPass, runJob: (job) => jobs.run(job), close };
+  return { rt, server, url, firstPass, close };
 }
