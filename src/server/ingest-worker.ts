@@ -51,8 +51,6 @@ const report = (index: Db, s: PassSummary, first: boolean): void => {
       first,
       startedAt: s.startedAt,
       finishedAt: s.finishedAt,
-      lines: s.lines,
-      usageLines: s.usageLines,
       newMessages: s.newMessages,
       replacedMessages: s.replacedMessages,
       duplicateLines: s.duplicateLines,

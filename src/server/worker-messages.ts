@@ -6,8 +6,6 @@ export interface PassReport {
   first: boolean;
   startedAt: number;
   finishedAt: number;
-  lines: number;
-  usageLines: number;
   newMessages: number;
   replacedMessages: number;
   duplicateLines: number;
