@@ -27,7 +27,6 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   appUrl: string;
-  runDir: string;
   /** Resolves when either process exits on its own (not through stop()). */
   exited: Promise<{ source: 'app' | 'nginx'; code: number | null; signal: string | null }>;
   stop(): Promise<void>;
@@ -113,7 +112,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   return {
     url: `http://${host}:${o.port}`,
     appUrl: `http://127.0.0.1:${appPort}`,
-    runDir,
     exited,
     async stop() {
       stopping = true;
