@@ -18,10 +18,9 @@ const input = parseStatusInput(
   ),
 );
 const figures: UsageFigures = {
-  session: { cost: 1.4249, unpriced: 0, partial: false },
-  today: { day: '2026-12-03', cost: 12.8, unpriced: 0 },
-  block: { cost: 4.1, endsAt: now + 133 * 60_000, remainingMinutes: 133, tokensPerMinute: 11_900 },
-  fromTranscript: 0,
+  session: { cost: 1.4249, partial: false },
+  today: { cost: 12.8 },
+  block: { cost: 4.1, remainingMinutes: 133, tokensPerMinute: 11_900 },
   transcriptMissing: false,
 };
 const data = (o: Partial<LineData> = {}): LineData => ({

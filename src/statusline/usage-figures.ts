@@ -14,24 +14,20 @@ import { dayOf, type LocalClock } from './local-clock.ts';
 
 const { statSync } = process.getBuiltinModule('node:fs');
 
+/** USD of the priced requests (those without a price in this cost mode add nothing). */
 export interface Money {
   cost: number;
-  /** Requests without a price in this cost mode (not in `cost`). */
-  unpriced: number;
 }
 
 export interface UsageFigures {
   /** Null when the session has nothing in the index nor in its transcript. */
   session: (Money & { partial: boolean }) | null;
-  today: Money & { day: string };
+  today: Money;
   block: {
     cost: number;
-    endsAt: number;
     remainingMinutes: number;
     tokensPerMinute: number | null;
   } | null;
-  /** Requests taken from the transcript because the index did not have them yet. */
-  fromTranscript: number;
   transcriptMissing: boolean;
 }
 
@@ -100,21 +96,16 @@ export async function usageFigures(
   const costs = await costOf(fresh, o);
   const add = (m: Money, i: number): void => {
     const c = costs[i];
-    if (c === null || c === undefined) m.unpriced++;
-    else m.cost += c;
+    if (c !== null && c !== undefined) m.cost += c;
   };
 
   let session: UsageFigures['session'] = null;
   if (input.sessionId) {
     const row = db
-      .prepare(
-        `SELECT count(*) AS n, total(${costExpr(o.costMode)}) AS cost,
-                sum(${costExpr(o.costMode)} IS NULL) AS unpriced
-         FROM usage WHERE session_id = ?`,
-      )
-      .get(input.sessionId) as { n: number; cost: number; unpriced: number | null };
+      .prepare(`SELECT count(*) AS n, total(${costExpr(o.costMode)}) AS cost FROM usage WHERE session_id = ?`)
+      .get(input.sessionId) as { n: number; cost: number };
     if (row.n > 0 || fresh.length > 0) {
-      session = { cost: row.cost, unpriced: row.unpriced ?? 0, partial: tail?.partial ?? false };
+      session = { cost: row.cost, partial: tail?.partial ?? false };
       fresh.forEach((_, i) => add(session!, i));
       session.cost = round(session.cost);
     }
@@ -122,11 +113,8 @@ export async function usageFigures(
 
   const localDay = (ts: number) => dayOf(o.clock(ts));
   const day = localDay(o.now);
-  const today: UsageFigures['today'] = { day, cost: 0, unpriced: 0 };
-  for (const r of todayByModel(db, day, o.costMode)) {
-    today.cost += r.cost;
-    today.unpriced += r.unpricedMessages;
-  }
+  const today: Money = { cost: 0 };
+  for (const r of todayByModel(db, day, o.costMode)) today.cost += r.cost;
   fresh.forEach((e, i) => localDay(e.ts) === day && add(today, i));
   today.cost = round(today.cost);
 
@@ -141,19 +129,16 @@ export async function usageFigures(
     webSearchRequests: e.webSearchRequests,
   }));
   const b = findActiveBlock(db, o.costMode, o.now, rows);
-  const endsAt = b ? Date.parse(b.endTime) : 0;
   return {
     session,
     today,
     block: b
       ? {
           cost: round(b.costUSD),
-          endsAt,
-          remainingMinutes: Math.max(0, Math.round((endsAt - o.now) / 60_000)),
+          remainingMinutes: Math.max(0, Math.round((Date.parse(b.endTime) - o.now) / 60_000)),
           tokensPerMinute: b.burnRate?.tokensPerMinute ?? null,
         }
       : null,
-    fromTranscript: fresh.length,
     transcriptMissing: tail?.missing ?? false,
   };
 }
