@@ -10,8 +10,6 @@ const { openSync, fstatSync, closeSync } = process.getBuiltinModule('node:fs');
 
 export interface TranscriptTail {
   events: UsageEvent[];
-  /** Bytes read after the offset. */
-  bytes: number;
   /** Reading stopped early (deadline or cap): the figures are at least these. */
   partial: boolean;
   /** The transcript could not be opened. */
@@ -31,7 +29,7 @@ export function readTranscriptTail(
   try {
     fd = openSync(path, 'r');
   } catch {
-    return { events: [], bytes: 0, partial: false, missing: true };
+    return { events: [], partial: false, missing: true };
   }
   const byKey = new Map<string, UsageEvent>();
   const take = (e: UsageEvent): void => {
@@ -70,7 +68,7 @@ export function readTranscriptTail(
       if (r.offset === pos) break;
       pos = r.offset;
     }
-    return { events: [...byKey.values()], bytes: pos - start, partial, missing: false };
+    return { events: [...byKey.values()], partial, missing: false };
   } finally {
     closeSync(fd);
   }

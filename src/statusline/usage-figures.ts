@@ -53,9 +53,9 @@ async function tailOf(db: Db, path: string, deadline: number): Promise<Transcrip
   try {
     size = statSync(path).size;
   } catch {
-    return { events: [], bytes: 0, partial: false, missing: true };
+    return { events: [], partial: false, missing: true };
   }
-  if (size <= offset) return { events: [], bytes: 0, partial: false, missing: false };
+  if (size <= offset) return { events: [], partial: false, missing: false };
   const { readTranscriptTail } = await import('./transcript-tail.ts');
   return readTranscriptTail(path, offset, deadline);
 }
