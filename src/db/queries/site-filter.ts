@@ -66,34 +66,26 @@ export function siteSql(db: Db, f: SiteFilter, rollup = true): SiteSql {
   when('users', f.users && JSON.stringify(f.users), 'user_name IN (SELECT value FROM json_each(@users))');
   const cost = costExpr(f.costMode);
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-  const label = 'coalesce(min(cwd), project)';
+  const common = { day, cost, where, params, label: 'coalesce(min(cwd), project)' };
   if (rollup && day === 'day' && (db.pragma('user_version', { simple: true }) as number) >= SESSION_ROLLUP) {
     return {
-      day,
-      cost,
-      where,
-      params,
+      ...common,
       from: 'usage_daily',
       sums: rollupSumColumns(f.costMode),
       costSum: roundedCost(`total(${ROLLUP_COST[f.costMode]})`),
       unpricedSum: UNPRICED_SUM[f.costMode],
       firstTs: 'min(first_ts)',
       lastTs: 'max(last_ts)',
-      label,
     };
   }
   return {
-    day,
-    cost,
-    where,
-    params,
+    ...common,
     from: 'usage',
     sums: sumColumns(cost),
     costSum: roundedCost(`coalesce(sum(${cost}), 0)`),
     unpricedSum: `sum(${cost} IS NULL)`,
     firstTs: 'min(ts)',
     lastTs: 'max(ts)',
-    label,
   };
 }
 
