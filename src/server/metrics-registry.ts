@@ -26,6 +26,8 @@ export interface MetricSources {
   rateLimits?(): { window: string; ratio: number }[];
 }
 
+type ModelSums = { labels: { model: string; machine?: string; user?: string }; row: DayModelTotalsRow };
+
 export interface Metrics {
   registry: Registry;
   /** Re-reads the totals of the given days (all days when omitted) from the database. */
@@ -47,14 +49,8 @@ export function createMetrics(local: { machine: string; user: string } = { machi
   let sources: MetricSources | undefined;
 
   /** Sums per model, machine and user, and the labels each is shown with. */
-  const byModel = (): {
-    labels: { model: string; machine?: string; user?: string };
-    row: DayModelTotalsRow;
-  }[] => {
-    const out = new Map<
-      string,
-      { labels: { model: string; machine?: string; user?: string }; row: DayModelTotalsRow }
-    >();
+  const byModel = (): ModelSums[] => {
+    const out = new Map<string, ModelSums>();
     let remote = false;
     for (const row of totals.values()) if (row.machine !== '' || row.user !== '') remote = true;
     for (const row of totals.values()) {
