@@ -97,18 +97,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   };
   process.once('exit', killChildren);
   let stopping = false;
-  const exited = new Promise<{ source: 'app' | 'nginx'; code: number | null; signal: string | null }>(
-    (resolve) => {
-      for (const [source, child] of [
-        ['app', app],
-        ['nginx', nginx],
-      ] as const) {
-        child.once('exit', (code, signal) => {
-          if (!stopping) resolve({ source, code, signal });
-        });
-      }
-    },
-  );
+  const exited: Stack['exited'] = new Promise((resolve) => {
+    for (const [source, child] of [
+      ['app', app],
+      ['nginx', nginx],
+    ] as const) {
+      child.once('exit', (code, signal) => {
+        if (!stopping) resolve({ source, code, signal });
+      });
+    }
+  });
   return {
     url: `http://${host}:${o.port}`,
     appUrl: `http://127.0.0.1:${appPort}`,
