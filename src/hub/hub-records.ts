@@ -17,6 +17,7 @@ import {
 } from './ctm-usage.ts';
 import type { AttrValue, Attrs, LogRecordIn, ResourceLogsIn } from './otlp-logs.ts';
 import type { PushRow } from '../db/queries/push-rows.ts';
+import type { PushSessionCost } from '../db/queries/push-session-costs.ts';
 
 export const TELEMETRY_EVENT = 'claude_code.api_request';
 /** The project of telemetry rows: Claude Code's events name no project directory. */
@@ -31,16 +32,10 @@ export type HubUsage = Omit<PushRow, 'rowid' | 'isSidechain'> & {
   user: string;
 };
 
-export interface HubSessionCost {
-  sessionId: string;
-  totalCostUsd: number;
-  modelUsageJson: string;
-}
-
 export interface HubBatch {
   machine: string;
   usage: HubUsage[];
-  sessionCosts: HubSessionCost[];
+  sessionCosts: PushSessionCost[];
   /** Records of other events, accepted and not stored. */
   ignored: number;
   /** Rejected records per reason. */
@@ -223,7 +218,7 @@ function telemetryUsage(attrs: Attrs, record: LogRecordIn, now: number): HubUsag
   };
 }
 
-function sessionCost(attrs: Attrs): HubSessionCost {
+function sessionCost(attrs: Attrs): PushSessionCost {
   const sessionId = str(attrs, SESSION_COST.sessionId);
   if (sessionId === null) throw new Reject(`missing ${SESSION_COST.sessionId}`);
   const total = cost(attrs, SESSION_COST.totalCostUsd);

@@ -2,6 +2,7 @@
 // and a `ctm.session_cost` record per changed session cost, under one resource naming the machine, the user
 // and the backlog left after this request. The attribute names are those of src/hub/ctm-usage.ts.
 import type { PushRow } from '../db/queries/push-rows.ts';
+import type { PushSessionCost } from '../db/queries/push-session-costs.ts';
 import {
   RESOURCE,
   SESSION_COST,
@@ -12,7 +13,6 @@ import {
   USAGE_LOGGED_COST,
   USAGE_STRINGS,
 } from '../hub/ctm-usage.ts';
-import type { HubSessionCost } from '../hub/hub-records.ts';
 import { version } from '../version.ts';
 
 export interface Identity {
@@ -46,7 +46,7 @@ function usageRecord(row: PushRow, observed: string): Record<string, unknown> {
   };
 }
 
-function sessionCostRecord(c: HubSessionCost, observed: string): Record<string, unknown> {
+function sessionCostRecord(c: PushSessionCost, observed: string): Record<string, unknown> {
   return {
     timeUnixNano: observed,
     observedTimeUnixNano: observed,
@@ -63,7 +63,7 @@ function sessionCostRecord(c: HubSessionCost, observed: string): Record<string, 
 /** The request body (JSON text) for some rows and session costs. */
 export function usageLogsRequest(
   rows: readonly PushRow[],
-  sessionCosts: readonly HubSessionCost[],
+  sessionCosts: readonly PushSessionCost[],
   identity: Identity,
   pending: number,
   now = Date.now(),
