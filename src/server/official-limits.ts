@@ -9,14 +9,7 @@ import { currentReadings, readingsSince, type LimitReading } from '../db/limits/
 export const CHART_WINDOWS = ['five_hour', 'seven_day'] as const;
 const DAY_MS = 86_400_000;
 
-export interface OfficialWindow {
-  window: string;
-  usedPercentage: number;
-  resetsAt: number;
-  observedAt: number;
-  usedUsd: number | null;
-  limitUsd: number | null;
-  period: string | null;
+export interface OfficialWindow extends LimitReading {
   /** The reset is still ahead: the reading stands. */
   current: boolean;
 }
