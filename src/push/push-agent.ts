@@ -45,8 +45,6 @@ export interface PushResult {
   requests: number;
   rejected: number;
   sessionCosts: number;
-  /** The last rowid the cursor reached (the index's end when caught up). */
-  cursor: number;
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -67,7 +65,7 @@ export async function pushPending(o: PushOptions): Promise<PushResult> {
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? abortableSleep;
   const maxAttempts = o.maxAttempts ?? Infinity;
-  const result: PushResult = { sent: 0, requests: 0, rejected: 0, sessionCosts: 0, cursor: 0 };
+  const result: PushResult = { sent: 0, requests: 0, rejected: 0, sessionCosts: 0 };
   let failing = false;
 
   /** One request, sent again until it is answered with something other than "try later". */
@@ -129,7 +127,6 @@ export async function pushPending(o: PushOptions): Promise<PushResult> {
     backlog -= rows.length;
     size = Math.min(o.batch, size * 2);
   }
-  result.cursor = cursor;
 
   const costs = o.signal?.aborted ? [] : changedSessionCosts(o.db, endpoint);
   for (let i = 0; i < costs.length; i += o.batch) {
