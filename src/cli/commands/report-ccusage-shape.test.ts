@@ -12,8 +12,9 @@ import {
   type FixtureTree,
   type TestIndex,
 } from '../../../test/fixtures/fixture-tree.ts';
-import { reportJson, type Kind } from './report.ts';
+import { reportJson } from './report.ts';
 import { buildReport } from '../build-report.ts';
+import type { Kind } from '../report-args.ts';
 
 type Spec = Record<string, string>;
 

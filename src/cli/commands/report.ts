@@ -11,8 +11,6 @@ import { parseReportArgs, reportHelp } from '../report-args.ts';
 import { buildReport, PERIOD, type Report } from '../build-report.ts';
 import { UsageError } from '../usage-error.ts';
 
-export { KINDS, parseDateFlag, joinProjectValue, type Kind } from '../report-args.ts';
-
 // Built-ins through getBuiltinModule: an ESM import of node:util or node:fs builds a facade that evaluates every
 // lazy export (TextDecoder, fs/promises, …), about 5 ms of a report whose whole budget is 100 ms.
 const { existsSync } = process.getBuiltinModule('node:fs');
