@@ -60,7 +60,6 @@ export const priceChangeSchema = v.object({
   /** null ends the peak-hours scheme from this date. */
   peakHours: v.optional(v.nullable(peakHoursSchema)),
 });
-export type PriceChange = v.InferOutput<typeof priceChangeSchema>;
 
 export const modelEntrySchema = v.object({
   ...ratesSchema.entries,
