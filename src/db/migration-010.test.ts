@@ -1,19 +1,12 @@
 // Migration 010 drops the unused messages_message_id index, also from the list a killed cold load left of
 // the indexes it is to build again, so the next open does not bring it back.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
-import { latestVersion, loadMigrations, migrate } from './migrate.ts';
+import { latestVersion, migrate } from './migrate.ts';
 import { openDb } from './open.ts';
 import { createMessageStore } from '../../ingest/message-store.ts';
 import { loadPricing } from '../pricing/load-pricing.ts';
-import { tempDir } from '../../test/fixtures/fixture-tree.ts';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { indexBefore, leaveKilledColdLoad } from '../../test/fixtures/old-index.ts';
 
 const messageIndexes = (db: Database.Database): string[] =>
   db
@@ -24,24 +17,9 @@ const messageIndexes = (db: Database.Database): string[] =>
     .all() as string[];
 
 it('drops messages_message_id, and a killed cold load does not build it again', () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const path = join(dir, 'ctm.db');
-  const raw = new Database(path);
-  migrate(
-    raw,
-    loadMigrations().filter((m) => m.version < 10),
-  );
+  const { path, raw } = indexBefore(10);
   expect(messageIndexes(raw)).toContain('messages_message_id');
-  // What a cold load leaves when killed after dropping its indexes (message-store.ts's deferIndexes).
-  const deferred = raw
-    .prepare(
-      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL
-         AND name IN ('messages_message_id', 'messages_ts')`,
-    )
-    .all();
-  raw.prepare(`INSERT INTO meta (key, value) VALUES ('deferred_indexes', ?)`).run(JSON.stringify(deferred));
-  raw.exec('DROP INDEX messages_message_id; DROP INDEX messages_ts');
+  leaveKilledColdLoad(raw, ['messages_message_id', 'messages_ts']);
   raw.close();
 
   const db = openDb(path);
