@@ -99,7 +99,8 @@ async function start(): Promise<void> {
         first = built.summary;
         built.changes.forEach(onCommit);
         report(db, first, true);
-      }
+      } else
+        log.info('another writer made the index during the first pass: reading everything into that one');
     }
     const index = db;
     const ingester = createIngester(index, config, log, onCommit);

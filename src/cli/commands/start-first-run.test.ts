@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { generateTree } from '../../../test/fixtures/generate-tree.ts';
 import { freePort } from '../../stack/free-port.ts';
+import { openDb } from '../../db/open.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/ctm.js');
 const cleanup: (() => void)[] = [];
@@ -154,6 +155,49 @@ describe('ctm start, first run', () => {
       const first = seen.out.match(/"msg":"first ingest pass finished","newMessages":(\d+)/)?.[1];
       console.log(
         `first pass: ${first} new rows (the tree: ${totals.messages} requests); then the late transcript`,
+      );
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('a first start whose index another writer made meanwhile reads everything into that one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ctm-first-run-'));
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+    const claude = join(root, 'claude');
+    const totals = generateTree({ root: claude, targetBytes: 60e6, days: 30, projects: 6, sessions: 200 });
+    const port = await freePort();
+    const { child, seen } = startCtm(root, claude, port, { CTM_RESCAN_SECONDS: '3600' });
+    const data = join(root, 'data');
+    const end = Date.now() + 90_000;
+    const partial = (): boolean => {
+      try {
+        return readdirSync(data).some((f) => f.includes('.partial-'));
+      } catch {
+        return false; // the data dir is not made yet
+      }
+    };
+    while (!partial()) {
+      if (child.exitCode !== null || Date.now() > end) throw new Error(`no partial index:\n${seen.out}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    // Another writer makes the index while the first pass builds its own (an empty one, as `ctm check` would).
+    openDb(join(data, 'ctm.db')).close();
+    while (!seen.out.includes('"msg":"ready: ')) {
+      if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${seen.out}`);
+      if (Date.now() > end) throw new Error(`no ready line after 90 s:\n${seen.out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen.out).toContain(
+      `"msg":"ready: http://127.0.0.1:${port}/ — ${totals.messages.toLocaleString('en-US')} requests`,
+    );
+    expect(seen.out).toContain('another writer made the index during the first pass');
+    expect(readdirSync(data).filter((f) => f.includes('.partial-'))).toEqual([]);
+    const db = new Database(join(data, 'ctm.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM usage').pluck().get()).toBe(totals.messages);
+      expect(db.prepare('SELECT count(DISTINCT key) FROM messages').pluck().get()).toBe(
+        db.prepare('SELECT count(*) FROM messages').pluck().get(),
       );
     } finally {
       db.close();
