@@ -111,6 +111,27 @@ export function parseThresholds(value: string | undefined, setting: string): { w
   return { warn, alert };
 }
 
+/** The settings `ctm statusline --print-config` writes into the command it prints, those this shell has (the
+ *  pricing file made absolute: the command runs in the session's directory). */
+export function carriedStatuslineSettings(env: Env, config: Pick<Config, 'pricingFile'>): [string, string][] {
+  const names = [
+    'CTM_TZ',
+    'CTM_COST_MODE',
+    'CTM_PRICING_FILE',
+    'CTM_STATUSLINE_FORMAT',
+    'CTM_STATUSLINE_THRESHOLDS',
+  ];
+  return names.flatMap((name): [string, string][] => {
+    const value = env[name]?.trim();
+    return value ? [[name, name === 'CTM_PRICING_FILE' ? config.pricingFile! : value]] : [];
+  });
+}
+
+/** Colours on a terminal unless NO_COLOR (no-color.org) is set. */
+export function colorWanted(env: Env): boolean {
+  return !env.NO_COLOR;
+}
+
 export function loadStatuslineSettings(
   env: Env,
   flags: { format?: string | undefined; color?: boolean | undefined } = {},

@@ -5,6 +5,7 @@
 // bad setting become notes on the line. Every wait is bounded, and a watchdog prints what it has at 900 ms.
 // `--print-config` prints the settings.json snippet instead; ctm never writes into the Claude dir.
 import {
+  carriedStatuslineSettings,
   ConfigError,
   loadStatuslineConfig,
   statuslineBudgetMs,
@@ -169,17 +170,10 @@ function printConfig(a: Args): number {
   const config = loadStatuslineConfig(process.env, a.dataDir ? { dataDir: a.dataDir } : {});
   // The command runs in the session's directory with Claude Code's environment: the data dir is made absolute
   // and the settings this shell has are carried along.
-  const env: [string, string][] = [['CTM_DATA_DIR', config.dataDir]];
-  for (const name of [
-    'CTM_TZ',
-    'CTM_COST_MODE',
-    'CTM_PRICING_FILE',
-    'CTM_STATUSLINE_FORMAT',
-    'CTM_STATUSLINE_THRESHOLDS',
-  ]) {
-    const value = process.env[name]?.trim();
-    if (value) env.push([name, name === 'CTM_PRICING_FILE' ? config.pricingFile! : value]);
-  }
+  const env: [string, string][] = [
+    ['CTM_DATA_DIR', config.dataDir],
+    ...carriedStatuslineSettings(process.env, config),
+  ];
   // bin/ctm-statusline: through `ctm start`'s socket when it runs, else `ctm statusline` on this Node.
   const script = fileURLToPath(new URL('../../../bin/ctm-statusline', import.meta.url));
   env.push(['CTM_NODE', process.execPath]);

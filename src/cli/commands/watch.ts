@@ -3,7 +3,7 @@
 // requests. Full screen in a terminal (the alternate screen, `q` or Ctrl-C quits, the terminal is restored
 // however it ends, a resize redraws); one plain line a second when stdout is not a terminal. Reads only:
 // the index and limits.db, read-only, so it runs beside `ctm start` or `ctm ingest` and over SSH.
-import { loadConfig, loadStatuslineSettings } from '../../config.ts';
+import { colorWanted, loadConfig, loadStatuslineSettings } from '../../config.ts';
 import { openDb, type Db } from '../../db/open.ts';
 import { openLimitsReader } from '../../db/limits/open-limits.ts';
 import { computeMaxBlockTokens, type MaxBlockState } from '../../server/max-block-tokens.ts';
@@ -87,7 +87,7 @@ export async function watchCommand(args: string[]): Promise<number> {
     }
   }
 
-  const color = !process.env.NO_COLOR;
+  const color = colorWanted(process.env);
   const draw = () => {
     let lines: string[];
     try {
