@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { archiveIndex } from '../site/archive-index.ts';
-import { snapshotEntries } from '../site/snapshot-entries.ts';
+import { archiveIndex } from '../site/archive/archive-index.ts';
+import { snapshotEntries } from '../site/archive/snapshot-entries.ts';
 import { health, live, metrics, usage, type PlainResponse } from './api-responses.ts';
 import { createHostCheck } from './host-check.ts';
 import { captureResponse, type CapturedResponse } from './response-capture.ts';

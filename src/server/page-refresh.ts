@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { ChangeSet, type ChangeSetJson } from '../db/change-set.ts';
 import { loadBundle } from '../site/build/render-page.ts';
-import { createRefresher, siteRefresh, type Refresher } from '../site/refresh-pages.ts';
+import { createRefresher, siteRefresh, type Refresher } from '../site/refresh/refresh-pages.ts';
 import { openSiteContext, type SiteContext } from '../site/site-context.ts';
 
 // Commits arriving within this window are one run.

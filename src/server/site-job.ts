@@ -22,13 +22,13 @@ const config = inheritedConfig(process.env);
 const log = createLogger(config.logLevel, process.stdout);
 try {
   if (job === 'build') {
-    const path = '../site/build-site.ts';
+    const path = '../site/build/build-site.ts';
     const { buildSite } = (await import(path)) as {
       buildSite(c: typeof config, l: typeof log, o: { dataReady?: Promise<void> }): Promise<unknown>;
     };
     await buildSite(config, log, process.env[BUILD_GATE] ? { dataReady: goOnStdin() } : {});
   } else if (job === 'snapshot') {
-    const path = '../site/snapshot-site.ts';
+    const path = '../site/archive/snapshot-site.ts';
     const { snapshotSite } = (await import(path)) as { snapshotSite(c: typeof config): Promise<unknown> };
     await snapshotSite(config);
   } else {

@@ -15,7 +15,7 @@ import {
   projectName,
   weekStart,
 } from '../format/local-format.ts';
-import { archiveIndex } from './archive-index.ts';
+import { archiveIndex } from './archive/archive-index.ts';
 
 describe('relativeLinks', () => {
   const html =

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
-import { buildSite } from '../../src/site/build-site.ts';
+import { buildSite } from '../../src/site/build/build-site.ts';
 import { sitePaths } from '../../src/site/site-paths.ts';
 import { dayToX } from '../../src/components/charts/chart-spec.ts';
 import { insertUsageRows, type SeedRow } from '../fixtures/seed-usage-db.ts';

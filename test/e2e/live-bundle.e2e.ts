@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openDb } from '../../src/db/open.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createIngester } from '../../ingest/ingester.ts';
-import { buildSite } from '../../src/site/build-site.ts';
+import { buildSite } from '../../src/site/build/build-site.ts';
 import { serverEntry } from '../../src/site/site-paths.ts';
 import { createRuntime, installRuntime, uninstallRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { liveFixture, type LiveFixture } from '../fixtures/live-fixture.ts';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config.ts';
 import { createLogger } from '../../log.ts';
 import { formatInt } from '../../format/number.ts';
-import { buildSite, BuildError } from '../../site/build-site.ts';
+import { buildSite, BuildError } from '../../site/build/build-site.ts';
 
 export async function buildCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({

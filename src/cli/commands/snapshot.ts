@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { formatBytes, formatInt } from '../../format/number.ts';
-import { snapshotSite } from '../../site/snapshot-site.ts';
+import { snapshotSite } from '../../site/archive/snapshot-site.ts';
 
 export async function snapshotCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });

@@ -11,7 +11,7 @@ import { openDb } from '../../db/open.ts';
 import { silentLogger } from '../../log.ts';
 import { insertUsageRows } from '../../../test/fixtures/seed-usage-db.ts';
 import { FIXTURE } from '../../../test/fixtures/site-fixture.ts';
-import { buildSite } from '../build-site.ts';
+import { buildSite } from './build-site.ts';
 import { loadPage, pageFile, type Page } from '../pages.ts';
 import { openSiteContext, type SiteContext } from '../site-context.ts';
 import { serverEntry, sitePaths } from '../site-paths.ts';

@@ -5,9 +5,9 @@
 // next. A page without data (an unknown key, a day with no messages) is left alone.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChangeSet } from '../db/change-set.ts';
-import type { Logger } from '../log.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { ChangeSet } from '../../db/change-set.ts';
+import type { Logger } from '../../log.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 import {
   affectedPages,
   loadPage,
@@ -16,11 +16,11 @@ import {
   touchedKeys,
   type Page,
   type PageFile,
-} from './pages.ts';
-import type { SiteContext } from './site-context.ts';
-import { sessionStartMonths } from './session-start-months.ts';
-import { renderPage, type BundleHandler } from './build/render-page.ts';
-import { teamNav, type TeamNav } from './load/team.ts';
+} from '../pages.ts';
+import type { SiteContext } from '../site-context.ts';
+import { sessionStartMonths } from '../session-start-months.ts';
+import { renderPage, type BundleHandler } from '../build/render-page.ts';
+import { teamNav, type TeamNav } from '../load/team.ts';
 
 export interface RefreshResult {
   pages: Page[];

@@ -1,7 +1,7 @@
 // The site build's progress lines while it renders: the page count as it starts, then at most one line a second
 // with the pages written so far.
 import { describe, expect, it } from 'vitest';
-import type { LogFields, Logger } from '../log.ts';
+import type { LogFields, Logger } from '../../log.ts';
 import { renderProgress } from './build-site.ts';
 
 function capture(): Logger & { lines: [string, LogFields | undefined][] } {

@@ -22,14 +22,14 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import { sitePaths } from './site-paths.ts';
-import { swapSymlink } from './swap-symlink.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { allPages, siteKeys, type Page } from './pages.ts';
-import { openSiteContext, type SiteContext } from './site-context.ts';
-import { startPageWorkers, type WorkerFigures } from './build/page-workers.ts';
+import { ConfigError, type Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import { sitePaths } from '../site-paths.ts';
+import { swapSymlink } from '../swap-symlink.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
+import { allPages, siteKeys, type Page } from '../pages.ts';
+import { openSiteContext, type SiteContext } from '../site-context.ts';
+import { startPageWorkers, type WorkerFigures } from './page-workers.ts';
 
 export interface BuildResult {
   id: string;
@@ -55,7 +55,7 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
-const appRoot = fileURLToPath(new URL('../../', import.meta.url));
+const appRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const KEEP_RELEASES = 3;
 const RENDER_PROGRESS_EVERY_MS = 1000;
 

@@ -4,12 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeSet } from '../db/change-set.ts';
-import { silentLogger } from '../log.ts';
+import { ChangeSet } from '../../db/change-set.ts';
+import { silentLogger } from '../../log.ts';
 import { createRefresher, siteRefresh, type RefresherOptions } from './refresh-pages.ts';
-import { openDb } from '../db/open.ts';
-import { loadConfig } from '../config.ts';
-import { affectedPages, pageFile, pageHref, touchedKeys, type Page } from './pages.ts';
+import { openDb } from '../../db/open.ts';
+import { loadConfig } from '../../config.ts';
+import { affectedPages, pageFile, pageHref, touchedKeys, type Page } from '../pages.ts';
 
 let dir: string;
 let release: string;

@@ -14,8 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
-import { sitePaths } from './site-paths.ts';
+import { loadConfig } from '../../config.ts';
+import { sitePaths } from '../site-paths.ts';
 import { snapshotId, snapshotSite, writeArchiveIndex } from './snapshot-site.ts';
 import { snapshotEntries } from './snapshot-entries.ts';
 

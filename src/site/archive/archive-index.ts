@@ -1,8 +1,8 @@
 // The /archive/ listing: every snapshot with its date, size and .tar.gz download. Pure HTML, relative links,
 // no scripts, one stylesheet next to it.
-import { escapeHtml } from '../format/escape-html.ts';
-import { formatBytes } from '../format/number.ts';
-import { plural } from '../format/plural.ts';
+import { escapeHtml } from '../../format/escape-html.ts';
+import { formatBytes } from '../../format/number.ts';
+import { plural } from '../../format/plural.ts';
 
 export interface SnapshotEntry {
   id: string;

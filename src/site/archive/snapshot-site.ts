@@ -18,10 +18,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Config } from '../config.ts';
-import { sitePaths } from './site-paths.ts';
+import type { Config } from '../../config.ts';
+import { sitePaths } from '../site-paths.ts';
 import { snapshotPage } from './snapshot-page.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { archiveIndex } from './archive-index.ts';
 import { dirBytes, listFiles, snapshotEntries, snapshotIds } from './snapshot-entries.ts';
 

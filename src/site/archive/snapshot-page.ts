@@ -4,8 +4,8 @@
 // so that no link inside a snapshot leads to a 404. The note's one link, to the list of snapshots beside it,
 // leaves the snapshot on purpose. Pure: text in, text out.
 import { posix } from 'node:path';
-import { escapeHtml } from '../format/escape-html.ts';
-import { relativeLinks } from './relative-links.ts';
+import { escapeHtml } from '../../format/escape-html.ts';
+import { relativeLinks } from '../relative-links.ts';
 
 /** "2026-08-07 00:05 UTC": when the snapshot was taken, to the minute. */
 export function snapshotTime(takenAt: number): string {
