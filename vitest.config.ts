@@ -12,5 +12,6 @@ export default defineConfig({
     env: { TZ: 'UTC' },
     testTimeout: 20_000,
     pool: 'forks',
+    setupFiles: ['test/setup-temp-dirs.ts'],
   },
 });

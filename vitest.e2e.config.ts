@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: 'forks',
+    setupFiles: ['test/setup-temp-dirs.ts'],
   },
 });

@@ -12,5 +12,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     fileParallelism: false,
     pool: 'forks',
+    setupFiles: ['test/setup-temp-dirs.ts'],
   },
 });
