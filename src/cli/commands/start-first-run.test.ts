@@ -43,7 +43,30 @@ function startCtm(root: string, claude: string, port: number, env: Record<string
   const seen = { out: '' };
   child.stdout!.on('data', (d: Buffer) => (seen.out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (seen.out += d.toString()));
-  return { child, seen };
+  const end = Date.now() + 90_000;
+  const until = async (done: () => boolean, what: string, everyMs: number): Promise<void> => {
+    while (!done()) {
+      if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${seen.out}`);
+      if (Date.now() > end) throw new Error(`no ${what} after 90 s:\n${seen.out}`);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  };
+  const data = join(root, 'data');
+  const partial = (): boolean => {
+    try {
+      return readdirSync(data).some((f) => f.includes('.partial-'));
+    } catch {
+      return false; // the data dir is not made yet
+    }
+  };
+  return {
+    child,
+    seen,
+    /** Until ctm start has printed `text`. */
+    waitFor: (text: string) => until(() => seen.out.includes(text), `"${text}"`, 5),
+    /** Until the first pass's index of its own is there (the index itself is not yet). */
+    waitForPartial: () => until(partial, 'partial index', 2),
+  };
 }
 
 describe('ctm start, first run', () => {
@@ -106,28 +129,10 @@ describe('ctm start, first run', () => {
     const totals = generateTree({ root: claude, targetBytes: 120e6, days: 60, projects: 8, sessions: 400 });
     const port = await freePort();
     // No rescan comes to the rescue: what catches the late transcript is the pass after the first.
-    const { child, seen } = startCtm(root, claude, port, { CTM_RESCAN_SECONDS: '3600' });
-    const end = Date.now() + 90_000;
-    const waitFor = async (text: string): Promise<void> => {
-      while (!seen.out.includes(text)) {
-        if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${seen.out}`);
-        if (Date.now() > end) throw new Error(`no "${text}" after 90 s:\n${seen.out}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    };
+    const { seen, waitFor, waitForPartial } = startCtm(root, claude, port, { CTM_RESCAN_SECONDS: '3600' });
     // The first pass builds its index in a file of its own; the index itself is not there yet.
     const data = join(root, 'data');
-    const partial = (): boolean => {
-      try {
-        return readdirSync(data).some((f) => f.includes('.partial-'));
-      } catch {
-        return false; // the data dir is not made yet
-      }
-    };
-    while (!partial()) {
-      if (child.exitCode !== null || Date.now() > end) throw new Error(`no partial index:\n${seen.out}`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await waitForPartial();
     expect(readdirSync(data)).not.toContain('ctm.db');
     // The pass has found its files within this (it takes ~0.6 s in all, finding them ~30 ms)...
     await new Promise((r) => setTimeout(r, 150));
@@ -167,27 +172,12 @@ describe('ctm start, first run', () => {
     const claude = join(root, 'claude');
     const totals = generateTree({ root: claude, targetBytes: 60e6, days: 30, projects: 6, sessions: 200 });
     const port = await freePort();
-    const { child, seen } = startCtm(root, claude, port, { CTM_RESCAN_SECONDS: '3600' });
+    const { seen, waitFor, waitForPartial } = startCtm(root, claude, port, { CTM_RESCAN_SECONDS: '3600' });
     const data = join(root, 'data');
-    const end = Date.now() + 90_000;
-    const partial = (): boolean => {
-      try {
-        return readdirSync(data).some((f) => f.includes('.partial-'));
-      } catch {
-        return false; // the data dir is not made yet
-      }
-    };
-    while (!partial()) {
-      if (child.exitCode !== null || Date.now() > end) throw new Error(`no partial index:\n${seen.out}`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await waitForPartial();
     // Another writer makes the index while the first pass builds its own (an empty one, as `ctm check` would).
     openDb(join(data, 'ctm.db')).close();
-    while (!seen.out.includes('"msg":"ready: ')) {
-      if (child.exitCode !== null) throw new Error(`ctm start exited ${child.exitCode}:\n${seen.out}`);
-      if (Date.now() > end) throw new Error(`no ready line after 90 s:\n${seen.out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor('"msg":"ready: ');
     expect(seen.out).toContain(
       `"msg":"ready: http://127.0.0.1:${port}/ — ${totals.messages.toLocaleString('en-US')} requests`,
     );
