@@ -30,7 +30,7 @@ const log = createLogger(config.logLevel, process.stdout, logJson);
 const post = (message: FromWorker): void => parentPort!.postMessage(message);
 // A first start reads everything into an index of its own, put in place when complete (fresh-index.ts): its
 // reader threads start now, while that index is made and the files are found.
-const early = process.getBuiltinModule('node:fs').existsSync(config.dbPath) ? undefined : startReaders();
+let early = process.getBuiltinModule('node:fs').existsSync(config.dbPath) ? undefined : startReaders();
 let db: Db | undefined = early ? undefined : openIndex();
 let stopWatch: (() => Promise<void>) | undefined;
 let retry: NodeJS.Timeout | undefined;
@@ -93,7 +93,10 @@ async function start(): Promise<void> {
     if (!db) {
       // Its commits are told of once the index is in place, where the server reads; with another writer's
       // index there first (a hub's), the pass below reads everything into it as a first pass.
-      const built = firstPassApart(config, log, early ?? startReaders(), onProgress);
+      // The early readers serve one attempt: a retry after a failed one starts its own (a closed pool has none).
+      const readers = early ?? startReaders();
+      early = undefined;
+      const built = firstPassApart(config, log, readers, onProgress);
       db = openIndex();
       if (built) {
         first = built.summary;
