@@ -12,6 +12,7 @@ import { createMessageStore } from './message-store.ts';
 import { runPass, type PassOptions } from './ingest-pass.ts';
 
 let parallelBytes: number | undefined;
+let writerReads = true;
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
@@ -27,7 +28,7 @@ function setup() {
     tree.remove();
   });
   const pass = (extra: Partial<PassOptions> = {}) =>
-    runPass({ claudeDirs: [tree.claudeDir], store, parallelBytes, ...extra });
+    runPass({ claudeDirs: [tree.claudeDir], store, parallelBytes, writerReads, ...extra });
   return { tree, db, store, pass };
 }
 
@@ -36,12 +37,16 @@ const good = (id: string, o: Partial<Parameters<typeof assistantLine>[0]> = {}):
 const withUsage = (o: Record<string, unknown>): string =>
   JSON.stringify({ ...JSON.parse(good('bad')), ...o });
 
+// On a parallel pass the writing thread reads files too whenever it would wait: a run with only the reader
+// thread reading, and one where both may.
 describe.each([
-  ['one thread', Infinity],
-  ['reader thread', 0],
-])('%s', (_mode, bytes) => {
+  ['one thread', Infinity, true],
+  ['reader thread', 0, false],
+  ['reader thread and the writer', 0, true],
+])('%s', (_mode, bytes, writer) => {
   beforeEach(() => {
     parallelBytes = bytes;
+    writerReads = writer;
   });
 
   describe('bad lines are skipped and counted per reason', () => {
@@ -183,7 +188,7 @@ describe.each([
           return store.files();
         },
       };
-      const s = runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes });
+      const s = runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes, writerReads });
       expect(s.skipped).toEqual({ file_vanished: 1 });
       expect(usageRows(db).map((r) => r.messageId)).toEqual(['a']);
     });
@@ -199,7 +204,7 @@ describe.each([
           return store.files();
         },
       };
-      const s = runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes });
+      const s = runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes, writerReads });
       expect(s.skipped).toEqual({ file_unreadable: 1 });
     });
 
@@ -217,9 +222,9 @@ describe.each([
           return known;
         },
       };
-      expect(() => runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes })).toThrow(
-        expect.objectContaining({ code: expect.stringMatching(/^SQLITE_/) }),
-      );
+      expect(() =>
+        runPass({ claudeDirs: [tree.claudeDir], store: racing, parallelBytes, writerReads }),
+      ).toThrow(expect.objectContaining({ code: expect.stringMatching(/^SQLITE_/) }));
       db.pragma('query_only = OFF');
       expect(usageRows(db)).toEqual([]);
       // A reader thread, if one was started, does not outlive the failed pass.
@@ -237,7 +242,12 @@ describe.each([
       const db = openDb(join(root, 'ctm.db'));
       cleanups.push(() => db.close());
       const store = createMessageStore(db, { timezone: 'UTC', pricing: loadPricing() });
-      const s = runPass({ claudeDirs: [empty.claudeDir, join(root, 'noprojects')], store, parallelBytes });
+      const s = runPass({
+        claudeDirs: [empty.claudeDir, join(root, 'noprojects')],
+        store,
+        parallelBytes,
+        writerReads,
+      });
       expect(s.usableDirs).toEqual([empty.claudeDir]);
       expect(s.filesScanned).toBe(0);
     });

@@ -1,5 +1,6 @@
 // The accounting rules and incremental reads, through real passes over real SQLite files. Every case runs
-// twice: parsing on the writing thread, and on a reader thread (the path big passes take).
+// twice: parsing on the writing thread, and on a reader thread (the path big passes take; the writing thread,
+// which also reads files there whenever it would wait, is kept out of it: every file goes through the reader).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { assistantLine, userLine, type AssistantLineOptions } from '../test/fixtures/fixture-lines.ts';
@@ -37,7 +38,8 @@ function setup(dirs = 1) {
   });
   const store = createMessageStore(index.db, { timezone: 'UTC', pricing: loadPricing() });
   const ingester = {
-    pass: () => runPass({ claudeDirs: trees.map((t) => t.claudeDir), store, parallelBytes }),
+    pass: () =>
+      runPass({ claudeDirs: trees.map((t) => t.claudeDir), store, parallelBytes, writerReads: false }),
   };
   return { tree: trees[0]!, trees, db: index.db, ingester };
 }

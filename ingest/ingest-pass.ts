@@ -12,8 +12,10 @@ import { lineType, quickLineType } from './line-type.ts';
 import { ChangeSet } from '../src/db/change-set.ts';
 import { SkipCounter } from './skip-counter.ts';
 import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
+import { foldCopies } from './fold-copies.ts';
 import {
   createParallelReader,
+  type ForwardedCommit,
   type ReaderPool,
   type InFlightLimits,
   type ReadJob,
@@ -85,8 +87,11 @@ export interface PassOptions {
   inFlight?: InFlightLimits;
   /** New bytes per commit batch (tests shrink it to see batches commit); a cold load is one batch. */
   batchBytes?: number;
-  /** Reader threads of a parallel pass (default: one per core), or threads already started for it. */
+  /** Reader threads of a parallel pass (default: one per core but one), or threads already started for it. */
   readers?: number | ReaderPool;
+  /** Whether this thread also reads files on a parallel pass, whenever the commit it needs next is not ready
+   *  (default true; tests turn it off to send every file through a reader thread). */
+  writerReads?: boolean;
 }
 
 export function headHash(fd: number, length: number): string {
@@ -253,7 +258,20 @@ function readInParallel(
   const batchLimit = cold ? Infinity : (options.batchBytes ?? BATCH_BYTES);
   const now = options.now ?? Date.now;
   let lastPath: string | undefined;
-  const reader = createParallelReader(jobs, options.scan, options.inFlight, options.readers, cold);
+  // What this thread reads itself (whenever the commit it needs next is not ready) is counted apart and
+  // added in with the readers' counts at the end.
+  const here = emptySummary();
+  const hereSkips = new SkipCounter();
+  const reader = createParallelReader(
+    jobs,
+    options.scan,
+    options.inFlight,
+    options.readers,
+    cold,
+    options.writerReads === false
+      ? undefined
+      : (job, deliver) => readJob(job, options.scan, cold, here, hereSkips, deliver),
+  );
   const state: { done?: ReaderDone } = {};
   // The worker stops with the pass, also when a commit fails half way.
   try {
@@ -294,18 +312,69 @@ function readInParallel(
   } finally {
     reader.close();
   }
-  const done = state.done!;
-  summary.filesRead += done.summary.filesRead;
-  summary.filesReset += done.summary.filesReset;
-  summary.bytesRead += done.summary.bytesRead;
-  summary.lines += done.summary.lines;
-  summary.usageLines += done.summary.usageLines;
-  summary.ignoredLines += done.summary.ignoredLines;
-  addCounts(summary.ignoredTypes, done.summary.ignoredTypes);
-  for (const [reason, n] of Object.entries(done.skipCounts)) skips.add(reason, undefined, n);
-  for (const example of done.skipExamples)
-    if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
-  skips.recurring.push(...done.skipRecurring);
+  for (const done of [
+    state.done!,
+    {
+      summary: here,
+      skipCounts: hereSkips.counts,
+      skipExamples: hereSkips.examples,
+      skipRecurring: hereSkips.recurring,
+    },
+  ]) {
+    summary.filesRead += done.summary.filesRead;
+    summary.filesReset += done.summary.filesReset;
+    summary.bytesRead += done.summary.bytesRead;
+    summary.lines += done.summary.lines;
+    summary.usageLines += done.summary.usageLines;
+    summary.ignoredLines += done.summary.ignoredLines;
+    addCounts(summary.ignoredTypes, done.summary.ignoredTypes);
+    for (const [reason, n] of Object.entries(done.skipCounts)) skips.add(reason, undefined, n);
+    for (const example of done.skipExamples)
+      if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
+    skips.recurring.push(...done.skipRecurring);
+  }
+}
+
+/** Reads one job as a reader thread does: each commit's events (a cold load's copies folded: see
+ *  fold-copies.ts) go to `deliver`, with the bytes scanned for them, instead of into a store. */
+export function readJob(
+  { file, row }: ReadJob,
+  scan: ScanOptions | undefined,
+  fold: boolean,
+  summary: PassSummary,
+  skips: SkipCounter,
+  deliver: (commit: ForwardedCommit) => void,
+): void {
+  let bytesBefore = summary.bytesRead;
+  const forwarding = {
+    commit(
+      file: ForwardedCommit['file'],
+      events: readonly LocatedEvent[],
+      _c: unknown,
+      _n: unknown,
+      notes?: FileNote[],
+    ) {
+      const folded = fold ? foldCopies(events) : { events, dropped: 0 };
+      deliver({
+        kind: 'commit',
+        file,
+        events: folded.events as LocatedEvent[],
+        notes: notes ?? [],
+        bytes: summary.bytesRead - bytesBefore,
+        folded: folded.dropped,
+      });
+      bytesBefore = summary.bytesRead;
+      return { inserted: 0, replaced: 0, duplicates: 0 };
+    },
+  } as unknown as MessageStore;
+  readFile(
+    file,
+    row,
+    { claudeDirs: [], store: forwarding, ...(scan ? { scan } : {}) },
+    summary,
+    skips,
+    Date.now,
+  );
 }
 
 /** A file that vanished is gone for good; one that cannot be read is tried, and skipped, on every pass. */

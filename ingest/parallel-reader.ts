@@ -1,11 +1,13 @@
 // Reads and parses files on worker threads while the calling thread writes SQLite: on two cores a big pass
-// (a cold start over a GB of transcripts) takes about as long as the slowest part instead of the sum. Files
-// are dealt to the readers by their bytes (dealByBytes); each runs the same readFile as a one-thread pass,
-// with a store that forwards each commit here, and the commits are handed on in the files' own order, so
-// offsets, skips and dedup (whose ties go to the earlier copy) are identical to a one-thread pass. The caller stays
-// synchronous: it blocks on Atomics.wait for the next commit, and a reader blocks when too many commits (or
-// too many bytes of them) are waiting, which bounds memory. Each queue is deep enough to ride out long
-// stretches where one side is the slower: files heavy to parse, then files with many small messages.
+// (a cold start over a GB of transcripts) takes about as long as the slowest part instead of the sum. The
+// files are claimed one at a time from a shared counter, in file order, by whichever thread is free: each
+// reader thread runs the same readFile as a one-thread pass, with a store that forwards each commit here,
+// and the writing thread reads a file itself whenever the commit it needs next is not ready yet (so on two
+// cores one reader thread and the writer share the reading). Commits are applied in the files' own order,
+// so offsets, skips and dedup (whose ties go to the earlier copy) are identical to a one-thread pass. The
+// caller stays synchronous: it blocks on Atomics.wait for the next commit, and a reader blocks when too many
+// commits (or too many bytes of them) are waiting, which bounds memory. Each queue is deep enough to ride out
+// long stretches where one side is the slower: files heavy to parse, then files with many small messages.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { FoundFile } from './discover.ts';
@@ -64,9 +66,10 @@ export const TAKEN = 1;
 export const IN_FLIGHT_CHARS = 2;
 const STALL_MS = 120_000;
 
-/** Readers for this machine: one per core (the writer waits on them most of a cold load), at most 4. */
+/** Reader threads for this machine: one per core but the writer's (which reads whenever it would wait), at
+ *  least one, at most 3. */
 export function readerCount(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 interface Reader {
@@ -107,19 +110,19 @@ export function startReaders(count = readerCount()): ReaderPool {
   return { readers, close: () => readers.splice(0).forEach(stopReader) };
 }
 
-/** Which reader reads each job: in file order, each to the reader with the fewest bytes to read so far, so
- *  the readers finish together however the sizes fall (dealt in turn, at 200 MB one ended 76-84 ms early). */
-export function dealByBytes(jobs: readonly ReadJob[], count: number): number[] {
-  const load = new Array<number>(count).fill(0);
-  return jobs.map(({ file, row }) => {
-    let least = 0;
-    for (let r = 1; r < count; r++) if (load[r]! < load[least]!) least = r;
-    // What is left to read (all of a file that shrank: it is read anew), plus a little for opening it at all.
-    const offset = row?.offset ?? 0;
-    load[least]! += (file.size >= offset ? file.size - offset : file.size) + 4096;
-    return least;
-  });
+/** Bytes left to read of a job: all of a file that shrank below its offset (it is read anew). */
+export function bytesLeft({ file, row }: ReadJob): number {
+  const offset = row?.offset ?? 0;
+  return file.size >= offset ? file.size - offset : file.size;
 }
+
+/** Reads one job on the calling thread, handing each of its commits to `deliver` in order. */
+export type ReadHere = (job: ReadJob, deliver: (commit: ForwardedCommit) => void) => void;
+
+/** The writing thread reads a file itself only when it is no larger than this (larger ones stay with the
+ *  reader threads: their commits would wait in memory), and holds at most this many bytes of files read
+ *  ahead of the one it is writing. */
+const HERE_MAX_BYTES = 32 << 20;
 
 export function createParallelReader(
   jobs: readonly ReadJob[],
@@ -128,7 +131,9 @@ export function createParallelReader(
   readers: number | ReaderPool = readerCount(),
   /** Fold each commit's copies on the reader (a cold load only: see fold-copies.ts). */
   fold = false,
-): { next(): ForwardedCommit | ReaderDone; close(): void } {
+  /** How this thread reads a job itself while it would otherwise wait; without it, it never does. */
+  readHere?: ReadHere,
+): { next(): ForwardedCommit | ReaderDone; close(): void; readonly filesReadHere: number } {
   const wanted = typeof readers === 'number' ? readers : readers.readers.length;
   const count = Math.max(1, Math.min(wanted, jobs.length));
   // The in-flight budget is shared: memory stays bounded by the limit whatever the number of readers.
@@ -139,11 +144,16 @@ export function createParallelReader(
   const started = typeof readers === 'number' ? [] : readers.readers.splice(0);
   for (const extra of started.splice(count)) stopReader(extra);
   const pool: Reader[] = Array.from({ length: count }, (_, r) => started[r] ?? startReader());
-  const owner = dealByBytes(jobs, count);
-  pool.forEach((r, i) =>
-    r.port.postMessage({ jobs: jobs.filter((_, j) => owner[j] === i), scan, limits: share, fold }),
-  );
+  // claims[0]: the next job to claim, in file order; claims[1 + j]: who claimed job j (reader r as r + 1,
+  // this thread as HERE), 0 until its claimer says so.
+  const claims = new Int32Array(new SharedArrayBuffer(4 * (1 + jobs.length)));
+  const HERE = count + 1;
+  pool.forEach((r, i) => r.port.postMessage({ jobs, claims, me: i + 1, scan, limits: share, fold }));
   let job = 0;
+  // Files this thread read ahead of the one it is writing: their commits, in order.
+  const ahead = new Map<number, ForwardedCommit[]>();
+  let aheadBytes = 0;
+  let filesReadHere = 0;
   let finished = false;
 
   const stop = (): void => {
@@ -151,26 +161,58 @@ export function createParallelReader(
     for (const r of pool) stopReader(r);
   };
 
+  /** Bookkeeping for a message taken from a reader (which may then post more). */
+  function took(r: Reader, m: Message): Message {
+    r.taken++;
+    if (m.kind === 'commit') Atomics.sub(r.counters, IN_FLIGHT_CHARS, m.events.length);
+    Atomics.store(r.counters, TAKEN, r.taken);
+    Atomics.notify(r.counters, TAKEN);
+    if (m.kind === 'error') {
+      stop();
+      throw new Error(`ingest reader thread failed: ${m.message}`);
+    }
+    return m;
+  }
+
+  /** The next message of one reader if it has posted one. */
+  function poll(r: Reader): Message | undefined {
+    const received = receiveMessageOnPort(r.port);
+    return received ? took(r, received.message as Message) : undefined;
+  }
+
   /** The next message of one reader, waiting for it. */
   function receive(r: Reader): Message {
     for (;;) {
-      const received = receiveMessageOnPort(r.port);
-      if (received) {
-        const m = received.message as Message;
-        r.taken++;
-        if (m.kind === 'commit') Atomics.sub(r.counters, IN_FLIGHT_CHARS, m.events.length);
-        Atomics.store(r.counters, TAKEN, r.taken);
-        Atomics.notify(r.counters, TAKEN);
-        if (m.kind === 'error') {
-          stop();
-          throw new Error(`ingest reader thread failed: ${m.message}`);
-        }
-        return m;
-      }
+      const m = poll(r);
+      if (m) return m;
       if (Atomics.wait(r.counters, POSTED, r.taken, STALL_MS) === 'timed-out') {
         stop();
         throw new Error(`ingest reader thread sent nothing for ${STALL_MS / 1000} s`);
       }
+    }
+  }
+
+  /** Claims the next unclaimed job and reads it here, when it is small enough and not too far ahead. */
+  function readOneHere(): boolean {
+    if (!readHere) return false;
+    for (;;) {
+      const k = Atomics.load(claims, 0);
+      if (k >= jobs.length) return false;
+      const size = bytesLeft(jobs[k]!);
+      if (size > HERE_MAX_BYTES || (k > job && aheadBytes + size > HERE_MAX_BYTES)) return false;
+      if (Atomics.compareExchange(claims, 0, k, k + 1) !== k) continue;
+      Atomics.store(claims, 1 + k, HERE);
+      const commits: ForwardedCommit[] = [];
+      try {
+        readHere(jobs[k]!, (c) => commits.push(c));
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      ahead.set(k, commits);
+      aheadBytes += size;
+      filesReadHere++;
+      return true;
     }
   }
 
@@ -204,7 +246,29 @@ export function createParallelReader(
     next(): ForwardedCommit | ReaderDone {
       if (finished) throw new Error('parallel reader: already done');
       while (job < jobs.length) {
-        const m = receive(pool[owner[job]!]!);
+        const owner = Atomics.load(claims, 1 + job);
+        if (owner === HERE) {
+          const commits = ahead.get(job)!;
+          const commit = commits.shift();
+          if (commit) return commit;
+          ahead.delete(job);
+          aheadBytes -= bytesLeft(jobs[job]!);
+          job++;
+          continue;
+        }
+        if (owner === 0) {
+          // Not claimed yet (this thread reads it, unless it is large: a reader will), or claimed by a
+          // reader about to say so.
+          if (!readOneHere() && Atomics.wait(claims, 1 + job, 0, STALL_MS) === 'timed-out') {
+            stop();
+            throw new Error(`parallel reader: no reader claimed file ${job} in ${STALL_MS / 1000} s`);
+          }
+          continue;
+        }
+        const r = pool[owner - 1]!;
+        // Rather than wait for the reader, read the next file here.
+        const m = poll(r) ?? (readOneHere() ? undefined : receive(r));
+        if (!m) continue;
         if (m.kind === 'commit') return { ...m, events: decodeEvents(m.events) };
         if (m.kind === 'jobDone') job++;
         else throw new Error(`parallel reader: unexpected ${m.kind} before the last file`);
@@ -220,6 +284,10 @@ export function createParallelReader(
     /** Stops the workers early (the caller gave up, e.g. on a failing commit); a no-op once done. */
     close(): void {
       if (!finished) stop();
+    },
+    /** Files this thread read itself. */
+    get filesReadHere() {
+      return filesReadHere;
     },
   };
 }

@@ -1,16 +1,16 @@
-// The reading half of a parallel pass (see parallel-reader.ts): runs readFile over the jobs with a store that
-// forwards each commit to the writing thread instead of touching SQLite, waiting whenever the writer is
-// more than the in-flight limits behind. Reports its counters and skips at the end; any crash is reported, not lost.
+// The reading half of a parallel pass (see parallel-reader.ts): claims files in turn from the shared counter
+// and runs readFile over each with a store that forwards each commit to the writing thread instead of touching
+// SQLite, waiting whenever the writer is more than the in-flight limits behind. Reports its counters and
+// skips at the end; any crash is reported, not lost.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { emptySummary, readFile, type PassSummary } from './ingest-pass.ts';
+import { emptySummary, readJob, type PassSummary } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
 import { encodeEvents } from './event-wire.ts';
-import { foldCopies } from './fold-copies.ts';
-import type { FileNote, FileState, LocatedEvent, MessageStore } from './message-store.ts';
 import {
   IN_FLIGHT_CHARS,
   POSTED,
   TAKEN,
+  type ForwardedCommit,
   type InFlightLimits,
   type ReadJob,
   type ReaderDone,
@@ -22,8 +22,11 @@ const { port, counters } = workerData as { port: MessagePort; counters: Int32Arr
 // runs until the pass is over, and the thread is then terminated, which writes nothing).
 process.getBuiltinModule('node:module').flushCompileCache?.();
 // The jobs come as the first message: a reader may be started before its pass knows the files.
-const { jobs, scan, limits, fold } = await new Promise<{
+const { jobs, claims, me, scan, limits, fold } = await new Promise<{
   jobs: ReadJob[];
+  /** [next job to claim, then who claimed each job] (parallel-reader.ts). */
+  claims: Int32Array;
+  me: number;
   fold: boolean;
   scan: ScanOptions | undefined;
   limits: InFlightLimits;
@@ -33,7 +36,6 @@ port.unref();
 const summary: PassSummary = emptySummary();
 const skips = new SkipCounter();
 let posted = 0;
-let bytesForwarded = 0;
 
 function post(message: unknown): void {
   port.postMessage(message);
@@ -42,51 +44,30 @@ function post(message: unknown): void {
   Atomics.notify(counters, POSTED);
 }
 
-const forwardingStore = {
-  commit(
-    file: FileState,
-    events: readonly LocatedEvent[],
-    _changes: unknown,
-    _now: number,
-    notes: FileNote[],
-  ) {
-    const folded = fold ? foldCopies(events) : { events, dropped: 0 };
-    // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
-    const json = encodeEvents(folded.events);
-    for (;;) {
-      const taken = Atomics.load(counters, TAKEN);
-      const waiting = posted - taken;
-      if (
-        waiting === 0 ||
-        (waiting < limits.commits && Atomics.load(counters, IN_FLIGHT_CHARS) + json.length <= limits.chars)
-      )
-        break;
-      Atomics.wait(counters, TAKEN, taken, 1000);
-    }
-    Atomics.add(counters, IN_FLIGHT_CHARS, json.length);
-    post({
-      kind: 'commit',
-      file,
-      events: json,
-      notes,
-      bytes: summary.bytesRead - bytesForwarded,
-      folded: folded.dropped,
-    });
-    bytesForwarded = summary.bytesRead;
-    return { inserted: 0, replaced: 0, duplicates: 0 };
-  },
-} as unknown as MessageStore;
+function forward(commit: ForwardedCommit): void {
+  // Events travel as one JSON string: much cheaper to copy between threads than many small objects.
+  const json = encodeEvents(commit.events);
+  for (;;) {
+    const taken = Atomics.load(counters, TAKEN);
+    const waiting = posted - taken;
+    if (
+      waiting === 0 ||
+      (waiting < limits.commits && Atomics.load(counters, IN_FLIGHT_CHARS) + json.length <= limits.chars)
+    )
+      break;
+    Atomics.wait(counters, TAKEN, taken, 1000);
+  }
+  Atomics.add(counters, IN_FLIGHT_CHARS, json.length);
+  post({ ...commit, events: json });
+}
 
 try {
-  for (const { file, row } of jobs) {
-    readFile(
-      file,
-      row,
-      { claudeDirs: [], store: forwardingStore, ...(scan ? { scan } : {}) },
-      summary,
-      skips,
-      Date.now,
-    );
+  for (;;) {
+    const j = Atomics.add(claims, 0, 1);
+    if (j >= jobs.length) break;
+    Atomics.store(claims, 1 + j, me);
+    Atomics.notify(claims, 1 + j);
+    readJob(jobs[j]!, scan, fold, summary, skips, forward);
     post({ kind: 'jobDone' });
   }
   const done: ReaderDone = {
