@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPricing } from './load-pricing.ts';
+import { loadPricing, parsePricingText, shippedPath } from './load-pricing.ts';
 import { matchModel, priceAt } from './match-model.ts';
 import { requestCost } from './request-cost.ts';
 import { ConfigError } from '../config.ts';
@@ -19,6 +19,11 @@ const now = Date.parse('2026-12-01T00:00:00Z');
 const priceNow = (t: ReturnType<typeof loadPricing>, m: string) => priceAt(matchModel(t, m)!, now);
 
 describe('loadPricing', () => {
+  it('the shipped table is what the schema makes of it (so a start reads it without the schema)', () => {
+    const text = readFileSync(shippedPath, 'utf8');
+    expect(parsePricingText(text, 'shipped', 'shipped')).toStrictEqual(JSON.parse(text));
+  });
+
   it('CTM_PRICING_FILE adds models and overrides shipped ones; the hash changes with it', () => {
     const shipped = loadPricing();
     const p = file('ok.json', {
