@@ -20,6 +20,22 @@ describe('ChangeSet', () => {
     });
   });
 
+  it('a key added again after others is still there once; a new hour on the same day and a new day at the same hour count', () => {
+    const a = new ChangeSet();
+    a.add('2026-03-01', 1, 's1', 'p', 'm1');
+    a.add('2026-03-01', 1, 's1', 'p', 'm1');
+    a.add('2026-03-01', 2, 's2', 'q', 'm2');
+    a.add('2026-03-02', 2, 's1', 'p', 'm1');
+    a.add('2026-03-01', 1, 's2', 'p');
+    expect(a.toJSON()).toEqual({
+      days: ['2026-03-01', '2026-03-02'],
+      hours: ['2026-03-01T01', '2026-03-01T02', '2026-03-02T02'],
+      sessions: ['s1', 's2'],
+      projects: ['p', 'q'],
+      models: ['m1', 'm2'],
+    });
+  });
+
   it('round-trips through its JSON, as it crosses from the ingest worker to the refresh', () => {
     const a = new ChangeSet();
     a.add('2026-03-02', 7, 's/2', 'p#', 'm2');

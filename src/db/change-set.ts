@@ -12,12 +12,24 @@ export class ChangeSet {
   readonly projects = new Set<string>();
   readonly models = new Set<string>();
 
+  // The last keys added: a commit's rows mostly repeat them (one session, its day and hour), and a set only
+  // grows, so a repeat is already in (a cold load adds a row's keys for each of 100k+ rows).
+  #lastDay = '';
+  #lastHour = -1;
+  #lastSession = '';
+  #lastProject = '';
+  #lastModel = '';
+
   add(day: string, hour: number, session: string, project: string, model?: string): void {
-    this.days.add(day);
-    this.hours.add(`${day}T${String(hour).padStart(2, '0')}`);
-    this.sessions.add(session);
-    this.projects.add(project);
-    if (model !== undefined) this.models.add(model);
+    if (day !== this.#lastDay || hour !== this.#lastHour) {
+      this.days.add(day);
+      this.hours.add(`${day}T${String(hour).padStart(2, '0')}`);
+      this.#lastDay = day;
+      this.#lastHour = hour;
+    }
+    if (session !== this.#lastSession) this.sessions.add((this.#lastSession = session));
+    if (project !== this.#lastProject) this.projects.add((this.#lastProject = project));
+    if (model !== undefined && model !== this.#lastModel) this.models.add((this.#lastModel = model));
   }
 
   get size(): number {
