@@ -1,7 +1,7 @@
 // Bad input is data: every kind named in the spec is skipped and counted per reason at pass level, and a
 // pass over it ends (no crash, no hang), on the writing thread and on the reader thread alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { assistantLine, userLine } from '../test/fixtures/fixture-lines.ts';
@@ -89,6 +89,23 @@ describe.each([
       expect(s.skippedExamples[0]).toBe(`${p}:2 (invalid_json)`);
       expect(s.skippedExamples).toHaveLength(5);
       expect(s.lines).toBe(13);
+    });
+
+    it('the examples are the first bad lines in file order, whichever thread read them', () => {
+      const { tree, pass } = setup();
+      const paths = Array.from({ length: 8 }, (_, i) => {
+        const p = tree.write(`p/s${i}.jsonl`, [
+          good(`ok${i}`),
+          '{"type":"assistant","usage":{',
+          good(`ok${i}b`),
+        ]);
+        const t = new Date(Date.now() - (100 - i) * 1000); // s0 the oldest: files are read oldest first
+        utimesSync(p, t, t);
+        return p;
+      });
+      const s = pass();
+      expect(s.skipped).toEqual({ invalid_json: 8 });
+      expect(s.skippedExamples).toEqual(paths.slice(0, 5).map((p) => `${p}:2 (invalid_json)`));
     });
 
     it('lines without the usage marker are never bad lines, whatever they hold (only assistant and cost-state ones are parsed)', () => {

@@ -1,6 +1,6 @@
 // The accounting rules and incremental reads, through real passes over real SQLite files. Every case runs
-// twice: parsing on the writing thread, and on a reader thread (the path big passes take; the writing thread,
-// which also reads files there whenever it would wait, is kept out of it: every file goes through the reader).
+// three times: parsing on the writing thread; on a reader thread (the path big passes take), the writing
+// thread kept out of it; and on both, as big passes run (the writing thread reads whenever it would wait).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { assistantLine, userLine, type AssistantLineOptions } from '../test/fixtures/fixture-lines.ts';
@@ -18,6 +18,7 @@ import { runPass, type PassProgress } from './ingest-pass.ts';
 import { loadPricing } from '../src/pricing/load-pricing.ts';
 
 let parallelBytes: number | undefined;
+let writerReads = false;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -38,8 +39,7 @@ function setup(dirs = 1) {
   });
   const store = createMessageStore(index.db, { timezone: 'UTC', pricing: loadPricing() });
   const ingester = {
-    pass: () =>
-      runPass({ claudeDirs: trees.map((t) => t.claudeDir), store, parallelBytes, writerReads: false }),
+    pass: () => runPass({ claudeDirs: trees.map((t) => t.claudeDir), store, parallelBytes, writerReads }),
   };
   return { tree: trees[0]!, trees, db: index.db, ingester };
 }
@@ -54,11 +54,13 @@ function age(path: string, secondsAgo: number): void {
 }
 
 describe.each([
-  ['one thread', Infinity],
-  ['reader thread', 0],
-])('%s', (_mode, bytes) => {
+  ['one thread', Infinity, false],
+  ['reader thread', 0, false],
+  ['reader thread and the writer', 0, true],
+])('%s', (_mode, bytes, writer) => {
   beforeEach(() => {
     parallelBytes = bytes;
+    writerReads = writer;
   });
 
   describe('accounting', () => {
@@ -468,6 +470,7 @@ describe('incremental reads', () => {
 describe('incremental reads on the reader thread', () => {
   beforeEach(() => {
     parallelBytes = 0;
+    writerReads = false;
   });
 
   it('append, a line still being written, a rewrite shorter than before: same results as one thread', () => {

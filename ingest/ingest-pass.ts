@@ -10,7 +10,7 @@ import { parseOversizedLine } from './parse-oversized-line.ts';
 import { scanLines, type ScanOptions } from './scan-lines.ts';
 import { lineType, quickLineType } from './line-type.ts';
 import { ChangeSet } from '../src/db/change-set.ts';
-import { SkipCounter } from './skip-counter.ts';
+import { inFileOrder, SkipCounter } from './skip-counter.ts';
 import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
 import { foldCopies } from './fold-copies.ts';
 import {
@@ -270,7 +270,10 @@ function readInParallel(
     cold,
     options.writerReads === false
       ? undefined
-      : (job, deliver) => readJob(job, options.scan, cold, here, hereSkips, deliver),
+      : (job, index, deliver) => {
+          hereSkips.order = index;
+          readJob(job, options.scan, cold, here, hereSkips, deliver);
+        },
   );
   const state: { done?: ReaderDone } = {};
   // The worker stops with the pass, also when a commit fails half way.
@@ -312,27 +315,24 @@ function readInParallel(
   } finally {
     reader.close();
   }
-  for (const done of [
-    state.done!,
-    {
-      summary: here,
-      skipCounts: hereSkips.counts,
-      skipExamples: hereSkips.examples,
-      skipRecurring: hereSkips.recurring,
-    },
-  ]) {
-    summary.filesRead += done.summary.filesRead;
-    summary.filesReset += done.summary.filesReset;
-    summary.bytesRead += done.summary.bytesRead;
-    summary.lines += done.summary.lines;
-    summary.usageLines += done.summary.usageLines;
-    summary.ignoredLines += done.summary.ignoredLines;
-    addCounts(summary.ignoredTypes, done.summary.ignoredTypes);
-    for (const [reason, n] of Object.entries(done.skipCounts)) skips.add(reason, undefined, n);
-    for (const example of done.skipExamples)
-      if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
-    skips.recurring.push(...done.skipRecurring);
+  const done = state.done!;
+  for (const d of [done.summary, here]) {
+    summary.filesRead += d.filesRead;
+    summary.filesReset += d.filesReset;
+    summary.bytesRead += d.bytesRead;
+    summary.lines += d.lines;
+    summary.usageLines += d.usageLines;
+    summary.ignoredLines += d.ignoredLines;
+    addCounts(summary.ignoredTypes, d.ignoredTypes);
   }
+  for (const counts of [done.skipCounts, hereSkips.counts])
+    for (const [reason, n] of Object.entries(counts)) skips.add(reason, undefined, n);
+  const examples = inFileOrder([
+    { examples: done.skipExamples, order: done.skipExampleOrder },
+    { examples: hereSkips.examples, order: hereSkips.exampleOrder },
+  ]);
+  for (const example of examples) if (skips.examples.length < skips.maxExamples) skips.examples.push(example);
+  skips.recurring.push(...done.skipRecurring, ...hereSkips.recurring);
 }
 
 /** Reads one job as a reader thread does: each commit's events (a cold load's copies folded: see

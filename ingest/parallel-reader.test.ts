@@ -6,39 +6,41 @@ import { generateTree } from '../test/fixtures/generate-tree.ts';
 import { discover } from './discover.ts';
 import { emptySummary, readJob } from './ingest-pass.ts';
 import { SkipCounter } from './skip-counter.ts';
+import { MessageChannel } from 'node:worker_threads';
 import {
-  bytesLeft,
   createParallelReader,
   startReaders,
   IN_FLIGHT_LIMITS,
   type ForwardedCommit,
+  type ReaderDone,
+  type ReaderPool,
   type ReadJob,
 } from './parallel-reader.ts';
 
-const job = (size: number, offset?: number): ReadJob => ({
-  file: { path: `/p/${size}.jsonl`, claudeDir: '/c', project: 'p', dev: 1, ino: size, size, mtimeMs: 0 },
-  row:
-    offset === undefined
-      ? undefined
-      : {
-          id: 1,
-          path: `/p/${size}.jsonl`,
-          dev: 1,
-          ino: size,
-          size: offset,
-          mtimeMs: 0,
-          offset,
-          headHash: null,
-          lineCount: 0,
-          missingSince: null,
-        },
-});
-
-describe('bytesLeft', () => {
-  it('counts what is left to read of a file read before, and a truncated file as read anew', () => {
-    expect([job(10e6, 9e6), job(2e6), job(3e6, 5e6)].map(bytesLeft)).toEqual([1e6, 2e6, 3e6]);
-  });
-});
+/** A reader that never claims a file: it reports an empty summary at once, so the writer reads everything. */
+function idleReader(): ReaderPool {
+  const { port1, port2 } = new MessageChannel();
+  const done: ReaderDone = {
+    kind: 'done',
+    summary: {
+      filesRead: 0,
+      filesReset: 0,
+      bytesRead: 0,
+      lines: 0,
+      usageLines: 0,
+      ignoredLines: 0,
+      ignoredTypes: {},
+    },
+    skipCounts: {},
+    skipExamples: [],
+    skipExampleOrder: [],
+    skipRecurring: [],
+  };
+  port2.postMessage(done);
+  const counters = new Int32Array(new SharedArrayBuffer(12));
+  const reader = { worker: { terminate: () => port2.close() }, port: port1, counters, taken: 0 };
+  return { readers: [reader], close: () => undefined } as unknown as ReaderPool;
+}
 
 /** A small generated tree, as the jobs of a first pass. */
 function jobsOf(root: string): ReadJob[] {
@@ -57,7 +59,7 @@ function readAll(jobs: ReadJob[], writerReads: boolean, readers = startReaders(1
     readers,
     false,
     writerReads
-      ? (j, deliver) => {
+      ? (j, _index, deliver) => {
           here.push(j.file.path);
           readJob(j, undefined, false, summary, new SkipCounter(), deliver);
         }
@@ -75,22 +77,31 @@ function readAll(jobs: ReadJob[], writerReads: boolean, readers = startReaders(1
 const shape = (c: ForwardedCommit) => [c.file.path, c.file.offset, c.bytes, c.events];
 
 describe('createParallelReader', () => {
-  it('the writing thread reads files itself while the reader starts; every commit comes once, in file order', () => {
+  it('every commit comes once, in file order, whoever reads it', () => {
     const jobs = jobsOf(join(tempDir(), 'claude'));
     const serial: ForwardedCommit[] = [];
     const summary = emptySummary();
     for (const j of jobs) readJob(j, undefined, false, summary, new SkipCounter(), (c) => serial.push(c));
-    // The reader thread takes tens of milliseconds to start: the first files are read here meanwhile.
+    const paths = jobs.map((j) => j.file.path);
+
+    // A reader that claims nothing: the writer reads every file, in order.
+    const alone = readAll(jobs, true, idleReader());
+    expect(alone.here).toEqual(paths);
+    expect(alone.filesReadHere).toBe(jobs.length);
+    expect(alone.commits.map(shape)).toEqual(serial.map(shape));
+
+    // A real reader and the writer: each file read by one of them, the writer's in increasing order, and
+    // the two counts add up to a one-thread read's.
     const both = readAll(jobs, true);
-    expect(both.filesReadHere).toBeGreaterThan(0);
     expect(both.filesReadHere).toBe(both.here.length);
-    expect(both.here[0]).toBe(jobs[0]!.file.path);
+    const places = both.here.map((p) => paths.indexOf(p));
+    expect(places).toEqual([...places].sort((a, b) => a - b));
     expect(both.commits.map(shape)).toEqual(serial.map(shape));
-    // Each file was read by one thread: the two counts add up to the files and bytes of a one-thread read.
     expect(both.done.summary.filesRead + both.hereSummary.filesRead).toBe(jobs.length);
     expect(both.done.summary.bytesRead + both.hereSummary.bytesRead).toBe(summary.bytesRead);
     expect(both.done.summary.lines + both.hereSummary.lines).toBe(summary.lines);
 
+    // Without readHere the writer reads nothing.
     const readersOnly = readAll(jobs, false, startReaders(2));
     expect(readersOnly.filesReadHere).toBe(0);
     expect(readersOnly.commits.map(shape)).toEqual(serial.map(shape));
@@ -99,7 +110,7 @@ describe('createParallelReader', () => {
   it('leaves a file larger than 32 MB to the reader threads', () => {
     const root = join(tempDir(), 'claude');
     const jobs = jobsOf(root);
-    // The oldest file of the pass, and one that is all tool output (nothing to parse): 33 MB of user lines.
+    // Put first in the pass by hand, a file that is all tool output (nothing to parse): 33 MB of user lines.
     const big = join(root, 'projects', 'big', 'big.jsonl');
     const userLine = JSON.stringify({ type: 'user', message: { content: 'x'.repeat(1 << 20) } }) + '\n';
     mkdirSync(join(root, 'projects', 'big'));

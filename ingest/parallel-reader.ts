@@ -44,6 +44,8 @@ export interface ReaderDone {
   };
   skipCounts: Record<string, number>;
   skipExamples: string[];
+  /** The job each example came from (SkipCounter.exampleOrder): examples are listed in file order. */
+  skipExampleOrder: number[];
   skipRecurring: string[];
 }
 
@@ -110,19 +112,15 @@ export function startReaders(count = readerCount()): ReaderPool {
   return { readers, close: () => readers.splice(0).forEach(stopReader) };
 }
 
-/** Bytes left to read of a job: all of a file that shrank below its offset (it is read anew). */
-export function bytesLeft({ file, row }: ReadJob): number {
-  const offset = row?.offset ?? 0;
-  return file.size >= offset ? file.size - offset : file.size;
-}
+/** Reads job `index` on the calling thread, handing each of its commits to `deliver` in order. */
+export type ReadHere = (job: ReadJob, index: number, deliver: (commit: ForwardedCommit) => void) => void;
 
-/** Reads one job on the calling thread, handing each of its commits to `deliver` in order. */
-export type ReadHere = (job: ReadJob, deliver: (commit: ForwardedCommit) => void) => void;
-
-/** The writing thread reads a file itself only when it is no larger than this (larger ones stay with the
- *  reader threads: their commits would wait in memory), and holds at most this many bytes of files read
- *  ahead of the one it is writing. */
+/** The writing thread reads a file itself only when the whole file is no larger than this (a file may be read
+ *  anew from 0, whatever is left of it: larger ones stay with the reader threads); and it reads ahead of the
+ *  file it is writing only while the files it holds so read add up to less than HERE_AHEAD_BYTES (their
+ *  commits wait in memory, and nothing is written meanwhile). */
 const HERE_MAX_BYTES = 32 << 20;
+const HERE_AHEAD_BYTES = 8 << 20;
 
 export function createParallelReader(
   jobs: readonly ReadJob[],
@@ -150,8 +148,8 @@ export function createParallelReader(
   const HERE = count + 1;
   pool.forEach((r, i) => r.port.postMessage({ jobs, claims, me: i + 1, scan, limits: share, fold }));
   let job = 0;
-  // Files this thread read ahead of the one it is writing: their commits, in order.
-  const ahead = new Map<number, ForwardedCommit[]>();
+  // Files this thread read (ahead of the one it is writing, or that one): their commits in order, and bytes.
+  const ahead = new Map<number, { commits: ForwardedCommit[]; bytes: number }>();
   let aheadBytes = 0;
   let filesReadHere = 0;
   let finished = false;
@@ -198,19 +196,23 @@ export function createParallelReader(
     for (;;) {
       const k = Atomics.load(claims, 0);
       if (k >= jobs.length) return false;
-      const size = bytesLeft(jobs[k]!);
-      if (size > HERE_MAX_BYTES || (k > job && aheadBytes + size > HERE_MAX_BYTES)) return false;
+      const size = jobs[k]!.file.size;
+      if (size > HERE_MAX_BYTES || (k > job && aheadBytes + size > HERE_AHEAD_BYTES)) return false;
       if (Atomics.compareExchange(claims, 0, k, k + 1) !== k) continue;
       Atomics.store(claims, 1 + k, HERE);
       const commits: ForwardedCommit[] = [];
+      let read = 0;
       try {
-        readHere(jobs[k]!, (c) => commits.push(c));
+        readHere(jobs[k]!, k, (c) => {
+          commits.push(c);
+          read += c.bytes;
+        });
       } catch (error) {
         stop();
         throw error;
       }
-      ahead.set(k, commits);
-      aheadBytes += size;
+      ahead.set(k, { commits, bytes: read });
+      aheadBytes += read;
       filesReadHere++;
       return true;
     }
@@ -221,6 +223,7 @@ export function createParallelReader(
     const summary = { ...all[0]!.summary, ignoredTypes: {} as Record<string, number> };
     const skipCounts: Record<string, number> = {};
     const skipExamples: string[] = [];
+    const skipExampleOrder: number[] = [];
     const skipRecurring: string[] = [];
     for (const [i, d] of all.entries()) {
       if (i > 0)
@@ -237,9 +240,10 @@ export function createParallelReader(
         summary.ignoredTypes[k] = (summary.ignoredTypes[k] ?? 0) + n;
       for (const [k, n] of Object.entries(d.skipCounts)) skipCounts[k] = (skipCounts[k] ?? 0) + n;
       skipExamples.push(...d.skipExamples);
+      skipExampleOrder.push(...d.skipExampleOrder);
       skipRecurring.push(...d.skipRecurring);
     }
-    return { kind: 'done', summary, skipCounts, skipExamples, skipRecurring };
+    return { kind: 'done', summary, skipCounts, skipExamples, skipExampleOrder, skipRecurring };
   }
 
   return {
@@ -248,11 +252,11 @@ export function createParallelReader(
       while (job < jobs.length) {
         const owner = Atomics.load(claims, 1 + job);
         if (owner === HERE) {
-          const commits = ahead.get(job)!;
-          const commit = commits.shift();
+          const held = ahead.get(job)!;
+          const commit = held.commits.shift();
           if (commit) return commit;
           ahead.delete(job);
-          aheadBytes -= bytesLeft(jobs[job]!);
+          aheadBytes -= held.bytes;
           job++;
           continue;
         }

@@ -67,6 +67,7 @@ try {
     if (j >= jobs.length) break;
     Atomics.store(claims, 1 + j, me);
     Atomics.notify(claims, 1 + j);
+    skips.order = j;
     readJob(jobs[j]!, scan, fold, summary, skips, forward);
     post({ kind: 'jobDone' });
   }
@@ -83,6 +84,7 @@ try {
     },
     skipCounts: skips.counts,
     skipExamples: skips.examples,
+    skipExampleOrder: skips.exampleOrder,
     skipRecurring: skips.recurring,
   };
   post(done);
