@@ -118,7 +118,7 @@ export function createDailyRollup(db: Db) {
        @webSearchRequests, @machine, @userName, @sessionId, @firstTs, @lastTs, @cwd)`,
   );
   const dropEmpty = db.prepare(`DELETE FROM usage_daily WHERE ${GROUP_WHERE} AND messages <= 0`);
-  // The session index finds the group's messages (a session has a few thousand at most); a group with none
+  // The day index finds the group's messages (its day and model: a few thousand at most); a group with none
   // to read keeps what it had.
   const respan = db.prepare(
     `UPDATE usage_daily SET (first_ts, last_ts, cwd) = (

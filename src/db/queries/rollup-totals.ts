@@ -1,6 +1,7 @@
 // The all-time sums of the usage_daily rollup and of the counted messages, side by side: the cheap check at
-// the start of an ingest that the rollup still adds up (src/db/check-index.ts). The messages side reads only
-// the covering day index, not the table; web searches, which that index lacks, are left to `ctm check`.
+// the start of an ingest that the rollup still adds up (src/db/check-index.ts). The messages side reads the
+// counted rows through the ts index (the day index covered these columns until migration 013: about 19 ms
+// for 57,737 messages now, a plain scan 17 ms); web searches are left to `ctm check`.
 import type { Db } from '../open.ts';
 import type { TokenSums } from '../sum-columns.ts';
 import { prepareCached } from './prepare-cached.ts';
