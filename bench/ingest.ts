@@ -1,9 +1,9 @@
-// `npm run bench`: the ingest figures the README quotes, measured through the real CLI (bin/ctm.js in child
-// processes): cold ingest of a generated tree (time, MB/s, peak RSS), a no-change pass over 1,000 files,
-// `ctm report daily --json` over a year (the tree's, and a heavier year of ~300k messages seeded straight into
-// an index), and watch-mode latency from append to row in SQLite. Generated
-// trees are cached under the temp dir by their parameters. Also checks the index totals against the
-// generator's expected totals, so a fast wrong answer fails the bench. Size: CTM_BENCH_BYTES or --bytes.
+// `npm run bench:ingest` (the first half of `npm run bench`): the ingest figures the README quotes, measured
+// through the real CLI (bin/ctm.js in child processes): cold ingest of a generated tree (time, MB/s, peak RSS), a
+// no-change pass over 1,000 files, `ctm report daily --json` over a year (the tree's, and a heavier year of ~300k
+// messages seeded straight into an index), and watch-mode latency from append to row in SQLite. Generated trees are
+// cached under the temp dir by their parameters. Also checks the index totals against the generator's expected
+// totals, so a fast wrong answer fails the bench. Size: CTM_BENCH_BYTES or --bytes.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,

@@ -1,4 +1,4 @@
-// Child process of `npm run bench`: times ingest passes through the same functions `ctm ingest --once` calls
+// Child process of `npm run bench:ingest`: times ingest passes through the same functions `ctm ingest --once` calls
 // (config, database, ingester), several in one process, and prints their durations as JSON. Used for the
 // no-change pass, whose own time a CLI run cannot report (unchanged passes are not logged).
 import { loadConfig } from '../src/config.ts';
