@@ -87,7 +87,8 @@ export interface PassOptions {
   inFlight?: InFlightLimits;
   /** New bytes per commit batch (tests shrink it to see batches commit); a cold load is one batch. */
   batchBytes?: number;
-  /** Reader threads of a parallel pass (default: one per core but one), or threads already started for it. */
+  /** Reader threads of a parallel pass (default: the cores but one, at least one, at most three), or threads
+   *  already started for it. */
   readers?: number | ReaderPool;
   /** Whether this thread also reads files on a parallel pass, whenever the commit it needs next is not ready
    *  (default true; tests turn it off to send every file through a reader thread). */
