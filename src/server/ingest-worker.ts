@@ -101,7 +101,6 @@ async function start(): Promise<void> {
       if (built) {
         first = built.summary;
         built.changes.forEach(onCommit);
-        report(db, first, true);
       } else
         log.info('another writer made the index during the first pass: reading everything into that one');
     }
@@ -115,6 +114,9 @@ async function start(): Promise<void> {
     );
     if (stopping) return void stopWatch();
     const pass = ingester.pass(undefined, first ? undefined : onProgress);
+    // The first pass is told of once the index is watched and has caught up with what was written while it was
+    // built: ready means every line so far is in, and a pass that fails after it is a watched pass's failure.
+    if (first) report(index, first, true);
     report(index, pass, first === undefined);
   } catch (error) {
     await stopWatch?.();
