@@ -2,7 +2,7 @@
 // of the rest, and commit each file's events with its new offset. A file that shrank, was replaced or whose
 // first bytes changed is re-read from 0 (dedup makes that safe). Files that vanished keep their rows.
 import { openSync, closeSync, readSync, fstatSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { discover, type FoundFile } from './discover.ts';
 import { parseLine, type LineResult } from './parse-line.ts';
@@ -95,10 +95,14 @@ export interface PassOptions {
   writerReads?: boolean;
 }
 
+/** One head buffer per thread: hashing is synchronous and nothing keeps a view of it. */
+const head = Buffer.allocUnsafe(HEAD_BYTES);
+
+/** `<bytes hashed>:<sha1 of the file's first HEAD_BYTES>`, how a file is told from a rewrite of it. */
 export function headHash(fd: number, length: number): string {
-  const buf = Buffer.alloc(Math.min(HEAD_BYTES, length));
-  const n = buf.length > 0 ? readSync(fd, buf, 0, buf.length, 0) : 0;
-  return `${n}:${createHash('sha1').update(buf.subarray(0, n)).digest('hex')}`;
+  const want = Math.min(HEAD_BYTES, length);
+  const n = want > 0 ? readSync(fd, head, 0, want, 0) : 0;
+  return `${n}:${digest('sha1', head.subarray(0, n), 'hex')}`;
 }
 
 /** Session id from the path when a line lacks one: <session>.jsonl, <session>/subagents/agent-x.jsonl, or
