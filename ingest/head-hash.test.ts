@@ -1,16 +1,13 @@
 // headHash: how a pass tells a file from a rewrite of it (its first 4 KiB, hashed). Its buffer is shared by
 // every call of a thread, so a short file read after a long one must hash only its own bytes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { tempDir } from '../test/fixtures/fixture-tree.ts';
+import { removeTempDirs, tempDir } from '../test/fixtures/fixture-tree.ts';
 import { headHash } from './ingest-pass.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
+afterEach(removeTempDirs);
 
 function hashOf(bytes: Buffer): string {
   const hashed = bytes.subarray(0, 4096);
@@ -31,7 +28,6 @@ function headHashOf(dir: string, name: string, bytes: Buffer): string {
 describe('headHash', () => {
   it('is the byte count and sha1 of at most the first 4096 bytes', () => {
     const dir = tempDir();
-    dirs.push(dir);
     const long = Buffer.alloc(10_000, 'a');
     long.write('a different tail', 5000);
     const short = Buffer.from('{"type":"user"}\n');
@@ -45,7 +41,6 @@ describe('headHash', () => {
 
   it('tells apart files that differ only within the head', () => {
     const dir = tempDir();
-    dirs.push(dir);
     const a = Buffer.alloc(8000, 'x');
     const b = Buffer.from(a);
     b[4095] = 0x79;
