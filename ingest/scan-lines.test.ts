@@ -71,6 +71,20 @@ describe('scanLines', () => {
     expect(s.result.offset).toBe(content.length);
   });
 
+  it('finds a marker split between two reads, in a line carried over many reads, at every split', () => {
+    const long = usage('m'.repeat(500));
+    const content = [plain('y'.repeat(37)), long, plain('z'), long].join('\n') + '\n';
+    const at = content.indexOf('"usage"');
+    for (let chunkBytes = at - 6; chunkBytes <= at + 8; chunkBytes++) {
+      const s = scan(content, { chunkBytes });
+      expect(s.lines.map(([i, t]) => [i, t])).toEqual([
+        [2, long],
+        [4, long],
+      ]);
+      expect(s.result).toEqual({ offset: content.length, lines: 4, bytes: content.length });
+    }
+  });
+
   it('starts at an offset and stops at end', () => {
     const a = usage('a') + '\n';
     const b = usage('b') + '\n';

@@ -52,18 +52,22 @@ export function scanLines(
   const maxLineBytes = options.maxLineBytes ?? 4 << 20;
   const keepBytes = options.keepBytes ?? 1 << 20;
   // One read buffer for every call (scanning is synchronous and no view of it outlives a call): allocating
-  // a fresh megabyte per file cost more than reading small files.
-  if (shared.length !== chunkBytes) shared = Buffer.allocUnsafe(chunkBytes);
-  const buf = shared;
+  // a fresh megabyte per file cost more than reading small files. A line that goes on past a read is moved
+  // to the buffer's start and the next read lands right after it, so its bytes are copied once, not kept as
+  // pieces and joined; the buffer grows to hold a line of up to maxLineBytes (and keeps that size).
+  if (shared.length < chunkBytes) shared = Buffer.allocUnsafe(chunkBytes);
+  let buf = shared;
   const markerLength = USAGE_MARKER.length;
   const other = sink.other;
 
-  let pos = start; // file position of buf[0]
+  let pos = start; // file position of the next read
   let consumed = start; // offset after last consumed line
   let lines = 0;
-  // A line that spans chunks: its parts so far (or head + rolling tail once oversized).
-  let parts: Buffer[] = [];
-  let partsLen = 0;
+  // buf[0, carry): the start of a line begun before the last read ('\n' is not in it), with the marker at
+  // carryMarker (-1: not in it).
+  let carry = 0;
+  let carryMarker = -1;
+  // A line longer than maxLineBytes: its head, and from then on a rolling tail (the middle is not kept).
   let head: Buffer | undefined;
   // The rolling tail of an oversized line: one buffer of keepBytes, its last tailLen bytes in use.
   let tail: Buffer | undefined;
@@ -86,84 +90,92 @@ export function scanLines(
     tailLen = keep + piece.length;
   };
 
-  const takeSpanning = (piece: Buffer): void => {
-    if (head === undefined && partsLen + piece.length <= maxLineBytes) {
-      parts.push(Buffer.from(piece));
-      partsLen += piece.length;
-      return;
+  /** More of an oversized line: the marker looked for in it and across the seam with what came before. */
+  const addToOversized = (piece: Buffer): void => {
+    if (!markerSeen) {
+      const before = Math.min(tailLen, markerLength - 1);
+      const after = Math.min(piece.length, markerLength - 1);
+      tail!.copy(seam, 0, tail!.length - before);
+      piece.copy(seam, before, 0, after);
+      markerSeen = hasMarker(piece) || hasMarker(seam.subarray(0, before + after));
     }
-    if (head === undefined) {
-      const whole = Buffer.concat([...parts, piece]);
-      markerSeen = hasMarker(whole);
-      head = Buffer.from(whole.subarray(0, keepBytes));
-      tail = Buffer.alloc(keepBytes);
-      tailLen = 0;
-      pushTail(whole.subarray(keepBytes));
-      parts = [];
-    } else {
-      if (!markerSeen) {
-        // The new bytes, and the seam between them and what came before (a marker may straddle it).
-        const before = Math.min(tailLen, markerLength - 1);
-        const after = Math.min(piece.length, markerLength - 1);
-        tail!.copy(seam, 0, tail!.length - before);
-        piece.copy(seam, before, 0, after);
-        markerSeen = hasMarker(piece) || hasMarker(seam.subarray(0, before + after));
-      }
-      pushTail(piece);
-    }
-    partsLen += piece.length;
-  };
-
-  const finishSpanning = (last: Buffer, lineNo: number): void => {
-    if (head === undefined) {
-      const whole = partsLen === 0 ? last : Buffer.concat([...parts, last]);
-      if (hasMarker(whole)) sink.line(whole, lineNo);
-      else other?.(whole, 0, whole.length, lineNo);
-    } else {
-      takeSpanning(last);
-      if (markerSeen) sink.oversized(head, tail!.subarray(tail!.length - tailLen), lineNo);
-      else other?.(head, 0, head.length, lineNo);
-    }
-    parts = [];
-    partsLen = 0;
-    head = undefined;
-    tail = undefined;
-    tailLen = 0;
-    markerSeen = false;
+    pushTail(piece);
   };
 
   while (pos < end) {
-    const n = readSync(fd, buf, 0, Math.min(chunkBytes, end - pos), pos);
+    if (head === undefined && buf.length - carry < chunkBytes) {
+      const bigger = Buffer.allocUnsafe(
+        Math.max(carry + chunkBytes, Math.min(2 * buf.length, maxLineBytes + chunkBytes)),
+      );
+      buf.copy(bigger, 0, 0, carry);
+      buf = shared = bigger;
+    }
+    const n = readSync(fd, buf, carry, Math.min(chunkBytes, end - pos), pos);
     if (n <= 0) break;
-    const chunk = buf.subarray(0, n);
+    const base = pos - carry; // file position of buf[0]
+    pos += n;
+    const chunk = buf.subarray(0, carry + n);
     let lineStart = 0;
-    let nextMarker = chunk.indexOf(USAGE_MARKER);
+    if (head !== undefined) {
+      // An oversized line goes on to the first '\n'.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        addToOversized(chunk);
+        continue;
+      }
+      lines++;
+      addToOversized(chunk.subarray(0, nl));
+      if (markerSeen) sink.oversized(head, tail!.subarray(tail!.length - tailLen), lines);
+      else other?.(head, 0, head.length, lines);
+      head = undefined;
+      tail = undefined;
+      tailLen = 0;
+      markerSeen = false;
+      lineStart = nl + 1;
+      consumed = base + lineStart;
+    }
+    // The carried bytes were searched already: for '\n' all of them, for the marker up to a seam's width.
+    let from = Math.max(carry, lineStart);
+    let nextMarker =
+      carryMarker >= 0
+        ? carryMarker
+        : chunk.indexOf(USAGE_MARKER, Math.max(lineStart, carry - markerLength + 1));
+    carry = 0;
+    carryMarker = -1;
     for (;;) {
-      const nl = chunk.indexOf(10, lineStart);
+      const nl = chunk.indexOf(10, from);
       if (nl < 0) break;
       lines++;
-      if (partsLen > 0 || head !== undefined) {
-        finishSpanning(chunk.subarray(lineStart, nl), lines);
-      } else if (nextMarker >= 0 && nextMarker < nl) {
+      if (nextMarker >= 0 && nextMarker < nl) {
         sink.line(chunk.subarray(lineStart, nl), lines);
       } else if (other && nl > lineStart) {
         other(chunk, lineStart, nl, lines);
       }
-      lineStart = nl + 1;
-      consumed = pos + lineStart;
+      lineStart = from = nl + 1;
+      consumed = base + lineStart;
       if (nextMarker >= 0 && nextMarker < lineStart) nextMarker = chunk.indexOf(USAGE_MARKER, lineStart);
     }
-    if (lineStart < n) takeSpanning(chunk.subarray(lineStart, n));
-    pos += n;
+    if (lineStart === chunk.length) continue;
+    // A line going on past this read: nextMarker is its marker, if it has one yet (-1 or at/after lineStart).
+    const rest = chunk.length - lineStart;
+    if (rest <= maxLineBytes) {
+      if (lineStart > 0) buf.copyWithin(0, lineStart, chunk.length);
+      carry = rest;
+      carryMarker = nextMarker >= 0 ? nextMarker - lineStart : -1;
+    } else {
+      const whole = chunk.subarray(lineStart);
+      markerSeen = nextMarker >= 0;
+      head = Buffer.from(whole.subarray(0, keepBytes));
+      tail = Buffer.alloc(keepBytes);
+      tailLen = 0;
+      pushTail(whole.subarray(keepBytes));
+    }
   }
 
   // Bytes after the last '\n': a line still being written, or a complete final line without newline.
-  if (partsLen > 0 && head === undefined) {
-    const rest = Buffer.concat(parts);
-    if (hasMarker(rest) && sink.partial(rest, lines + 1)) {
-      lines++;
-      consumed += rest.length;
-    }
+  if (carry > 0 && carryMarker >= 0 && sink.partial(buf.subarray(0, carry), lines + 1)) {
+    lines++;
+    consumed += carry;
   }
   return { offset: consumed, lines, bytes: pos - start };
 }
