@@ -85,6 +85,43 @@ describe('scanLines', () => {
     }
   });
 
+  it('offers lines without the marker to other, whole or as their head once oversized, at any chunk size', () => {
+    const short = plain('s');
+    const long = plain('l'.repeat(300));
+    const huge = plain('h'.repeat(2000));
+    const content = [short, long, usage('a'), huge, short].join('\n') + '\n';
+    const path = join(dir, `f${n++}.jsonl`);
+    writeFileSync(path, content);
+    for (const chunkBytes of [1, 7, 64, 1000, 1 << 20]) {
+      const others: [number, string][] = [];
+      const fd = openSync(path, 'r');
+      try {
+        scanLines(
+          fd,
+          0,
+          content.length,
+          {
+            line: () => {},
+            oversized: () => {},
+            partial: () => false,
+            other: (b, from, to, i) => others.push([i, b.toString('utf8', from, to)]),
+          },
+          { chunkBytes, maxLineBytes: 1024, keepBytes: 100 },
+        );
+      } finally {
+        closeSync(fd);
+      }
+      // A line that grew past maxLineBytes in a read is kept as its head; within one read it stays whole.
+      const hugeSeen = chunkBytes > huge.length ? huge : huge.slice(0, 100);
+      expect(others).toEqual([
+        [1, short],
+        [2, long],
+        [4, hugeSeen],
+        [5, short],
+      ]);
+    }
+  });
+
   it('starts at an offset and stops at end', () => {
     const a = usage('a') + '\n';
     const b = usage('b') + '\n';
