@@ -216,3 +216,87 @@ describe('scanLines', () => {
     expect(s.lines.length).toBeGreaterThan(0);
   });
 });
+
+describe('scanLines against a plain split of the same bytes', () => {
+  /** A seeded generator, so a failing case can be run again. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // Pieces that put the marker, and halves of it, at every distance from a read's edge.
+  const pieces = ['x', 'yyyyyyyyyyyyy', '"usage"', '"usag', 'e"', '"', '"usage": {', 'é'];
+
+  it.each(Array.from({ length: 16 }, (_, i) => i + 1))(
+    'hands every line over once, as its own bytes (seed %i)',
+    (seed) => {
+      const next = random(seed);
+      const pick = (n: number): number => Math.floor(next() * n);
+      for (let round = 0; round < 40; round++) {
+        const maxLineBytes = 8 + pick(200);
+        const keepBytes = 1 + pick(maxLineBytes);
+        const chunkBytes = 1 + pick(3 * maxLineBytes);
+        const lines: string[] = [];
+        for (let i = pick(12); i >= 0; i--) {
+          let line = '';
+          const length = pick(4) === 0 ? pick(3 * maxLineBytes) : pick(maxLineBytes);
+          while (Buffer.byteLength(line) < length) line += pieces[pick(pieces.length)];
+          lines.push(pick(6) === 0 ? '' : line);
+        }
+        const last = pick(3) === 0 ? lines.pop()! : undefined; // a final line without '\n'
+        const content = Buffer.from(lines.map((l) => l + '\n').join('') + (last ?? ''));
+        const path = join(dir, `f${n++}.jsonl`);
+        writeFileSync(path, content);
+        const got: string[] = [];
+        let partial: string | undefined;
+        const fd = openSync(path, 'r');
+        let result: ReturnType<typeof scanLines>;
+        try {
+          result = scanLines(
+            fd,
+            0,
+            content.length,
+            {
+              line: (b, i) => got.push(`${i} line ${b.toString('latin1')}`),
+              oversized: (h, t, i) =>
+                got.push(`${i} oversized ${h.toString('latin1')}|${t.toString('latin1')}`),
+              partial: (b, i) => ((partial = `${i} ${b.toString('latin1')}`), true),
+              other: (b, from, to, i) => got.push(`${i} other ${b.toString('latin1', from, to)}`),
+            },
+            { chunkBytes, maxLineBytes, keepBytes },
+          );
+        } finally {
+          closeSync(fd);
+        }
+        const context = JSON.stringify({ seed, round, chunkBytes, maxLineBytes, keepBytes });
+        let offset = 0;
+        const wanted = lines.map((text, i) => {
+          const bytes = Buffer.from(text);
+          offset += bytes.length + 1;
+          const whole = bytes.toString('latin1');
+          const marker = text.includes('"usage"');
+          // Kept whole, or (longer than maxLineBytes) head and tail: which one depends on where the reads fall.
+          const shown = got.find((g) => g.startsWith(`${i + 1} `));
+          if (shown === `${i + 1} ${marker ? 'line' : 'other'} ${whole}`) return shown;
+          if (bytes.length > maxLineBytes && !marker) return `${i + 1} other ${whole.slice(0, keepBytes)}`;
+          const tail = whole.slice(keepBytes).slice(-keepBytes);
+          if (bytes.length > maxLineBytes) return `${i + 1} oversized ${whole.slice(0, keepBytes)}|${tail}`;
+          return `${i + 1} ${marker ? 'line' : 'other'} ${whole}`;
+        });
+        expect(got, context).toEqual(wanted.filter((w, i) => lines[i] !== '' && w !== undefined));
+        // A last line without '\n' is offered when it holds the marker and is short enough to keep.
+        const lastBytes = last === undefined ? 0 : Buffer.byteLength(last);
+        const offered = last !== undefined && last.includes('"usage"') && lastBytes <= maxLineBytes;
+        expect(partial, context).toBe(
+          offered ? `${lines.length + 1} ${Buffer.from(last).toString('latin1')}` : undefined,
+        );
+        expect(result, context).toEqual({
+          offset: offset + (offered ? lastBytes : 0),
+          lines: lines.length + (offered ? 1 : 0),
+          bytes: content.length,
+        });
+      }
+    },
+  );
+});

@@ -74,7 +74,10 @@ export function scanLines(
   let tailLen = 0;
   // Whether an oversized line held the marker anywhere, also in the middle that is not kept.
   let markerSeen = false;
+  // An oversized line's last seamLen bytes (fewer than a marker's length), then the next read's first: a
+  // marker across two reads is found even when the kept tail is shorter than the marker.
   const seam = Buffer.alloc(2 * markerLength);
+  let seamLen = 0;
 
   /** Appends bytes to the rolling tail without allocating: the tail keeps the last keepBytes of the line. */
   const pushTail = (piece: Buffer): void => {
@@ -93,13 +96,24 @@ export function scanLines(
   /** More of an oversized line: the marker looked for in it and across the seam with what came before. */
   const addToOversized = (piece: Buffer): void => {
     if (!markerSeen) {
-      const before = Math.min(tailLen, markerLength - 1);
       const after = Math.min(piece.length, markerLength - 1);
-      tail!.copy(seam, 0, tail!.length - before);
-      piece.copy(seam, before, 0, after);
-      markerSeen = hasMarker(piece) || hasMarker(seam.subarray(0, before + after));
+      piece.copy(seam, seamLen, 0, after);
+      markerSeen = hasMarker(piece) || hasMarker(seam.subarray(0, seamLen + after));
+      rememberSeam(piece);
     }
     pushTail(piece);
+  };
+
+  /** Keeps the line's last bytes (up to a marker's length less one) in seam, piece[0, after) already there. */
+  const rememberSeam = (piece: Buffer): void => {
+    if (piece.length >= markerLength - 1) {
+      piece.copy(seam, 0, piece.length - (markerLength - 1));
+      seamLen = markerLength - 1;
+      return;
+    }
+    const total = seamLen + piece.length;
+    seamLen = Math.min(total, markerLength - 1);
+    seam.copyWithin(0, total - seamLen, total);
   };
 
   while (pos < end) {
@@ -165,6 +179,8 @@ export function scanLines(
     } else {
       const whole = chunk.subarray(lineStart);
       markerSeen = nextMarker >= 0;
+      seamLen = Math.min(whole.length, markerLength - 1);
+      whole.copy(seam, 0, whole.length - seamLen);
       head = Buffer.from(whole.subarray(0, keepBytes));
       tail = Buffer.alloc(keepBytes);
       tailLen = 0;
