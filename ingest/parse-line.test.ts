@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLine, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
+import { parseLine, toEvent, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
 import {
   advisorIteration,
   assistantLine,
@@ -378,4 +378,125 @@ describe('parseLine: bad input is a skip reason, never a throw', () => {
     const input = typeof line === 'string' ? bytes(line) : line;
     expect(parseLine(input)).toEqual({ kind: 'skipped', reason });
   });
+});
+
+describe('parseLine against a whole-line parse, on random lines', () => {
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  /** What parsing the whole line gives: the verdict parseLine must match. */
+  function whole(b: Buffer): LineResult {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+    } catch {
+      return { kind: 'skipped', reason: 'invalid_utf8' };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { kind: 'skipped', reason: 'invalid_json' };
+    }
+    return toEvent(json);
+  }
+
+  it.each(Array.from({ length: 12 }, (_, i) => i + 1))(
+    'gives the verdict of a whole parse, or (the content changed) the unchanged line’s (seed %i)',
+    (seed) => {
+      const next = random(seed);
+      const pick = (n: number): number => Math.floor(next() * n);
+      const chars = [
+        'a',
+        ' ',
+        '"',
+        '\\',
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        ':',
+        'é',
+        '€',
+        '😀',
+        '\n',
+        '\u0001',
+        'content',
+      ];
+      const text = (n: number): string => Array.from({ length: n }, () => chars[pick(chars.length)]).join('');
+      const space = (): string => [' ', '', '', '\t', ' \r '][pick(5)]!;
+      const key = (k: string): string =>
+        k === 'message' && pick(10) === 0 ? '"\\u006dessage"' : JSON.stringify(k);
+      /** Serialised with random spacing and key order, now and then a key twice; content values are noted. */
+      const regions: [number, number][] = [];
+      function write(value: unknown, out: string[], inMessage: boolean): void {
+        if (Array.isArray(value)) {
+          out.push('[', space());
+          value.forEach((v, i) => {
+            if (i > 0) out.push(',', space());
+            write(v, out, false);
+          });
+          out.push(space(), ']');
+        } else if (value !== null && typeof value === 'object') {
+          const entries = Object.entries(value);
+          if (pick(3) === 0) entries.sort(() => next() - 0.5);
+          if (pick(8) === 0 && entries.length > 0) entries.unshift(entries[pick(entries.length)]!);
+          out.push('{', space());
+          entries.forEach(([k, v], i) => {
+            if (i > 0) out.push(',', space());
+            out.push(key(k), space(), ':', space());
+            const at = Buffer.byteLength(out.join(''));
+            write(v, out, k === 'message');
+            if (inMessage && k === 'content') regions.push([at, Buffer.byteLength(out.join(''))]);
+          });
+          out.push(space(), '}');
+        } else out.push(JSON.stringify(value));
+      }
+      for (let round = 0; round < 60; round++) {
+        const line = JSON.parse(
+          assistantLine({ id: `msg_${round}`, timestamp: ts, input: pick(1000), output: pick(1000) }),
+        ) as Record<string, any>;
+        const blocks = Array.from({ length: 1 + pick(4) }, () =>
+          pick(2) === 0
+            ? { type: 'text', text: text(pick(600)) }
+            : { type: 'tool_use', input: { cmd: text(pick(300)), n: [1, { x: text(20) }] } },
+        );
+        line.message.content = pick(12) === 0 ? text(pick(1200)) : blocks;
+        if (pick(6) === 0) line.content = text(50); // a top-level key of that name is not the content
+        regions.length = 0;
+        const out: string[] = [];
+        write(line, out, false);
+        const original = Buffer.from(out.join(''));
+        // Now and then a byte dropped, one put in, or the line cut short.
+        let b = original;
+        let at = -1;
+        const change = pick(3);
+        if (change > 0) {
+          at = pick(original.length);
+          const put = Buffer.from(['"', '\\', ']', '}', ',', 'x', '\u00ff'][pick(7)]!);
+          b =
+            change === 1
+              ? Buffer.concat([original.subarray(0, at), original.subarray(at + 1)])
+              : pick(4) === 0
+                ? original.subarray(0, at)
+                : Buffer.concat([original.subarray(0, at), put, original.subarray(at)]);
+        }
+        const got = parseLine(b);
+        const want = whole(b);
+        if (JSON.stringify(got) === JSON.stringify(want)) continue;
+        // The content is only walked, not parsed: a broken content may still count, as the line did unchanged.
+        const context = JSON.stringify({ seed, round, at, line: b.toString() });
+        expect(want, context).toEqual({ kind: 'skipped', reason: 'invalid_json' });
+        expect(
+          regions.some(([s, e]) => at >= s && at < e),
+          context,
+        ).toBe(true);
+        expect(got, context).toEqual(parseLine(original));
+      }
+    },
+  );
 });
