@@ -212,7 +212,9 @@ export function createDailyRollup(db: Db) {
       },
       apply(): void {
         for (const d of deltas.values()) {
-          if (update.run(d).changes === 0) insert.run(d);
+          // A group not stored yet whose messages all left again within the commit (a copy replaced by a
+          // larger one of another session, say) nets to nothing: no row for it.
+          if (update.run(d).changes === 0 && d.messages > 0) insert.run(d);
           if (!d.shrunk) continue;
           if (d.messages < 0) dropEmpty.run(d);
           respan.run(d);

@@ -103,6 +103,20 @@ describe.each([
       expect(s).toMatchObject({ newMessages: 2, replacedMessages: 1, duplicateLines: 2 });
     });
 
+    it('a copy replaced in the same batch by a larger one of another session leaves no empty rollup row', () => {
+      // A resumed session's file holds a larger copy of a response first stored from the earlier session's file:
+      // the earlier session's group gains the response and loses it again within one batch.
+      const { tree, ingester, db } = setup();
+      age(tree.write('p/first.jsonl', [line({ id: 'a', sessionId: 'first', output: 5 })]), 30);
+      age(tree.write('p/resumed.jsonl', [line({ id: 'a', sessionId: 'resumed', output: 50 })]), 10);
+      ingester.pass();
+      expect(usageRows(db).map((r) => [r.key, r.sessionId, r.output])).toEqual([['a', 'resumed', 50]]);
+      const empty = (table: string) =>
+        db.prepare(`SELECT count(*) AS n FROM ${table} WHERE messages <= 0`).get();
+      for (const table of ['usage_daily', 'usage_by_project', 'usage_by_machine', 'usage_by_day'])
+        expect(empty(table), table).toEqual({ n: 0 });
+    });
+
     it('on a tie the earlier copy stays unless the later one has usage.speed', () => {
       const { tree, ingester, db } = setup();
       tree.write('p/s1.jsonl', [
