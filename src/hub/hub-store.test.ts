@@ -3,7 +3,8 @@
 // receiver has its own test). Each case checks the hub's counts per machine, its rollup against its messages,
 // and that sending again changes nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { at, fixtureTree, tempDir, testIndex, type TestIndex } from '../../test/fixtures/fixture-tree.ts';
 import { advisorIteration, assistantLine, costStateLine } from '../../test/fixtures/fixture-lines.ts';
 import { openDb, type Db } from '../db/open.ts';
@@ -14,6 +15,8 @@ import { usageLogsRequest } from '../push/usage-log-records.ts';
 import { mapRecords, TELEMETRY_PROJECT } from './hub-records.ts';
 import { createHubStore, type HubStore } from './hub-store.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
+import { generateTree } from '../../test/fixtures/generate-tree.ts';
+import { rollupDrift } from '../db/queries/rollup-drift.ts';
 
 const pricing = loadPricing();
 const cleanups: (() => void)[] = [];
@@ -275,4 +278,100 @@ describe('hub store', () => {
     ]);
     expect(perMachine(db)).toEqual({ a: { messages: 1, tokens: 101 + 50 } });
   });
+});
+
+describe('hub store, in any order', () => {
+  /** Machine b holds some of a's sessions as they were earlier (a prefix of their lines) and some whole. */
+  function machines(seed: number) {
+    const root = tempDir();
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    generateTree({ root: join(root, 'a'), targetBytes: 1.2e6, days: 4, projects: 2, sessions: 24, seed });
+    let state = seed;
+    const pick = (n: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+    const files = (readdirSync(join(root, 'a'), { recursive: true }) as string[]).filter((p) =>
+      p.endsWith('.jsonl'),
+    );
+    for (const path of files) {
+      if (pick(3) === 0) continue;
+      const lines = readFileSync(join(root, 'a', path), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      const keep = pick(2) === 0 ? lines.length : pick(lines.length + 1);
+      mkdirSync(dirname(join(root, 'b', path)), { recursive: true });
+      writeFileSync(
+        join(root, 'b', path),
+        lines
+          .slice(0, keep)
+          .map((l) => l + '\n')
+          .join(''),
+      );
+    }
+    const index = (name: string) => {
+      const i = testIndex([join(root, name)], join(root, `${name}-data`));
+      i.ingester.pass();
+      cleanups.push(() => i.close());
+      return i.db;
+    };
+    return { a: index('a'), b: index('b'), pick };
+  }
+
+  /** Every machine's rows sent in batches of random sizes, the machines' batches interleaved at random, some
+   * sent twice. */
+  function sendShuffled(store: HubStore, from: Record<string, Db>, pick: (n: number) => number): void {
+    const cursors = Object.fromEntries(Object.keys(from).map((m) => [m, 0]));
+    const total = (m: string) =>
+      (from[m]!.prepare('SELECT max(rowid) AS r FROM messages').get() as { r: number }).r;
+    for (;;) {
+      const open = Object.keys(from).filter((m) => cursors[m]! < total(m));
+      if (open.length === 0) return;
+      const machine = open[pick(open.length)]!;
+      const rows = pushRows(from[machine]!, cursors[machine]!, 1 + pick(40));
+      const send = () => {
+        const mapped = mapRecords(
+          decodeOtlpJson(usageLogsRequest(rows, [], { machine, user: 'u' }, 0)),
+          machine,
+        );
+        if (!mapped.ok) throw new Error(mapped.forbidden);
+        store.write(mapped.batch);
+      };
+      send();
+      if (pick(4) === 0) send();
+      cursors[machine] = rows.at(-1)!.rowid;
+    }
+  }
+
+  const state = (db: Db) => ({
+    rows: db
+      .prepare(
+        `SELECT key, machine, model, day, session_id, input_tokens, output_tokens, cache_read_tokens,
+           cache_write_5m_tokens, cache_write_1h_tokens, round(cost_calc_usd, 9) AS cost
+         FROM usage ORDER BY key`,
+      )
+      .all(),
+    rollup: db
+      .prepare(
+        `SELECT day, model, project, machine, session_id, messages, total_tokens, round(cost_auto_usd, 9) AS cost
+         FROM usage_daily ORDER BY 1, 2, 3, 4, 5`,
+      )
+      .all(),
+  });
+
+  it.each([31, 32, 33])(
+    'ends the same whatever the order and the batches, nothing empty (seed %i)',
+    (seed) => {
+      const { a, b, pick } = machines(seed);
+      const reference = hub();
+      push(reference.store, a, 'a');
+      push(reference.store, b, 'b');
+      const want = state(reference.db);
+      expect(want.rows.length).toBeGreaterThan(50);
+      for (let round = 0; round < 4; round++) {
+        const { db, store } = hub();
+        sendShuffled(store, round % 2 ? { b, a } : { a, b }, pick);
+        expect(state(db), `round ${round}`).toEqual(want);
+        expect(rollupDrift(db), `round ${round}`).toEqual([]);
+        perMachine(db);
+      }
+    },
+  );
 });
