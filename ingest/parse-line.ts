@@ -91,7 +91,7 @@ const STRIP_FROM = 1024;
 export function parseLine(bytes: Uint8Array): LineResult {
   if (bytes.length >= STRIP_FROM) {
     // message.content (most of the bytes; accounting reads none of it) is left out of the parse: its bytes
-    // are only checked to be UTF-8 with closed strings and matched brackets, so a line's verdict is the same
+    // are only checked to be UTF-8 with closed strings and balanced brackets, so a line's verdict is the same
     // as parsing it whole, bar JSON broken inside the content otherwise (a dropped comma, a bad escape): such
     // a line counts as its usage says instead of being skipped. A line the walk does not follow is parsed
     // whole.
