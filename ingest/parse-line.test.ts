@@ -7,6 +7,7 @@ import {
   limitHitLine,
   userLine,
 } from '../test/fixtures/fixture-lines.ts';
+import { mulberry32 } from '../test/fixtures/seeded-random.ts';
 
 const ts = '2026-03-01T10:00:00.000Z';
 const bytes = (s: string): Buffer => Buffer.from(s);
@@ -381,12 +382,6 @@ describe('parseLine: bad input is a skip reason, never a throw', () => {
 });
 
 describe('parseLine against a whole-line parse, on random lines', () => {
-  const random = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   /** What parsing the whole line gives: the verdict parseLine must match. */
   function whole(b: Buffer): LineResult {
     let text: string;
@@ -407,7 +402,7 @@ describe('parseLine against a whole-line parse, on random lines', () => {
   it.each(Array.from({ length: 12 }, (_, i) => i + 1))(
     'gives the verdict of a whole parse, or (the content changed) the unchanged line’s (seed %i)',
     (seed) => {
-      const next = random(seed);
+      const next = mulberry32(seed);
       const pick = (n: number): number => Math.floor(next() * n);
       const chars = [
         'a',

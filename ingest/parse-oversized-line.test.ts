@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOversizedLine, jsonValueEnd, topLevelType } from './parse-oversized-line.ts';
 import { parseLine } from './parse-line.ts';
 import { assistantLine } from '../test/fixtures/fixture-lines.ts';
+import { seededPick } from '../test/fixtures/seeded-random.ts';
 
 const KEEP = 4096;
 function split(line: string, keep = KEEP): [Buffer, Buffer] {
@@ -119,4 +120,62 @@ describe('jsonValueEnd', () => {
   ])('%s from %i → %i', (s, start, end) => {
     expect(jsonValueEnd(s, start)).toBe(end);
   });
+});
+
+describe('parseOversizedLine against the whole line, on random layouts', () => {
+  it.each([1, 2, 3, 4, 5, 6])(
+    'an event it gives is the whole line’s event; otherwise it skips (seed %i)',
+    (seed) => {
+      const pick = seededPick(seed);
+      const shuffled = <T>(list: T[]): T[] => {
+        const out = [...list];
+        for (let i = out.length - 1; i > 0; i--) {
+          const j = pick(i + 1);
+          [out[i], out[j]] = [out[j]!, out[i]!];
+        }
+        return out;
+      };
+      const events = { event: 0, other: 0 };
+      for (let round = 0; round < 40; round++) {
+        const line = JSON.parse(
+          huge({ id: `msg_${round}`, input: pick(500), output: pick(5000), cacheRead: pick(9000) }),
+        ) as Record<string, any>;
+        const decoy = { usage: { input_tokens: 777_777, output_tokens: 1 }, n: pick(9) };
+        const blocks: unknown[] = [{ type: 'text', text: 'ß'.repeat(3 * KEEP + pick(KEEP)) }];
+        // A tool's input near the end of the content may hold a "usage" object of its own.
+        if (pick(2) === 0)
+          blocks.push({ type: 'tool_use', id: 't', name: 'x', input: pick(2) ? decoy : { decoy } });
+        line.message.content = blocks;
+        if (pick(4) === 0) line.type = ['user', 'progress', 'cost-state'][pick(3)];
+        if (pick(4) === 0) line.message = Object.fromEntries(shuffled(Object.entries(line.message)));
+        const top = pick(4) === 0 ? shuffled(Object.entries(line)) : Object.entries(line);
+        if (pick(6) === 0) top.push(['timestamp', '2026-04-01T00:00:00.000Z']); // a key twice: the last wins
+        const text = '{' + top.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',') + '}';
+        const whole = parseLine(Buffer.from(text));
+        const got = parseOversizedLine(...split(text));
+        const context = JSON.stringify({
+          seed,
+          round,
+          keys: top.map(([k]) => k),
+          message: Object.keys(line.message),
+        });
+        if (got.kind === 'event') {
+          events.event++;
+          expect(got, context).toEqual(whole);
+        } else {
+          events.other++;
+          expect(got.kind === 'skipped' || got.kind === 'ignored', context).toBe(true);
+          if (whole.kind !== 'event') continue;
+          // Only a layout it cannot read from head and tail makes it give up on a line that counts, and it says
+          // so: one where the message's id or model is not before its content, or its usage not after it.
+          expect(got, context).toEqual({ kind: 'skipped', reason: 'oversized_unparsed' });
+          const at = (k: string) => Object.keys(line.message).indexOf(k);
+          const readable =
+            at('id') < at('content') && at('model') < at('content') && at('usage') > at('content');
+          expect(readable, context).toBe(false);
+        }
+      }
+      expect(events.event).toBeGreaterThan(5);
+    },
+  );
 });

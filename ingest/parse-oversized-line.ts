@@ -100,13 +100,20 @@ export function parseOversizedLine(headBytes: Uint8Array, tailBytes: Uint8Array)
   } catch {
     return fail;
   }
-  // After usage: optional further message fields, the `}` closing message, then the remaining top-level fields.
+  // After usage: optional further message fields (kept: a later key wins, as in a whole parse), the `}`
+  // closing message, then the remaining top-level fields.
+  const later: Record<string, unknown> = {};
   let i = usageEnd;
   while (i < tail.length && tail[i] === ',') {
     const keyEnd = jsonValueEnd(tail, i + 1);
     if (keyEnd < 0 || tail[keyEnd] !== ':') return fail;
     const valueEnd = jsonValueEnd(tail, keyEnd + 1);
     if (valueEnd < 0) return fail;
+    try {
+      later[JSON.parse(tail.slice(i + 1, keyEnd)) as string] = JSON.parse(tail.slice(keyEnd + 1, valueEnd));
+    } catch {
+      return fail;
+    }
     i = valueEnd;
   }
   if (tail[i] !== '}') return fail;
@@ -119,7 +126,9 @@ export function parseOversizedLine(headBytes: Uint8Array, tailBytes: Uint8Array)
       return fail;
     }
   } else if (after !== '}') return fail;
-  return toEvent({ ...top, ...rest, message: { ...message, usage } });
+  const result = toEvent({ ...top, ...rest, message: { ...message, usage, ...later } });
+  // A field may be in the middle that is not kept (between the content and usage): not known to be missing.
+  return result.kind === 'skipped' && result.reason === 'missing_field' ? fail : result;
 }
 
 function lastCharBoundary(bytes: Uint8Array): number {

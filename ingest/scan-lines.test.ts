@@ -6,6 +6,7 @@ import { parseOversizedLine } from './parse-oversized-line.ts';
 import { assistantLine } from '../test/fixtures/fixture-lines.ts';
 import { tempDir } from '../test/fixtures/fixture-tree.ts';
 import { rmSync } from 'node:fs';
+import { seededPick } from '../test/fixtures/seeded-random.ts';
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -218,21 +219,13 @@ describe('scanLines', () => {
 });
 
 describe('scanLines against a plain split of the same bytes', () => {
-  /** A seeded generator, so a failing case can be run again. */
-  const random = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   // Pieces that put the marker, and halves of it, at every distance from a read's edge.
   const pieces = ['x', 'yyyyyyyyyyyyy', '"usage"', '"usag', 'e"', '"', '"usage": {', 'é'];
 
   it.each(Array.from({ length: 16 }, (_, i) => i + 1))(
     'hands every line over once, as its own bytes (seed %i)',
     (seed) => {
-      const next = random(seed);
-      const pick = (n: number): number => Math.floor(next() * n);
+      const pick = seededPick(seed);
       for (let round = 0; round < 40; round++) {
         const maxLineBytes = 8 + pick(200);
         const keepBytes = 1 + pick(maxLineBytes);

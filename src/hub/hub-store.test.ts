@@ -17,6 +17,7 @@ import { createHubStore, type HubStore } from './hub-store.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { generateTree } from '../../test/fixtures/generate-tree.ts';
 import { rollupDrift } from '../db/queries/rollup-drift.ts';
+import { seededPick } from '../../test/fixtures/seeded-random.ts';
 
 const pricing = loadPricing();
 const cleanups: (() => void)[] = [];
@@ -286,8 +287,7 @@ describe('hub store, in any order', () => {
     const root = tempDir();
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     generateTree({ root: join(root, 'a'), targetBytes: 1.2e6, days: 4, projects: 2, sessions: 24, seed });
-    let state = seed;
-    const pick = (n: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+    const pick = seededPick(seed);
     const files = (readdirSync(join(root, 'a'), { recursive: true }) as string[]).filter((p) =>
       p.endsWith('.jsonl'),
     );
