@@ -141,15 +141,35 @@ describe.each([
         resets_at: reset,
       },
     ]);
-    // Appending more keeps the later figure; re-reading the file counts the hit once.
-    tree.append('p/s1.jsonl', [costStateLine('s1', 2)]);
-    pass();
+    // Appending more keeps the later figure, written with spaces too; re-reading the file counts the hit once.
+    tree.append('p/s1.jsonl', [
+      JSON.stringify(JSON.parse(costStateLine('s1', 2)), null, 1).replace(/\n/g, ''),
+    ]);
+    expect(pass().ignoredTypes).toEqual({});
     tree.write('p/s1.jsonl', [
       limitHitLine({ sessionId: 's1', timestamp: at(5), resetsAt: reset, uuid: 'hit-1' }),
     ]);
     pass();
     expect(db.prepare('SELECT total_cost_usd FROM session_costs').pluck().get()).toBe(2);
     expect(db.prepare('SELECT count(*) FROM limit_hits').pluck().get()).toBe(1);
+  });
+
+  it('a line type named like an object property is counted like any other', () => {
+    const { tree, pass } = setup(parallelBytes);
+    tree.write('p/s1.jsonl', [
+      line({ id: 'msg_P', output: 1 }),
+      ...['constructor', 'toString', '__proto__', 'hasOwnProperty', '__proto__'].map((type) =>
+        JSON.stringify({ type, uuid: 'u' }),
+      ),
+    ]);
+    const s = pass();
+    expect({ ...s.ignoredTypes }).toEqual({
+      constructor: 1,
+      toString: 1,
+      ['__proto__']: 2,
+      hasOwnProperty: 1,
+    });
+    expect(s.ignoredLines).toBe(5);
   });
 
   it("today's line types are ignored quietly and counted by type, never as bad lines; spaced JSON is read", () => {

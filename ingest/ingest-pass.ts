@@ -151,7 +151,8 @@ export function emptySummary(startedAt = 0): PassSummary {
     replacedMessages: 0,
     duplicateLines: 0,
     ignoredLines: 0,
-    ignoredTypes: {},
+    // Keyed by whatever type a line names ("constructor", "__proto__"): no prototype to collide with.
+    ignoredTypes: Object.create(null) as Record<string, number>,
     skipped: {},
     skippedExamples: [],
     recurringSkips: [],

@@ -18,6 +18,9 @@ describe('lineType', () => {
     ],
     ['{"a":"{","type":"mode"}', 'mode'],
     ['{"message":{"type":"inner"}}', '(unknown)'],
+    ['{"type": "cost-state", "sessionId": "s1", "totalCostUSD": 1.5}', 'cost-state'],
+    ['{ "parentUuid" : null , "type" :\t"user", "message": {"type": "message"} }', 'user'],
+    ['{"message": {"type": "inner"}, "note": "type", "type" : "system"}', 'system'],
     ['{"uuid":"u"}', '(none)'],
     ['not json at all', '(none)'],
   ])('%s → %s', (line, expected) => {

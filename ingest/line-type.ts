@@ -1,9 +1,11 @@
 // The top-level "type" of a transcript line that is not parsed (it holds no usage marker), read from its
 // bytes so a pass can count the lines it ignores by type without parsing them. Inside a JSON string every
 // quote is escaped, so `"type":"` only occurs as a key; it is the top-level one when no object or array
-// opens before it (Claude Code writes `type` before `message`). Otherwise the line's structure is walked,
-// within its first SCAN_LIMIT bytes. Anything unreadable is "(unknown)": a count, never an error.
+// opens before it (Claude Code writes `type` before `message`). Otherwise (spaced JSON too: `"type": "`)
+// the line's structure is walked, within its first SCAN_LIMIT bytes. Anything unreadable is "(unknown)": a
+// count, never an error.
 const TYPE_KEY = Buffer.from('"type":"');
+const TYPE_NAME = Buffer.from('"type"');
 const SCAN_LIMIT = 256 << 10;
 const MAX_TYPE_LENGTH = 64;
 
@@ -21,7 +23,10 @@ function walk(bytes: Buffer, start: number, end: number): string {
     const c = bytes[i]!;
     if (c === 34) {
       // A string: a key at depth 1 named "type" followed by a string value is the answer.
-      if (depth === 1 && bytes.indexOf(TYPE_KEY, i) === i) return valueAt(bytes, i + TYPE_KEY.length, end);
+      if (depth === 1 && bytes.indexOf(TYPE_NAME, i) === i) {
+        const value = typeValueStart(bytes, i + TYPE_NAME.length, stop);
+        if (value >= 0) return valueAt(bytes, value, end);
+      }
       for (i++; i < stop; i++) {
         const d = bytes[i]!;
         if (d === 92 /* \ */) i++;
@@ -33,10 +38,25 @@ function walk(bytes: Buffer, start: number, end: number): string {
   return '(unknown)';
 }
 
+const isSpace = (c: number | undefined): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+
+/** After a `"type"` string: where its string value starts (past `: "`, spaces allowed), or -1. */
+function typeValueStart(bytes: Buffer, i: number, stop: number): number {
+  while (i < stop && isSpace(bytes[i])) i++;
+  if (bytes[i] !== 58 /* : */) return -1;
+  for (i++; i < stop && isSpace(bytes[i]); i++);
+  return bytes[i] === 34 ? i + 1 : -1;
+}
+
 /** The type when it comes before any nested object or array (or the line has none), else undefined. */
 export function quickLineType(bytes: Buffer, start: number, end: number): string | undefined {
   const key = bytes.indexOf(TYPE_KEY, start + 1);
-  if (key < 0 || key >= end) return end - start > SCAN_LIMIT ? undefined : '(none)';
+  if (key < 0 || key >= end) {
+    // Spaced JSON, or no type at all: only a walk tells.
+    const name = bytes.indexOf(TYPE_NAME, start + 1);
+    if (name >= 0 && name < end) return undefined;
+    return end - start > SCAN_LIMIT ? undefined : '(none)';
+  }
   const before = bytes.subarray(start + 1, key);
   if (before.indexOf(123 /* { */) < 0 && before.indexOf(91 /* [ */) < 0)
     return valueAt(bytes, key + TYPE_KEY.length, end);

@@ -220,7 +220,7 @@ export function createParallelReader(
 
   function merged(): ReaderDone {
     const all = pool.map((r) => r.done!);
-    const summary = { ...all[0]!.summary, ignoredTypes: {} as Record<string, number> };
+    const summary = { ...all[0]!.summary, ignoredTypes: Object.create(null) as Record<string, number> };
     const skipCounts: Record<string, number> = {};
     const skipExamples: string[] = [];
     const skipExampleOrder: number[] = [];
