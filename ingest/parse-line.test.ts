@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLine, toEvent, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
 import {
   advisorIteration,
@@ -22,6 +22,25 @@ function mutate(f: (line: Record<string, any>) => void, o = { id: 'msg_1', times
   f(line);
   return JSON.stringify(line);
 }
+
+describe('parseLine: timestamps', () => {
+  // The machine's zone must not matter (Node reads a changed TZ at once).
+  const tz = process.env.TZ;
+  beforeAll(() => void (process.env.TZ = 'Asia/Tokyo'));
+  afterAll(() => void (process.env.TZ = tz));
+
+  it.each([
+    ['2026-03-01T10:00:00.000Z', Date.UTC(2026, 2, 1, 10)],
+    ['2026-03-01T19:00:00+09:00', Date.UTC(2026, 2, 1, 10)],
+    ['2026-03-01T05:00:00-0500', Date.UTC(2026, 2, 1, 10)],
+    ['2026-03-01T10:00', Date.UTC(2026, 2, 1, 10)],
+    ['2026-03-01T10:00:00', Date.UTC(2026, 2, 1, 10)],
+    ['2028-02-29T10:00:00Z', Date.UTC(2028, 1, 29, 10)],
+    ['2000-02-29T10:00:00Z', Date.UTC(2000, 1, 29, 10)],
+  ])('%s is read as %i (no zone: UTC, whatever TZ says)', (timestamp, want) => {
+    expect(event(assistantLine({ id: 'msg_t', timestamp })).ts).toBe(want);
+  });
+});
 
 describe('parseLine: what counts', () => {
   it('an assistant line with usage becomes an event with every stored field', () => {
@@ -374,6 +393,15 @@ describe('parseLine: bad input is a skip reason, never a throw', () => {
     ['timestamp words', mutate((l) => (l.timestamp = 'yesterday')), 'bad_timestamp'],
     ['timestamp impossible date', mutate((l) => (l.timestamp = '2026-13-45T00:00:00Z')), 'bad_timestamp'],
     ['timestamp as date only', mutate((l) => (l.timestamp = '2026-03-01')), 'bad_timestamp'],
+    ['timestamp on 30 February', mutate((l) => (l.timestamp = '2026-02-30T10:00:00Z')), 'bad_timestamp'],
+    [
+      'timestamp on 29 February of a common year',
+      mutate((l) => (l.timestamp = '2026-02-29T10:00:00Z')),
+      'bad_timestamp',
+    ],
+    ['timestamp in 1970', mutate((l) => (l.timestamp = '1970-01-01T00:00:00Z')), 'bad_timestamp'],
+    ['timestamp in 9999', mutate((l) => (l.timestamp = '9999-12-31T23:59:59Z')), 'bad_timestamp'],
+    ['timestamp at 25 o’clock', mutate((l) => (l.timestamp = '2026-03-01T25:00:00Z')), 'bad_timestamp'],
     ['timestamp a number', mutate((l) => (l.timestamp = 1767225600000)), 'wrong_type'],
   ])('%s → %s', (_name, line, reason) => {
     const input = typeof line === 'string' ? bytes(line) : line;

@@ -137,9 +137,25 @@ const typeName = (t: unknown): string => (typeof t === 'string' ? t.slice(0, 64)
 /** `[1m]` (the 1M-context marker of cost-state names) is not part of the model's name. */
 export const stripContextSuffix = (model: string): string => model.replace(/\[1m\]$/i, '');
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})T/;
+const HAS_ZONE = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** An ISO 8601 date and time as epoch ms, or undefined: a date the calendar has (no 30 February, which
+ * Date.parse would take as 2 March), a year from 2000 to 2099 (a clock at 0 or in the year 9999 is not a
+ * time of use), and UTC when no zone is given (never the zone of the machine ctm runs on). */
 function parseTimestamp(value: string): number | undefined {
-  const ts = Date.parse(value);
-  return Number.isFinite(ts) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? ts : undefined;
+  const date = ISO_DATE.exec(value);
+  if (!date) return undefined;
+  const year = Number(date[1]);
+  const month = Number(date[2]);
+  const day = Number(date[3]);
+  if (year < 2000 || year > 2099 || month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1]!)
+    return undefined;
+  if (month === 2 && day === 29 && (year % 4 !== 0 || (year % 100 === 0 && year % 400 !== 0)))
+    return undefined;
+  const ts = Date.parse(HAS_ZONE.test(value) ? value : value + 'Z');
+  return Number.isFinite(ts) ? ts : undefined;
 }
 
 /** An epoch in seconds or ms, or an ISO date, as ms. */
