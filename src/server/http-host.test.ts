@@ -2,6 +2,7 @@
 // it is not served as get 421, every response carries the same security headers as nginx, TRACE and OPTIONS
 // are 405 with Allow, the status page passes the CSP, and the archive lists only complete snapshots.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +141,60 @@ describe('responses', () => {
     expect(listing.status).toBe(200);
     expect(listing.body).toContain('20260101T000000Z.tar.gz');
     expect(listing.body).not.toContain('20260102T000000Z');
+  });
+});
+
+describe('odd requests', () => {
+  it('HEAD of the stream gets its headers and ends, instead of holding the connection', async () => {
+    // Two requests on one connection, as curl sends them: the second is answered once the first has ended.
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.write(
+      'HEAD /api/v1/stream HTTP/1.1\r\nHost: localhost\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the connection hung after: ${text}`)), 3000);
+        const check = () => {
+          if ((text.match(/^HTTP\/1\.1 200/gm) ?? []).length === 2) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        socket.on('data', check);
+      });
+      expect(text).toMatch(/content-type: text\/event-stream/i);
+      expect(text).toContain('"status"');
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('repeated slashes are one (a leading // is not a host name)', async () => {
+    const health = await send(server.url, '//api/v1/health');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toHaveProperty('status');
+    const listing = await send(server.url, '//archive//');
+    expect(listing.status).toBe(200);
+    expect(listing.body).toContain('20260101T000000Z');
+  });
+
+  it('/archive redirects to /archive/, whose links are relative to it', async () => {
+    for (const path of ['/archive', '/.//archive']) {
+      const answer = await send(server.url, path);
+      expect(answer.status, path).toBe(301);
+      expect(answer.headers.location, path).toBe('/archive/');
+    }
+  });
+
+  it('a path that does not decode is a 400 that says so, on the dynamic side too', async () => {
+    for (const path of ['/live/%ff', '/api/%zz', '/live/%e0%a4']) {
+      const answer = await send(server.url, path);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body, path).toBe('Bad path\n');
+    }
   });
 });

@@ -55,7 +55,7 @@ export async function answerApi(
     res.end('Method not allowed\n');
     return true;
   }
-  if (path === '/api/v1/stream') streamToNode(rt, res);
+  if (path === '/api/v1/stream') streamToNode(rt, res, req.method === 'HEAD');
   else if (path === '/api/v1/health') writePlain(req, res, health(rt));
   else if (path === '/api/v1/live') writePlain(req, res, live(rt));
   else if (path === '/api/v1/usage') writePlain(req, res, usage(rt, url));
@@ -74,6 +74,18 @@ export function createHttpHost(o: HostOptions): Server {
   const plain = (res: ServerResponse, status: number, text: string): void => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(text);
+  };
+  const redirect = (res: ServerResponse, location: string): void => {
+    res.writeHead(301, { location, 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`Moved to ${location}\n`);
+  };
+  const decodes = (path: string): boolean => {
+    try {
+      decodeURIComponent(path);
+      return true;
+    } catch {
+      return false;
+    }
   };
 
   const placeholder = (res: ServerResponse): void => {
@@ -131,6 +143,8 @@ export function createHttpHost(o: HostOptions): Server {
     }
     if (isDynamic(path)) {
       if (await answerApi(rt, req, res, url)) return;
+      // A path that does not decode gets the static side's answer, not the SSR handler's blank 400.
+      if (!decodes(path)) return plain(res, 400, 'Bad path\n');
       const ssr = await o.ssr();
       if (ssr) {
         const livePage = path === '/live/' && req.method === 'GET';
@@ -151,7 +165,9 @@ export function createHttpHost(o: HostOptions): Server {
       if (path === '/live/' || path === '/live') return placeholder(res);
       return notFound(req, res);
     }
-    if (path === '/archive' || path.startsWith('/archive/')) {
+    // The listing's links are relative to /archive/ (nginx redirects the same way).
+    if (path === '/archive') return redirect(res, `/archive/${url.search}`);
+    if (path.startsWith('/archive/')) {
       const rest = path.slice('/archive'.length) || '/';
       const result = await files.serve(req, res, archiveDir, rest, path);
       if (result === 'bad-path') return plain(res, 400, 'Bad path\n');
@@ -173,7 +189,9 @@ export function createHttpHost(o: HostOptions): Server {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', 'http://localhost');
+      // `//days/` is a path (slashes merged, as nginx does), not a host name after a scheme-relative `//`.
+      url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://localhost');
+      if (url.pathname.includes('//')) url.pathname = url.pathname.replace(/\/{2,}/g, '/');
     } catch {
       return plain(res, 400, 'Bad request\n');
     }

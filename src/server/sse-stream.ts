@@ -55,8 +55,10 @@ export function subscribe(rt: Runtime, send: (text: string) => void, end: () => 
   return cleanup;
 }
 
-export function streamToNode(rt: Runtime, res: ServerResponse): void {
+/** The stream to one client; for HEAD only its headers (a stream never ends, and would hold the connection). */
+export function streamToNode(rt: Runtime, res: ServerResponse, headOnly = false): void {
   res.writeHead(200, SSE_HEADERS);
+  if (headOnly) return void res.end();
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   const cleanup = subscribe(
