@@ -81,15 +81,16 @@ export function createStaticFiles() {
         const inm = req.headers['if-none-match'];
         const ims = req.headers['if-modified-since'];
         if (
-          (inm !== undefined && inm.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) ||
-          (inm === undefined && ims !== undefined && Date.parse(ims) >= Math.floor(st.mtimeMs / 1000) * 1000)
+          (inm !== undefined &&
+            inm.split(',').some((t) => t.trim() === '*' || t.trim() === etag || t.trim() === `W/${etag}`)) ||
+          (inm === undefined && ims !== undefined && httpDate(ims) >= Math.floor(st.mtimeMs / 1000) * 1000)
         ) {
           res.writeHead(304, { etag, 'last-modified': headers['last-modified'] as string });
           res.end();
           return 'served';
         }
       }
-      const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const wantsGzip = acceptsGzip(String(req.headers['accept-encoding'] ?? ''));
       if (st.size <= WHOLE_FILE_MAX) {
         let body: Buffer = await handle.readFile();
         if (isCompressible(type)) {
@@ -97,6 +98,8 @@ export function createStaticFiles() {
           if (wantsGzip && body.length > 1024) {
             body = await gzipped(`${file}:${st.ino}:${st.size}:${st.mtimeMs}`, body);
             headers['content-encoding'] = 'gzip';
+            // Other bytes than the plain file's: a weak validator, as nginx gives a compressed response.
+            headers.etag = `W/${etag}`;
           }
         }
         headers['content-length'] = body.length;
@@ -149,4 +152,23 @@ export function createStaticFiles() {
   };
 
   return { serve, sendFile };
+}
+
+/** Whether an Accept-Encoding header takes gzip: listed (or `*`) with a weight above 0. */
+export function acceptsGzip(header: string): boolean {
+  let star: boolean | undefined;
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const accepted = q === undefined || Number(q.slice(2)) > 0;
+    if (name === 'gzip' || name === 'x-gzip') return accepted;
+    if (name === '*') star = accepted;
+  }
+  return star ?? false;
+}
+
+/** An HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms, all of which start with the day) as
+ * epoch ms; NaN for anything else, which a condition then ignores. */
+export function httpDate(value: string): number {
+  return /^(?:mon|tue|wed|thu|fri|sat|sun)/i.test(value) ? Date.parse(value) : NaN;
 }
