@@ -61,4 +61,19 @@ describe('parseUsageParams', () => {
     expect((error as ParamError).param).toBe(param);
     expect((error as ParamError).message.startsWith(`${param}: `)).toBe(true);
   });
+
+  it.each(['from', 'to', 'tz', 'groupBy', 'machine', 'project', 'x'.repeat(5000)])(
+    'a long bad %s comes back cut short, not whole',
+    (key) => {
+      const long = 'a'.repeat(16_000);
+      let error: unknown;
+      try {
+        parse(key.startsWith('x') ? `${key}=1` : `${key}=${long}`);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ParamError);
+      expect((error as ParamError).message.length).toBeLessThan(200);
+    },
+  );
 });
