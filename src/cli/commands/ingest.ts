@@ -18,6 +18,7 @@ import {
   statsCacheDisagreements,
   type StatsCacheDisagreement,
 } from '../../db/queries/stats-cache-disagreements.ts';
+import { terminalSafe } from '../../format/terminal-safe.ts';
 
 export function describePass(s: PassSummary): string {
   const seconds = Math.max(0.001, (s.finishedAt - s.startedAt) / 1000);
@@ -124,17 +125,20 @@ export async function ingestCommand(args: string[]): Promise<number> {
     const ingester = first && values.once ? undefined : createIngester(db, config, log);
     first ??= ingester!.pass(undefined, onProgress);
     progress.done();
-    process.stdout.write(describePass(first) + '\n');
-    for (const example of first.skippedExamples) process.stdout.write(`  skipped ${example}\n`);
+    // Line types and file names come from the transcripts: shown safe for a terminal.
+    process.stdout.write(terminalSafe(describePass(first)) + '\n');
+    for (const example of first.skippedExamples)
+      process.stdout.write(terminalSafe(`  skipped ${example}`) + '\n');
     const statsLine = describeStatsCache(statsCacheDisagreements(db));
-    if (statsLine) process.stdout.write(statsLine + '\n');
+    if (statsLine) process.stdout.write(terminalSafe(statsLine) + '\n');
     process.stdout.write(
       `${readyLine(shownPath(config.dbPath), usageSpan(db))}; see them with ctm report daily, or ctm start for the pages\n`,
     );
     if (values.once || !ingester) return 0;
     const stop = await ingester.watch((s) => {
       // A skip met again on every rescan (a broken symlink, say) was told once already.
-      if (s.newMessages > 0 || s.replacedMessages > 0 || s.newSkips > 0) log.info(describePass(s));
+      if (s.newMessages > 0 || s.replacedMessages > 0 || s.newSkips > 0)
+        log.info(terminalSafe(describePass(s)));
     });
     // Printed once the watcher is ready: a line written from now on is picked up within milliseconds.
     process.stdout.write('watching for changes (Ctrl-C to stop)\n');

@@ -10,6 +10,7 @@ import { storedNames } from '../../db/machine-names.ts';
 import { parseReportArgs, reportHelp } from '../report-args.ts';
 import { buildReport, PERIOD, type Report } from '../build-report.ts';
 import { UsageError } from '../usage-error.ts';
+import { terminalSafe } from '../../format/terminal-safe.ts';
 
 // Built-ins through getBuiltinModule: an ESM import of node:util or node:fs builds a facade that evaluates every
 // lazy export (TextDecoder, fs/promises, …), about 5 ms of a report whose whole budget is 100 ms.
@@ -93,7 +94,9 @@ export async function reportCommand(args: string[]): Promise<number> {
               (await reportJson(out)) as Record<string, unknown>,
               a.breakdown,
             )
-          : (await import('../report-text.ts')).renderText(kind, out, a.breakdown, config.timezone) + '\n',
+          : terminalSafe(
+              (await import('../report-text.ts')).renderText(kind, out, a.breakdown, config.timezone),
+            ) + '\n',
     );
     return 0;
   } finally {

@@ -11,6 +11,7 @@ import { liveSnapshot } from '../../server/live-snapshot.ts';
 import { officialLimits } from '../../server/official-limits.ts';
 import { plainLine, watchScreen } from '../../watch/watch-screen.ts';
 import { UsageError } from '../usage-error.ts';
+import { terminalSafeData } from '../../format/terminal-safe.ts';
 
 const { existsSync } = process.getBuiltinModule('node:fs');
 const { parseArgs } = process.getBuiltinModule('node:util');
@@ -69,10 +70,13 @@ export async function watchCommand(args: string[]): Promise<number> {
   const tty = process.stdout.isTTY === true;
   if (!tty || values.once) {
     try {
-      process.stdout.write(plainLine(snapshot()) + '\n');
+      process.stdout.write(plainLine(terminalSafeData(snapshot())) + '\n');
       if (values.once) return 0;
       await new Promise<void>((resolve) => {
-        const timer = setInterval(() => process.stdout.write(plainLine(snapshot()) + '\n'), REFRESH_MS);
+        const timer = setInterval(
+          () => process.stdout.write(plainLine(terminalSafeData(snapshot())) + '\n'),
+          REFRESH_MS,
+        );
         const stop = () => {
           clearInterval(timer);
           resolve();
@@ -91,7 +95,8 @@ export async function watchCommand(args: string[]): Promise<number> {
   const draw = () => {
     let lines: string[];
     try {
-      lines = watchScreen(snapshot(), {
+      // Names from the transcripts are shown safe for a terminal (the screen's own escapes come after).
+      lines = watchScreen(terminalSafeData(snapshot()), {
         cols: process.stdout.columns || 80,
         rows: process.stdout.rows || 24,
         color,
