@@ -1,7 +1,7 @@
 // Bad input is data: every kind named in the spec is skipped and counted per reason at pass level, and a
 // pass over it ends (no crash, no hang), on the writing thread and on the reader thread alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { assistantLine, userLine } from '../test/fixtures/fixture-lines.ts';
@@ -158,6 +158,33 @@ describe.each([
       expect(s.ignoredTypes).toEqual({ user: 1, progress: 1 });
       expect(s.ignoredLines).toBe(2);
       expect(s.lines).toBe(5);
+    });
+
+    it('a complete final line over maxLineBytes without its newline counts once, read once', () => {
+      const { tree, pass, db } = setup();
+      const scan = { maxLineBytes: 10_000, keepBytes: 2_000, chunkBytes: 4096 };
+      const big = good('big', { text: 'z'.repeat(50_000), output: 900 });
+      const p = tree.write('p/s1.jsonl', good('a') + '\n' + big);
+      const first = pass({ scan });
+      expect(usageRows(db).map((r) => [r.messageId, r.output])).toEqual([
+        ['a', 5],
+        ['big', 900],
+      ]);
+      expect(first.bytesRead).toBe(statSync(p).size);
+      expect(first.lines).toBe(2);
+      // Its newline arriving later adds nothing.
+      tree.append('p/s1.jsonl', '\n');
+      const second = pass({ scan });
+      expect(second.newMessages + second.replacedMessages).toBe(0);
+      expect(totals(db).messages).toBe(2);
+      // Still being written (cut inside its usage): it waits, then counts once complete.
+      const half = good('half', { text: 'h'.repeat(50_000), output: 40 });
+      tree.append('p/s1.jsonl', half.slice(0, -60));
+      pass({ scan });
+      expect(usageRows(db).map((r) => r.messageId)).not.toContain('half');
+      tree.append('p/s1.jsonl', half.slice(-60));
+      expect(pass({ scan }).skipped).toEqual({});
+      expect(usageRows(db).map((r) => [r.messageId, r.output])).toContainEqual(['half', 40]);
     });
 
     it('a huge file (many oversized lines) is read with bounded buffers', () => {

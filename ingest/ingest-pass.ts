@@ -490,6 +490,15 @@ export function readFile(
                 take(parseLine(bytes.subarray(start, end)), lineCount + n);
               else ignored(type);
             },
+            // A complete final line over maxLineBytes without its newline counts now; one still being
+            // written (its tail not the end of the object) waits for the rest.
+            oversizedPartial: (head, tail, n) => {
+              if (end !== size) return false;
+              const result = parseOversizedLine(head, tail);
+              if (result.kind === 'skipped') return false;
+              take(result, lineCount + n);
+              return true;
+            },
             partial: (bytes, n) => {
               if (end !== size) return false;
               const result = parseLine(bytes);

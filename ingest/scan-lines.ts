@@ -21,6 +21,8 @@ export interface LineSink {
   oversized(head: Buffer, tail: Buffer, lineNo: number): void;
   /** The final bytes of the file without '\n' holding the marker: return true when they were consumed. */
   partial(bytes: Buffer, lineNo: number): boolean;
+  /** The same for a final line too long to keep whole (its head and tail): true when it was consumed. */
+  oversizedPartial?(head: Buffer, tail: Buffer, lineNo: number): boolean;
   /** A complete line without a marker, as bytes[start, end) (only its head when it was too long to keep). */
   other?(bytes: Buffer, start: number, end: number, lineNo: number): void;
 }
@@ -192,6 +194,13 @@ export function scanLines(
   if (carry > 0 && carryMarker >= 0 && sink.partial(buf.subarray(0, carry), lines + 1)) {
     lines++;
     consumed += carry;
+  } else if (
+    head !== undefined &&
+    markerSeen &&
+    sink.oversizedPartial?.(head, tail!.subarray(tail!.length - tailLen), lines + 1)
+  ) {
+    lines++;
+    consumed = pos;
   }
   return { offset: consumed, lines, bytes: pos - start };
 }
