@@ -347,6 +347,29 @@ describe('incremental reads', () => {
     ]);
   });
 
+  it('an in-place rewrite that keeps the first 4 KiB and grows the file is read again from 0', () => {
+    const { tree, ingester, db } = setup();
+    const pad = 'x'.repeat(5000);
+    const p = tree.write('p/s1.jsonl', [userLine('s1', at(0), pad), line({ id: 'b', input: 10 })]);
+    ingester.pass();
+    // The same inode, the same head; where b was, x of the same length, then d: x must not be lost.
+    const x = line({ id: 'x', input: 20 });
+    expect(Buffer.byteLength(x)).toBe(Buffer.byteLength(line({ id: 'b', input: 10 })));
+    tree.write('p/s1.jsonl', [userLine('s1', at(0), pad), x, line({ id: 'd', input: 1000 })]);
+    const s = ingester.pass();
+    expect(s).toMatchObject({ filesReset: 1, newMessages: 2 });
+    expect(usageRows(db).map((r) => [r.key, r.input])).toEqual([
+      ['b', 10],
+      ['d', 1000],
+      ['x', 20],
+    ]);
+    // A plain append after it is read on from the offset, as ever.
+    tree.append('p/s1.jsonl', [line({ id: 'e', input: 1 })]);
+    expect(ingester.pass()).toMatchObject({ filesReset: 0, newMessages: 1, lines: 1 });
+    expect(totals(db).messages).toBe(4);
+    expect(p).toContain('s1.jsonl');
+  });
+
   it('a file that shrank is re-read from 0 without double counting', () => {
     const { tree, ingester, db } = setup();
     tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'c' })]);

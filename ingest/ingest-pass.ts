@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { discover, type FoundFile } from './discover.ts';
 import { parseLine, type LineResult } from './parse-line.ts';
 import { parseOversizedLine } from './parse-oversized-line.ts';
-import { scanLines, type ScanOptions } from './scan-lines.ts';
+import { scanLines, SEAM_BYTES, type ScanOptions } from './scan-lines.ts';
 import { lineType, quickLineType } from './line-type.ts';
 import { ChangeSet } from '../src/db/change-set.ts';
 import { inFileOrder, SkipCounter } from './skip-counter.ts';
@@ -103,6 +103,17 @@ export function headHash(fd: number, length: number): string {
   const want = Math.min(HEAD_BYTES, length);
   const n = want > 0 ? readSync(fd, head, 0, want, 0) : 0;
   return `${n}:${digest('sha1', head.subarray(0, n), 'hex')}`;
+}
+
+const seamRead = Buffer.alloc(SEAM_BYTES);
+
+/** Whether the bytes before a file's stored offset are the ones stored with it (true when none were). */
+function seamIntact(fd: number, row: FileRow): boolean {
+  if (!row.seam) return true;
+  const want = Buffer.from(row.seam, 'hex');
+  if (want.length > row.offset) return false;
+  const n = readSync(fd, seamRead, 0, want.length, row.offset - want.length);
+  return n === want.length && seamRead.subarray(0, n).equals(want);
 }
 
 /** Session id from the path when a line lacks one: <session>.jsonl, <session>/subagents/agent-x.jsonl, or
@@ -409,6 +420,7 @@ export function readFile(
     const size = st.size;
     let offset = row?.offset ?? 0;
     let lineCount = row?.lineCount ?? 0;
+    let seam = row?.seam ?? null;
     const hash = headHash(fd, size);
     if (row) {
       const sameFile = row.dev === st.dev && row.ino === st.ino;
@@ -417,16 +429,29 @@ export function readFile(
       // Shrinking below the last size seen is a rewrite even when the file still reaches the offset; so is a
       // new mtime at the same size (an in-place rewrite beyond the hashed head: appends change the size).
       const rewrittenInPlace = size === row.size && st.mtimeMs !== row.mtimeMs && row.offset >= size;
-      if (!sameFile || size < row.size || !sameHead || rewrittenInPlace) {
+      // Rewritten in place and grown, the head kept: the bytes before the offset are no longer the same.
+      const seamMoved = sameFile && size >= row.size && !seamIntact(fd, row);
+      if (!sameFile || size < row.size || !sameHead || rewrittenInPlace || seamMoved) {
         offset = 0;
         lineCount = 0;
+        seam = null;
         summary.filesReset++;
       }
     }
     if (offset >= size && row && row.size === size) {
       // Nothing moved but the file's return (it was missing): remember it so the next pass skips it.
       options.store.commit(
-        { ...file, size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, offset, headHash: hash, lineCount },
+        {
+          ...file,
+          size,
+          dev: st.dev,
+          ino: st.ino,
+          mtimeMs: st.mtimeMs,
+          offset,
+          headHash: hash,
+          seam,
+          lineCount,
+        },
         [],
         new ChangeSet(),
         now(),
@@ -518,11 +543,22 @@ export function readFile(
       summary.bytesRead += result.bytes;
       summary.lines += result.lines;
       summary.usageLines += usageLines;
+      if (result.offset > offset) seam = result.seam.toString('hex');
       offset = result.offset;
       lineCount += result.lines;
       const changes = new ChangeSet();
       const committed = options.store.commit(
-        { ...file, size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, offset, headHash: hash, lineCount },
+        {
+          ...file,
+          size,
+          dev: st.dev,
+          ino: st.ino,
+          mtimeMs: st.mtimeMs,
+          offset,
+          headHash: hash,
+          seam,
+          lineCount,
+        },
         events,
         changes,
         now(),

@@ -23,6 +23,8 @@ export interface FileRow {
   mtimeMs: number;
   offset: number;
   headHash: string | null;
+  /** The bytes just before offset, as hex (migration 015); null for a row from before it. */
+  seam: string | null;
   lineCount: number;
   missingSince: number | null;
 }
@@ -37,6 +39,7 @@ export interface FileState {
   mtimeMs: number;
   offset: number;
   headHash: string;
+  seam: string | null;
   lineCount: number;
 }
 
@@ -90,15 +93,16 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
   const localTime = makeLocalTime(options.timezone);
 
   const selectFiles = db.prepare(
-    `SELECT id, path, dev, ino, size, mtime_ms AS mtimeMs, offset, head_hash AS headHash,
+    `SELECT id, path, dev, ino, size, mtime_ms AS mtimeMs, offset, head_hash AS headHash, seam,
             line_count AS lineCount, missing_since AS missingSince FROM files`,
   );
   const upsertFile = db.prepare(
-    `INSERT INTO files (path, claude_dir, project, dev, ino, size, mtime_ms, offset, head_hash, line_count, missing_since, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+    `INSERT INTO files (path, claude_dir, project, dev, ino, size, mtime_ms, offset, head_hash, seam, line_count, missing_since, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
      ON CONFLICT (path) DO UPDATE SET claude_dir = excluded.claude_dir, project = excluded.project, dev = excluded.dev,
        ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms, offset = excluded.offset,
-       head_hash = excluded.head_hash, line_count = excluded.line_count, missing_since = NULL, updated_at = excluded.updated_at
+       head_hash = excluded.head_hash, seam = excluded.seam, line_count = excluded.line_count, missing_since = NULL,
+       updated_at = excluded.updated_at
      RETURNING id`,
   );
   const markMissing = db.prepare(
@@ -307,7 +311,7 @@ export function createMessageStore(db: Db, options: { timezone: string; pricing:
     // Positional, as the messages' insert: a named object (and its spread) cost about as much again.
     // prettier-ignore
     const fileId = (upsertFile.get(file.path, file.claudeDir, file.project, file.dev, file.ino, file.size,
-      file.mtimeMs, file.offset, file.headHash, file.lineCount, now) as { id: number }).id;
+      file.mtimeMs, file.offset, file.headHash, file.seam, file.lineCount, now) as { id: number }).id;
     const result: CommitResult = { inserted: 0, replaced: 0, duplicates: folded };
     const rollup = beginRollup();
     writeNotes(file, fileId, notes);

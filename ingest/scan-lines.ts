@@ -33,7 +33,13 @@ export interface ScanResult {
   /** Lines consumed (complete lines, blank ones included). */
   lines: number;
   bytes: number;
+  /** Up to SEAM_BYTES of the file just before offset when lines were consumed (empty when none were): what a
+   * later pass checks is still there before reading on. Valid until the next scan. */
+  seam: Buffer;
 }
+
+export const SEAM_BYTES = 64;
+const seamBuffer = Buffer.alloc(SEAM_BYTES);
 
 export interface ScanOptions {
   chunkBytes?: number;
@@ -42,6 +48,14 @@ export interface ScanOptions {
 }
 
 let shared: Buffer = Buffer.alloc(0);
+const EMPTY = Buffer.alloc(0);
+let seamLength = 0;
+
+/** Keeps the bytes before `end` in `from` (up to SEAM_BYTES) as the seam of the offset after them. */
+function keepSeam(from: Buffer, end: number): void {
+  seamLength = Math.min(SEAM_BYTES, end);
+  from.copy(seamBuffer, 0, end - seamLength, end);
+}
 
 export function scanLines(
   fd: number,
@@ -171,6 +185,8 @@ export function scanLines(
       consumed = base + lineStart;
       if (nextMarker >= 0 && nextMarker < lineStart) nextMarker = chunk.indexOf(USAGE_MARKER, lineStart);
     }
+    // Lines ended in this read (lineStart past 0): the bytes before the new offset are here.
+    if (lineStart > 0) keepSeam(chunk, lineStart);
     if (lineStart === chunk.length) continue;
     // A line going on past this read: nextMarker is its marker, if it has one yet (-1 or at/after lineStart).
     const rest = chunk.length - lineStart;
@@ -194,6 +210,7 @@ export function scanLines(
   if (carry > 0 && carryMarker >= 0 && sink.partial(buf.subarray(0, carry), lines + 1)) {
     lines++;
     consumed += carry;
+    keepSeam(buf, carry);
   } else if (
     head !== undefined &&
     markerSeen &&
@@ -201,6 +218,12 @@ export function scanLines(
   ) {
     lines++;
     consumed = pos;
+    keepSeam(tail!, tail!.length);
   }
-  return { offset: consumed, lines, bytes: pos - start };
+  return {
+    offset: consumed,
+    lines,
+    bytes: pos - start,
+    seam: consumed > start ? seamBuffer.subarray(0, seamLength) : EMPTY,
+  };
 }
