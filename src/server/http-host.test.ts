@@ -129,6 +129,13 @@ describe('responses', () => {
     expect(css.body).toContain('body{');
   });
 
+  it('/archive/archive.css is there before the first snapshot writes it', async () => {
+    const css = await send(server.url, '/archive/archive.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.body).toContain('table{');
+  });
+
   it('/archive/ without an index lists the complete snapshots only', async () => {
     const archive = join(fx.dataDir, 'archive');
     for (const id of ['20260101T000000Z', '20260102T000000Z']) {

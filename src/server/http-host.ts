@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { archiveIndex } from '../site/archive/archive-index.ts';
+import { ARCHIVE_CSS, archiveIndex } from '../site/archive/archive-index.ts';
 import { snapshotEntries } from '../site/archive/snapshot-entries.ts';
 import { health, live, metrics, usage, type PlainResponse } from './api-responses.ts';
 import { createHostCheck } from './host-check.ts';
@@ -173,6 +173,11 @@ export function createHttpHost(o: HostOptions): Server {
       if (result === 'bad-path') return plain(res, 400, 'Bad path\n');
       if (result === 'served') return;
       if (rest === '/') return archiveListing(res);
+      // Before the first snapshot writes it: the listing's stylesheet, so the built-in listing is styled too.
+      if (rest === '/archive.css') {
+        res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
+        return void res.end(req.method === 'HEAD' ? undefined : ARCHIVE_CSS);
+      }
       return notFound(req, res);
     }
     if (!existsSync(siteDir)) {

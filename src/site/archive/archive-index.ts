@@ -34,3 +34,12 @@ ${rows}
 </tbody></table></main></body></html>
 `;
 }
+
+// The site's page, text and link colours (site.css), light and dark: left to the browser, dark mode's links
+// were not legible enough on its background.
+export const ARCHIVE_CSS = `:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.45}
+body{max-width:900px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #8884}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+body{background:#f6f7f9;color:#1b1f24}a{color:#3151b7}
+@media (prefers-color-scheme:dark){body{background:#0f1318;color:#e6e9ed}a{color:#8fb0ff}}
+`;

@@ -22,7 +22,7 @@ import type { Config } from '../../config.ts';
 import { sitePaths } from '../site-paths.ts';
 import { snapshotPage } from './snapshot-page.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
-import { archiveIndex } from './archive-index.ts';
+import { ARCHIVE_CSS, archiveIndex } from './archive-index.ts';
 import { dirBytes, listFiles, snapshotEntries, snapshotIds } from './snapshot-entries.ts';
 
 export interface SnapshotResult {
@@ -132,12 +132,3 @@ export function writeArchiveIndex(archiveDir: string): void {
   writeFileAtomic(join(archiveDir, 'archive.css'), ARCHIVE_CSS);
   writeFileAtomic(join(archiveDir, 'index.html'), archiveIndex(snapshotEntries(archiveDir)));
 }
-
-// The site's page, text and link colours (site.css), light and dark: left to the browser, dark mode's links
-// were not legible enough on its background.
-const ARCHIVE_CSS = `:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.45}
-body{max-width:900px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #8884}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-body{background:#f6f7f9;color:#1b1f24}a{color:#3151b7}
-@media (prefers-color-scheme:dark){body{background:#0f1318;color:#e6e9ed}a{color:#8fb0ff}}
-`;
