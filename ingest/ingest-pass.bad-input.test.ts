@@ -187,6 +187,19 @@ describe.each([
       expect(usageRows(db).map((r) => [r.messageId, r.output])).toContainEqual(['half', 40]);
     });
 
+    it('a complete final line over maxLineBytes that is bad is skipped at once, not read again each pass', () => {
+      const { tree, pass } = setup();
+      const scan = { maxLineBytes: 10_000, keepBytes: 2_000, chunkBytes: 4096 };
+      const p = tree.write(
+        'p/s1.jsonl',
+        good('bad', { text: 'z'.repeat(50_000), timestamp: '2026-02-30T10:00:00Z' }),
+      );
+      const first = pass({ scan });
+      expect(first.skipped).toEqual({ bad_timestamp: 1 });
+      expect(first.bytesRead).toBe(statSync(p).size);
+      expect(pass({ scan })).toMatchObject({ filesRead: 0, bytesRead: 0 });
+    });
+
     it('a huge file (many oversized lines) is read with bounded buffers', () => {
       const { tree, pass, db } = setup();
       const lines: string[] = [];

@@ -370,6 +370,21 @@ describe('incremental reads', () => {
     expect(p).toContain('s1.jsonl');
   });
 
+  it('the same after a pass that took only a newline (a final line taken before its newline came)', () => {
+    const { tree, ingester, db } = setup();
+    const pad = 'x'.repeat(5000);
+    const b = line({ id: 'b', input: 10 });
+    tree.write('p/s1.jsonl', userLine('s1', at(0), pad) + '\n' + b);
+    ingester.pass();
+    tree.append('p/s1.jsonl', '\n');
+    ingester.pass();
+    const x = line({ id: 'x', input: 20 });
+    expect(Buffer.byteLength(x)).toBe(Buffer.byteLength(b));
+    tree.write('p/s1.jsonl', [userLine('s1', at(0), pad), x, line({ id: 'd', input: 1000 })]);
+    expect(ingester.pass()).toMatchObject({ filesReset: 1 });
+    expect(usageRows(db).map((r) => r.key)).toEqual(['b', 'd', 'x']);
+  });
+
   it('a file that shrank is re-read from 0 without double counting', () => {
     const { tree, ingester, db } = setup();
     tree.write('p/s1.jsonl', [line({ id: 'a' }), line({ id: 'b' }), line({ id: 'c' })]);

@@ -520,7 +520,8 @@ export function readFile(
             oversizedPartial: (head, tail, n) => {
               if (end !== size) return false;
               const result = parseOversizedLine(head, tail);
-              if (result.kind === 'skipped') return false;
+              // Unreadable from head and tail: maybe not all written yet. Any other verdict read it to its end.
+              if (result.kind === 'skipped' && result.reason === 'oversized_unparsed') return false;
               take(result, lineCount + n);
               return true;
             },

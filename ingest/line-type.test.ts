@@ -32,6 +32,33 @@ describe('lineType', () => {
   });
 });
 
+describe('lineType over a whole read', () => {
+  it('reads each line of a read buffer within the line: no search runs on to the end of the buffer', () => {
+    // 20,000 lines without a compact type in one 1 MiB-like buffer: a search per line to the buffer's end
+    // made this quadratic (seconds); within each line it is milliseconds.
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      i % 4 === 0
+        ? `{"type": "system", "n": ${i}}`
+        : i % 4 === 1
+          ? `{"uuid":"u${i}"}`
+          : `{"a": "type", "b": ${i}}`,
+    );
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const started = performance.now();
+    const seen = new Map<string, number>();
+    let start = 0;
+    for (;;) {
+      const end = bytes.indexOf(10, start);
+      if (end < 0) break;
+      const type = lineType(bytes, start, end);
+      seen.set(type, (seen.get(type) ?? 0) + 1);
+      start = end + 1;
+    }
+    expect(Object.fromEntries(seen)).toEqual({ system: 5000, '(none)': 5000, '(unknown)': 10_000 });
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
+
 describe('quickLineType', () => {
   it('reads a type that comes before any nested value, and gives up (undefined) otherwise', () => {
     const b = (s: string) => Buffer.from(s);

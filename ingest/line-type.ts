@@ -23,7 +23,11 @@ function walk(bytes: Buffer, start: number, end: number): string {
     const c = bytes[i]!;
     if (c === 34) {
       // A string: a key at depth 1 named "type" followed by a string value is the answer.
-      if (depth === 1 && bytes.indexOf(TYPE_NAME, i) === i) {
+      // Compared in place: an indexOf would search on to the end of the read for every string.
+      if (
+        depth === 1 &&
+        bytes.compare(TYPE_NAME, 0, TYPE_NAME.length, i, Math.min(i + TYPE_NAME.length, stop)) === 0
+      ) {
         const value = typeValueStart(bytes, i + TYPE_NAME.length, stop);
         if (value >= 0) return valueAt(bytes, value, end);
       }
@@ -49,12 +53,13 @@ function typeValueStart(bytes: Buffer, i: number, stop: number): number {
 }
 
 /** The type when it comes before any nested object or array (or the line has none), else undefined. */
-export function quickLineType(bytes: Buffer, start: number, end: number): string | undefined {
+export function quickLineType(whole: Buffer, start: number, end: number): string | undefined {
+  // Searches stop at the line's end: in a read's buffer, a line without the key would search the rest of it.
+  const bytes = end === whole.length ? whole : whole.subarray(0, end);
   const key = bytes.indexOf(TYPE_KEY, start + 1);
-  if (key < 0 || key >= end) {
+  if (key < 0) {
     // Spaced JSON, or no type at all: only a walk tells.
-    const name = bytes.indexOf(TYPE_NAME, start + 1);
-    if (name >= 0 && name < end) return undefined;
+    if (bytes.indexOf(TYPE_NAME, start + 1) >= 0) return undefined;
     return end - start > SCAN_LIMIT ? undefined : '(none)';
   }
   const before = bytes.subarray(start + 1, key);

@@ -139,6 +139,7 @@ export const stripContextSuffix = (model: string): string => model.replace(/\[1m
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})T/;
 const HAS_ZONE = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const HOURS_ONLY = /T.*[+-]\d{2}$/;
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** An ISO 8601 date and time as epoch ms, or undefined: a date the calendar has (no 30 February, which
@@ -154,7 +155,9 @@ function parseTimestamp(value: string): number | undefined {
     return undefined;
   if (month === 2 && day === 29 && (year % 4 !== 0 || (year % 100 === 0 && year % 400 !== 0)))
     return undefined;
-  const ts = Date.parse(HAS_ZONE.test(value) ? value : value + 'Z');
+  // Date.parse wants an offset's minutes (`-05` → `-05:00`).
+  const zoned = HAS_ZONE.test(value) ? (HOURS_ONLY.test(value) ? value + ':00' : value) : value + 'Z';
+  const ts = Date.parse(zoned);
   return Number.isFinite(ts) ? ts : undefined;
 }
 

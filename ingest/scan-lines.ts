@@ -33,8 +33,8 @@ export interface ScanResult {
   /** Lines consumed (complete lines, blank ones included). */
   lines: number;
   bytes: number;
-  /** Up to SEAM_BYTES of the file just before offset when lines were consumed (empty when none were): what a
-   * later pass checks is still there before reading on. Valid until the next scan. */
+  /** The file's SEAM_BYTES before offset (fewer when offset is smaller) when lines were consumed, empty when
+   * none were: what a later pass checks is still there before reading on. Valid until the next scan. */
   seam: Buffer;
 }
 
@@ -220,10 +220,10 @@ export function scanLines(
     consumed = pos;
     keepSeam(tail!, tail!.length);
   }
-  return {
-    offset: consumed,
-    lines,
-    bytes: pos - start,
-    seam: consumed > start ? seamBuffer.subarray(0, seamLength) : EMPTY,
-  };
+  if (consumed <= start) return { offset: consumed, lines, bytes: pos - start, seam: EMPTY };
+  // The read held fewer bytes before the offset than a seam is (a short line just after a read's start, or
+  // a pass that took only a newline): they are read from the file.
+  const want = Math.min(SEAM_BYTES, consumed);
+  if (seamLength < want) seamLength = readSync(fd, seamBuffer, 0, want, consumed - want);
+  return { offset: consumed, lines, bytes: pos - start, seam: seamBuffer.subarray(0, seamLength) };
 }

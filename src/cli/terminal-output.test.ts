@@ -26,6 +26,7 @@ it('ingest, report and watch show control characters in names as escapes', () =>
     runCtm(['report', 'daily', '--breakdown'], env),
     runCtm(['report', 'session'], env),
     runCtm(['watch', '--once'], env),
+    runCtm(['prices'], env),
   ];
   for (const r of outputs) {
     expect(r.code, r.stderr).toBe(0);

@@ -181,9 +181,11 @@ describe('odd requests', () => {
   });
 
   it('repeated slashes are one (a leading // is not a host name)', async () => {
-    const health = await send(server.url, '//api/v1/health');
-    expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toHaveProperty('status');
+    for (const path of ['//api/v1/health', '/\\api/v1/health', '/\\/api//v1/health']) {
+      const health = await send(server.url, path);
+      expect(health.status, path).toBe(200);
+      expect(JSON.parse(health.body), path).toHaveProperty('status');
+    }
     const listing = await send(server.url, '//archive//');
     expect(listing.status).toBe(200);
     expect(listing.body).toContain('20260101T000000Z');

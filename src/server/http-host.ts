@@ -195,7 +195,7 @@ export function createHttpHost(o: HostOptions): Server {
     let url: URL;
     try {
       // `//days/` is a path (slashes merged, as nginx does), not a host name after a scheme-relative `//`.
-      url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://localhost');
+      url = new URL((req.url ?? '/').replace(/^[/\\]{2,}/, '/'), 'http://localhost');
       if (url.pathname.includes('//')) url.pathname = url.pathname.replace(/\/{2,}/g, '/');
     } catch {
       return plain(res, 400, 'Bad request\n');

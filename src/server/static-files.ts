@@ -77,6 +77,13 @@ export function createStaticFiles() {
             : 'public, max-age=0, must-revalidate'),
         'x-content-type-options': 'nosniff',
       };
+      // Whether this response is the gzipped one, decided first: a 304 names the validator and Vary the 200
+      // would carry. Compressed bytes differ from the plain file's: a weak validator, as nginx gives them.
+      const whole = st.size <= WHOLE_FILE_MAX;
+      const compressible = whole && isCompressible(type);
+      const zip = compressible && st.size > 1024 && acceptsGzip(String(req.headers['accept-encoding'] ?? ''));
+      if (compressible) headers.vary = 'Accept-Encoding';
+      if (zip) headers.etag = `W/${etag}`;
       if (status === 200) {
         const inm = req.headers['if-none-match'];
         const ims = req.headers['if-modified-since'];
@@ -85,22 +92,21 @@ export function createStaticFiles() {
             inm.split(',').some((t) => t.trim() === '*' || t.trim() === etag || t.trim() === `W/${etag}`)) ||
           (inm === undefined && ims !== undefined && httpDate(ims) >= Math.floor(st.mtimeMs / 1000) * 1000)
         ) {
-          res.writeHead(304, { etag, 'last-modified': headers['last-modified'] as string });
+          const notModified: Record<string, string> = {
+            etag: headers.etag as string,
+            'last-modified': headers['last-modified'] as string,
+          };
+          if (compressible) notModified.vary = 'Accept-Encoding';
+          res.writeHead(304, notModified);
           res.end();
           return 'served';
         }
       }
-      const wantsGzip = acceptsGzip(String(req.headers['accept-encoding'] ?? ''));
-      if (st.size <= WHOLE_FILE_MAX) {
+      if (whole) {
         let body: Buffer = await handle.readFile();
-        if (isCompressible(type)) {
-          headers.vary = 'Accept-Encoding';
-          if (wantsGzip && body.length > 1024) {
-            body = await gzipped(`${file}:${st.ino}:${st.size}:${st.mtimeMs}`, body);
-            headers['content-encoding'] = 'gzip';
-            // Other bytes than the plain file's: a weak validator, as nginx gives a compressed response.
-            headers.etag = `W/${etag}`;
-          }
+        if (zip) {
+          body = await gzipped(`${file}:${st.ino}:${st.size}:${st.mtimeMs}`, body);
+          headers['content-encoding'] = 'gzip';
         }
         headers['content-length'] = body.length;
         res.writeHead(status, headers);

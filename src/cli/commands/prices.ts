@@ -4,6 +4,7 @@
 import { loadConfig } from '../../config.ts';
 import { UsageError } from '../usage-error.ts';
 import { openIndex } from './report.ts';
+import { terminalSafe } from '../../format/terminal-safe.ts';
 
 const { parseArgs } = process.getBuiltinModule('node:util');
 const { existsSync } = process.getBuiltinModule('node:fs');
@@ -69,7 +70,7 @@ export async function pricesCommand(args: string[]): Promise<number> {
   process.stdout.write(
     values.json
       ? JSON.stringify(list, null, 2) + '\n'
-      : (await import('../prices-text.ts')).renderPrices(list, now) + '\n',
+      : terminalSafe((await import('../prices-text.ts')).renderPrices(list, now)) + '\n',
   );
   return 0;
 }
