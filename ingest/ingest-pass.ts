@@ -11,7 +11,7 @@ import { scanLines, SEAM_BYTES, type ScanOptions } from './scan-lines.ts';
 import { lineType, quickLineType } from './line-type.ts';
 import { ChangeSet } from '../src/db/change-set.ts';
 import { inFileOrder, SkipCounter } from './skip-counter.ts';
-import type { FileNote, LocatedEvent, MessageStore, FileRow } from './message-store.ts';
+import type { FileNote, LocatedEvent, MessageStore, FileRow, FileState } from './message-store.ts';
 import { foldCopies } from './fold-copies.ts';
 import {
   createParallelReader,
@@ -438,24 +438,21 @@ export function readFile(
         summary.filesReset++;
       }
     }
+    /** The file as the index is to remember it, at the offset read so far. */
+    const state = (): FileState => ({
+      ...file,
+      size,
+      dev: st.dev,
+      ino: st.ino,
+      mtimeMs: st.mtimeMs,
+      offset,
+      headHash: hash,
+      seam,
+      lineCount,
+    });
     if (offset >= size && row && row.size === size) {
       // Nothing moved but the file's return (it was missing): remember it so the next pass skips it.
-      options.store.commit(
-        {
-          ...file,
-          size,
-          dev: st.dev,
-          ino: st.ino,
-          mtimeMs: st.mtimeMs,
-          offset,
-          headHash: hash,
-          seam,
-          lineCount,
-        },
-        [],
-        new ChangeSet(),
-        now(),
-      );
+      options.store.commit(state(), [], new ChangeSet(), now());
       return;
     }
     summary.filesRead++;
@@ -548,23 +545,7 @@ export function readFile(
       offset = result.offset;
       lineCount += result.lines;
       const changes = new ChangeSet();
-      const committed = options.store.commit(
-        {
-          ...file,
-          size,
-          dev: st.dev,
-          ino: st.ino,
-          mtimeMs: st.mtimeMs,
-          offset,
-          headHash: hash,
-          seam,
-          lineCount,
-        },
-        events,
-        changes,
-        now(),
-        notes,
-      );
+      const committed = options.store.commit(state(), events, changes, now(), notes);
       summary.newMessages += committed.inserted;
       summary.replacedMessages += committed.replaced;
       summary.duplicateLines += committed.duplicates;
