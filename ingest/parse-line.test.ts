@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLine, toEvent, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
+import { parseLine, parseWhole, totalTokens, type LineResult, type UsageEvent } from './parse-line.ts';
 import {
   advisorIteration,
   assistantLine,
@@ -412,23 +412,6 @@ describe('parseLine: bad input is a skip reason, never a throw', () => {
 });
 
 describe('parseLine against a whole-line parse, on random lines', () => {
-  /** What parsing the whole line gives: the verdict parseLine must match. */
-  function whole(b: Buffer): LineResult {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(b);
-    } catch {
-      return { kind: 'skipped', reason: 'invalid_utf8' };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { kind: 'skipped', reason: 'invalid_json' };
-    }
-    return toEvent(json);
-  }
-
   it.each(Array.from({ length: 12 }, (_, i) => i + 1))(
     'gives the verdict of a whole parse, or (the content changed) the unchanged line’s (seed %i)',
     (seed) => {
@@ -511,7 +494,7 @@ describe('parseLine against a whole-line parse, on random lines', () => {
                 : Buffer.concat([original.subarray(0, at), put, original.subarray(at)]);
         }
         const got = parseLine(b);
-        const want = whole(b);
+        const want = parseWhole(b);
         if (JSON.stringify(got) === JSON.stringify(want)) continue;
         // The content is only walked, not parsed: a broken content may still count, as the line did unchanged.
         const context = JSON.stringify({ seed, round, at, line: b.toString() });

@@ -116,7 +116,8 @@ export function parseLine(bytes: Uint8Array): LineResult {
   return parseWhole(bytes);
 }
 
-function parseWhole(bytes: Uint8Array): LineResult {
+/** The verdict of parsing the whole line (what the content-skipping path must agree with). */
+export function parseWhole(bytes: Uint8Array): LineResult {
   const text = decodeLine(bytes);
   if (text === undefined) return { kind: 'skipped', reason: 'invalid_utf8' };
   let json: unknown;
