@@ -90,10 +90,10 @@ export function scanLines(
   let tailLen = 0;
   // Whether an oversized line held the marker anywhere, also in the middle that is not kept.
   let markerSeen = false;
-  // An oversized line's last seamLen bytes (fewer than a marker's length), then the next read's first: a
+  // An oversized line's last straddleLen bytes (fewer than a marker's length), then the next read's first: a
   // marker across two reads is found even when the kept tail is shorter than the marker.
-  const seam = Buffer.alloc(2 * markerLength);
-  let seamLen = 0;
+  const straddle = Buffer.alloc(2 * markerLength);
+  let straddleLen = 0;
 
   /** Appends bytes to the rolling tail without allocating: the tail keeps the last keepBytes of the line. */
   const pushTail = (piece: Buffer): void => {
@@ -109,27 +109,27 @@ export function scanLines(
     tailLen = keep + piece.length;
   };
 
-  /** More of an oversized line: the marker looked for in it and across the seam with what came before. */
+  /** More of an oversized line: the marker looked for in it and across the straddle with what came before. */
   const addToOversized = (piece: Buffer): void => {
     if (!markerSeen) {
       const after = Math.min(piece.length, markerLength - 1);
-      piece.copy(seam, seamLen, 0, after);
-      markerSeen = hasMarker(piece) || hasMarker(seam.subarray(0, seamLen + after));
-      rememberSeam(piece);
+      piece.copy(straddle, straddleLen, 0, after);
+      markerSeen = hasMarker(piece) || hasMarker(straddle.subarray(0, straddleLen + after));
+      rememberStraddle(piece);
     }
     pushTail(piece);
   };
 
-  /** Keeps the line's last bytes (up to a marker's length less one) in seam, piece[0, after) already there. */
-  const rememberSeam = (piece: Buffer): void => {
+  /** Keeps the line's last bytes (up to a marker's length less one) in straddle, piece[0, after) already there. */
+  const rememberStraddle = (piece: Buffer): void => {
     if (piece.length >= markerLength - 1) {
-      piece.copy(seam, 0, piece.length - (markerLength - 1));
-      seamLen = markerLength - 1;
+      piece.copy(straddle, 0, piece.length - (markerLength - 1));
+      straddleLen = markerLength - 1;
       return;
     }
-    const total = seamLen + piece.length;
-    seamLen = Math.min(total, markerLength - 1);
-    seam.copyWithin(0, total - seamLen, total);
+    const total = straddleLen + piece.length;
+    straddleLen = Math.min(total, markerLength - 1);
+    straddle.copyWithin(0, total - straddleLen, total);
   };
 
   while (pos < end) {
@@ -197,8 +197,8 @@ export function scanLines(
     } else {
       const whole = chunk.subarray(lineStart);
       markerSeen = nextMarker >= 0;
-      seamLen = Math.min(whole.length, markerLength - 1);
-      whole.copy(seam, 0, whole.length - seamLen);
+      straddleLen = Math.min(whole.length, markerLength - 1);
+      whole.copy(straddle, 0, whole.length - straddleLen);
       head = Buffer.from(whole.subarray(0, keepBytes));
       tail = Buffer.alloc(keepBytes);
       tailLen = 0;
