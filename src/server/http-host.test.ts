@@ -180,6 +180,53 @@ describe('odd requests', () => {
     }
   });
 
+  it('a stream client that stops reading is dropped once 1 MiB waits for it; one that reads gets every event', async () => {
+    const { hostname, port } = new URL(server.url);
+    const stalled = connect(Number(port), hostname);
+    stalled.write('GET /api/v1/stream HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    stalled.pause(); // reads nothing: the kernel's buffers fill, then the server's
+    const closed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    const reader = await fetch(`${server.url}/api/v1/stream`);
+    const body = reader.body!.getReader();
+    let seen = 0;
+    let text = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await body.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+        const parts = text.split('event: bulk\n');
+        seen += parts.length - 1;
+        text = parts[parts.length - 1]!;
+      }
+    })();
+    const payload = 'x'.repeat(64 * 1024);
+    const events = 400; // 25 MiB: more than loopback's socket buffers hold
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // both are subscribed
+      for (let i = 0; i < events; i++) {
+        server.rt.bus.emit('sse', `event: bulk\ndata: ${JSON.stringify({ i, payload })}\n\n`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const dropped = (): boolean => logged.some((line) => line.includes('stream client dropped: too slow'));
+      const deadline = Date.now() + 5000;
+      while ((seen < events || !dropped()) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).toBe(events);
+      expect(dropped()).toBe(true);
+      stalled.resume(); // it reads what the kernel held, then finds the connection closed
+      await Promise.race([
+        closed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the stalled client was kept')), 5000)),
+      ]);
+    } finally {
+      stalled.destroy();
+      await body.cancel();
+      await reading.catch(() => undefined);
+    }
+  });
+
   it('repeated slashes are one (a leading // is not a host name)', async () => {
     for (const path of ['//api/v1/health', '/\\api/v1/health', '/\\/api//v1/health']) {
       const health = await send(server.url, path);

@@ -8,6 +8,13 @@ import type { Runtime } from './runtime.ts';
 
 export const HEARTBEAT_MS = 15_000;
 
+/**
+ * A client that lets this much of its stream wait unread in the server (beyond what the kernel's socket buffers
+ * hold) is dropped: its events would otherwise pile up in memory for as long as it stays connected. An
+ * EventSource reconnects by itself (after the `retry` below) and its `hello` brings it up to date.
+ */
+export const SSE_MAX_BUFFERED_BYTES = 1 << 20;
+
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
@@ -63,7 +70,16 @@ export function streamToNode(rt: Runtime, res: ServerResponse, headOnly = false)
   res.socket?.setNoDelay(true);
   const cleanup = subscribe(
     rt,
-    (text) => void res.write(text),
+    (text) => {
+      if (res.destroyed) return;
+      res.write(text);
+      if (res.writableLength > SSE_MAX_BUFFERED_BYTES) {
+        rt.log.warn('stream client dropped: too slow to read its events', {
+          bufferedBytes: res.writableLength,
+        });
+        res.destroy();
+      }
+    },
     () => res.end(),
   );
   res.once('close', cleanup);
