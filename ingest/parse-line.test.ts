@@ -200,6 +200,26 @@ describe('parseLine: what counts', () => {
     expect([e.cacheWrite5m, e.cacheWrite1h]).toEqual([7, 5]);
   });
 
+  it('a flat 0 beside a split that holds writes takes the split (Claude Code before 2.1.152 wrote 0)', () => {
+    const e = event(
+      mutate((l) => {
+        l.message.usage.cache_creation_input_tokens = 0;
+        l.message.usage.cache_creation = {
+          ephemeral_5m_input_tokens: 300,
+          ephemeral_1h_input_tokens: 50_000,
+        };
+      }),
+    );
+    expect([e.cacheWrite5m, e.cacheWrite1h]).toEqual([300, 50_000]);
+    const none = event(
+      mutate((l) => {
+        l.message.usage.cache_creation_input_tokens = 0;
+        l.message.usage.cache_creation = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 };
+      }),
+    );
+    expect([none.cacheWrite5m, none.cacheWrite1h]).toEqual([0, 0]);
+  });
+
   it('a 1h figure larger than the total is capped so no tokens are invented', () => {
     const e = event(
       mutate((l) => {

@@ -215,7 +215,8 @@ function toLimitHit(json: Record<string, unknown>, textResetsAt?: number): LineR
   };
 }
 
-/** Flat fields win; a split only says how much of them is 1h (a {0, 0} split is no split). */
+/** A positive flat field wins and a split only says how much of it is 1h (a {0, 0} split is no split); a flat 0
+ * (or none) beside a split that holds writes takes the split. */
 function cacheWrites(
   flat: number | null | undefined,
   split:
@@ -225,7 +226,9 @@ function cacheWrites(
 ): { cacheWrite5m: number; cacheWrite1h: number } {
   const split5m = split?.ephemeral_5m_input_tokens ?? 0;
   const split1h = split?.ephemeral_1h_input_tokens ?? 0;
-  const total = flat ?? split5m + split1h;
+  // A flat 0 beside a split that holds writes is Claude Code's bug before 2.1.152 (it wrote 0 when the API
+  // reported the writes only in the split): the split is the count. A positive flat figure is the total.
+  const total = flat || split5m + split1h;
   const cacheWrite1h = Math.min(split1h, total);
   return { cacheWrite5m: total - cacheWrite1h, cacheWrite1h };
 }
