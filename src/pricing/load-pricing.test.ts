@@ -144,6 +144,59 @@ describe("LiteLLM's model_prices_and_context_window.json as CTM_PRICING_FILE", (
     expect(requestCost(t, req)).toBeCloseTo(0.3 * 2 * 1.1, 10);
   });
 
+  // LiteLLM lists Opus 4 and Sonnet 4 twice each, as claude-4-opus-20250514 (no 1-hour field) and
+  // claude-opus-4-20250514 (with it); either order in the file gives the complete price.
+  const opus4 = {
+    litellm_provider: 'anthropic',
+    mode: 'chat',
+    input_cost_per_token: 1.5e-5,
+    output_cost_per_token: 7.5e-5,
+    cache_creation_input_token_cost: 1.875e-5,
+    cache_read_input_token_cost: 1.5e-6,
+  };
+  const sonnet4 = {
+    litellm_provider: 'anthropic',
+    mode: 'chat',
+    input_cost_per_token: 3e-6,
+    output_cost_per_token: 1.5e-5,
+    cache_creation_input_token_cost: 3.75e-6,
+    cache_read_input_token_cost: 3e-7,
+    input_cost_per_token_above_200k_tokens: 6e-6,
+    output_cost_per_token_above_200k_tokens: 2.25e-5,
+    cache_creation_input_token_cost_above_200k_tokens: 7.5e-6,
+    cache_read_input_token_cost_above_200k_tokens: 6e-7,
+  };
+  const twins = {
+    'claude-4-opus-20250514': opus4,
+    'claude-opus-4-20250514': { ...opus4, cache_creation_input_token_cost_above_1hr: 3e-5 },
+    'claude-4-sonnet-20250514': sonnet4,
+    'claude-sonnet-4-20250514': {
+      ...sonnet4,
+      cache_creation_input_token_cost_above_1hr: 6e-6,
+      cache_creation_input_token_cost_above_1hr_above_200k_tokens: 1.2e-5,
+    },
+  };
+
+  it.each([
+    ['as LiteLLM orders them', twins],
+    ['reversed', Object.fromEntries(Object.entries(twins).reverse())],
+  ])('entries of one model and one rank are merged field by field (%s)', (name, content) => {
+    const t = loadPricing(file(`twins-${name}.json`, content));
+    const rates = (p: ReturnType<typeof priceNow>) => [
+      p.input,
+      p.output,
+      p.cacheWrite5m,
+      p.cacheWrite1h,
+      p.cacheRead,
+    ];
+    expect(rates(priceNow(t, 'claude-opus-4-20250514'))).toEqual([15, 75, 18.75, 30, 1.5]);
+    const sonnet = priceNow(t, 'claude-sonnet-4-20250514');
+    expect(rates(sonnet)).toEqual([3, 15, 3.75, 6, 0.3]);
+    expect(sonnet.tiers).toEqual([
+      { above: 200_000, input: 6, output: 22.5, cacheWrite5m: 7.5, cacheWrite1h: 12, cacheRead: 0.6 },
+    ]);
+  });
+
   it('a bad field is a ConfigError naming the file and the entry', () => {
     const p = file('bad-litellm.json', {
       ...litellm,
