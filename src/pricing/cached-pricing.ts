@@ -15,6 +15,7 @@ const SOURCES = [
   './build-price-table.ts',
   './pricing-schema.ts',
   './litellm-format.ts',
+  './normalize-model.ts',
 ].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 interface CacheFile {

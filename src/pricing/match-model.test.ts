@@ -16,6 +16,10 @@ describe('matchModel', () => {
     ['claude-3-5-haiku-20241022', 'claude-3-5-haiku'],
     ['claude-3-7-sonnet-20250219', 'claude-3-7-sonnet'],
     ['claude-opus-4-6-fast-preview', 'claude-opus-4-6'],
+    // the models overview's aliases of Opus 4 and Sonnet 4
+    ['claude-opus-4-0', 'claude-opus-4'],
+    ['claude-sonnet-4-0', 'claude-sonnet-4'],
+    ['anthropic/claude-sonnet-4.0', 'claude-sonnet-4'],
     ['claude-sonnet-4-5-thinking-20260101', 'claude-sonnet-4-5'],
     ['claude-fable-5-beta', 'claude-fable-5'],
     // as 2026 logs spell them
@@ -39,6 +43,8 @@ describe('matchModel', () => {
   it.each([
     'claude-opus-4-9',
     'claude-opus-4-9-20270101',
+    'claude-opus-4-0-9',
+    'claude-sonnet-4-00',
     'claude-sonnet-4-7',
     'claude-haiku-4-6',
     'claude-opus-5-6',
