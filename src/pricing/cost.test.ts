@@ -34,6 +34,7 @@ const SPEC: [string, Rates, [number, Rates] | null, number | null][] = [
   ['claude-fable-5-2', [8, 40, 10, 16, 0.2], null, 2],
   ['claude-fable-5-1', [10, 50, 12.5, 20, 0.25], null, null],
   ['claude-fable-5', [10, 50, 12.5, 20, 1], null, null],
+  ['claude-mythos-preview', [25, 125, 31.25, 50, 2.5], null, null],
 ];
 
 const MTOK = 1_000_000;

@@ -32,6 +32,7 @@ describe('matchModel', () => {
     ['claude-opus-5-5', 'claude-opus-5-5'],
     ['Claude-Haiku-5-5', 'claude-haiku-5-5'],
     ['claude-mythos-5-1', 'claude-mythos-5-1'],
+    ['claude-mythos-preview', 'claude-mythos-preview'],
     ['deepseek-v4-pro', 'deepseek-v4-pro'],
     ['deepseek-ai/deepseek-v4-flash', 'deepseek-v4-flash'],
     ['MiniMax-M2.7', 'MiniMax-M2.7'],
