@@ -81,6 +81,36 @@ describe('settings changes are applied to stored rows', () => {
     const back = open();
     expect(usageRows(back.db).map((r) => r.costCalc)).toEqual([5, null]);
   });
+
+  it("a Bedrock name is stored as the log spells it, so its regional endpoint's premium survives a repricing", () => {
+    const { root, tree, open } = setup();
+    const line = (id: string, model: string) =>
+      assistantLine({ id, timestamp: at(0), model, input: 1_000_000, output: 0 });
+    tree.write('p/s.jsonl', [
+      line('a', 'us.anthropic.claude-opus-4-5-20251101-v1:0'),
+      line('b', 'global.anthropic.claude-opus-4-5-20251101-v1:0'),
+      line('c', 'anthropic.claude-opus-4-1-20250805-v1:0'),
+    ]);
+    const first = open();
+    first.ingester.pass();
+    const priced = (db: typeof first.db) =>
+      usageRows(db).map((r) => [r.model, Math.round(r.costCalc! * 1e9) / 1e9]);
+    expect(priced(first.db)).toEqual([
+      ['us.anthropic.claude-opus-4-5-20251101-v1:0', 5.5],
+      ['global.anthropic.claude-opus-4-5-20251101-v1:0', 5],
+      ['anthropic.claude-opus-4-1-20250805-v1:0', 15],
+    ]);
+    first.close();
+    const pricingFile = join(root, 'pricing.json');
+    const rates = { input: 4, output: 4, cacheWrite5m: 4, cacheWrite1h: 4, cacheRead: 4 };
+    writeFileSync(pricingFile, JSON.stringify({ models: { 'claude-opus-4-5': rates } }));
+    const second = open({ pricingFile });
+    expect(priced(second.db)).toEqual([
+      ['us.anthropic.claude-opus-4-5-20251101-v1:0', 4.4],
+      ['global.anthropic.claude-opus-4-5-20251101-v1:0', 4],
+      ['anthropic.claude-opus-4-1-20250805-v1:0', 15],
+    ]);
+  });
 });
 
 describe('stats-cache.json', () => {

@@ -3,6 +3,7 @@
 // table, the index's rows and the clock are passed in.
 import type { UnpricedModelRow } from '../db/queries/unpriced-models.ts';
 import { matchModel, priceAt } from '../pricing/match-model.ts';
+import { BEDROCK_GEOGRAPHIES } from '../pricing/regional-endpoint.ts';
 import type { ModelPrice, PeakHours, PriceTable, Rates, Tier } from '../pricing/pricing-schema.ts';
 
 /** The rates are USD per million tokens. */
@@ -23,6 +24,9 @@ export interface ModelPriceEntry extends PriceJson {
   source: string | null;
   checked: string | null;
   note: string | null;
+  /** On every token rate when the log's name names a regional endpoint (a Bedrock us./eu./apac./au./jp.
+   * profile or an in-Region anthropic. id), or null. */
+  regionalMultiplier: number | null;
   /** Every dated price, oldest first; the first has from null (it applies before any change). */
   periods: (PriceJson & { from: string | null; source: string | null })[];
 }
@@ -45,6 +49,8 @@ export interface PriceList {
   pricingFile: string | null;
   webSearchPerThousand: number;
   geoMultipliers: Record<string, number>;
+  /** The regional endpoints' name prefixes, and where the models' multipliers come from. */
+  regionalEndpoints: { prefixes: string[]; source: string | null };
   models: ModelPriceEntry[];
   /** null when there is no index yet. */
   unpriced: UnpricedEntry[] | null;
@@ -85,6 +91,7 @@ export function priceList(
     source: m.source ?? null,
     checked: m.checked ?? null,
     note: m.note ?? null,
+    regionalMultiplier: m.regionalMultiplier ?? null,
     periods: m.periods.map((p) => ({
       from: Number.isFinite(p.from) ? new Date(p.from).toISOString() : null,
       source: p.source ?? null,
@@ -95,6 +102,10 @@ export function priceList(
     pricingFile: pricingFile ?? null,
     webSearchPerThousand: table.webSearchPerThousand,
     geoMultipliers: { ...table.geoMultipliers },
+    regionalEndpoints: {
+      prefixes: [...BEDROCK_GEOGRAPHIES.map((g) => `${g}.anthropic.`), 'anthropic.'],
+      source: table.regionalSource ?? null,
+    },
     models,
     unpriced:
       unpriced?.map((r) => ({

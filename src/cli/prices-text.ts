@@ -1,6 +1,7 @@
-// The readable form of `ctm prices`: one row per model with the rates in effect now, lines under it for its
-// tiers, dated changes, peak hours, own multipliers and note, sources as numbered footnotes; then the models
-// the index has messages of without a price. Rates are USD per million tokens, as the table holds them.
+// The readable form of `ctm prices`: one row per model with the rates in effect now and its fast and
+// regional-endpoint multipliers, lines under it for its tiers, dated changes, peak hours, own multipliers and
+// note, sources as numbered footnotes; then the models the index has messages of without a price. Rates are
+// USD per million tokens, as the table holds them.
 import { formatInt, formatUsd } from '../format/number.ts';
 import type { PeakHours } from '../pricing/pricing-schema.ts';
 import type { ModelPriceEntry, PriceJson, PriceList } from './price-list.ts';
@@ -44,6 +45,12 @@ function geoText(geo: Record<string, number>): string {
   return entries.length ? entries.map(([k, m]) => `${k} ×${m}`).join(', ') : 'none';
 }
 
+/** "Bedrock us., eu., apac., au. or jp. profiles, in-Region anthropic. ids" from the prefixes. */
+function regionalText(prefixes: readonly string[]): string {
+  const geos = prefixes.filter((p) => p !== 'anthropic.').map((p) => p.slice(0, p.indexOf('.') + 1));
+  return `Bedrock ${geos.slice(0, -1).join(', ')} or ${geos.at(-1)} profiles, in-Region anthropic. ids`;
+}
+
 function tierText(p: PriceJson): string[] {
   return p.tiers.map((t) => `above ${formatInt(t.above)} input tokens, the whole request at ${rates(t)}`);
 }
@@ -84,12 +91,24 @@ export function renderPrices(list: PriceList, now: number): string {
     m.model,
     ...RATES.map(([k]) => formatRate(m[k])),
     m.fastMultiplier ? `×${m.fastMultiplier}` : '',
+    m.regionalMultiplier ? `×${m.regionalMultiplier}` : '',
     m.checked ?? '',
     footnote(m.source),
   ]);
   const details = main.map((m) => detailLines(m, aliases.get(m.model) ?? [], now, footnote));
   const table = textTable(
-    ['Model', 'Input', 'Output', '5m write', '1h write', 'Cache read', 'Fast', 'Checked', 'Source'],
+    [
+      'Model',
+      'Input',
+      'Output',
+      '5m write',
+      '1h write',
+      'Cache read',
+      'Fast',
+      'Regional',
+      'Checked',
+      'Source',
+    ],
     rows,
   ).split('\n');
   const out = [
@@ -97,6 +116,8 @@ export function renderPrices(list: PriceList, now: number): string {
       (list.pricingFile ? `, then CTM_PRICING_FILE ${list.pricingFile})` : ')'),
     `Web search ${formatUsd(list.webSearchPerThousand)} per 1,000 searches; inference_geo ${geoText(list.geoMultipliers)}` +
       ' (on every token rate, with fast mode too)',
+    `Regional: on every token rate when the model name names a regional endpoint (${regionalText(list.regionalEndpoints.prefixes)}); ` +
+      `other names (global., the Claude API's, Vertex AI's) pay the list price ${footnote(list.regionalEndpoints.source)}`.trimEnd(),
     '',
     table[0]!,
     table[1]!,

@@ -22,6 +22,7 @@ interface CacheFile {
   key: string;
   webSearchPerThousand: number;
   geoMultipliers: Record<string, number>;
+  regionalSource?: string;
   models: [string, PricedModel][];
 }
 
@@ -48,24 +49,26 @@ export async function cachedPricing(cacheDir: string, overridePath: string | und
   try {
     const cached = JSON.parse(readFileSync(file, 'utf8'), revive) as CacheFile;
     if (cached.key === key) {
-      return {
+      const table: PriceTable = {
         webSearchPerThousand: cached.webSearchPerThousand,
         geoMultipliers: cached.geoMultipliers,
         models: new Map(cached.models),
       };
+      if (cached.regionalSource !== undefined) table.regionalSource = cached.regionalSource;
+      return table;
     }
   } catch {
     // no cache yet, or an unreadable one: build it
   }
   const { loadPricing } = await import('./load-pricing.ts');
-  const { webSearchPerThousand, geoMultipliers, models } = loadPricing(overridePath);
-  const table: PriceTable = { webSearchPerThousand, geoMultipliers, models };
+  const { hash: _hash, ...table } = loadPricing(overridePath);
   const out: CacheFile = {
     key,
     webSearchPerThousand: table.webSearchPerThousand,
     geoMultipliers: table.geoMultipliers,
     models: [...table.models],
   };
+  if (table.regionalSource !== undefined) out.regionalSource = table.regionalSource;
   try {
     mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;

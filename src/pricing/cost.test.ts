@@ -37,6 +37,26 @@ const SPEC: [string, Rates, [number, Rates] | null, number | null][] = [
   ['claude-mythos-preview', [25, 125, 31.25, 50, 2.5], null, null],
 ];
 
+// Sonnet 4.5, Haiku 4.5, Opus 4.5 and every later model cost 10% more on a regional Bedrock endpoint.
+const REGIONAL = new Set([
+  'claude-opus-5-5',
+  'claude-opus-5',
+  'claude-opus-4-8',
+  'claude-opus-4-7',
+  'claude-opus-4-6',
+  'claude-opus-4-5',
+  'claude-sonnet-5-5',
+  'claude-sonnet-5',
+  'claude-sonnet-4-6',
+  'claude-sonnet-4-5',
+  'claude-haiku-5-5',
+  'claude-haiku-4-5',
+  'claude-fable-5-2',
+  'claude-fable-5-1',
+  'claude-fable-5',
+  'claude-mythos-preview',
+]);
+
 const MTOK = 1_000_000;
 const KINDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
 const none: TokenCounts = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
@@ -66,6 +86,22 @@ describe('the shipped price table holds the list prices', () => {
     const base = requestCost(table, t)!;
     expect(requestCost(table, { ...t, speed: 'fast' })).toBeCloseTo(base * (fast ?? 1), 12);
     expect(requestCost(table, { ...t, speed: 'standard' })).toBe(base);
+    // On Bedrock: a geographic profile or an in-Region id is regional, the global profile is not.
+    const regional = REGIONAL.has(model) ? 1.1 : 1;
+    for (const prefix of ['us.', 'eu.', 'apac.', 'au.', 'jp.', ''])
+      expect(requestCost(table, { ...t, model: `${prefix}anthropic.${model}-v1:0` })).toBeCloseTo(
+        base * regional,
+        12,
+      );
+    expect(requestCost(table, { ...t, model: `global.anthropic.${model}-v1:0` })).toBe(base);
+    expect(requestCost(table, { ...t, model: `${model}@20260101` })).toBe(base);
+  });
+
+  it('the regional-endpoint multiplier covers exactly Sonnet 4.5, Haiku 4.5, Opus 4.5 and later models', () => {
+    const marked = [...table.models.values()].filter((m) => m.regionalMultiplier !== undefined && !m.aliasOf);
+    expect(new Set(marked.map((m) => m.id))).toEqual(REGIONAL);
+    expect(new Set(marked.map((m) => m.regionalMultiplier))).toEqual(new Set([1.1]));
+    expect(table.regionalSource).toMatch(/^https:\/\/platform\.claude\.com\//);
   });
 
   it('the mythos names are the fable prices', () => {
@@ -121,6 +157,31 @@ describe('requestCost', () => {
     );
     expect(requestCost(table, request('claude-haiku-4-5', { webSearchRequests: 1000 }))).toBe(10);
     expect(requestCost(table, request('claude-haiku-4-5', { webSearchRequests: 1 }))).toBe(0.01);
+  });
+
+  it('a regional Bedrock endpoint stacks with the tier, US-only inference and the other names of a model', () => {
+    const long = request('us.anthropic.claude-sonnet-4-5-20250929-v1:0', { input: 300_000, output: 10_000 });
+    expect(requestCost(table, long)).toBeCloseTo(((300_000 * 6 + 10_000 * 22.5) / MTOK) * 1.1, 12);
+    const t = request('eu.anthropic.claude-opus-5-v1', { input: MTOK, output: MTOK });
+    expect(requestCost(table, t)).toBeCloseTo(33, 10);
+    expect(requestCost(table, { ...t, geo: 'us' })).toBeCloseTo(36.3, 10);
+    expect(requestCost(table, { ...t, webSearchRequests: 10 })).toBeCloseTo(33.1, 10);
+    expect(requestCost(table, request('us.anthropic.claude-mythos-5-1', { output: MTOK }))).toBeCloseTo(
+      55,
+      10,
+    );
+    // Older models keep their price whatever the name.
+    expect(requestCost(table, request('us.anthropic.claude-opus-4-1-20250805-v1:0', { input: MTOK }))).toBe(
+      15,
+    );
+    expect(
+      requestCost(table, request('us.anthropic.claude-sonnet-4-20250514-v1:0', { input: 100_000 })),
+    ).toBeCloseTo(0.3, 12);
+    expect(requestCost(table, request('anthropic.claude-3-haiku-20240307-v1:0', { input: MTOK }))).toBe(0.25);
+    // AWS GovCloud's and unknown geographies' names have no shipped price.
+    expect(
+      requestCost(table, request('us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0', { input: 1 })),
+    ).toBe(null);
   });
 
   it('a dated price applies by the request UTC time: sonnet 5.5 reads at 0.10 from 2026-10-07', () => {

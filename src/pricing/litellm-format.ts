@@ -1,11 +1,12 @@
 // Reads LiteLLM's model_prices_and_context_window.json as a pricing file: per-token USD becomes USD per
 // million tokens, `*_above_<N>k_tokens` fields a tier above N thousand, provider_specific_entry's `fast` the
 // fast multiplier and its geo keys (`us`) the model's geo multipliers, search_context_cost_per_query the
-// web-search fee. Of several entries of one model the vendor's own wins; entries of one rank are merged field
-// by field. sample_spec, non-chat entries and entries without both token prices are skipped (never priced
+// web-search fee. Of several entries of one model the vendor's own wins, a regional Bedrock one's last;
+// entries of one rank are merged field by field. sample_spec, non-chat entries and entries without both token prices are skipped (never priced
 // $0); a field that is not a non-negative number is a ConfigError naming the file and the entry.
 import { ConfigError } from '../config.ts';
 import { normalizeModel } from './normalize-model.ts';
+import { isRegionalEndpoint } from './regional-endpoint.ts';
 import type { ModelEntry, PricingFile, Rates, Tier } from './pricing-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -167,7 +168,11 @@ export function fromLiteLlm(json: Json, source: string, setting: string): Pricin
     const stated = read(key, e);
     if (!stated) continue;
     const provider = typeof e.litellm_provider === 'string' ? e.litellm_provider : undefined;
-    const rank = provider && FIRST_PARTY.has(provider) ? 0 : !provider && !key.includes('/') ? 1 : 2;
+    // A regional Bedrock entry (us.anthropic.…) comes last: its price holds the regional premium, which the
+    // table's regional-endpoint multipliers add again for such a name.
+    const rank =
+      (provider && FIRST_PARTY.has(provider) ? 0 : !provider && !key.includes('/') ? 1 : 2) +
+      (isRegionalEndpoint(key) ? 3 : 0);
     const id = normalizeModel(key);
     const held = chosen.get(id);
     if (!held || rank < held.rank) chosen.set(id, { rank, entries: [{ key, stated }] });

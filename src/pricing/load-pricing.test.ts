@@ -45,6 +45,22 @@ describe('loadPricing', () => {
     expect(priceNow(merged, 'claude-mythos-5-1').output).toBe(7);
   });
 
+  it('regional-endpoint multipliers survive an override of the price; a file may add or change them', () => {
+    const regional = (t: ReturnType<typeof loadPricing>, m: string) => matchModel(t, m)!.regionalMultiplier;
+    const t = loadPricing(
+      file('regional.json', {
+        regionalEndpoints: { models: { 'acme-model': 1.2, 'claude-opus-5': 1.15 } },
+        models: { 'acme-model': rates, 'claude-sonnet-5': { ...rates, input: 9 } },
+      }),
+    );
+    expect(regional(t, 'us.anthropic.claude-sonnet-5-v1:0')).toBe(1.1);
+    expect(priceNow(t, 'claude-sonnet-5').input).toBe(9);
+    expect(regional(t, 'claude-opus-5')).toBe(1.15);
+    expect(regional(t, 'acme-model')).toBe(1.2);
+    expect(regional(t, 'claude-opus-4-1')).toBeUndefined();
+    expect(t.regionalSource).toBe(loadPricing().regionalSource);
+  });
+
   it('the legacy above200k form becomes a tier at the file threshold', () => {
     const t = loadPricing(
       file('t.json', {
@@ -65,6 +81,11 @@ describe('loadPricing', () => {
       'a bad change date',
       { models: { m: { ...rates, changes: [{ from: '2026-13-40' }] } } },
       /models\.m\.changes\.0\.from/,
+    ],
+    [
+      'a regional multiplier for no model',
+      { regionalEndpoints: { models: { 'claude-nope-1': 1.1 } }, models: {} },
+      /bad entry at regionalEndpoints\.models\.claude-nope-1: no such model/,
     ],
     [
       'an alias to nothing',
@@ -195,6 +216,37 @@ describe("LiteLLM's model_prices_and_context_window.json as CTM_PRICING_FILE", (
     expect(sonnet.tiers).toEqual([
       { above: 200_000, input: 6, output: 22.5, cacheWrite5m: 7.5, cacheWrite1h: 12, cacheRead: 0.6 },
     ]);
+  });
+
+  it("a regional Bedrock entry's price is used only without another, and gets no second premium", () => {
+    const bedrock = (input: number) => ({
+      litellm_provider: 'bedrock_converse',
+      mode: 'chat',
+      input_cost_per_token: input,
+      output_cost_per_token: 1.5e-5,
+    });
+    const t = loadPricing(
+      file('bedrock.json', {
+        'anthropic.claude-sonnet-4-6': bedrock(3.3e-6),
+        'us.anthropic.claude-sonnet-4-6': bedrock(3.3e-6),
+        'global.anthropic.claude-sonnet-4-6': bedrock(3e-6),
+      }),
+    );
+    const cost = (model: string) =>
+      requestCost(t, {
+        model,
+        ts: now,
+        speed: null,
+        geo: null,
+        input: 1_000_000,
+        output: 0,
+        cacheWrite5m: 0,
+        cacheWrite1h: 0,
+        cacheRead: 0,
+        webSearchRequests: 0,
+      });
+    expect(cost('global.anthropic.claude-sonnet-4-6')).toBe(3);
+    expect(cost('us.anthropic.claude-sonnet-4-6')).toBeCloseTo(3.3, 12);
   });
 
   it('a bad field is a ConfigError naming the file and the entry', () => {

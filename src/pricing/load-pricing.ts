@@ -11,7 +11,7 @@ import { fromLiteLlm, isLiteLlmFormat } from './litellm-format.ts';
 
 export const shippedPath = new URL('./anthropic.json', import.meta.url);
 /** Bumped when the cost rules change, so the index is repriced even if no file changed. */
-export const PRICING_RULES_VERSION = '4';
+export const PRICING_RULES_VERSION = '5';
 
 export function parsePricingJson(json: unknown, source: string, setting: string): PricingFile {
   if (isLiteLlmFormat(json)) return fromLiteLlm(json as Record<string, unknown>, source, setting);

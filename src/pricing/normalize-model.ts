@@ -3,8 +3,12 @@
 // ([1m]), version dots (claude-opus-4.8), the old word order (claude-4.7-opus), a minor version 0
 // (claude-sonnet-4-0), snapshot dates (-20260416, @20260416), -latest and Bedrock's -v1:0. Case is folded, so
 // MiniMax-M2.7 and minimax-m2.7 are one model.
+import { BEDROCK_GEOGRAPHIES } from './regional-endpoint.ts';
+
 const BRACKET_SUFFIX = /\[[^\]]*\]$/;
-const CLOUD_VENDOR_PREFIX = /^(?:(?:us|eu|apac|au|jp|global)\.)?anthropic\./;
+const CLOUD_VENDOR_PREFIX = new RegExp(
+  `^(?:(?:${[...BEDROCK_GEOGRAPHIES, 'global'].join('|')})\\.)?anthropic\\.`,
+);
 const BEDROCK_VERSION = /-v\d+(?::\d+)?$/;
 const VERTEX_SNAPSHOT = /@[^@]*$/;
 const DATE_SUFFIX = /-(?:\d{8}|latest)$/;

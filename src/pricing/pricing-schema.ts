@@ -80,6 +80,14 @@ export const pricingFileSchema = v.object({
   webSearchPerThousand: v.optional(rate),
   /** Token-rate multipliers by usage.inference_geo value ({"us": 1.1}); other values change nothing. */
   geoMultipliers: v.optional(v.record(v.string(), multiplier)),
+  /** Token-rate multipliers, by model, of a request whose model name names a regional endpoint (a Bedrock
+   * geographic profile, us.anthropic.…, or an in-Region id, anthropic.…); a later file's models add or replace. */
+  regionalEndpoints: v.optional(
+    v.object({
+      source: v.optional(v.string()),
+      models: v.record(v.string(), multiplier),
+    }),
+  ),
   /** Other names of a model priced the same (claude-mythos-5-1 → claude-fable-5-1). */
   aliases: v.optional(v.record(v.string(), v.string())),
   models: v.record(v.string(), modelEntrySchema),
@@ -112,11 +120,15 @@ export interface PricedModel {
   source?: string;
   checked?: string;
   note?: string;
+  /** On every token rate when the log's name names a regional endpoint (see regional-endpoint.ts). */
+  regionalMultiplier?: number;
 }
 
 export interface PriceTable {
   webSearchPerThousand: number;
   geoMultipliers: Record<string, number>;
+  /** Where the models' regional-endpoint multipliers come from. */
+  regionalSource?: string;
   /** Keyed by normalizeModel(id). */
   models: Map<string, PricedModel>;
 }

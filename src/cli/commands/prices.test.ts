@@ -82,6 +82,17 @@ describe('ctm prices --json', () => {
       pricingFile: overridePath,
       webSearchPerThousand: 10,
       geoMultipliers: { us: 1.1 },
+      regionalEndpoints: {
+        prefixes: [
+          'us.anthropic.',
+          'eu.anthropic.',
+          'apac.anthropic.',
+          'au.anthropic.',
+          'jp.anthropic.',
+          'anthropic.',
+        ],
+        source: expect.stringMatching(/^https:\/\/platform\.claude\.com\/.*bedrock/),
+      },
     });
     const acme = out.models.find((m: any) => m.model === 'acme-7');
     expect(acme).toMatchObject({
@@ -94,6 +105,7 @@ describe('ctm prices --json', () => {
       source: 'https://acme.example/pricing',
       checked: '2026-11-30',
       note: 'Acme bills per token.',
+      regionalMultiplier: null,
     });
     expect(acme.periods.map((p: any) => [p.from, p.input, p.output, p.source])).toEqual([
       [null, 1, 5, 'https://acme.example/pricing'],
@@ -112,9 +124,11 @@ describe('ctm prices --json', () => {
       cacheWrite1h: 8,
       cacheRead: 0.2,
       fastMultiplier: 2,
+      regionalMultiplier: 1.1,
       source: expect.stringMatching(/^https:\/\//),
       checked: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
+    expect(out.models.find((m: any) => m.model === 'claude-opus-4-1').regionalMultiplier).toBeNull();
   });
 
   it('every model in the index without a price, with messages, tokens and first/last use', () => {
@@ -173,10 +187,24 @@ describe('ctm prices (text)', () => {
     expect(lines[1]).toBe(
       'Web search $10.00 per 1,000 searches; inference_geo us ×1.1 (on every token rate, with fast mode too)',
     );
+    const regional = lines[2]!.match(
+      /^Regional: on every token rate when the model name names a regional endpoint \(Bedrock us\., eu\., apac\., au\. or jp\. profiles, in-Region anthropic\. ids\); other names \(global\., the Claude API's, Vertex AI's\) pay the list price \[(\d+)\]$/,
+    );
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /^Model\s+Input\s+Output\s+5m write\s+1h write\s+Cache read\s+Fast\s+Checked\s+Source$/,
+        new RegExp(`^\\[${regional![1]}\\] https://platform\\.claude\\.com/.*amazon-bedrock`),
       ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Model\s+Input\s+Output\s+5m write\s+1h write\s+Cache read\s+Fast\s+Regional\s+Checked\s+Source$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^claude-opus-5\s.*\s×2\s+×1\.1\s+\d{4}-\d{2}-\d{2}\s+\[\d+\]$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^claude-opus-4-1\s.*\s1\.50\s+\d{4}-\d{2}-\d{2}\s+\[\d+\]$/),
     );
     const at = lines.findIndex((l) => l.startsWith('acme-7 '));
     expect(lines[at]).toMatch(
