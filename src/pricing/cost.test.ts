@@ -194,6 +194,25 @@ describe('requestCost', () => {
     ).toBe(0.1);
   });
 
+  it('Opus 4.6 and Sonnet 4.6 bill a request over 200k at the long-context rates until 2026-03-13', () => {
+    const long = { input: 250_000, output: 1_000 };
+    const at = (model: string, when: string, speed: string | null = null) =>
+      requestCost(table, request(model, { ...long, speed, ts: Date.parse(when) }));
+    expect(at('claude-opus-4-6', '2026-03-12T23:59:59Z')).toBeCloseTo(2.5 + 0.0375, 10);
+    expect(at('claude-opus-4-6', '2026-03-13T00:00:00Z')).toBeCloseTo(1.25 + 0.025, 10);
+    expect(at('claude-sonnet-4-6', '2026-03-01T00:00:00Z')).toBeCloseTo(1.5 + 0.0225, 10);
+    expect(at('claude-sonnet-4-6', '2026-04-01T00:00:00Z')).toBeCloseTo(0.75 + 0.015, 10);
+    // 200,000 exactly is not over the threshold.
+    expect(
+      requestCost(table, request('claude-opus-4-6', { input: 200_000, ts: Date.parse('2026-03-01') })),
+    ).toBe(1);
+    // Fast mode: ×6 of the rates in effect ($60 / $225 above 200k, the fast-mode page's figures), at its launch
+    // discount of 50% until 2026-02-16 23:59 PT.
+    expect(at('claude-opus-4-6', '2026-02-20T00:00:00Z', 'fast')).toBeCloseTo(6 * (2.5 + 0.0375), 10);
+    expect(at('claude-opus-4-6', '2026-02-17T07:59:59Z', 'fast')).toBeCloseTo(3 * (2.5 + 0.0375), 10);
+    expect(at('claude-opus-4-6', '2026-02-17T08:00:00Z', 'fast')).toBeCloseTo(6 * (2.5 + 0.0375), 10);
+  });
+
   it('an unknown model has no cost (null), never $0', () => {
     expect(requestCost(table, request('claude-opus-9', { input: 10 }))).toBeNull();
     expect(requestCost(table, request('moonshotai/kimi-k9', { input: 10 }))).toBeNull();

@@ -211,15 +211,16 @@ describe('ctm prices (text)', () => {
       /^acme-7\s+1\.50\s+5\.00\s+1\.25\s+2\.00\s+0\.10\s+×3\s+2026-11-30\s+\[(\d)\]$/,
     );
     const own = /\[(\d)\]$/.exec(lines[at]!)![1];
+    const news = /\[(\d+)\]$/.exec(lines[at + 4]!)?.[1];
     expect(lines.slice(at + 1, at + 6)).toEqual([
       '    also named acme-seven',
       '    above 50,000 input tokens, the whole request at 2.00 / 10.00 / 2.50 / 4.00 / 0.20',
       '    from 2026-01-01: input 1.00 → 1.50',
-      `    from 2099-01-01 12:00 UTC (not yet in effect): output 5.00 → 4.00 [${Number(own) + 1}]`,
+      `    from 2099-01-01 12:00 UTC (not yet in effect): output 5.00 → 4.00 [${news}]`,
       '    Acme bills per token.',
     ]);
     expect(lines).toContain(`[${own}] https://acme.example/pricing`);
-    expect(lines).toContain(`[${Number(own) + 1}] https://acme.example/news`);
+    expect(lines).toContain(`[${news}] https://acme.example/news`);
     // The shipped dated price: the rate in effect in the row, the change under it.
     expect(lines).toContainEqual(
       expect.stringMatching(/^claude-sonnet-5-5\s+2\.00\s+10\.00\s+2\.50\s+4\.00\s+0\.10\s/),
