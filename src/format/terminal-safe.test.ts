@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalSafe, terminalSafeData } from './terminal-safe.ts';
+import { terminalSafe, terminalSafeData, terminalSafeLine } from './terminal-safe.ts';
 
 describe('terminalSafe', () => {
   it('shows control characters as escapes and keeps newlines, tabs and other text', () => {
@@ -8,6 +8,13 @@ describe('terminalSafe', () => {
     );
     expect(terminalSafe('a\tb\nc\rd\u007f\u009be')).toBe('a\tb\nc\\x0dd\\x7f\\x9be');
     expect(terminalSafe('claude-opus-5 · 1,234 € 😀')).toBe('claude-opus-5 · 1,234 € 😀');
+  });
+
+  it('shows bidi overrides and isolates as escapes, keeping other non-ASCII text', () => {
+    expect(terminalSafe('Opus\u202eRLO\u2066x\u2069 \u202a\u202d')).toBe(
+      'Opus\\u202eRLO\\u2066x\\u2069 \\u202a\\u202d',
+    );
+    expect(terminalSafe('é\u200dü\u2028')).toBe('é\u200dü\u2028');
   });
 
   it('makes every string of a data value safe, keeping its shape', () => {
@@ -28,5 +35,21 @@ describe('terminalSafe', () => {
       gone: undefined,
       list: [null, 2],
     });
+  });
+});
+
+describe('terminalSafeLine', () => {
+  it('escapes newlines and tabs as well, so the text stays on one line', () => {
+    expect(terminalSafeLine('evil\nSECOND\tLINE\r\u0000\u202e')).toBe(
+      'evil\\x0aSECOND\\x09LINE\\x0d\\x00\\u202e',
+    );
+  });
+
+  it('cuts long text with an ellipsis, never inside an escape or a surrogate pair', () => {
+    expect(terminalSafeLine('a'.repeat(10), 10)).toBe('a'.repeat(10));
+    expect(terminalSafeLine('a'.repeat(11), 10)).toBe(`${'a'.repeat(9)}…`);
+    expect(terminalSafeLine('abcdef\u001b[2J', 10)).toBe('abcdef…');
+    expect(terminalSafeLine('abcdefgh😀😀', 10)).toBe('abcdefgh…');
+    expect(terminalSafeLine('x'.repeat(1 << 20), 64)).toHaveLength(64);
   });
 });

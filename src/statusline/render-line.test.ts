@@ -101,6 +101,26 @@ describe('renderLine', () => {
     );
   });
 
+  it('a model name and notes from outside: control characters, newlines and bidi overrides escaped', () => {
+    const evil = (id: string | null, name: string | null) =>
+      renderLine(
+        data({ input: { ...input, modelId: id, modelName: name }, notes: ['CTM_TZ: "a\n\u001b[2Jb\u202e"'] }),
+        settings({ CTM_STATUSLINE_FORMAT: 'model' }),
+      );
+    expect(evil('claude-\u001b]0;pwned\u0007evil\nSECOND\r\u009b31m', null)).toBe(
+      '\\x1b]0;pwned\\x07evil\\x0aSECOND\\x0d\\x9b31m · ctm: CTM_TZ: "a\\x0a\\x1b[2Jb\\u202e"',
+    );
+    expect(evil(null, 'Opus\u001b[31mRED\u202eRLO')).toMatch(/^Opus\\x1b\[31mRED\\u202eRLO · /);
+  });
+
+  it('a long model name or note is cut with an ellipsis', () => {
+    const long = renderLine(
+      data({ input: { ...input, modelId: 'm'.repeat(1 << 20) }, notes: ['n'.repeat(1 << 20)] }),
+      settings({ CTM_STATUSLINE_FORMAT: 'model' }),
+    );
+    expect(long).toBe(`${'m'.repeat(63)}… · ctm: ${'n'.repeat(239)}…`);
+  });
+
   it('nothing at all is still a line', () => {
     expect(renderLine(data({ input: parseStatusInput(''), figures: null, limits: {} }), settings())).toBe(
       'ctm',

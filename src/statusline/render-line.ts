@@ -1,10 +1,13 @@
 // The status line itself, pure: the parts of the format in order, each left out when there is nothing to
 // say, joined by " · ", and ctm's notes (no index, a bad setting) at the end. Limit and context parts turn
 // yellow, then red at the thresholds when colours are on. Text is made by hand, without Intl: a formatter
-// costs more to build than the whole line may take. Clock times follow the process's TZ.
+// costs more to build than the whole line may take. Clock times follow the process's TZ. The model name and
+// the notes come from outside (stdin, settings, error messages): they are made safe for the terminal, kept on
+// one line, and cut to a length a status line has room for.
 import type { StatuslinePart, StatuslineSettings } from '../config.ts';
 import { formatInt } from '../format/number.ts';
 import { shortModel } from '../format/short-model.ts';
+import { terminalSafeLine } from '../format/terminal-safe.ts';
 import type { LimitWindow, StatusInput } from './status-input.ts';
 import type { UsageFigures } from './usage-figures.ts';
 import { dateClock, type LocalClock } from './local-clock.ts';
@@ -23,6 +26,10 @@ export interface LineData {
   /** Clock times of the configured zone; Date's getters (TZ) when left out. */
   clock?: LocalClock;
 }
+
+/** Longest model name shown, and longest note. */
+export const MAX_MODEL_CHARS = 64;
+export const MAX_NOTE_CHARS = 240;
 
 const RESET = '\x1b[0m';
 const COLOR = { dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
@@ -74,7 +81,7 @@ function part(name: StatuslinePart, d: LineData): Part | null {
   switch (name) {
     case 'model': {
       const m = input.modelId ? shortModel(input.modelId) : input.modelName;
-      return m ? { text: m } : null;
+      return m ? { text: terminalSafeLine(m, MAX_MODEL_CHARS) } : null;
     }
     case 'session':
       if (f?.session) return { text: `session ${f.session.partial ? '≥' : ''}${usd(f.session.cost)}` };
@@ -135,6 +142,9 @@ export function renderLine(d: LineData, s: StatuslineSettings): string {
       out.push(paint(level === 2 ? 'red' : level === 1 ? 'yellow' : 'green', p.text));
     } else out.push(p.text);
   }
-  if (d.notes.length) out.push(paint('dim', `ctm: ${d.notes.join('; ')}`));
+  if (d.notes.length) {
+    const notes = d.notes.map((n) => terminalSafeLine(n, MAX_NOTE_CHARS));
+    out.push(paint('dim', `ctm: ${notes.join('; ')}`));
+  }
   return out.length ? out.join(' · ') : 'ctm';
 }

@@ -224,6 +224,18 @@ describe('ctm statusline', () => {
     expect(lineOf(run(doc(), args, env))).toContain(note);
   });
 
+  it('text from stdin and settings reaches the terminal escaped, on one line, cut to a sane length', () => {
+    const evil = 'claude-\u001b[2J\u001b]0;pwned\u0007evil\nSECOND LINE\rX\u009b31m\u202e';
+    expect(lineOf(run(doc({ modelId: evil }), ['--format', 'model']))).toBe(
+      '\\x1b[2J\\x1b]0;pwned\\x07evil\\x0aSECOND LINE\\x0dX\\x9b31m\\u202e',
+    );
+    expect(lineOf(run(doc({ modelId: 'x'.repeat(1 << 16) }), ['--format', 'model']))).toBe(
+      `${'x'.repeat(63)}…`,
+    );
+    const l = lineOf(run(doc(), ['--format', 'model'], { CTM_TZ: 'Mars\u001b[2J\nX' }));
+    expect(l).toContain('ctm: CTM_TZ: unknown timezone "Mars\\x1b[2J\\x0aX"');
+  });
+
   it('--format and --color from the command line', () => {
     expect(
       lineOf(run(doc({ fiveHour: { used: 95, resetsAt: resets } }), ['--format=5h,ctx', '--color'])),

@@ -11,6 +11,7 @@ import {
   statuslineBudgetMs,
   type StatuslineConfig,
 } from '../../config.ts';
+import { terminalSafeLine } from '../../format/terminal-safe.ts';
 import { dateClock } from '../../statusline/local-clock.ts';
 import { makeStatusLine, type LineStores } from '../../statusline/status-line.ts';
 
@@ -212,7 +213,7 @@ export async function statuslineCommand(args: string[]): Promise<number> {
   try {
     line = await statusLine(a, started, deadline, progress);
   } catch (error) {
-    line = `${progress.line} · ctm: ${(error as Error).message.split('\n')[0]}`;
+    line = `${progress.line} · ctm: ${terminalSafeLine((error as Error).message.split('\n')[0]!, 240)}`;
   }
   clearTimeout(watchdog);
   process.stdout.write(`${line}\n`);
