@@ -129,4 +129,15 @@ describe('parseStatusInput', () => {
     const s = parseStatusInput(text.slice(0, text.indexOf('"workspace"')));
     expect(s).toMatchObject({ problem: 'not_json', sessionId: 'abc', transcriptPath: '/t/a "b".jsonl' });
   });
+
+  it('input the reader stopped at its cap is no document, even when its first bytes are JSON', () => {
+    const text = JSON.stringify(statusDocument({ sessionId: 'abc', transcriptPath: '/t/a.jsonl' }));
+    expect(parseStatusInput(text + ' '.repeat(100), true)).toMatchObject({
+      problem: 'too_large',
+      sessionId: 'abc',
+      transcriptPath: '/t/a.jsonl',
+      modelId: null,
+    });
+    expect(parseStatusInput('\0'.repeat(1000), true).problem).toBe('too_large');
+  });
 });

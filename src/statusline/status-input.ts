@@ -1,7 +1,8 @@
 // The JSON document Claude Code pipes to a status-line command → the few fields ctm shows or records. Every
 // field is optional and checked for its type (a wrong one counts as absent), so a new or older Claude Code
-// never breaks the line; empty, truncated or non-JSON input is a `problem`, with the session id and
-// transcript path salvaged from the text when they are there. Times become epoch ms.
+// never breaks the line; empty, truncated, non-JSON or oversized input (the reader stops at MAX_INPUT_BYTES)
+// is a `problem`, with the session id and transcript path salvaged from the text when they are there. Times
+// become epoch ms.
 
 /** One window of `rate_limits` (five_hour, seven_day, spend_limit, or one Claude Code adds later). */
 export interface LimitWindow {
@@ -40,8 +41,11 @@ export interface StatusInput {
   rateLimits: Record<string, LimitWindow>;
   promptCache: PromptCache | null;
   /** Why the document could not be read whole; null when it could. */
-  problem: 'empty' | 'not_json' | 'not_an_object' | null;
+  problem: 'empty' | 'not_json' | 'not_an_object' | 'too_large' | null;
 }
+
+/** Claude Code's document is a few KB: a reader stops after this many bytes, and the text is not JSON. */
+export const MAX_INPUT_BYTES = 1 << 20;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -146,13 +150,15 @@ function salvage(text: string, key: string): string | null {
   }
 }
 
-export function parseStatusInput(text: string): StatusInput {
-  if (text.trim() === '') return empty('empty');
+/** The document; `tooLarge` when the reader stopped at MAX_INPUT_BYTES (the text is its first bytes). */
+export function parseStatusInput(text: string, tooLarge = false): StatusInput {
+  if (text.trim() === '' && !tooLarge) return empty('empty');
   let json: unknown;
   try {
+    if (tooLarge) throw new Error('too large');
     json = JSON.parse(text);
   } catch {
-    const partial = empty('not_json');
+    const partial = empty(tooLarge ? 'too_large' : 'not_json');
     partial.sessionId = salvage(text, 'session_id');
     partial.transcriptPath = salvage(text, 'transcript_path');
     return partial;

@@ -26,6 +26,8 @@ export interface LineStores {
 export interface LineRequest {
   /** The document as it came on stdin. */
   text: string;
+  /** The reader stopped at MAX_INPUT_BYTES: `text` is only the start of the input. */
+  tooLarge?: boolean;
   format?: string | undefined;
   color?: boolean | undefined;
   /** Options the command did not know, to name on the line. */
@@ -153,6 +155,7 @@ function problemNote(input: StatusInput): string | null {
   if (input.problem === 'empty') return 'no status input on stdin';
   if (input.problem === 'not_json') return 'status input is not whole JSON';
   if (input.problem === 'not_an_object') return 'status input is not a JSON object';
+  if (input.problem === 'too_large') return 'status input is over 1 MiB';
   return null;
 }
 
@@ -165,7 +168,7 @@ export async function makeStatusLine(
 ): Promise<string> {
   const notes: string[] = [];
   if (req.unknown?.length) notes.push(`statusline: unknown option ${req.unknown[0]}`);
-  const input = parseStatusInput(req.text);
+  const input = parseStatusInput(req.text, req.tooLarge);
   const problem = problemNote(input);
   if (problem) notes.push(problem);
   const settings = settingsOrNote(req, notes);

@@ -3,7 +3,7 @@
 // transcript's tail holds. Every call must exit 0 with one line on stdout and nothing on stderr.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
 import { fixtureTree, testIndex, tempDir, type FixtureTree } from '../../../test/fixtures/fixture-tree.ts';
@@ -258,6 +258,41 @@ describe('ctm statusline', () => {
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(out).toMatch(/^today \$[\d.]+ · ctm: status input is not whole JSON\n$/);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('a stdin without end (/dev/zero) or over 1 MiB: a line within the second, saying so', () => {
+    const note = 'ctm: status input is over 1 MiB';
+    const zero = openSync('/dev/zero', 'r');
+    try {
+      const started = Date.now();
+      const r = spawnSync(node24, [ctmBin, 'statusline', '--format', 'today'], {
+        env: { PATH: process.env.PATH, CTM_DATA_DIR: dataDir, CTM_TZ: 'UTC' },
+        stdio: [zero, 'pipe', 'pipe'],
+        encoding: 'utf8',
+        timeout: 5000,
+      });
+      expect(lineOf({ code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started })).toBe(
+        `today $0.75 · ${note}`,
+      );
+    } finally {
+      closeSync(zero);
+    }
+    // A document followed by a megabyte of blanks, through a pipe and as a file: its session is still found.
+    const padded = JSON.stringify(doc()) + ' '.repeat(1 << 20);
+    expect(lineOf(run(padded, ['--format', 'session']))).toBe(`session $0.88 · ${note}`);
+    const file = join(tree.root, 'padded.json');
+    writeFileSync(file, padded);
+    const fd = openSync(file, 'r');
+    try {
+      const r = spawnSync(node24, [ctmBin, 'statusline', '--format', 'session'], {
+        env: { PATH: process.env.PATH, CTM_DATA_DIR: dataDir, CTM_TZ: 'UTC' },
+        stdio: [fd, 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(r.stdout).toBe(`session $0.88 · ${note}\n`);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('--print-config: the settings.json entry, whose command works from another directory', () => {

@@ -13,6 +13,7 @@ import {
 } from '../../config.ts';
 import { terminalSafeLine } from '../../format/terminal-safe.ts';
 import { dateClock } from '../../statusline/local-clock.ts';
+import { MAX_INPUT_BYTES } from '../../statusline/status-input.ts';
 import { makeStatusLine, type LineStores } from '../../statusline/status-line.ts';
 
 const { fileURLToPath } = process.getBuiltinModule('node:url');
@@ -60,19 +61,27 @@ function parseArgs(args: string[]): Args {
   return a;
 }
 
-/** All of stdin, or what came before the deadline. A pipe is read through a non-blocking descriptor of its
- * own, polled: process.stdin would load the socket and stream machinery, 5–8 ms of the budget. */
-async function readStdin(deadline: number): Promise<string> {
+interface Stdin {
+  text: string;
+  /** Stopped at MAX_INPUT_BYTES: more was coming. */
+  tooLarge: boolean;
+}
+
+/** All of stdin, or what came before the deadline or the byte cap (a stdin that never ends, /dev/zero, must
+ * not keep the call or fill its memory). A pipe is read through a non-blocking descriptor of its own, polled:
+ * process.stdin would load the socket and stream machinery, 5–8 ms of the budget. */
+async function readStdin(deadline: number): Promise<Stdin> {
   const fs = process.getBuiltinModule('node:fs');
   let stat;
   try {
     stat = fs.fstatSync(0);
   } catch {
-    return ''; // no stdin at all
+    return { text: '', tooLarge: false }; // no stdin at all
   }
-  if (stat.isFile()) return fs.readFileSync(0, 'utf8');
+  if (stat.isFile()) return readCapped(0, deadline);
   // A terminal: someone trying the command by hand; there is no document to wait for.
-  if (stat.isCharacterDevice() && process.getBuiltinModule('node:tty').isatty(0)) return '';
+  if (stat.isCharacterDevice() && process.getBuiltinModule('node:tty').isatty(0))
+    return { text: '', tooLarge: false };
   let fd: number;
   try {
     fd = fs.openSync('/dev/stdin', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -81,38 +90,57 @@ async function readStdin(deadline: number): Promise<string> {
     // dearer but with a timeout all the same.
     return streamStdin(deadline);
   }
-  const chunks: Buffer[] = [];
-  const buf = Buffer.allocUnsafe(1 << 16);
-  const pause = new Int32Array(new SharedArrayBuffer(4));
   try {
-    for (;;) {
-      try {
-        const n = fs.readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        chunks.push(Buffer.from(buf.subarray(0, n)));
-      } catch (error) {
-        if (errorCode(error) !== 'EAGAIN' || Date.now() >= deadline) break;
-        Atomics.wait(pause, 0, 0, 1);
-      }
-    }
+    return readCapped(fd, deadline);
   } finally {
     fs.closeSync(fd);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
-function streamStdin(deadline: number): Promise<string> {
+/** Reads fd to its end, the deadline (checked on every read) or one byte past MAX_INPUT_BYTES. */
+function readCapped(fd: number, deadline: number): Stdin {
+  const fs = process.getBuiltinModule('node:fs');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const buf = Buffer.allocUnsafe(1 << 16);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (size <= MAX_INPUT_BYTES && Date.now() < deadline) {
+    try {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+      size += n;
+    } catch (error) {
+      if (errorCode(error) !== 'EAGAIN') break;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+  return stdinOf(chunks, size);
+}
+
+function stdinOf(chunks: Buffer[], size: number): Stdin {
+  const tooLarge = size > MAX_INPUT_BYTES;
+  const all = Buffer.concat(chunks);
+  return { text: (tooLarge ? all.subarray(0, MAX_INPUT_BYTES) : all).toString('utf8'), tooLarge };
+}
+
+function streamStdin(deadline: number): Promise<Stdin> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    let size = 0;
     const done = () => {
       clearTimeout(timer);
       process.stdin.removeAllListeners();
       // A writer that never closes must not keep the process alive after the line.
       process.stdin.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(stdinOf(chunks, size));
     };
     const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-    process.stdin.on('data', (b: Buffer) => chunks.push(b));
+    process.stdin.on('data', (b: Buffer) => {
+      chunks.push(b);
+      size += b.length;
+      if (size > MAX_INPUT_BYTES) done();
+    });
     process.stdin.on('end', done);
     process.stdin.on('error', done);
   });
@@ -151,7 +179,7 @@ async function statusLine(
   deadline: number,
   progress: { line: string },
 ): Promise<string> {
-  const text = await readStdin(Math.min(deadline, started + STDIN_MS));
+  const { text, tooLarge } = await readStdin(Math.min(deadline, started + STDIN_MS));
   let config: StatuslineConfig | ConfigError;
   try {
     config = loadStatuslineConfig(process.env, a.dataDir ? { dataDir: a.dataDir } : {});
@@ -162,7 +190,15 @@ async function statusLine(
     if (!(error instanceof ConfigError)) throw error;
     config = error;
   }
-  const request = { text, format: a.format, color: a.color, unknown: a.unknown, env: process.env, config };
+  const request = {
+    text,
+    tooLarge,
+    format: a.format,
+    color: a.color,
+    unknown: a.unknown,
+    env: process.env,
+    config,
+  };
   return makeStatusLine(request, await processStores(config), deadline, progress);
 }
 
