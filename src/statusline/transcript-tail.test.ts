@@ -48,18 +48,44 @@ describe('readTranscriptTail', () => {
     const p = file(lines);
     expect(readTranscriptTail(p, 0, Date.now() - 1)).toMatchObject({ events: [], partial: true });
     const tenLines = lines.slice(0, 10).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-    const capped = readTranscriptTail(p, 0, far(), tenLines + 5);
+    const capped = readTranscriptTail(p, 0, far(), { maxBytes: tenLines + 5 });
     expect(capped.partial).toBe(true);
     expect(capped.events).toHaveLength(10);
   });
 
-  it('a line longer than the reading slice is read whole', () => {
+  it('checks the deadline after every MiB, and stops at the event cap', () => {
+    // 8 MiB of small usage lines: once the clock has passed the deadline, no more than a MiB is read.
+    const line = (i: number) => a(`msg_${i}`);
+    const perMiB = Math.floor((1 << 20) / (Buffer.byteLength(line(0)) + 1));
+    const p = file(Array.from({ length: perMiB * 8 }, (_, i) => line(i)));
+    let calls = 0;
+    const late = readTranscriptTail(p, 0, 1, { now: () => calls++ });
+    expect(late.partial).toBe(true);
+    expect(late.events.length).toBeGreaterThan(0);
+    expect(late.events.length).toBeLessThanOrEqual(perMiB + 1);
+    const capped = readTranscriptTail(p, 0, far(), { maxEvents: 100 });
+    expect(capped.partial).toBe(true);
+    expect(capped.events.length).toBeGreaterThanOrEqual(100);
+    expect(capped.events.length).toBeLessThanOrEqual(perMiB + 100);
+  });
+
+  it('lines longer than the reading slice are read whole', () => {
     const big = assistantLine({
       id: 'msg_big',
       timestamp: '2026-12-03T10:00:00Z',
       text: 'x'.repeat(9 << 20),
     });
-    const p = file([big, a('msg_after')]);
-    expect(readTranscriptTail(p, 0, far()).events.map((e) => e.key)).toEqual(['msg_big', 'msg_after']);
+    const mid = assistantLine({
+      id: 'msg_mid',
+      timestamp: '2026-12-03T10:00:00Z',
+      text: 'y'.repeat(3 << 20),
+    });
+    const p = file([big, a('msg_after'), mid, a('msg_last')]);
+    expect(readTranscriptTail(p, 0, far()).events.map((e) => e.key)).toEqual([
+      'msg_big',
+      'msg_after',
+      'msg_mid',
+      'msg_last',
+    ]);
   });
 });

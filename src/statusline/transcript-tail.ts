@@ -1,7 +1,9 @@
 // The part of a session's transcript the index has not read yet: the bytes after the offset ingest stored
 // for the file (all of it when ingest has never seen it), scanned with ingest's own line scanner and parser,
 // one event per message id (the copy with the largest total, as ingest keeps). Reading stops at a deadline
-// or a size cap and then says it is partial: the status line shows what it has instead of waiting.
+// (checked after every MiB), a size cap or an event cap and then says it is partial: the status line shows
+// what it has instead of waiting, and what it does with the events afterwards (a key query, the block) stays
+// bounded too.
 import { parseLine, totalTokens, type UsageEvent } from '../../ingest/parse-line.ts';
 import { parseOversizedLine } from '../../ingest/parse-oversized-line.ts';
 import { scanLines, type LineSink } from '../../ingest/scan-lines.ts';
@@ -16,15 +18,28 @@ export interface TranscriptTail {
   missing: boolean;
 }
 
-const SLICE_BYTES = 8 << 20;
+export interface TailLimits {
+  /** Bytes read at most. */
+  maxBytes: number;
+  /** Events kept at most: reading stops once as many are found (a slice may add a few thousand more). */
+  maxEvents: number;
+  /** The clock the deadline is checked against. */
+  now: () => number;
+}
+
+/** The deadline is checked between slices: a MiB of small lines takes ~15 ms to parse. */
+const SLICE_BYTES = 1 << 20;
 export const MAX_TAIL_BYTES = 256 << 20;
+/** A real unindexed tail holds a few hundred events; each costs ~1 µs after reading. */
+export const MAX_TAIL_EVENTS = 20_000;
 
 export function readTranscriptTail(
   path: string,
   fromOffset: number,
   deadline: number,
-  maxBytes = MAX_TAIL_BYTES,
+  limits: Partial<TailLimits> = {},
 ): TranscriptTail {
+  const { maxBytes = MAX_TAIL_BYTES, maxEvents = MAX_TAIL_EVENTS, now = Date.now } = limits;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -56,17 +71,20 @@ export function readTranscriptTail(
       // A final line without '\n' counts when it is a complete line (Claude Code may still be writing it).
       partial: (bytes) => last && takeResult(parseLine(bytes)),
     });
+    let span = SLICE_BYTES;
     while (pos < end) {
-      if (Date.now() >= deadline) {
+      if (now() >= deadline || byKey.size >= maxEvents) {
         partial = true;
         break;
       }
-      const sliceEnd = Math.min(end, pos + SLICE_BYTES);
-      let r = scanLines(fd, pos, sliceEnd, sink(sliceEnd === size));
-      // One line longer than a slice: read it in one go.
-      if (r.offset === pos && sliceEnd < end) r = scanLines(fd, pos, end, sink(end === size));
-      if (r.offset === pos) break;
-      pos = r.offset;
+      const sliceEnd = Math.min(end, pos + span);
+      const r = scanLines(fd, pos, sliceEnd, sink(sliceEnd === size));
+      if (r.offset > pos) {
+        pos = r.offset;
+        span = SLICE_BYTES;
+      } else if (sliceEnd === end) break;
+      // One line longer than the slice: a slice twice as long, until it holds the line.
+      else span *= 2;
     }
     return { events: [...byKey.values()], partial, missing: false };
   } finally {
