@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine, userLine } from '../../test/fixtures/fixture-lines.ts';
@@ -41,6 +42,15 @@ describe('readTranscriptTail', () => {
     const p = file([a('msg_1')]);
     expect(readTranscriptTail(p, 1e9, far()).events).toEqual([]);
     expect(readTranscriptTail(p + '.gone', 0, far())).toMatchObject({ events: [], missing: true });
+  });
+
+  it('a directory or a FIFO is no transcript: missing, without waiting', () => {
+    const d = tempDir('ctm-tail-');
+    dirs.push(d);
+    expect(readTranscriptTail(d, 0, far())).toMatchObject({ events: [], missing: true });
+    const fifo = join(d, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(readTranscriptTail(fifo, 0, far())).toMatchObject({ events: [], missing: true });
   });
 
   it('stops at the deadline or the size cap and says the figures are partial', () => {

@@ -8,13 +8,13 @@ import { parseLine, totalTokens, type UsageEvent } from '../../ingest/parse-line
 import { parseOversizedLine } from '../../ingest/parse-oversized-line.ts';
 import { scanLines, type LineSink } from '../../ingest/scan-lines.ts';
 
-const { openSync, fstatSync, closeSync } = process.getBuiltinModule('node:fs');
+const { openSync, fstatSync, closeSync, constants } = process.getBuiltinModule('node:fs');
 
 export interface TranscriptTail {
   events: UsageEvent[];
   /** Reading stopped early (deadline or cap): the figures are at least these. */
   partial: boolean;
-  /** The transcript could not be opened. */
+  /** The transcript could not be opened, or is no regular file (a directory, a FIFO). */
   missing: boolean;
 }
 
@@ -42,8 +42,13 @@ export function readTranscriptTail(
   const { maxBytes = MAX_TAIL_BYTES, maxEvents = MAX_TAIL_EVENTS, now = Date.now } = limits;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: opening a FIFO must not wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
+    return { events: [], partial: false, missing: true };
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
     return { events: [], partial: false, missing: true };
   }
   const byKey = new Map<string, UsageEvent>();

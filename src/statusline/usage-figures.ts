@@ -51,7 +51,10 @@ async function tailOf(db: Db, path: string, deadline: number): Promise<Transcrip
   const offset = fileOffset(db, path);
   let size: number;
   try {
-    size = statSync(path).size;
+    const stat = statSync(path);
+    // A directory or a FIFO is no transcript: as good as missing (opening or reading one fails or waits).
+    if (!stat.isFile()) return { events: [], partial: false, missing: true };
+    size = stat.size;
   } catch {
     return { events: [], partial: false, missing: true };
   }

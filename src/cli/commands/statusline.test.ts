@@ -211,9 +211,12 @@ describe('ctm statusline', () => {
     }
   });
 
-  it('a missing transcript: the index alone, and a note', () => {
+  it('a missing transcript, or a directory: the index alone, and a note', () => {
     const l = lineOf(run(doc({ transcriptPath: join(tree.root, 'gone.jsonl') }), ['--format', 'session']));
     expect(l).toBe('session $0.75 · ctm: transcript not found');
+    // A directory is no transcript either: the index's figures stay (they were dropped as "index unreadable").
+    const dir = lineOf(run(doc({ transcriptPath: tree.root }), ['--format', 'session']));
+    expect(dir).toBe('session $0.75 · ctm: transcript not found');
   });
 
   it.each([
