@@ -38,6 +38,20 @@ describe('readTranscriptTail', () => {
     expect(readTranscriptTail(q, 0, far()).events.map((e) => e.key)).toEqual(['msg_3']);
   });
 
+  it('a complete final line over 4 MiB without newline counts; one still being written waits', () => {
+    const big = assistantLine({
+      id: 'msg_big',
+      timestamp: '2026-12-03T10:00:00Z',
+      text: 'x'.repeat(6 << 20),
+    });
+    const p = file([a('msg_1')]);
+    appendFileSync(p, big);
+    expect(readTranscriptTail(p, 0, far()).events.map((e) => e.key)).toEqual(['msg_1', 'msg_big']);
+    const q = file([a('msg_1')]);
+    appendFileSync(q, big.slice(0, -40));
+    expect(readTranscriptTail(q, 0, far()).events.map((e) => e.key)).toEqual(['msg_1']);
+  });
+
   it('an offset past the end (a rewritten file) yields nothing; a missing file says so', () => {
     const p = file([a('msg_1')]);
     expect(readTranscriptTail(p, 1e9, far()).events).toEqual([]);

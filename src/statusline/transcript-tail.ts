@@ -73,8 +73,10 @@ export function readTranscriptTail(
     const sink = (last: boolean): LineSink => ({
       line: (bytes) => void takeResult(parseLine(bytes)),
       oversized: (head, tail) => void takeResult(parseOversizedLine(head, tail)),
-      // A final line without '\n' counts when it is a complete line (Claude Code may still be writing it).
+      // A final line without '\n' counts when it is a complete line (Claude Code may still be writing it),
+      // one too long to keep whole too (judged from its head and tail, as ingest does).
       partial: (bytes) => last && takeResult(parseLine(bytes)),
+      oversizedPartial: (head, tail) => last && takeResult(parseOversizedLine(head, tail)),
     });
     let span = SLICE_BYTES;
     while (pos < end) {
