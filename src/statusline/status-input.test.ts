@@ -76,11 +76,26 @@ describe('parseStatusInput', () => {
     ['no reset time', { five_hour: { used_percentage: 41 } }],
     ['a negative percentage', { five_hour: { used_percentage: -1, resets_at: resets } }],
     ['a reset time that is no time', { five_hour: { used_percentage: 41, resets_at: 12 } }],
+    ['a reset time in ms of 1985', { five_hour: { used_percentage: 41, resets_at: 500_000_000_000 } }],
+    ['a reset time in ms of 1973', { five_hour: { used_percentage: 41, resets_at: 100_000_000_001 } }],
+    ['a reset time past 2286', { five_hour: { used_percentage: 41, resets_at: 1e13 } }],
     ['an unsafe window name', { 'Five Hour\n': { used_percentage: 41, resets_at: resets } }],
     ['a window that is not an object', { five_hour: 41 }],
   ])('drops a window with %s', (_, rateLimits) => {
     const doc = { ...statusDocument(), rate_limits: rateLimits };
     expect(parseStatusInput(JSON.stringify(doc)).rateLimits).toEqual({});
+  });
+
+  it.each([
+    ['seconds of 2001', 1e9, 1e12],
+    ['seconds of 2026', resets, resets * 1000],
+    ['ms of 2026', resets * 1000 + 5, resets * 1000 + 5],
+  ])('takes a reset time in %s', (_, resetsAt, ms) => {
+    const doc = {
+      ...statusDocument(),
+      rate_limits: { five_hour: { used_percentage: 41, resets_at: resetsAt } },
+    };
+    expect(parseStatusInput(JSON.stringify(doc)).rateLimits.five_hour?.resetsAt).toBe(ms);
   });
 
   it('keeps a window Claude Code may add later under its own name', () => {

@@ -57,12 +57,13 @@ const count = (v: unknown): number | null => {
   return n !== null && n >= 0 && Number.isSafeInteger(n) ? n : null;
 };
 
-/** Epoch seconds (as documented) or ms → ms; anything before 2001 or past 2286 is no time. */
+/** Epoch seconds (as documented) or ms → ms; anything before 2001 (1e9 s, 1e12 ms) or past 2286 is no time,
+ * in either unit (ms of 1973–2001 too). */
 function epochMs(v: unknown): number | null {
   const n = num(v);
   if (n === null || n < 1e9) return null;
   const ms = n < 1e11 ? Math.round(n * 1000) : Math.round(n);
-  return ms < 1e13 ? ms : null;
+  return ms >= 1e12 && ms < 1e13 ? ms : null;
 }
 
 /** A window name safe to store and label a metric with. */
