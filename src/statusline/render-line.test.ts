@@ -87,6 +87,16 @@ describe('renderLine', () => {
     );
   });
 
+  it('a window whose reset has passed is left out', () => {
+    const past = (w: LineData['limits'][string] | undefined) => ({ ...w!, resetsAt: now - 60_000 });
+    const limits = {
+      five_hour: past(data().limits.five_hour),
+      seven_day: data().limits.seven_day!,
+      spend_limit: { ...past(data().limits.five_hour), usedUsd: 1, limitUsd: 2, period: null },
+    };
+    expect(renderLine(data({ limits }), settings({ CTM_STATUSLINE_FORMAT: '5h,7d,spend' }))).toBe('7d 63%');
+  });
+
   it('without index figures: what the input has, the session as Claude Code counts it, and the notes', () => {
     expect(renderLine(data({ figures: null, notes: ['no index at /d/ctm.db', 'x'] }), settings())).toBe(
       'opus-5-5 · session $1.42 (Claude Code) · 5h 41% (resets 14:00) · 7d 63% · ctx 38% · ' +

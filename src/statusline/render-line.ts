@@ -68,7 +68,8 @@ function levelOf(percent: number, t: StatuslineSettings['thresholds']): number {
 }
 
 function limitPart(label: string, w: ShownLimit | undefined, d: LineData, withReset: boolean): Part | null {
-  if (!w) return null;
+  // A window whose reset has passed is no reading of now.
+  if (!w || w.resetsAt <= d.now) return null;
   const reset = withReset ? ` (resets ${clock(w.resetsAt, d.now, d.clock)})` : '';
   return {
     text: `${label} ${w.fromHistory ? '~' : ''}${pct(w.usedPercentage)}${reset}`,
@@ -103,7 +104,7 @@ function part(name: StatuslinePart, d: LineData): Part | null {
       return limitPart('7d', d.limits.seven_day, d, false);
     case 'spend': {
       const s = d.limits.spend_limit;
-      if (!s) return null;
+      if (!s || s.resetsAt <= d.now) return null;
       const dollars =
         s.usedUsd !== null && s.limitUsd !== null ? `${usd(s.usedUsd)}/${usd(s.limitUsd)} ` : '';
       return {

@@ -151,6 +151,13 @@ async function indexFigures(
   }
 }
 
+/** The input with only the windows whose reset is still ahead: one that has passed says nothing of now (a
+ * session idle since then), so it is neither shown nor recorded, as the history's readings are not. */
+function currentWindows(input: StatusInput, now: number): StatusInput {
+  const rateLimits = Object.fromEntries(Object.entries(input.rateLimits).filter(([, w]) => w.resetsAt > now));
+  return { ...input, rateLimits };
+}
+
 function problemNote(input: StatusInput): string | null {
   if (input.problem === 'empty') return 'no status input on stdin';
   if (input.problem === 'not_json') return 'status input is not whole JSON';
@@ -168,11 +175,11 @@ export async function makeStatusLine(
 ): Promise<string> {
   const notes: string[] = [];
   if (req.unknown?.length) notes.push(`statusline: unknown option ${req.unknown[0]}`);
-  const input = parseStatusInput(req.text, req.tooLarge);
+  const now = Date.now();
+  const input = currentWindows(parseStatusInput(req.text, req.tooLarge), now);
   const problem = problemNote(input);
   if (problem) notes.push(problem);
   const settings = settingsOrNote(req, notes);
-  const now = Date.now();
   const data: LineData = { input, figures: null, limits: {}, notes, now, clock: stores.clock };
   for (const [name, w] of Object.entries(input.rateLimits)) data.limits[name] = { ...w, fromHistory: false };
   progress.line = renderLine(data, settings);

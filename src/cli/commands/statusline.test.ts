@@ -164,6 +164,27 @@ describe('ctm statusline', () => {
     expect(lineOf(run(doc(), ['--format', '5h,7d']))).toMatch(/^5h ~56% \(resets \d\d:\d\d\) · 7d ~70%$/);
   });
 
+  it('a window whose reset has passed is neither shown nor recorded', () => {
+    const dir = tempDir('ctm-sl-past-');
+    try {
+      const past = Math.floor(now / 1000) - 86400 + 120;
+      const r = run(
+        doc({ fiveHour: { used: 97, resetsAt: past }, sevenDay: { used: 63, resetsAt: weekly } }),
+        ['--format', '5h,7d'],
+        { CTM_DATA_DIR: dir },
+      );
+      expect(lineOf(r)).toBe(`7d 63% · ctm: no index at ${join(dir, 'ctm.db')} (run \`ctm ingest\`)`);
+      const db = openLimitsReader(dir)!;
+      try {
+        expect(db.prepare('SELECT window_name FROM rate_limits').pluck().all()).toEqual(['seven_day']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a gateway spend limit, with and without its dollars', () => {
     const spend = (o: Partial<NonNullable<DocumentOptions['spendLimit']>>) =>
       lineOf(
