@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,13 @@ describe('loadPricing', () => {
 
   it('a missing file is a ConfigError naming CTM_PRICING_FILE', () => {
     expect(() => loadPricing(join(dir, 'absent.json'))).toThrow(/^CTM_PRICING_FILE: cannot read/);
+  });
+
+  it('a FIFO or a directory is refused at once, not waited on', () => {
+    const fifo = join(dir, 'prices.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => loadPricing(fifo)).toThrow(`CTM_PRICING_FILE: cannot read ${fifo} (not a regular file)`);
+    expect(() => loadPricing(dir)).toThrow(`CTM_PRICING_FILE: cannot read ${dir} (not a regular file)`);
   });
 });
 

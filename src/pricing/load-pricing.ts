@@ -1,7 +1,7 @@
 // Loads the shipped price table and merges CTM_PRICING_FILE over it: ctm's own format or LiteLLM's
 // model_prices_and_context_window.json (detected by its per-token fields); its models add or replace.
 // A broken override file is a configuration error naming the variable, never a silent fallback to $0.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { ConfigError } from '../config.ts';
@@ -37,11 +37,18 @@ export function parsePricingText(text: string, source: string, setting: string):
   return parsePricingJson(json, source, setting);
 }
 
+/** The override's text. Only a regular file is one: opened without blocking and checked first, so a FIFO
+ * (which would wait for a writer forever) or a directory is a clear error. */
 export function readOverride(overridePath: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(overridePath, 'utf8');
+    fd = openSync(overridePath, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    return readFileSync(fd, 'utf8');
   } catch (error) {
     throw new ConfigError('CTM_PRICING_FILE', `cannot read ${overridePath} (${(error as Error).message})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

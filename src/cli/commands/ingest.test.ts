@@ -2,7 +2,7 @@
 // pass at random moments, re-run, and the index equals a clean single pass (nothing lost, nothing twice).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
@@ -234,6 +234,11 @@ describe('misconfiguration: one line naming the setting, exit 2', () => {
     oneLine(
       runCtm(['ingest', '--once'], envFor(t, { CTM_PRICING_FILE: join(t.root, 'none.json') })),
       /^ctm: CTM_PRICING_FILE: cannot read/,
+    );
+    execFileSync('mkfifo', [join(t.root, 'prices.fifo')]);
+    oneLine(
+      runCtm(['ingest', '--once'], envFor(t, { CTM_PRICING_FILE: join(t.root, 'prices.fifo') })),
+      /^ctm: CTM_PRICING_FILE: cannot read .*prices\.fifo \(not a regular file\)/,
     );
     writeFileSync(join(t.root, 'bad.json'), '{"models": {"x": {"input": "cheap"}}}');
     oneLine(

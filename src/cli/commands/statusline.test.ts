@@ -2,7 +2,7 @@
 // by the real ingester from a fixture transcript, and lines appended after the pass that only the
 // transcript's tail holds. Every call must exit 0 with one line on stdout and nothing on stderr.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine } from '../../../test/fixtures/fixture-lines.ts';
@@ -51,6 +51,7 @@ function run(
     env: { PATH: process.env.PATH, TZ: 'UTC', CTM_DATA_DIR: dataDir, CTM_TZ: 'UTC', ...env },
     encoding: 'utf8',
     cwd: tree.root,
+    timeout: 5000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
@@ -133,6 +134,14 @@ describe('ctm statusline', () => {
         CTM_DATA_DIR: join(dir, 'data'),
       });
       expect(lineOf(r)).toBe(`session $${expected.toFixed(2)}`);
+      // A FIFO as the price file is refused at once: the line comes, saying so, instead of a hang.
+      const fifo = join(dir, 'prices.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const env = { CTM_DATA_DIR: join(dir, 'data'), CTM_PRICING_FILE: fifo };
+      const doc = statusDocument({ sessionId: 's-calc', transcriptPath: path });
+      expect(lineOf(run(doc, ['--format', 'session'], env))).toBe(
+        `session $0.00 · ctm: CTM_PRICING_FILE: cannot read ${fifo} (not a regular file)`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
