@@ -34,7 +34,14 @@ export const MAX_NOTE_CHARS = 240;
 const RESET = '\x1b[0m';
 const COLOR = { dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
 
+/** Exact to the cent below a billion dollars; beyond, where cents mean nothing (and a crafted 1e300 would
+ * print 400 digits), short: $1.2B, $3.4T, then $1.0e+15. */
 export function usd(n: number): string {
+  if (n >= 1e9) {
+    if (n < 999.95e9) return `$${(n / 1e9).toFixed(1)}B`;
+    if (n < 999.95e12) return `$${(n / 1e12).toFixed(1)}T`;
+    return `$${n.toExponential(1)}`;
+  }
   const cents = Math.round(n * 100);
   return `$${formatInt(Math.trunc(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
 }

@@ -213,6 +213,12 @@ describe('ctm statusline', () => {
     expect(lineOf(run(input))).toMatch(pattern);
   });
 
+  it('a huge cost in the document is a short figure', () => {
+    expect(lineOf(run('{"cost":{"total_cost_usd":1e300}}', ['--format', 'session']))).toBe(
+      'session $1.0e+300 (Claude Code)',
+    );
+  });
+
   it('a truncated document still finds its session', () => {
     const text = JSON.stringify(doc());
     const cut = text.slice(0, text.indexOf('"cwd"'));
