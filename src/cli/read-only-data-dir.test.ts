@@ -1,6 +1,6 @@
-// A data dir ctm may read but not write (read-only media, another user's): `ctm report` reads the index all
-// the same, `ctm build` says so in one line, before it built anything and after an earlier build left its
-// directories. The real CLI in child processes; root writes anywhere whatever the modes, so as root the
+// A data dir ctm may read but not write (read-only media, another user's): `ctm report` and `ctm statusline`
+// read the index all the same, `ctm build` says so in one line, before it built anything and after an earlier
+// build left its directories. The real CLI in child processes; root writes anywhere whatever the modes, so as root the
 // commands run as "nobody".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -75,6 +75,13 @@ describe('a data dir that cannot be written', () => {
     expect(r.code).toBe(0);
     const totals = JSON.parse(r.stdout).totals;
     expect({ input: totals.inputTokens, output: totals.outputTokens }).toEqual({ input: 150, output: 25 });
+    expect(readdirSync(join(fresh.t.root, 'data'))).toEqual(['ctm.db']);
+  });
+
+  it('ctm statusline reads the index as immutable, with the figures and no note about it', () => {
+    const r = ctmReadOnly(['statusline', '--format', 'today'], fresh.env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^today \$[\d.]+ · ctm: no status input on stdin\n$/);
     expect(readdirSync(join(fresh.t.root, 'data'))).toEqual(['ctm.db']);
   });
 

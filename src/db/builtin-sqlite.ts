@@ -4,6 +4,7 @@
 // costs ~7 ms of it (11 ms of CPU, which ten concurrent calls share two cores for); node:sqlite is part of the
 // Node binary. Errors carry better-sqlite3's codes (SQLITE_BUSY, …).
 import type { Db } from './open.ts';
+import { immutableName, readOnlyMedia } from './read-only-media.ts';
 
 type NodeSqlite = typeof import('node:sqlite');
 type Params = unknown[];
@@ -22,10 +23,18 @@ const CODES: Record<number, string> = {
   26: 'SQLITE_NOTADB',
 };
 
+// The extended codes a caller tells apart (readOnlyMedia): a read-only reader that cannot make the WAL's
+// shared memory.
+const EXTENDED: Record<number, string> = {
+  1288: 'SQLITE_READONLY_CANTINIT',
+  1544: 'SQLITE_READONLY_DIRECTORY',
+};
+
 function wrapError(error: unknown): never {
   const errcode = (error as { errcode?: number }).errcode;
   if (typeof errcode === 'number' && error instanceof Error) {
-    Object.defineProperty(error, 'code', { value: CODES[errcode & 0xff] ?? `SQLITE_${errcode}` });
+    const code = EXTENDED[errcode] ?? CODES[errcode & 0xff] ?? `SQLITE_${errcode}`;
+    Object.defineProperty(error, 'code', { value: code });
   }
   throw error;
 }
@@ -121,20 +130,41 @@ export interface LightOptions {
 }
 
 /** A connection through node:sqlite, or through better-sqlite3 where this Node has none (22.12). No WAL
- * switch, no migrations: callers that write set those up themselves. */
+ * switch, no migrations: callers that write set those up themselves. A reader of a WAL file it may not
+ * write beside (read-only media, another user's data dir) reads it as immutable, as openDb's readers do. */
 export function openLightDb(path: string, options: LightOptions): Db {
+  if (!options.readonly) return connectLight(path, options);
+  const db = connectLight(path, options);
+  try {
+    // The open succeeds either way; the first read is what needs the shared memory.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
+  } catch (error) {
+    db.close();
+    if (!readOnlyMedia(path, error)) throw error;
+    try {
+      return connectLight(immutableName(path), options);
+    } catch {
+      throw error; // the first reason is the one to tell
+    }
+  }
+}
+
+function connectLight(name: string, options: LightOptions): Db {
   const sqlite = builtin();
   if (!sqlite) {
+    // immutableName is a URI name: better-sqlite3 reads the switch when it loads its addon (as open.ts sets it).
+    process.env.SQLITE_USE_URI ??= '1';
     const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-    return new Database(path, {
+    return new Database(name, {
       readonly: options.readonly,
       fileMustExist: options.readonly,
       timeout: options.timeoutMs,
     });
   }
   const db = call(
-    () => new sqlite.DatabaseSync(path, { readOnly: options.readonly, timeout: options.timeoutMs }),
+    () => new sqlite.DatabaseSync(name, { readOnly: options.readonly, timeout: options.timeoutMs }),
   );
   // Only the methods above exist; the status line's tests run every query it makes through this.
   return new Connection(db) as unknown as Db;

@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config.ts';
 import { migrate } from './migrate.ts';
+import { immutableName, readOnlyMedia } from './read-only-media.ts';
 // node:fs through getBuiltinModule: an ESM import of it builds a facade that evaluates every lazy export
 // (fs/promises included), a few ms of each CLI start.
-const { mkdirSync, accessSync, existsSync, constants } = process.getBuiltinModule('node:fs');
+const { mkdirSync, accessSync, constants } = process.getBuiltinModule('node:fs');
 // `immutable=1` (readOnlyMedia below) is a URI parameter, and URI file names are a process-wide SQLite switch
 // better-sqlite3 reads from SQLITE_USE_URI when it loads its addon, at the first open: so it is set here, before
 // any. It only changes names that begin with "file:"; the index's path is absolute.
@@ -46,7 +47,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     } catch (error) {
       if (!readOnlyMedia(path, error)) throw error;
       try {
-        return connect(`${process.getBuiltinModule('node:url').pathToFileURL(path).href}?immutable=1`, true);
+        return connect(immutableName(path), true);
       } catch {
         throw error; // the first reason is the one to tell
       }
@@ -85,16 +86,6 @@ function connect(name: string, readonly: boolean, journal: 'wal' | 'off' = 'wal'
     db.close();
     throw error;
   }
-}
-
-/** A WAL index that a reader may not write beside (a read-only mount, a directory it has no write access to)
- * cannot get its shared-memory file. With no -wal file there, everything committed is in the file itself and
- * nothing can be writing it, so it is read as immutable: no locks, no shared memory. With a -wal file (a
- * writer of its own somewhere), immutable would hide its commits, so the error stands. */
-function readOnlyMedia(path: string, error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  const cannotShare = /^SQLITE_(CANTOPEN|READONLY_DIRECTORY|READONLY_CANTINIT)$/.test(code);
-  return cannotShare && existsSync(path) && !existsSync(`${path}-wal`);
 }
 
 /** Switching a fresh file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without

@@ -1,0 +1,18 @@
+// A WAL index that a reader may not write beside (a read-only mount, a directory it has no write access to)
+// cannot get its shared-memory file. With no -wal file there, everything committed is in the file itself and
+// nothing can be writing it, so it is read as immutable: no locks, no shared memory. With a -wal file (a
+// writer of its own somewhere), immutable would hide its commits, so the error stands. Shared by openDb
+// (better-sqlite3) and openLightDb (node:sqlite), which must not load better-sqlite3 to know the rule.
+const { existsSync } = process.getBuiltinModule('node:fs');
+
+/** Whether `error`, from a read-only open of `path` or its first read, means "read it as immutable". */
+export function readOnlyMedia(path: string, error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  const cannotShare = /^SQLITE_(CANTOPEN|READONLY_DIRECTORY|READONLY_CANTINIT)$/.test(code);
+  return cannotShare && existsSync(path) && !existsSync(`${path}-wal`);
+}
+
+/** The URI name that opens `path` as immutable (URI names must be on: SQLITE_USE_URI for better-sqlite3). */
+export function immutableName(path: string): string {
+  return `${process.getBuiltinModule('node:url').pathToFileURL(path).href}?immutable=1`;
+}
