@@ -15,6 +15,7 @@ describe('parseReportArgs', () => {
       json: false,
       csv: false,
       breakdown: false,
+      noCost: false,
       since: undefined,
       until: undefined,
       last: undefined,

@@ -169,6 +169,12 @@ const FLAGS: readonly Flag[] = [
     kinds: ['blocks'],
   },
   {
+    name: 'no-cost',
+    type: 'boolean',
+    usage: '    --no-cost',
+    text: 'tokens only: every cost field left out (as ccusage leaves them out)',
+  },
+  {
     name: 'offline',
     short: 'O',
     type: 'boolean',
@@ -243,6 +249,8 @@ export interface ReportArgs {
   json: boolean;
   csv: boolean;
   breakdown: boolean;
+  /** --no-cost: the report without its cost fields (without-costs.ts) or columns. */
+  noCost: boolean;
   since?: string | undefined;
   until?: string | undefined;
   last?: number | undefined;
@@ -341,7 +349,7 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
   const help = value.get('help') === true;
   const [first, ...extra] = positionals;
   const kind = KINDS.includes(first as Kind) ? (first as Kind) : undefined;
-  if (help) return { kind, help, json: false, csv: false, breakdown: false, order: 'asc' };
+  if (help) return { kind, help, json: false, csv: false, breakdown: false, noCost: false, order: 'asc' };
   const hint = hintFor(kind);
   if (!first) throw new UsageError(`report: which report? one of ${KINDS.join(', ')} (${hint})`);
   if (!kind)
@@ -396,6 +404,7 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
     json: value.get('json') === true,
     csv: value.get('csv') === true,
     breakdown: value.get('breakdown') === true,
+    noCost: value.get('no-cost') === true,
     since,
     until,
     last,

@@ -2,7 +2,8 @@
 // activity, the order sessions are listed in, and its models), an optional per-model breakdown, a total, the
 // timezone, and a note naming the models whose cost is not included; blocks with their share of the token
 // limit when one was asked for. Columns only some data needs (web searches, Claude Code's own session cost,
-// limit resets) appear when the data has them and the table still fits the terminal.
+// limit resets) appear when the data has them and the table still fits the terminal. With --no-cost no column
+// or note speaks of cost.
 import type { Report } from './build-report.ts';
 import type { Kind } from './report-args.ts';
 import type { PeriodEntry } from '../report/period-report.ts';
@@ -11,8 +12,9 @@ import { formatInt, formatUsd } from '../format/number.ts';
 import { shortModel } from '../format/short-model.ts';
 import { textTable } from './text-table.ts';
 
-/** A cost that leaves out unpriced usage is marked "*" (explained below the table), never shown as a plain $0. */
-function entryCells(label: string, e: PeriodEntry, partial = false): string[] {
+/** A cost that leaves out unpriced usage is marked "*" (explained below the table), never shown as a plain $0;
+ * `partial` undefined: no cost cell at all (--no-cost). */
+function entryCells(label: string, e: PeriodEntry, partial: boolean | undefined): string[] {
   return [
     label,
     formatInt(e.inputTokens),
@@ -20,7 +22,7 @@ function entryCells(label: string, e: PeriodEntry, partial = false): string[] {
     formatInt(e.cacheCreationTokens),
     formatInt(e.cacheReadTokens),
     formatInt(e.totalTokens),
-    formatUsd(e.totalCost) + (partial ? '*' : ' '),
+    ...(partial === undefined ? [] : [formatUsd(e.totalCost) + (partial ? '*' : ' ')]),
   ];
 }
 
@@ -59,14 +61,28 @@ export function outputWidth(): number {
   return process.stdout.isTTY ? process.stdout.columns || 80 : Number.POSITIVE_INFINITY;
 }
 
-export function renderText(
-  kind: Kind,
-  out: Report,
-  breakdown: boolean,
-  timezone: string,
-  width = outputWidth(),
-): string {
-  const head = ['Input', 'Output', 'Cache write', 'Cache read', 'Total tokens', 'Cost (USD)'];
+export interface TextOptions {
+  /** A line per model under each row. */
+  breakdown: boolean;
+  timezone: string;
+  /** --no-cost: no cost column, no note about unpriced cost. */
+  noCost?: boolean | undefined;
+  /** The terminal's width (outputWidth()). */
+  width?: number | undefined;
+}
+
+export function renderText(kind: Kind, out: Report, options: TextOptions): string {
+  const { breakdown, timezone, noCost = false, width = outputWidth() } = options;
+  const head = [
+    'Input',
+    'Output',
+    'Cache write',
+    'Cache read',
+    'Total tokens',
+    ...(noCost ? [] : ['Cost (USD)']),
+  ];
+  /** Whether a cost is partial ("*"), or undefined for no cost cell. */
+  const partial = (unpriced: boolean): boolean | undefined => (noCost ? undefined : unpriced);
   if (out.kind === 'blocks') {
     // With --token-limit: each block's tokens as a share of the limit, and the active block's projection.
     const limit = out.limit && out.limit.tokens > 0 ? out.limit.tokens : undefined;
@@ -76,7 +92,7 @@ export function renderText(
         : `${b.startTime.slice(0, 16)}${b.isActive ? ' ACTIVE' : ''}`,
       b.isGap ? '' : String(b.entries),
       b.isGap ? '' : formatInt(b.totalTokens),
-      b.isGap ? '' : formatUsd(b.costUSD) + (b.unpricedEntries > 0 ? '*' : ' '),
+      ...(noCost ? [] : [b.isGap ? '' : formatUsd(b.costUSD) + (b.unpricedEntries > 0 ? '*' : ' ')]),
       b.burnRate ? formatInt(b.burnRate.tokensPerMinute) : '',
       b.projection ? formatInt(b.projection.totalTokens) : '',
       ...(limit === undefined
@@ -104,14 +120,14 @@ export function renderText(
               (out.blocks.some((b) => b.projection) ? "; → the active block's projection" : ''),
       );
     }
-    if (out.blocks.some((b) => b.unpricedEntries > 0))
+    if (!noCost && out.blocks.some((b) => b.unpricedEntries > 0))
       notes.push('* Some requests have no price (their tokens count, their cost is not included)');
     const { table } = fitted(
       [
         'Block start (UTC)',
         'Requests',
         'Tokens',
-        'Cost (USD)',
+        ...(noCost ? [] : ['Cost (USD)']),
         'Tokens/min',
         'Projected',
         ...(limit === undefined ? [] : ['Of limit']),
@@ -155,11 +171,7 @@ export function renderText(
     rows.push(
       led(
         entry.lead,
-        entryCells(
-          entry.key,
-          entry,
-          entry.modelsUsed.some((m) => unpriced.includes(m)),
-        ),
+        entryCells(entry.key, entry, partial(entry.modelsUsed.some((m) => unpriced.includes(m)))),
       ),
     );
     searches.push(formatInt(entry.webSearchRequests));
@@ -173,7 +185,7 @@ export function renderText(
             entryCells(
               '',
               { ...m, totalTokens: total, totalCost: m.cost, modelsUsed: [], modelBreakdowns: [] },
-              unpriced.includes(m.modelName),
+              partial(unpriced.includes(m.modelName)),
             ),
           ),
         );
@@ -184,15 +196,19 @@ export function renderText(
   }
   const totals = out.report.totals;
   rows.push(
-    led(['Total'], entryCells('', { ...totals, modelsUsed: [], modelBreakdowns: [] }, unpriced.length > 0)),
+    led(
+      ['Total'],
+      entryCells('', { ...totals, modelsUsed: [], modelBreakdowns: [] }, partial(unpriced.length > 0)),
+    ),
   );
   searches.push(formatInt(totals.webSearchRequests));
   reported.push('');
   const extras: Extra[] = [];
   if (totals.webSearchRequests > 0) extras.push({ head: 'Web searches', cells: searches });
-  if (list.some((e) => e.reportedCost != null)) extras.push({ head: 'Claude Code (USD)', cells: reported });
+  if (!noCost && list.some((e) => e.reportedCost != null))
+    extras.push({ head: 'Claude Code (USD)', cells: reported });
   const notes = [`Timezone: ${timezone}`];
-  if (unpriced.length > 0)
+  if (!noCost && unpriced.length > 0)
     notes.push(
       `* No price known for: ${unpriced.join(', ')} (their tokens count, their cost is not included)`,
     );

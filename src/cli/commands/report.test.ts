@@ -292,6 +292,31 @@ describe("ccusage's flag spellings and options", () => {
       expect(ctm('daily', ...args).stdout).toBe(plain);
   });
 
+  it('--no-cost: the same rows with every cost field left out, on every report, in JSON, CSV and the table', () => {
+    // What ccusage 20.0.24 leaves out (without-costs.ts); nothing else changes.
+    const costKeys = /"(totalCost|cost|costUSD|reportedCost)":/;
+    for (const kind of ['daily', 'weekly', 'monthly', 'session', 'blocks']) {
+      const full = json(kind);
+      const bare = json(kind, '--no-cost');
+      expect(JSON.stringify(bare)).not.toMatch(costKeys);
+      const rows = Object.keys(full)[0]!;
+      expect(bare[rows].map((r: any) => r.totalTokens)).toEqual(full[rows].map((r: any) => r.totalTokens));
+      expect(ctm(kind, '--csv', '--no-cost').stdout.split('\r\n', 1)[0]).not.toMatch(/cost/i);
+      expect(ctm(kind, '--no-cost').stdout).not.toMatch(/Cost|USD|\$|\*/);
+    }
+    expect(json('daily', '--no-cost').totals).toEqual({
+      ...TOTALS,
+      cacheWrite5mTokens: 1500,
+      cacheWrite1hTokens: 500,
+      webSearchRequests: 0,
+      unpricedModels: ['acme-9'],
+    });
+    expect(json('daily', '--no-cost').daily[1].modelBreakdowns[0]).toMatchObject({
+      modelName: 'acme-9',
+      missingPricing: true,
+    });
+  });
+
   it('-z is --timezone, -s/-u take YYYYMMDD, -b is --breakdown', () => {
     expect(ctm('daily', '-j', '-z', 'Asia/Tokyo').stdout).toBe(
       ctm('daily', '-j', '--timezone', 'Asia/Tokyo').stdout,
@@ -514,10 +539,12 @@ describe('ctm report text', () => {
         { timezone: 'UTC', costMode: 'auto' },
         { tokenLimit: 'max', now: 0 },
       );
-      const full = renderText('session', out, false, 'UTC', Number.POSITIVE_INFINITY);
+      const text = (width: number) =>
+        renderText('session', out, { breakdown: false, timezone: 'UTC', width });
+      const full = text(Number.POSITIVE_INFINITY);
       const width = full.split('\n', 1)[0]!.length;
-      expect(renderText('session', out, false, 'UTC', width)).toBe(full);
-      const narrow = renderText('session', out, false, 'UTC', width - 1);
+      expect(text(width)).toBe(full);
+      const narrow = text(width - 1);
       expect(narrow).not.toContain('Claude Code (USD)');
       expect(narrow.split('\n', 1)[0]).toMatch(/Cost \(USD\)$/);
     } finally {

@@ -86,16 +86,21 @@ export async function reportCommand(args: string[]): Promise<number> {
       last: period ? undefined : a.last,
       by: a.by,
     });
+    const json = async () => {
+      const full = (await reportJson(out)) as Record<string, unknown>;
+      return a.noCost ? (await import('../../report/without-costs.ts')).withoutCosts(full) : full;
+    };
     process.stdout.write(
       a.json
-        ? JSON.stringify(await reportJson(out), null, 2) + '\n'
+        ? JSON.stringify(await json(), null, 2) + '\n'
         : a.csv
-          ? (await import('../report-csv.ts')).reportCsv(
-              (await reportJson(out)) as Record<string, unknown>,
-              a.breakdown,
-            )
+          ? (await import('../report-csv.ts')).reportCsv(await json(), a.breakdown)
           : terminalSafe(
-              (await import('../report-text.ts')).renderText(kind, out, a.breakdown, config.timezone),
+              (await import('../report-text.ts')).renderText(kind, out, {
+                breakdown: a.breakdown,
+                timezone: config.timezone,
+                noCost: a.noCost,
+              }),
             ) + '\n',
     );
     return 0;
