@@ -3,6 +3,7 @@ import {
   ConfigError,
   expandHome,
   loadConfig,
+  loadStatuslineConfig,
   parseCron,
   resolveClaudeDirs,
   systemTimezone,
@@ -136,6 +137,18 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {}, home).timezone).toBe(
       systemTimezone({}) ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     );
+  });
+
+  it("CTM_TZ=local and --timezone local (ccusage's word): the machine's zone, as when unset", () => {
+    for (const env of [
+      { TZ: 'Asia/Tokyo', CTM_TZ: 'local' },
+      { TZ: 'Asia/Tokyo', CTM_TZ: ' Local ' },
+    ])
+      expect(loadConfig(env, {}, home).timezone).toBe('Asia/Tokyo');
+    expect(loadConfig({ TZ: 'Asia/Tokyo', CTM_TZ: 'UTC' }, { timezone: 'local' }, home).timezone).toBe(
+      'Asia/Tokyo',
+    );
+    expect(loadStatuslineConfig({ TZ: 'Asia/Tokyo', CTM_TZ: 'local' }).timezone).toBe('Asia/Tokyo');
   });
 
   it("CTM_TZ unset: TZ of the environment given, as Intl would read it (an alias is Intl's to resolve)", () => {

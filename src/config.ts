@@ -189,6 +189,17 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
+/** `local` (ccusage's `--timezone local`) names no zone: it asks for the machine's, as an unset CTM_TZ does. */
+export function isLocalTimezone(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'local';
+}
+
+/** The zone a setting names: unset, empty or `local` is the machine's (systemTimezone, undefined when it does
+ * not say, and then parseTimezone asks Intl). */
+function chosenTimezone(value: string | undefined, env: Env): string | undefined {
+  return !value?.trim() || isLocalTimezone(value) ? systemTimezone(env) : value;
+}
+
 export function parseTimezone(value: string | undefined, setting: string): string {
   const tz = value?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   if (!isValidTimezone(tz))
@@ -340,7 +351,7 @@ export function loadStatuslineConfig(
   return {
     dataDir,
     dbPath: join(dataDir, 'ctm.db'),
-    timezone: parseTimezone(env.CTM_TZ?.trim() ? env.CTM_TZ : systemTimezone(env), 'CTM_TZ'),
+    timezone: parseTimezone(chosenTimezone(env.CTM_TZ, env), 'CTM_TZ'),
     costMode: parseChoice(env.CTM_COST_MODE, 'CTM_COST_MODE', ['auto', 'calculate', 'display'], 'auto'),
     pricingFile: env.CTM_PRICING_FILE?.trim()
       ? resolve(expandHome(env.CTM_PRICING_FILE.trim(), home))
@@ -358,10 +369,11 @@ export function loadConfig(env: Env, flags: Flags = {}, home = homedir()): Confi
     ...resolveClaudeDirs(env, flags.claudeDir, home),
     dataDir,
     dbPath: join(dataDir, 'ctm.db'),
-    // An unset CTM_TZ is the machine's zone, read as the status line reads it: Intl's own answer costs every
-    // command 10-80 ms of loading timezone data, and is asked only where TZ and /etc/localtime do not say.
+    // An unset CTM_TZ (or `local`) is the machine's zone, read as the status line reads it: Intl's own answer
+    // costs every command 10-80 ms of loading timezone data, and is asked only where TZ and /etc/localtime do
+    // not say.
     timezone: parseTimezone(
-      flags.timezone ?? (env.CTM_TZ?.trim() ? env.CTM_TZ : systemTimezone(env)),
+      chosenTimezone(flags.timezone ?? env.CTM_TZ, env),
       flags.timezone ? '--timezone' : 'CTM_TZ',
     ),
     pricingFile,

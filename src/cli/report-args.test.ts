@@ -110,6 +110,11 @@ describe('parseReportArgs', () => {
     expect(parse('blocks', '--token-limit', 'max').tokenLimit).toBe('max');
   });
 
+  it("--timezone local and -z local (as ccusage): left for loadConfig to resolve to the machine's zone", () => {
+    expect(parse('daily', '--timezone', 'local').timezone).toBe('local');
+    expect(parse('daily', '-z', 'local').timezone).toBe('local');
+  });
+
   it('--mode is --cost-mode; of both, the last one typed wins', () => {
     expect(parse('daily', '--mode', 'calculate').costMode).toBe('calculate');
     expect(parse('daily', '--cost-mode', 'calculate', '--mode', 'display').costMode).toBe('display');

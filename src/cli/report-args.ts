@@ -1,7 +1,7 @@
 // The command line of `ctm report`: ctm's flag names and ccusage's spellings of them (-j, -s/-u with YYYYMMDD,
 // -z, -b, -m/--mode, -o/--order, -w, -t, -O), validated here so an error names the flag as the user typed it,
 // and the usage text `--help` prints. Values from the environment are checked later by config.ts.
-import { parseTimezone, parseTokenLimit, WEEKDAYS } from '../config.ts';
+import { isLocalTimezone, parseTimezone, parseTokenLimit, WEEKDAYS } from '../config.ts';
 import type { CostMode } from '../db/day-bucket.ts';
 import type { Dimension, WeekDay } from '../db/queries/usage-by-period.ts';
 import type { Order } from '../report/period-report.ts';
@@ -100,7 +100,7 @@ const FLAGS: readonly Flag[] = [
     short: 'z',
     type: 'string',
     usage: '-z, --timezone TZ',
-    text: "IANA timezone of days (default: CTM_TZ, else the system's)",
+    text: "IANA timezone of days, or local (default: CTM_TZ, else the system's)",
   },
   {
     name: 'project',
@@ -408,7 +408,11 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
     since,
     until,
     last,
-    timezone: str('timezone') === undefined ? undefined : parseTimezone(str('timezone'), flagOf('timezone')),
+    // `local` is resolved by loadConfig, which reads the environment.
+    timezone:
+      str('timezone') === undefined || isLocalTimezone(str('timezone'))
+        ? str('timezone')
+        : parseTimezone(str('timezone'), flagOf('timezone')),
     costMode: mode as CostMode | undefined,
     order,
     weekStartsOn: weekStartsOn as WeekDay | undefined,

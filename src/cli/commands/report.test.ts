@@ -329,6 +329,22 @@ describe("ccusage's flag spellings and options", () => {
     expect(ctm('daily', '-b').stdout).toMatch(/^ {2}└ claude-opus-4-5\s/m);
   });
 
+  it("-z local, --timezone local and CTM_TZ=local: the machine's zone (TZ here), as ccusage takes it", () => {
+    const tokyo = ctm('daily', '-j', '-z', 'Asia/Tokyo').stdout;
+    expect(tokyo).not.toBe(ctm('daily', '-j').stdout);
+    const local = (args: string[], more: Record<string, string> = {}) =>
+      runCtm(['report', 'daily', '-j', ...args], { ...env, TZ: 'Asia/Tokyo', ...more });
+    for (const r of [
+      local(['-z', 'local']),
+      local(['--timezone', 'local']),
+      local([], { CTM_TZ: 'local' }),
+    ]) {
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(tokyo);
+    }
+    expect(local(['-z', 'local']).stdout).not.toBe(ctm('daily', '-j', '-z', 'local').stdout);
+  });
+
   it('--order asc|desc (and -o) on every report', () => {
     const dates = (...args: string[]) => json('daily', ...args).daily.map((d: any) => d.date);
     expect(dates('--order', 'asc')).toEqual(dates());
