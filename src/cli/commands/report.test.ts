@@ -595,15 +595,35 @@ describe('ctm report errors: one line, exit 2', () => {
     [['daily', '-s', '20260309', '-u', '20260301'], /^ctm: -s 2026-03-09 is after -u 2026-03-01\n$/],
     [['daily', '--bogus'], /^ctm: report: unknown option --bogus \(see `ctm report daily --help`\)\n$/],
     [['--bogus'], /^ctm: report: unknown option --bogus \(see `ctm report --help`\)\n$/],
-    [
-      ['daily', '--project', 'nowhere'],
-      /^ctm: --project: no project "nowhere" \(known: other \(\/home\/me\/other\), repo \(\/home\/me\/repo\)\)\n$/,
-    ],
   ])('report %j', (args, message) => {
     const r = ctm(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('--project naming no project: the empty report, as of a tree with no usage (exit 0, as ccusage), and a note', () => {
+    const empty = fixtureTree();
+    const emptyEnv = { ...env, CTM_CLAUDE_DIR: empty.claudeDir, CTM_DATA_DIR: `${empty.root}/data` };
+    try {
+      expect(runCtm(['ingest', '--once'], emptyEnv).code).toBe(0);
+      const note =
+        'ctm: --project: no project "nowhere" (known: other (/home/me/other), repo (/home/me/repo))\n';
+      for (const kind of ['daily', 'weekly', 'monthly', 'session', 'blocks'])
+        for (const format of [['--json'], ['--csv'], ['--csv', '-b']]) {
+          const r = ctm(kind, ...format, '--project', 'nowhere');
+          expect([r.code, r.stderr]).toEqual([0, note]);
+          expect(r.stdout).toBe(runCtm(['report', kind, ...format], emptyEnv).stdout);
+        }
+      const text = ctm('daily', '-p', 'nowhere');
+      expect(text.code).toBe(0);
+      expect(text.stderr).toMatch(/^ctm: -p: no project "nowhere" \(known: /);
+      expect(text.stdout).toMatch(/^Total\s+0\s+0\s+0\s+0\s+0\s+\$0\.00\s*$/m);
+      const none = runCtm(['report', 'daily', '--json', '-p', 'x'], emptyEnv);
+      expect([none.code, none.stderr]).toEqual([0, 'ctm: -p: no project "x" (the index has no usage yet)\n']);
+    } finally {
+      empty.remove();
+    }
   });
 
   it('a reader that closes the pipe early (`| head`) ends the report quietly, exit 0', () => {

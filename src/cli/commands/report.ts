@@ -77,7 +77,11 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
   const db = openIndex(config.dbPath);
   try {
-    if (a.project) filter.project = await projectKey(db, a.project.value, a.project.flag);
+    if (a.project) {
+      const { key, note } = await projectKey(db, a.project.value, a.project.flag);
+      filter.project = key;
+      if (note) process.stderr.write(`ctm: ${note}\n`);
+    }
     const out = await buildReport(db, kind, filter, {
       tokenLimit: a.tokenLimit ?? config.tokenLimit,
       showLimit: a.tokenLimit !== undefined,
@@ -109,14 +113,16 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
 }
 
-/** The project key a `--project` value names; an ambiguous or unknown one is a usage error. */
-async function projectKey(db: Db, value: string, flag: string): Promise<string> {
+/** The project key a `--project` value names; an ambiguous one is a usage error. One that names no project
+ * gives, as in ccusage, the report of nothing (exit 0): its key is the value itself, which no message has, and a
+ * note for stderr names the projects there are. */
+async function projectKey(db: Db, value: string, flag: string): Promise<{ key: string; note?: string }> {
   const { isProjectKey, projectNames } = await import('../../db/queries/project-names.ts');
-  if (isProjectKey(db, value)) return value;
+  if (isProjectKey(db, value)) return { key: value };
   const { resolveProject, describeProject } = await import('../../report/resolve-project.ts');
   const names = projectNames(db);
   const match = resolveProject(value, names);
-  if (match.kind === 'found') return match.project;
+  if (match.kind === 'found') return { key: match.project };
   const describe = (n: ProjectName) => describeProject(n, names);
   if (match.kind === 'ambiguous') {
     throw new UsageError(
@@ -125,12 +131,14 @@ async function projectKey(db: Db, value: string, flag: string): Promise<string> 
     );
   }
   const known = match.known.slice(0, 10).map(describe).join(', ');
-  throw new UsageError(
-    `${flag}: no project "${value}"` +
+  return {
+    key: value,
+    note:
+      `${flag}: no project "${value}"` +
       (match.known.length === 0
         ? ' (the index has no usage yet)'
         : ` (known: ${known}${match.known.length > 10 ? `, and ${match.known.length - 10} more` : ''})`),
-  );
+  };
 }
 
 export async function reportJson(out: Report): Promise<unknown> {
