@@ -110,6 +110,11 @@ describe('parseReportArgs', () => {
     expect(parse('blocks', '--token-limit', 'max').tokenLimit).toBe('max');
   });
 
+  it('-t 0 (and 00) is a limit of 0 tokens, as ccusage takes it', () => {
+    expect(parse('blocks', '-t', '0').tokenLimit).toBe(0);
+    expect(parse('blocks', '--token-limit', '00').tokenLimit).toBe(0);
+  });
+
   it("--timezone local and -z local (as ccusage): left for loadConfig to resolve to the machine's zone", () => {
     expect(parse('daily', '--timezone', 'local').timezone).toBe('local');
     expect(parse('daily', '-z', 'local').timezone).toBe('local');
@@ -217,7 +222,7 @@ describe('parseReportArgs errors: one line naming the flag as typed', () => {
     [['daily', '-z', 'Mars/Base'], /^-z: unknown timezone "Mars\/Base"/],
     [['daily', '--timezone', 'Mars/Base'], /^--timezone: unknown timezone "Mars\/Base"/],
     [['blocks', '-t', 'lots'], /^-t: expected a positive number of tokens or "max", got "lots"$/],
-    [['blocks', '--token-limit', '0'], /^--token-limit: expected a positive number/],
+    [['blocks', '--token-limit', '1.5'], /^--token-limit: expected a positive number/],
   ])('%j (a setting checked as config.ts checks it)', (args, message) => {
     expect(() => parseReportArgs(args)).toThrow(ConfigError);
     expect(() => parseReportArgs(args)).toThrow(message);

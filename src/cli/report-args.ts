@@ -420,7 +420,11 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
     tokenLimit:
       str('token-limit') === undefined
         ? undefined
-        : parseTokenLimit(str('token-limit'), flagOf('token-limit')),
+        : // 0 (or 00) is a limit of nothing to ccusage, every block with usage beyond it; CTM_TOKEN_LIMIT
+          // (and the site) take a positive number only.
+          /^\s*0+\s*$/.test(str('token-limit')!)
+          ? 0
+          : parseTokenLimit(str('token-limit'), flagOf('token-limit')),
     dataDir: str('data-dir'),
     machine: str('machine'),
     user: str('user'),

@@ -85,7 +85,7 @@ export function renderText(kind: Kind, out: Report, options: TextOptions): strin
   const partial = (unpriced: boolean): boolean | undefined => (noCost ? undefined : unpriced);
   if (out.kind === 'blocks') {
     // With --token-limit: each block's tokens as a share of the limit, and the active block's projection.
-    const limit = out.limit && out.limit.tokens > 0 ? out.limit.tokens : undefined;
+    const limit = out.limit?.tokens || undefined;
     const rows = out.blocks.map((b) => [
       b.isGap
         ? `(gap) ${b.startTime.slice(0, 16)}`
@@ -113,9 +113,11 @@ export function renderText(kind: Kind, out: Report, options: TextOptions): strin
     const notes = ['Blocks are 5-hour windows in UTC, starting at the hour of their first request.'];
     if (out.limit) {
       notes.push(
-        limit === undefined
-          ? 'Of limit: no completed block yet, so no largest block to measure against (--token-limit max)'
-          : `Of limit: each block's tokens as a share of ${formatInt(limit)}` +
+        out.limit.tokens === 0
+          ? 'Of limit: not shown against a limit of 0 tokens (every block with usage is beyond it)'
+          : limit === undefined
+            ? 'Of limit: no completed block yet, so no largest block to measure against (--token-limit max)'
+            : `Of limit: each block's tokens as a share of ${formatInt(limit)}` +
               `${out.limit.max ? ' (max: the largest completed block)' : ''}` +
               (out.blocks.some((b) => b.projection) ? "; → the active block's projection" : ''),
       );

@@ -26,17 +26,18 @@ export function blocksReport(db: Db, filter: UsageFilter, options: BlocksOptions
   return blocksWithLimit(db, filter, options).blocks;
 }
 
-/** The blocks and the token limit they were measured against (`max` resolved over the whole timeline). */
+/** The blocks and the token limit they were measured against: `max` resolved over the whole timeline, undefined
+ * when it has no completed block; a limit given is kept as it is, 0 too (as ccusage keeps `-t 0`). */
 export function blocksWithLimit(
   db: Db,
   filter: UsageFilter,
   options: BlocksOptions,
-): { blocks: ReportBlock[]; limit: number } {
+): { blocks: ReportBlock[]; limit: number | undefined } {
   let blocks = identifyBlocks(
     timelineRows(db, { costMode: filter.costMode, project: filter.project }),
     options.now,
   );
-  const limit = options.tokenLimit === 'max' ? maxBlockTokens(blocks) : options.tokenLimit;
+  const limit = options.tokenLimit === 'max' ? maxBlockTokens(blocks) || undefined : options.tokenLimit;
   if (filter.since || filter.until) {
     const localDay = makeLocalTime(filter.timezone);
     blocks = blocks.filter((b) => {
@@ -61,7 +62,7 @@ export function lastBlocks<B extends Block>(blocks: readonly B[], n: number): B[
   return blocks.slice(from);
 }
 
-function withLimits(b: Block, limit: number, hits: readonly LimitHit[]): ReportBlock {
+function withLimits(b: Block, limit: number | undefined, hits: readonly LimitHit[]): ReportBlock {
   const out: ReportBlock = { ...b, tokenLimitStatus: tokenLimitStatus(b, limit) };
   if (!b.isGap) {
     const start = Date.parse(b.startTime);
@@ -72,14 +73,15 @@ function withLimits(b: Block, limit: number, hits: readonly LimitHit[]): ReportB
   return out;
 }
 
-/** As ccusage: only a block with a projection (the active one) gets a status; "warning" above 80 %. */
-export function tokenLimitStatus(b: Block, limit: number) {
-  if (!b.projection || limit <= 0) return undefined;
+/** As ccusage: only a block with a projection (the active one) gets a status, when a limit is known; "warning"
+ * above 80 %. Against a limit of 0 (`-t 0`) there is no percentage (ccusage's is Infinity, null in its JSON). */
+export function tokenLimitStatus(b: Block, limit: number | undefined) {
+  if (!b.projection || limit === undefined) return undefined;
   const projectedUsage = b.projection.totalTokens;
   return {
     limit,
     projectedUsage,
-    percentUsed: (projectedUsage / limit) * 100,
+    percentUsed: limit > 0 ? (projectedUsage / limit) * 100 : null,
     status: projectedUsage > limit ? 'exceeds' : projectedUsage > limit * 0.8 ? 'warning' : 'ok',
   };
 }

@@ -108,7 +108,8 @@ const CCUSAGE: Record<Kind, Record<string, Spec>> = {
     'blocks[].tokenLimitStatus': {
       limit: 'number',
       projectedUsage: 'number',
-      percentUsed: 'number',
+      // null against a limit of 0 (-t 0), as in ccusage.
+      percentUsed: 'number|null',
       status: 'string',
     },
   },

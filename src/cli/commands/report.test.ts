@@ -536,6 +536,12 @@ describe('ctm report text', () => {
     expect(given).toContainEqual(expect.stringMatching(/^2026-03-09T08:00 .* 3,704%$/));
     expect(given).toContainEqual(expect.stringMatching(/^2026-03-02T12:00 .* <1%$/));
     expect(given).toContain("Of limit: each block's tokens as a share of 27,000");
+    const zero = ctm('blocks', '-t', '0');
+    expect(zero.code).toBe(0);
+    expect(zero.stdout).not.toMatch(/^Block start.*Of limit/);
+    expect(zero.stdout).toContain(
+      'Of limit: not shown against a limit of 0 tokens (every block with usage is beyond it)',
+    );
     const max = ctm('blocks', '-t', 'max').stdout;
     expect(max).toMatch(/^2026-03-09T08:00 .* 100%/m);
     expect(max).toContain(
@@ -714,6 +720,14 @@ describe('blocks with an active block (in-process, fixed clock)', () => {
         [true, false, false],
       ]);
       expect(out[2].burnRate).toEqual(active.burnRate);
+      // -t 0, as ccusage: a status against a limit of 0 tokens, with no percentage (null in the JSON).
+      expect(report(0)[2]!.tokenLimitStatus).toEqual({
+        limit: 0,
+        projectedUsage: 81_000,
+        percentUsed: null,
+        status: 'exceeds',
+      });
+      expect(report(0)[0]!.tokenLimitStatus).toBeUndefined();
       expect(report(90_000)[2]!.tokenLimitStatus!.status).toBe('warning');
       expect(report(200_000)[2]!.tokenLimitStatus!.status).toBe('ok');
     } finally {
