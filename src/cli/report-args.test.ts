@@ -2,7 +2,13 @@
 // them, the errors (each names the flag as typed) and the usage texts of --help.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config.ts';
-import { joinProjectValue, parseDateFlag, parseReportArgs, reportHelp } from './report-args.ts';
+import {
+  booleanValues,
+  joinProjectValue,
+  parseDateFlag,
+  parseReportArgs,
+  reportHelp,
+} from './report-args.ts';
 import { UsageError } from './usage-error.ts';
 
 const parse = (...args: string[]) => parseReportArgs(args);
@@ -140,6 +146,30 @@ describe('parseReportArgs', () => {
   });
 
   it.each([
+    ['--json', 'json'],
+    ['-j', 'json'],
+    ['--csv', 'csv'],
+    ['--breakdown', 'breakdown'],
+    ['-b', 'breakdown'],
+    ['--no-cost', 'noCost'],
+    ['--help', 'help'],
+    ['-h', 'help'],
+  ] as const)('%s=true|false|1|0 (any case) sets %s as written; the last one typed wins', (flag, key) => {
+    for (const v of ['true', 'TRUE', '1']) expect(parse('daily', `${flag}=${v}`)[key]).toBe(true);
+    for (const v of ['false', 'False', '0']) expect(parse('daily', `${flag}=${v}`)[key]).toBe(false);
+    expect(parse('daily', flag, `${flag}=false`)[key]).toBe(false);
+    expect(parse('daily', `${flag}=0`, flag)[key]).toBe(true);
+  });
+
+  it('=true|false|1|0 on the switches that change nothing (-O, --offline, --no-offline, --color, …) too', () => {
+    const plain = parse('daily', '--json');
+    for (const flag of ['--offline', '-O', '--no-offline', '--color', '--no-color', '--compact', '-d'])
+      for (const v of ['true', 'false', '1', '0'])
+        expect(parse('daily', '--json', `${flag}=${v}`)).toEqual(plain);
+    expect(parse('daily', '--json=true', '--csv=false')).toMatchObject({ json: true, csv: false });
+  });
+
+  it.each([
     ['sunday', 0],
     ['monday', 1],
     ['tuesday', 2],
@@ -192,6 +222,12 @@ describe('parseReportArgs errors: one line naming the flag as typed', () => {
     [['daily', 'extra'], 'report: unexpected argument "extra" (see `ctm report daily --help`)'],
     [['daily', '--bogus'], 'report: unknown option --bogus (see `ctm report daily --help`)'],
     [['daily', '--json', '--csv'], 'report: --json and --csv: choose one (see `ctm report daily --help`)'],
+    [['daily', '--json=yes'], '--json: expected true, false, 1 or 0, got "yes"'],
+    [['daily', '-b='], '-b: expected true, false, 1 or 0, got ""'],
+    [
+      ['daily', '--', '--json=true'],
+      'report: unexpected argument "--json=true" (see `ctm report daily --help`)',
+    ],
     [['blocks', '--csv', '-j'], 'report: -j and --csv: choose one (see `ctm report blocks --help`)'],
     [['-x'], 'report: unknown option -x (see `ctm report --help`)'],
     [['session', '--since'], '--since: needs a value (see `ctm report session --help`)'],
@@ -273,6 +309,21 @@ describe('reportHelp', () => {
     expect(blocks).not.toContain('--breakdown');
     for (const text of [daily, blocks])
       expect(text.split('\n').filter((l) => l.includes('--last'))).toHaveLength(1);
+  });
+});
+
+describe('booleanValues', () => {
+  it('takes the value off a boolean flag, kept by the position of what is left; other arguments as they are', () => {
+    const booleans = new Set(['--json', '-j']);
+    expect(
+      booleanValues(['daily', '-j=1', '--since=2026-03-01', '--json=false', '--', '-j=0'], booleans),
+    ).toEqual({
+      args: ['daily', '-j', '--since=2026-03-01', '--json', '--', '-j=0'],
+      values: new Map([
+        [1, true],
+        [3, false],
+      ]),
+    });
   });
 });
 

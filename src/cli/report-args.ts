@@ -298,6 +298,39 @@ export function joinProjectValue(args: readonly string[]): string[] {
   return out;
 }
 
+const BOOLEAN_VALUES: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
+
+/** `--json=false`, `-b=true`, `--offline=1`: node's parseArgs takes no value on a boolean flag, so the value is
+ * taken off here (true, false, 1 or 0, any case) and kept by the argument's position, where the caller reads it
+ * from the token. ccusage accepts any value there and ignores it (`--json=false` prints JSON); ctm takes the
+ * value as written. `booleans` holds the spellings (`--json`, `-j`); nothing after `--` is touched. */
+export function booleanValues(
+  args: readonly string[],
+  booleans: ReadonlySet<string>,
+): { args: string[]; values: Map<number, boolean> } {
+  const out: string[] = [];
+  const values = new Map<number, boolean>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : '';
+    if (!booleans.has(flag)) {
+      out.push(arg);
+      continue;
+    }
+    const raw = arg.slice(eq + 1);
+    const v = BOOLEAN_VALUES[raw.trim().toLowerCase()];
+    if (v === undefined) throw new UsageError(`${flag}: expected true, false, 1 or 0, got "${raw}"`);
+    values.set(out.length, v);
+    out.push(flag);
+  }
+  return { args: out, values };
+}
+
 /** Where an error points: the help of the report named on the line, if any. */
 function hintFor(kind: Kind | undefined): string {
   return `see \`ctm report${kind ? ` ${kind}` : ''} --help\``;
@@ -318,14 +351,22 @@ function parseError(error: unknown, hint: string): never {
   throw error;
 }
 
+const BOOLEANS: ReadonlySet<string> = new Set(
+  FLAGS.filter((f) => f.type === 'boolean').flatMap((f) => [
+    `--${f.name}`,
+    ...(f.short ? [`-${f.short}`] : []),
+  ]),
+);
+
 export function parseReportArgs(args: readonly string[]): ReportArgs {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const f of FLAGS) options[f.name] = f.short ? { type: f.type, short: f.short } : { type: f.type };
   let tokens;
   let positionals: string[];
+  const plain = booleanValues(joinProjectValue(args), BOOLEANS);
   try {
     ({ tokens, positionals } = parseArgs({
-      args: joinProjectValue(args),
+      args: plain.args,
       allowPositionals: true,
       tokens: true,
       options,
@@ -340,7 +381,7 @@ export function parseReportArgs(args: readonly string[]): ReportArgs {
     if (t.kind !== 'option') continue;
     const flag = FLAGS.find((f) => f.name === t.name)!;
     const name = flag.alias ?? flag.name;
-    value.set(name, t.value ?? true);
+    value.set(name, plain.values.get(t.index) ?? t.value ?? true);
     typed.set(name, t.rawName);
   }
   const str = (name: string) => value.get(name) as string | undefined;

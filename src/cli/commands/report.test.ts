@@ -317,6 +317,22 @@ describe("ccusage's flag spellings and options", () => {
     });
   });
 
+  it('boolean flags take =true, =false, =1 and =0 (ccusage accepts any value there; ctm takes it as written)', () => {
+    const plain = ctm('daily', '--json').stdout;
+    for (const args of [
+      ['--json=true'],
+      ['-j=1'],
+      ['--json', '--offline=false'],
+      ['--json', '--breakdown=false'],
+    ])
+      expect(ctm('daily', ...args).stdout).toBe(plain);
+    expect(ctm('daily', '--breakdown=true').stdout).toBe(ctm('daily', '--breakdown').stdout);
+    expect(ctm('daily', '-b=0').stdout).toBe(ctm('daily').stdout);
+    expect(ctm('daily', '-j', '--no-cost=false').stdout).toBe(plain);
+    const bad = ctm('daily', '--json=yes');
+    expect([bad.code, bad.stderr]).toEqual([2, 'ctm: --json: expected true, false, 1 or 0, got "yes"\n']);
+  });
+
   it('-z is --timezone, -s/-u take YYYYMMDD, -b is --breakdown', () => {
     expect(ctm('daily', '-j', '-z', 'Asia/Tokyo').stdout).toBe(
       ctm('daily', '-j', '--timezone', 'Asia/Tokyo').stdout,
