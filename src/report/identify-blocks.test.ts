@@ -130,6 +130,15 @@ describe('identifyBlocks (ccusage semantics)', () => {
     });
   });
 
+  it('models in the order first used (as ccusage), not by name', () => {
+    const rows = [
+      row(T0, { model: 'zeta' }),
+      row(T0 + 1000, { model: 'alpha' }),
+      row(T0 + 2000, { model: 'zeta' }),
+    ];
+    expect(identifyBlocks(rows, FAR_FUTURE)[0]!.models).toEqual(['zeta', 'alpha']);
+  });
+
   it('max token limit: the largest completed block, ignoring gaps and the active block', () => {
     const rows = [
       row(T0, { inputTokens: 5000 }),

@@ -96,7 +96,8 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
     costUSD: cost,
     unpricedEntries: unpriced,
     webSearchRequests: searches,
-    models: [...models].sort(),
+    // In the order first used, as ccusage lists them (a Set keeps insertion order; rows come in time order).
+    models: [...models],
     burnRate,
     projection,
   };

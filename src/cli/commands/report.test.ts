@@ -681,6 +681,59 @@ describe('ctm report errors: one line, exit 2', () => {
   });
 });
 
+describe("the order of a row's models (in-process)", () => {
+  it('first used on sessions and blocks, as ccusage; by name on periods (a documented difference)', async () => {
+    const { testIndex } = await import('../../../test/fixtures/fixture-tree.ts');
+    const { buildReport } = await import('../build-report.ts');
+    const { reportJson } = await import('./report.ts');
+    const t = fixtureTree();
+    const index = testIndex([t.claudeDir], t.root);
+    try {
+      const line = (id: string, iso: string, model: string) =>
+        assistantLine({ id, sessionId: 's', timestamp: iso, model, input: 1000, output: 0 });
+      // zeta-model and alpha-model have no price: the same cost (0), first used in that order.
+      t.write('p/s.jsonl', [
+        line('a', '2026-03-01T10:00:00Z', 'zeta-model'),
+        line('b', '2026-03-01T10:01:00Z', 'alpha-model'),
+        line('c', '2026-03-01T10:02:00Z', 'claude-opus-4-5'),
+        line('d', '2026-03-01T13:00:00Z', 'zeta-model'),
+      ]);
+      index.ingester.pass();
+      const report = async (kind: 'daily' | 'session' | 'blocks') =>
+        (await reportJson(
+          await buildReport(
+            index.db,
+            kind,
+            { timezone: 'UTC', costMode: 'auto' },
+            { tokenLimit: 'max', now: 0 },
+          ),
+        )) as any;
+      const session = (await report('session')).sessions[0];
+      expect(session.modelsUsed).toEqual(['zeta-model', 'alpha-model', 'claude-opus-4-5']);
+      expect(session.modelBreakdowns.map((m: any) => m.modelName)).toEqual([
+        'claude-opus-4-5',
+        'zeta-model',
+        'alpha-model',
+      ]);
+      expect((await report('blocks')).blocks[0].models).toEqual([
+        'zeta-model',
+        'alpha-model',
+        'claude-opus-4-5',
+      ]);
+      const day = (await report('daily')).daily[0];
+      expect(day.modelsUsed).toEqual(['alpha-model', 'claude-opus-4-5', 'zeta-model']);
+      expect(day.modelBreakdowns.map((m: any) => m.modelName)).toEqual([
+        'claude-opus-4-5',
+        'alpha-model',
+        'zeta-model',
+      ]);
+    } finally {
+      index.close();
+      t.remove();
+    }
+  });
+});
+
 describe('blocks with an active block (in-process, fixed clock)', () => {
   it('burn rate, projection and token-limit status (N and max)', async () => {
     const { testIndex } = await import('../../../test/fixtures/fixture-tree.ts');

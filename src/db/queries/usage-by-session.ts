@@ -1,4 +1,6 @@
-// Token and cost sums per session and model, with the session's project, last activity and span.
+// Token and cost sums per session and model, with the session's project, last activity and span. A session's
+// models come in the order it first used them (its modelsUsed, and its breakdowns of equal cost), as ccusage
+// lists them: it reads a session's lines in file order, which is time order.
 import type { Db } from '../open.ts';
 import { sumColumns, type Sums } from '../sum-columns.ts';
 import { usageSql, type UsageFilter } from './usage-by-period.ts';
@@ -21,7 +23,7 @@ export function usageBySession(db: Db, filter: UsageFilter): SessionModelRow[] {
               max(${q.day}) AS lastDay, ${sumColumns(q.cost)}
        FROM usage ${q.where}
        GROUP BY session_id, model
-       ORDER BY lastTs, session_id, model`,
+       ORDER BY session_id, firstTs, model`,
     )
     .all(q.params) as SessionModelRow[];
 }
