@@ -56,11 +56,26 @@ describe('statusline config', () => {
     expect(() => loadStatuslineConfig({ CTM_TZ: 'Mars/Base' })).toThrow(/^CTM_TZ: unknown timezone/);
   });
 
-  it('the machine zone without Intl: TZ when it is an IANA name, UTC spellings as UTC', () => {
+  it('the machine zone without Intl: TZ when it is an IANA name or a fixed POSIX offset, UTC spellings as UTC', () => {
     expect(systemTimezone({ TZ: 'Asia/Tokyo' })).toBe('Asia/Tokyo');
     expect(systemTimezone({ TZ: 'Etc/UTC' })).toBe('UTC');
-    // A POSIX rule is not a zone name: Intl decides (undefined here).
+    // A POSIX rule with daylight saving is not a zone name: Intl decides (undefined here).
     expect(systemTimezone({ TZ: 'CET-1CEST' })).toBeUndefined();
+    // A fixed whole-hour POSIX offset is the Etc zone of that offset (ICU gives UTC for it); `:name` is name.
+    expect(systemTimezone({ TZ: 'UTC+3' })).toBe('Etc/GMT+3');
+    expect(systemTimezone({ TZ: 'JST-9' })).toBe('Etc/GMT-9');
+    expect(systemTimezone({ TZ: '<+04>-4' })).toBe('Etc/GMT-4');
+    expect(systemTimezone({ TZ: 'GMT0' })).toBe('UTC');
+    expect(systemTimezone({ TZ: ':Europe/Berlin' })).toBe('Europe/Berlin');
+    // A fractional offset has no Etc zone, nor has an offset beyond the Etc range.
+    expect(systemTimezone({ TZ: '<+0530>-5:30' })).toBeUndefined();
+    expect(systemTimezone({ TZ: 'XYZ-15' })).toBeUndefined();
+    // The zone it names is what TZ means to the C library: UTC+3 is three hours west of UTC.
+    const noon = Date.parse('2026-06-01T12:00:00Z');
+    const hour = (zone: string) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(noon);
+    expect(hour(systemTimezone({ TZ: 'UTC+3' })!)).toBe('09');
+    expect(hour(systemTimezone({ TZ: 'JST-9' })!)).toBe('21');
     const fromLink = systemTimezone({});
     expect(fromLink === undefined || fromLink === Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(
       true,

@@ -325,8 +325,8 @@ export function statuslineBudgetMs(env: Env): number {
 export function systemTimezone(env: Env): string | undefined {
   const utc = (name: string) => (/^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(name) ? 'UTC' : name);
   const listed = (name: string) => name === 'UTC' || Intl.supportedValuesOf('timeZone').includes(name);
-  const tz = env.TZ?.trim();
-  if (tz) return listed(utc(tz)) ? utc(tz) : undefined;
+  const tz = env.TZ?.trim().replace(/^:/, '');
+  if (tz) return listed(utc(tz)) ? utc(tz) : posixFixedZone(tz);
   try {
     const zone = /\/zoneinfo\/(.+)$/.exec(
       process.getBuiltinModule('node:fs').readlinkSync('/etc/localtime'),
@@ -335,6 +335,19 @@ export function systemTimezone(env: Env): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A POSIX TZ of a fixed whole-hour offset (`UTC+3`, `JST-9`, `<+04>-4`: no daylight-saving part) as the IANA
+ * zone of that offset (`Etc/GMT+3`, `Etc/GMT-9`, `Etc/GMT-4`: POSIX and Etc/GMT count hours west alike), which
+ * ICU cannot name by itself; undefined for anything else (a rule with daylight saving, a fractional offset). */
+export function posixFixedZone(tz: string): string | undefined {
+  const m = /^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{1,10}>)([+-]?)(\d{1,2})(?::00(?::00)?)?$/.exec(tz);
+  if (!m) return undefined;
+  const hours = Number(m[2]);
+  if (hours === 0) return 'UTC';
+  const west = m[1] !== '-';
+  if (hours > (west ? 12 : 14)) return undefined;
+  return `Etc/GMT${west ? '+' : '-'}${hours}`;
 }
 
 /** What `ctm statusline` reads of the configuration, checked as loadConfig checks it (the same messages), and
