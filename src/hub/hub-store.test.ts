@@ -13,7 +13,7 @@ import { changedSessionCosts } from '../db/queries/push-session-costs.ts';
 import { loadPricing } from '../pricing/load-pricing.ts';
 import { usageLogsRequest } from '../push/usage-log-records.ts';
 import { mapRecords, TELEMETRY_PROJECT } from './hub-records.ts';
-import { createHubStore, type HubStore } from './hub-store.ts';
+import { createHubStore, TWIN_WINDOW_MS, type HubStore } from './hub-store.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { generateTree } from '../../test/fixtures/generate-tree.ts';
 import { rollupDrift } from '../db/queries/rollup-drift.ts';
@@ -95,7 +95,7 @@ function perMachine(db: Db): Record<string, { messages: number; tokens: number }
   expect(rollup).toEqual(rows);
   const costs = db
     .prepare(
-      `SELECT round(total(cost_calc_usd), 9) AS m, (SELECT round(total(cost_calc_usd), 9) FROM usage_daily) AS r
+      `SELECT total(cost_calc_usd) AS m, (SELECT total(cost_calc_usd) FROM usage_daily) AS r
        FROM usage`,
     )
     .get() as { m: number; r: number };
@@ -281,6 +281,105 @@ describe('hub store', () => {
   });
 });
 
+describe("hub store, Claude Code's telemetry without a request id", () => {
+  const MODEL = 'claude-sonnet-4-5-20250929';
+  /** An api_request event with the tokens of line('m1', 1, 's1'), stamped `after` ms after it as Claude Code
+   *  stamps a response that has ended; no request id, as some Claude Code versions send it. */
+  const event = (extra: Record<string, string | number> = {}, after = 40_000) => ({
+    'session.id': 's1',
+    model: MODEL,
+    input_tokens: 101,
+    output_tokens: 20,
+    'event.timestamp': new Date(Date.parse(at(1)) + after).toISOString(),
+    ...extra,
+  });
+  const rows = (db: Db) => db.prepare(`SELECT key, total_tokens AS t FROM usage ORDER BY key`).all();
+
+  it.each([true, false])(
+    "counts a response its agent also sent once, as the agent's row, resent or not (telemetry first: %s)",
+    (telemetryFirst) => {
+      const a = agent({ 'p/s1.jsonl': [line('m1', 1, 's1', { requestId: 'req_1' })] });
+      const { db, store } = hub();
+      if (telemetryFirst) {
+        expect(telemetry(store, 'a', [event({ 'event.sequence': 1 })])).toMatchObject({ accepted: 1 });
+        expect(push(store, a.db, 'a')).toMatchObject({ accepted: 1, replaced: 1 });
+      } else {
+        push(store, a.db, 'a');
+        expect(telemetry(store, 'a', [event({ 'event.sequence': 1 })])).toMatchObject({
+          accepted: 0,
+          duplicates: 1,
+        });
+      }
+      expect(rows(db)).toEqual([{ key: 'm1', t: 121 }]);
+      // The event sent again (an OTLP retry) after the agent's row, and the agent's row again: still once.
+      expect(telemetry(store, 'a', [event({ 'event.sequence': 1 })])).toMatchObject({
+        accepted: 0,
+        duplicates: 1,
+      });
+      push(store, a.db, 'a');
+      expect(rows(db)).toEqual([{ key: 'm1', t: 121 }]);
+      expect(perMachine(db)).toEqual({ a: { messages: 1, tokens: 121 } });
+    },
+  );
+
+  it('keeps events of equal tokens apart: each is a response of its own', () => {
+    const { db, store } = hub();
+    const sequenced = [event({ 'event.sequence': 1 }), event({ 'event.sequence': 2 })];
+    const timed = [event({ 'session.id': 's2' }, 0), event({ 'session.id': 's2' }, 9_000)];
+    expect(telemetry(store, 'a', [...sequenced, ...timed])).toMatchObject({ accepted: 4 });
+    expect(telemetry(store, 'a', [...timed, ...sequenced])).toMatchObject({ accepted: 0, duplicates: 4 });
+    expect(perMachine(db)).toEqual({ a: { messages: 4, tokens: 4 * 121 } });
+  });
+
+  it("takes an event for an agent's row of its tokens and session only near the row's time", () => {
+    const a = agent({ 'p/s1.jsonl': [line('m1', 1, 's1')] });
+    const { db, store } = hub();
+    push(store, a.db, 'a');
+    telemetry(store, 'a', [
+      event({ 'event.sequence': 1 }),
+      // The same tokens 20 minutes later: another response.
+      event({ 'event.sequence': 2 }, TWIN_WINDOW_MS + 60_000),
+    ]);
+    expect(rows(db)).toEqual([
+      { key: 'm1', t: 121 },
+      { key: 'otel:s1:2', t: 121 },
+    ]);
+    // A limit: an event only telemetry saw (a side call) with the tokens of a row near it is taken for that
+    // row too.
+    telemetry(store, 'a', [event({ 'event.sequence': 3 }, 60_000)]);
+    expect(perMachine(db)).toEqual({ a: { messages: 2, tokens: 2 * 121 } });
+  });
+
+  it("counts an event again when its twin's row is replaced by a copy that is no twin of it, in any order", () => {
+    // b holds an earlier copy of m1 (its streaming start, 5 output tokens), a the whole response. The event
+    // has the earlier copy's tokens: Claude Code logs a response's final usage, so it is another response.
+    const early = agent({ 'p/s1.jsonl': [line('m1', 1, 's1', { output: 5 })] });
+    const whole = agent({ 'p/s1.jsonl': [line('m1', 1, 's1')] });
+    const steps = {
+      early: (store: HubStore) => push(store, early.db, 'b'),
+      whole: (store: HubStore) => push(store, whole.db, 'a'),
+      event: (store: HubStore) => telemetry(store, 'a', [event({ output_tokens: 5, 'event.sequence': 1 })]),
+    };
+    const orders: (keyof typeof steps)[][] = [
+      ['early', 'event', 'whole'],
+      ['event', 'early', 'whole'],
+      ['early', 'whole', 'event'],
+      ['whole', 'early', 'event'],
+      ['event', 'whole', 'early'],
+      ['whole', 'event', 'early'],
+    ];
+    for (const order of orders) {
+      const { db, store } = hub();
+      for (const step of order) steps[step](store);
+      expect(rows(db), order.join(', ')).toEqual([
+        { key: 'm1', t: 121 },
+        { key: 'otel:s1:1', t: 106 },
+      ]);
+      expect(rollupDrift(db), order.join(', ')).toEqual([]);
+    }
+  });
+});
+
 describe('hub store, in any order', () => {
   /** Machine b holds some of a's sessions as they were earlier (a prefix of their lines) and some whole. */
   function machines(seed: number) {
@@ -315,16 +414,96 @@ describe('hub store, in any order', () => {
     return { a: index('a'), b: index('b'), pick };
   }
 
-  /** Every machine's rows sent in batches of random sizes, the machines' batches interleaved at random, some
-   * sent twice. */
-  function sendShuffled(store: HubStore, from: Record<string, Db>, pick: (n: number) => number): void {
+  type Event = Record<string, string | number>;
+  interface Row {
+    key: string;
+    sessionId: string;
+    requestId: string | null;
+    ts: number;
+    model: string;
+    input: number;
+    output: number;
+    cacheRead: number;
+    cacheWrite: number;
+  }
+  const ROWS = `SELECT key, session_id AS sessionId, request_id AS requestId, ts, model, input_tokens AS input,
+    output_tokens AS output, cache_read_tokens AS cacheRead,
+    cache_write_5m_tokens + cache_write_1h_tokens AS cacheWrite
+    FROM usage WHERE advisor_of IS NULL ORDER BY key`;
+
+  /** Machine a's Claude Code telemetry, none of it with a request id unless said: twins of a third of the
+   *  responses the hub counts (stamped up to two minutes after the transcript, a quarter of them with the
+   *  request id), events of the same tokens 20 minutes later (other responses), twins of earlier copies b
+   *  holds that the whole response replaces (other responses too: Claude Code logs a response's final
+   *  usage), and side calls only telemetry sees, three of equal tokens per session. */
+  function telemetryEvents(hubDb: Db, b: Db, pick: (n: number) => number): Event[] {
+    const events: Event[] = [];
+    const sequences = new Map<string, number>();
+    const add = (r: Omit<Row, 'key'>, after: number, requestId: string | null = null) => {
+      const sequence = (sequences.get(r.sessionId) ?? 0) + 1;
+      sequences.set(r.sessionId, sequence);
+      events.push({
+        'session.id': r.sessionId,
+        model: r.model,
+        input_tokens: r.input,
+        output_tokens: r.output,
+        cache_read_tokens: r.cacheRead,
+        cache_creation_tokens: r.cacheWrite,
+        'event.timestamp': new Date(r.ts + after).toISOString(),
+        'event.sequence': sequence,
+        ...(requestId === null ? {} : { request_id: requestId }),
+      });
+    };
+    const counted = hubDb.prepare(ROWS).all() as Row[];
+    const final = new Map(counted.map((r) => [r.key, r]));
+    for (const r of counted) {
+      const roll = pick(12);
+      if (roll < 4) add(r, pick(120_000), roll === 0 ? r.requestId : null);
+      else if (roll === 4) add(r, TWIN_WINDOW_MS + 5 * 60_000);
+    }
+    for (const r of b.prepare(ROWS).all() as Row[]) {
+      const f = final.get(r.key);
+      if (f && (f.input !== r.input || f.output !== r.output || f.cacheRead !== r.cacheRead)) add(r, 30_000);
+    }
+    for (const sessionId of new Set(counted.map((r) => r.sessionId))) {
+      const first = counted.find((r) => r.sessionId === sessionId)!;
+      const side = { ...first, model: 'claude-haiku-4-5-20251001', input: 90, output: 12, cacheRead: 0 };
+      for (let i = 0; i < 3; i++) add({ ...side, cacheWrite: 0 }, 1_000 * i);
+    }
+    return events;
+  }
+
+  /** Every machine's rows sent in batches of random sizes, and the telemetry events shuffled, some twice, in
+   *  batches of their own; all the batches interleaved at random, some sent twice. */
+  function sendShuffled(
+    store: HubStore,
+    from: Record<string, Db>,
+    pick: (n: number) => number,
+    telemetryOf: { machine: string; events: Event[] } = { machine: 'a', events: [] },
+  ): void {
+    const events = [...telemetryOf.events];
+    for (let i = events.length - 1; i > 0; i--) {
+      const j = pick(i + 1);
+      [events[i], events[j]] = [events[j]!, events[i]!];
+    }
+    for (let n = events.length >> 3; n > 0; n--)
+      events.splice(pick(events.length), 0, events[pick(events.length)]!);
+    let sent = 0;
     const cursors = Object.fromEntries(Object.keys(from).map((m) => [m, 0]));
     const total = (m: string) =>
       (from[m]!.prepare('SELECT max(rowid) AS r FROM messages').get() as { r: number }).r;
     for (;;) {
       const open = Object.keys(from).filter((m) => cursors[m]! < total(m));
+      if (sent < events.length) open.push('');
       if (open.length === 0) return;
       const machine = open[pick(open.length)]!;
+      if (machine === '') {
+        const batch = events.slice(sent, sent + 1 + pick(20));
+        telemetry(store, telemetryOf.machine, batch);
+        if (pick(4) === 0) telemetry(store, telemetryOf.machine, batch);
+        sent += batch.length;
+        continue;
+      }
       const rows = pushRows(from[machine]!, cursors[machine]!, 1 + pick(40));
       const send = () => {
         const mapped = mapRecords(
@@ -341,6 +520,9 @@ describe('hub store, in any order', () => {
   }
 
   const state = (db: Db) => ({
+    telemetry: db
+      .prepare(`SELECT key, superseded FROM messages WHERE key >= 'otel:' AND key < 'otel;' ORDER BY key`)
+      .all() as { key: string; superseded: number }[],
     rows: db
       .prepare(
         `SELECT key, machine, model, day, session_id, input_tokens, output_tokens, cache_read_tokens,
@@ -350,10 +532,10 @@ describe('hub store, in any order', () => {
       .all(),
     rollup: db
       .prepare(
-        `SELECT day, model, project, machine, session_id, messages, total_tokens, round(cost_auto_usd, 9) AS cost
+        `SELECT day, model, project, machine, session_id, messages, total_tokens, cost_auto_usd AS cost
          FROM usage_daily ORDER BY 1, 2, 3, 4, 5`,
       )
-      .all(),
+      .all() as { cost: number }[],
   });
 
   it.each([31, 32, 33])(
@@ -363,12 +545,23 @@ describe('hub store, in any order', () => {
       const reference = hub();
       push(reference.store, a, 'a');
       push(reference.store, b, 'b');
+      const events = telemetryEvents(reference.db, b, pick);
+      telemetry(reference.store, 'a', events);
       const want = state(reference.db);
       expect(want.rows.length).toBeGreaterThan(50);
+      // A group's cost is a sum of floats, added (and taken away) in another order in every round.
+      const closeCosts = {
+        ...want,
+        rollup: want.rollup.map((g) => ({ ...g, cost: expect.closeTo(g.cost, 9) })),
+      };
+      // Telemetry rows both counted (on their own) and superseded (by their agent's twin).
+      const superseded = want.telemetry.filter((t) => t.superseded === 1);
+      expect(superseded.length).toBeGreaterThan(10);
+      expect(want.telemetry.length - superseded.length).toBeGreaterThan(10);
       for (let round = 0; round < 4; round++) {
         const { db, store } = hub();
-        sendShuffled(store, round % 2 ? { b, a } : { a, b }, pick);
-        expect(state(db), `round ${round}`).toEqual(want);
+        sendShuffled(store, round % 2 ? { b, a } : { a, b }, pick, { machine: 'a', events });
+        expect(state(db), `round ${round}`).toEqual(closeCosts);
         expect(rollupDrift(db), `round ${round}`).toEqual([]);
         perMachine(db);
       }

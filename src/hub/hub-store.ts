@@ -6,9 +6,11 @@
 //   replay, then the larger total, then the one carrying speed — and on a tie by the machine name that sorts
 //   first, so the result does not depend on which machine sent first. A row from the machine that sent the
 //   stored one replaces it (it is that agent's current copy) unless it is the same.
-// - Claude Code's telemetry has no message id: it is matched to an agent's row by request id, or, where one
-//   side has none, by the response's token fingerprint in its session (hub_aliases). An agent's row always
-//   wins over telemetry of the same request (it has the 5m/1h split, the project, the message id).
+// - Claude Code's telemetry has no message id: an event is keyed by what identifies it (hub-records.ts), so a
+//   resent event is a duplicate by its key, and telemetry is never matched with other telemetry. An event
+//   counts unless an agent's row is its twin (twins below); then it is kept superseded (stored, not counted),
+//   and counts again should that row be replaced by a copy that is no twin of it. Whether a telemetry row
+//   counts thus depends on the agent rows stored, not on which of them came first.
 // - An advisor row belongs to its response's counted copy: one from another machine than that copy's is a
 //   duplicate; the stored copy's advisor rows leave when another copy replaces it.
 import { ChangeSet } from '../db/change-set.ts';
@@ -42,15 +44,35 @@ const STORED_COLUMNS = `key, day, hour, model, project, session_id AS sessionId,
   thinking_tokens AS thinking, web_search_requests AS webSearchRequests, web_fetch_requests AS webFetchRequests,
   cost_logged_usd AS costLogged, cost_calc_usd AS costCalc`;
 
+const IS_TELEMETRY = `key >= '${TELEMETRY_KEY_PREFIX}' AND key < 'otel;'`;
+const isTelemetry = (key: string): boolean => key.startsWith(TELEMETRY_KEY_PREFIX);
+
 const total = (
   r: Pick<HubUsage, 'input' | 'output' | 'cacheWrite5m' | 'cacheWrite1h' | 'cacheRead'>,
 ): number => r.input + r.output + r.cacheWrite5m + r.cacheWrite1h + r.cacheRead;
 
-/** The alias of a response's tokens within its session, for matching telemetry to transcript rows. */
-export function fingerprint(
-  r: Pick<HubUsage, 'sessionId' | 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h'>,
-): string {
-  return `f:${r.sessionId}|${r.input}|${r.output}|${r.cacheRead}|${r.cacheWrite5m + r.cacheWrite1h}`;
+/** How far apart a telemetry event and its transcript row may be stamped: the transcript stamps a response as
+ *  it streams, Claude Code logs the event once it has ended, and a long response streams for minutes. */
+export const TWIN_WINDOW_MS = 15 * 60_000;
+
+type Twinable = Pick<
+  HubUsage,
+  'sessionId' | 'ts' | 'requestId' | 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h'
+>;
+
+/** Whether an agent's row and a telemetry row are one response: the same request id, or where either lacks
+ *  one, the same tokens in the same session within TWIN_WINDOW_MS (telemetry has no 5m/1h split). */
+export function twins(agent: Twinable, telemetry: Twinable): boolean {
+  if (agent.requestId !== null && telemetry.requestId !== null)
+    return agent.requestId === telemetry.requestId;
+  return (
+    agent.sessionId === telemetry.sessionId &&
+    Math.abs(agent.ts - telemetry.ts) <= TWIN_WINDOW_MS &&
+    agent.input === telemetry.input &&
+    agent.output === telemetry.output &&
+    agent.cacheRead === telemetry.cacheRead &&
+    agent.cacheWrite5m + agent.cacheWrite1h === telemetry.cacheWrite5m + telemetry.cacheWrite1h
+  );
 }
 
 /** The ingest's fold rule between two copies of a response, then the machine name that sorts first. */
@@ -110,17 +132,34 @@ export function createHubStore(db: Db, options: { timezone: string; pricing: Pri
     web_search_requests, web_fetch_requests, cost_logged_usd, cost_calc_usd, advisor_of, superseded, machine,
     user_name`;
   const values =
-    '?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?';
+    '?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
   const insertNew = db.prepare(`INSERT OR IGNORE INTO messages (${columns}) VALUES (${values})`);
   const replace = db.prepare(`INSERT OR REPLACE INTO messages (${columns}) VALUES (${values})`);
-  const deleteRow = db.prepare(`DELETE FROM messages WHERE key = ? RETURNING ${STORED_COLUMNS}`);
   const deleteAdvisors = db.prepare(`DELETE FROM messages WHERE advisor_of = ? RETURNING ${STORED_COLUMNS}`);
   const parentMachine = db.prepare('SELECT machine FROM messages WHERE key = ?').pluck();
+  const exists = db.prepare('SELECT 1 FROM messages WHERE key = ?').pluck();
   const aliasOf = db.prepare('SELECT key FROM hub_aliases WHERE alias = ?').pluck();
   const setAlias = db.prepare('INSERT OR REPLACE INTO hub_aliases (alias, key) VALUES (?, ?)');
-  const addAlias = db.prepare('INSERT OR IGNORE INTO hub_aliases (alias, key) VALUES (?, ?)');
-  const anyTelemetry = db.prepare(
-    `SELECT 1 FROM messages WHERE key >= '${TELEMETRY_KEY_PREFIX}' AND key < 'otel;' LIMIT 1`,
+  const anyTelemetry = db.prepare(`SELECT 1 FROM messages WHERE ${IS_TELEMETRY} LIMIT 1`);
+  const sameTokens = `input_tokens = ? AND output_tokens = ? AND cache_read_tokens = ?
+    AND cache_write_5m_tokens + cache_write_1h_tokens = ?`;
+  // Telemetry arrives as responses are made (it has no history to catch up on): a scan of the session's rows
+  // near its time is cheap. Agents send their whole history: messages_telemetry (migration 017) holds
+  // telemetry rows only, so an agent's row costs one lookup, an empty one unless its session has telemetry.
+  const agentRowsNear = db.prepare(
+    `SELECT ${STORED_COLUMNS} FROM messages
+     WHERE session_id = ? AND superseded = 0 AND ts BETWEEN ? AND ? AND NOT (${IS_TELEMETRY})
+       AND advisor_of IS NULL AND ${sameTokens}`,
+  );
+  const telemetryRowsNear = db.prepare(
+    `SELECT ${STORED_COLUMNS} FROM messages
+     WHERE ${IS_TELEMETRY} AND session_id = ? AND ts BETWEEN ? AND ? AND ${sameTokens}`,
+  );
+  const supersede = db.prepare(
+    `UPDATE messages SET superseded = 1 WHERE key = ? AND superseded = 0 RETURNING ${STORED_COLUMNS}`,
+  );
+  const restore = db.prepare(
+    `UPDATE messages SET superseded = 0 WHERE key = ? AND superseded = 1 RETURNING ${STORED_COLUMNS}`,
   );
   const upsertSessionCost = db.prepare(
     `INSERT INTO session_costs (session_id, file_id, line_no, total_cost_usd, model_usage_json) VALUES (?, ?, 0, ?, ?)
@@ -149,7 +188,8 @@ export function createHubStore(db: Db, options: { timezone: string; pricing: Pri
     const fileId = (fileOf.get(`hub:${machine}`, now) as { id: number }).id;
     files.set(machine, fileId);
 
-    const arrive = (r: HubUsage, statement: typeof replace): boolean => {
+    /** Stores r (counted unless told otherwise) and, when counted, adds it to the rollup. */
+    const arrive = (r: HubUsage, statement: typeof replace, counted = true): boolean => {
       const { day, hour } = localTime(r.ts);
       const costCalc = requestCost(options.pricing, r);
       const info = statement.run(
@@ -183,10 +223,11 @@ export function createHubStore(db: Db, options: { timezone: string; pricing: Pri
         r.costLoggedUsd,
         costCalc,
         r.advisorOf,
+        counted ? 0 : 1,
         machine,
         r.user,
       );
-      if (info.changes === 0) return false;
+      if (info.changes === 0 || !counted) return info.changes > 0;
       changes.add(day, hour, r.sessionId, r.project, r.model);
       rollup.add(
         {
@@ -216,58 +257,82 @@ export function createHubStore(db: Db, options: { timezone: string; pricing: Pri
       changes.add(s.day, s.hour, s.sessionId, s.project, s.model);
       rollup.add(s, -1);
     };
-    const remove = (key: string): void => {
-      const s = deleteRow.get(key) as Stored | undefined;
-      if (s) leave(s);
+    const enter = (s: Stored): void => {
+      changes.add(s.day, s.hour, s.sessionId, s.project, s.model);
+      rollup.add(s, 1);
     };
     const removeAdvisors = (key: string): void => {
       for (const s of deleteAdvisors.all(key) as Stored[]) leave(s);
     };
-    /** The stored row an alias names, if it is still there. */
-    const aliased = (alias: string): Stored | undefined => {
-      const key = aliasOf.get(alias) as string | undefined;
-      return key === undefined ? undefined : (selectStored.get(key) as Stored | undefined);
-    };
-    /** The stored row counting the same request as r under another key, if any. */
-    const sameRequest = (r: HubUsage): Stored | undefined => {
-      if (r.requestId !== null) {
-        const byId = aliased(`r:${r.requestId}`);
-        if (byId && byId.key !== r.key) return byId;
+    const near = (r: Twinable): unknown[] => [
+      r.sessionId,
+      r.ts - TWIN_WINDOW_MS,
+      r.ts + TWIN_WINDOW_MS,
+      r.input,
+      r.output,
+      r.cacheRead,
+      r.cacheWrite5m + r.cacheWrite1h,
+    ];
+    /** Whether an agent's row stored now is a twin of telemetry row t. */
+    const hasAgentTwin = (t: Twinable): boolean => {
+      if (t.requestId !== null) {
+        // The request id's row, unless its copy stored now has another id (a replay replaced by its parent).
+        const key = aliasOf.get(`r:${t.requestId}`) as string | undefined;
+        const byId = key === undefined ? undefined : (selectStored.get(key) as Stored | undefined);
+        if (byId && !isTelemetry(byId.key) && byId.advisorOf === null && twins(byId, t)) return true;
       }
-      const byTokens = aliased(fingerprint(r));
-      if (!byTokens || byTokens.key === r.key) return undefined;
-      // Two different request ids are two requests, whatever their tokens.
-      if (r.requestId !== null && byTokens.requestId !== null && r.requestId !== byTokens.requestId)
-        return undefined;
-      return byTokens;
+      return (agentRowsNear.all(...near(t)) as Stored[]).some((a) => twins(a, t));
+    };
+    /** The telemetry rows, counted or not, of which agent row a is a twin. */
+    const telemetryTwins = (a: Twinable): Stored[] => {
+      const found = (telemetryRowsNear.all(...near(a)) as Stored[]).filter((t) => twins(a, t));
+      if (a.requestId !== null) {
+        // An event with a request id is keyed by it, wherever in time it is.
+        const byId = selectStored.get(TELEMETRY_KEY_PREFIX + a.requestId) as Stored | undefined;
+        if (byId && twins(a, byId) && !found.some((t) => t.key === byId.key)) found.push(byId);
+      }
+      return found;
+    };
+    /** Agent row a has arrived: the telemetry rows it is a twin of stop counting. */
+    const absorb = (a: Twinable): void => {
+      for (const t of telemetryTwins(a)) {
+        const s = supersede.get(t.key) as Stored | undefined;
+        if (!s) continue;
+        leave(s);
+        result.replaced++;
+      }
+    };
+    /** Agent row a's stored copy has been replaced: the telemetry rows it was a twin of count again unless
+     *  another row stored now (the new copy, say) is a twin of them too. */
+    const release = (a: Twinable): void => {
+      for (const t of telemetryTwins(a)) {
+        if (hasAgentTwin(t)) continue;
+        const s = restore.get(t.key) as Stored | undefined;
+        if (s) enter(s);
+      }
     };
 
     const telemetry = (r: HubUsage): void => {
-      if (sameRequest(r) || !arrive(r, insertNew)) {
+      // A key stored is this very event again (an OTLP retry, a collector's replay), counted or superseded.
+      if (exists.get(r.key) !== undefined) {
         result.duplicates++;
         return;
       }
+      const twin = hasAgentTwin(r);
+      arrive(r, insertNew, !twin);
       telemetryStored = true;
-      result.accepted++;
-      if (r.requestId !== null) addAlias.run(`r:${r.requestId}`, r.key);
-      addAlias.run(fingerprint(r), r.key);
+      if (twin) result.duplicates++;
+      else result.accepted++;
     };
 
     const response = (r: HubUsage): void => {
       const aliases = (): void => {
         if (r.requestId !== null) setAlias.run(`r:${r.requestId}`, r.key);
-        else setAlias.run(fingerprint(r), r.key);
       };
       if (arrive(r, insertNew)) {
         result.accepted++;
-        if (telemetryStored) {
-          const twin = sameRequest(r);
-          if (twin && twin.key.startsWith(TELEMETRY_KEY_PREFIX)) {
-            remove(twin.key);
-            result.replaced++;
-          }
-        }
         aliases();
+        if (telemetryStored) absorb(r);
         return;
       }
       const stored = selectStored.get(r.key) as Stored;
@@ -284,6 +349,10 @@ export function createHubStore(db: Db, options: { timezone: string; pricing: Pri
       aliases();
       result.accepted++;
       result.replaced++;
+      if (telemetryStored) {
+        absorb(r);
+        release(stored);
+      }
     };
 
     const advisor = (r: HubUsage): void => {
