@@ -80,6 +80,8 @@ function post(
   return fetch(`${url}${o.path ?? '/v1/logs'}`, {
     method: o.method ?? 'POST',
     headers,
+    // A hub that stops answering fails the test rather than hanging it.
+    signal: AbortSignal.timeout(10_000),
     ...(o.method === 'GET'
       ? {}
       : {
@@ -205,6 +207,23 @@ describe('OTLP receiver', () => {
     expect(status.string()).toMatch(/^malformed OTLP logs request: protobuf \w+: truncated/);
     expect((await post(h.hub.url, 'not gzip', { gzip: false, type: 'application/json' })).status).toBe(400);
     expect(h.count()).toBe(before);
+  });
+
+  it('refuses a protobuf length that is negative (a ten-byte varint) with a 400, and goes on serving', async () => {
+    const minus11 = [0xf5, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+    // Field 2 (unknown, skipped) made the decoder spin, field 1 (resource_logs) made it exhaust its heap.
+    for (const tag of [0x12, 0x0a]) {
+      const res = await post(h.hub.url, Buffer.from([tag, ...minus11]), { type: 'application/x-protobuf' });
+      expect(res.status).toBe(400);
+      const status = new ProtoReader(new Uint8Array(await res.arrayBuffer()), 'Status');
+      status.tag();
+      status.varint();
+      status.tag();
+      expect(status.string()).toMatch(/negative length/);
+    }
+    const before = h.count();
+    expect((await post(h.hub.url, request([usage('after-negative')]))).status).toBe(200);
+    expect(h.count()).toBe(before + 1);
   });
 });
 

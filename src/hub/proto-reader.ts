@@ -6,6 +6,9 @@ import { OtlpFormatError } from './otlp-logs.ts';
 
 export const WIRE = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
+/** The largest length a length-delimited field may declare (protobuf's, 2 GiB - 1). */
+const MAX_LENGTH = 0x7fff_ffff;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class ProtoReader {
@@ -83,9 +86,13 @@ export class ProtoReader {
     return v;
   }
 
-  /** A length-delimited field's bounds: [start, end) inside the buffer. */
+  /** A length-delimited field's bounds: [start, end) inside the buffer. A length is at most 2^31 - 1 (protobuf's
+   *  own limit); a negative one (a ten-byte varint) would move the reader backwards, so it re-read the same
+   *  bytes forever. */
   span(): [number, number] {
     const length = this.varint();
+    if (length < 0) this.fail('negative length');
+    if (length > MAX_LENGTH) this.fail('length out of range');
     this.need(length);
     const start = this.pos;
     this.pos += length;
