@@ -2,7 +2,9 @@
 // CTM_OTLP_HOST:PORT, only when CTM_INGEST_TOKENS is set. A request's body is decoded on one thread while the
 // one before it is written on the other. Each written request's change set goes to onCommit, the same path an
 // ingest commit takes (metrics, the live stream, the page refresh). Requests wait in a short queue; a full
-// queue or a writer down answers 503, which OTLP clients retry.
+// queue, a writer down or a thread restarting answers 503, which OTLP clients retry. Every request in the
+// queue is answered: when a thread dies, all of them are (503), and one that finds a thread restarting is at
+// once, so the queue never fills with requests nobody will answer.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
@@ -37,6 +39,8 @@ export interface HubOptions {
   onReply?: OtlpServerOptions['onReply'];
   /** The token book (loaded from CTM_INGEST_TOKENS when omitted). */
   tokens?: TokenBook;
+  /** The threads' files, hub-decoder.ts and hub-writer.ts unless a test gives its own (one that crashes). */
+  threadFiles?: { decoder?: URL; writer?: URL };
 }
 
 export async function startHub(o: HubOptions): Promise<RunningHub> {
@@ -48,6 +52,11 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const failAll = (why: string): void => {
     for (const p of pending.values()) p.reject(new HubBusy(why));
     pending.clear();
+  };
+  /** Answers one request 503 and releases its place in the queue. */
+  const fail = (id: number, why: string): void => {
+    pending.get(id)?.reject(new HubBusy(why));
+    pending.delete(id);
   };
 
   // The writer and the decoder run with the same environment, grace period and heap limits.
@@ -61,7 +70,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   };
   const writer = superviseWorker<ToHubWriter, FromHubWriter>({
     name: 'hub writer',
-    file: new URL('./hub-writer.ts', import.meta.url),
+    file: o.threadFiles?.writer ?? new URL('./hub-writer.ts', import.meta.url),
     ...threadOptions,
     onMessage: (m) => {
       if (m.type === 'ready') down = null;
@@ -71,8 +80,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
         failAll(m.message);
       } else if (m.type === 'failed') {
         log.error('hub write failed', { error: m.message });
-        pending.get(m.id)?.reject(new HubBusy(m.message));
-        pending.delete(m.id);
+        fail(m.id, m.message);
       } else if (m.type === 'written') {
         const p = pending.get(m.id);
         pending.delete(m.id);
@@ -85,11 +93,12 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
 
   const decoder = superviseWorker<ToHubDecoder, FromHubDecoder>({
     name: 'hub decoder',
-    file: new URL('./hub-decoder.ts', import.meta.url),
+    file: o.threadFiles?.decoder ?? new URL('./hub-decoder.ts', import.meta.url),
     ...threadOptions,
     onMessage: (m) => {
       if (m.type === 'decoded') {
-        if (pending.has(m.id)) writer.post({ type: 'write', id: m.id, batch: m.batch, at: m.at });
+        if (pending.has(m.id) && !writer.post({ type: 'write', id: m.id, batch: m.batch, at: m.at }))
+          fail(m.id, 'the writer is restarting');
       } else if (m.type === 'refused') {
         pending.get(m.id)?.resolve(m);
         pending.delete(m.id);
@@ -105,7 +114,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       const id = nextId++;
       return new Promise<HubOutcome>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        decoder.post({ type: 'decode', id, ...job });
+        if (!decoder.post({ type: 'decode', id, ...job })) fail(id, 'the decoder is restarting');
       });
     },
   };

@@ -1,5 +1,6 @@
 // The supervisor with real worker threads: an exit nobody asked for is reported (ctm start's health turns
-// degraded on it) and followed by a restart; a requested stop is neither.
+// degraded on it) and followed by a restart; a requested stop is neither. A message no worker can take is
+// refused, not lost.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,5 +45,37 @@ describe('superviseWorker', () => {
     expect(crashes).toEqual([3]);
     await w.stop();
     expect(crashes).toEqual([3]);
+  });
+
+  it('refuses a message posted while the worker restarts (false), takes it once it is back, refuses after stop', async () => {
+    const mark = join(dir, 'crashed-post');
+    const file = workerFile(
+      'crash-once-post.mjs',
+      `import { parentPort } from 'node:worker_threads';
+       import { existsSync, writeFileSync } from 'node:fs';
+       if (!existsSync(${JSON.stringify(mark)})) { writeFileSync(${JSON.stringify(mark)}, ''); process.exit(3); }
+       parentPort.postMessage('up');
+       parentPort.on('message', (m) => (m.type === 'stop' ? parentPort.close() : parentPort.postMessage(m.type)));`,
+    );
+    const posted: boolean[] = [];
+    let up!: () => void;
+    const restarted = new Promise<void>((resolve) => (up = resolve));
+    let echoed!: (type: string) => void;
+    const echo = new Promise<string>((resolve) => (echoed = resolve));
+    const w = superviseWorker<{ type: 'stop' | 'ping' }, string>({
+      name: 'test',
+      file,
+      workerData: null,
+      log: silentLogger,
+      graceMs: 1000,
+      onMessage: (m) => (m === 'up' ? up() : echoed(m)),
+      onCrash: () => posted.push(w.post({ type: 'ping' })),
+    });
+    await restarted;
+    expect(posted).toEqual([false]);
+    expect(w.post({ type: 'ping' })).toBe(true);
+    expect(await echo).toBe('ping');
+    await w.stop();
+    expect(w.post({ type: 'ping' })).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // A worker thread (or child process) kept running: restarted a second after an unexpected exit, replaced on
-// request (recycle), stopped gracefully (a "stop" message, then terminate after a grace period). `onSpawn`
+// request (recycle), stopped gracefully (a "stop" message, then terminate after a grace period). A message
+// posted while no worker runs (the second before a restart) is refused, never silently lost. `onSpawn`
 // runs for every new worker, so it can be told what it needs to know. With `idleMs` the worker is started on
 // the first message and stopped after that long without one. A child process (`process: true`) hands all of
 // its memory back to the system when it stops; a thread's freed memory partly stays with the process.
@@ -51,7 +52,9 @@ function forkWorker(
 }
 
 export interface SupervisedWorker<In> {
-  post(message: In): void;
+  /** Hands a message to the worker; false when none can take it now (restarting after a crash, or stopped):
+   *  the message is dropped, and a caller waiting for its answer must give up on it. */
+  post(message: In): boolean;
   recycle(): Promise<void>;
   stop(): Promise<void>;
   readonly running: boolean;
@@ -143,10 +146,12 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
   if (o.idleMs === undefined) spawn();
   return {
     post(message) {
-      if (stopped) return;
+      if (stopped) return false;
       const w = current ?? (o.idleMs !== undefined ? spawn() : null);
+      if (w === null) return false;
       touch();
-      w?.postMessage(message);
+      w.postMessage(message);
+      return true;
     },
     async recycle() {
       const old = current;

@@ -1,0 +1,116 @@
+// A hub whose decoder or writer thread dies (here on a marked request, test/fixtures/hub/crashing-*.ts): every
+// request in flight is answered, every request arriving while the thread restarts is answered at once (503
+// with Retry-After, which OTLP clients retry) and none is left holding a place in the queue, so once the thread
+// is back the hub takes good requests from every machine again.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/fixtures/fixture-tree.ts';
+import { loadConfig } from '../config.ts';
+import { silentLogger } from '../log.ts';
+import { startHub, type RunningHub } from './start-hub.ts';
+
+const LAPTOP = 'laptop-token-0123456789abcdef';
+const DESKTOP = 'desktop-token-0123456789abcdef';
+const fixture = (name: string) => new URL(`../../test/fixtures/hub/${name}`, import.meta.url);
+
+const hubs: RunningHub[] = [];
+afterEach(async () => {
+  while (hubs.length) await hubs.pop()!.close();
+});
+
+async function hub(threadFiles: { decoder?: URL; writer?: URL }): Promise<RunningHub> {
+  const dir = tempDir();
+  const tokens = join(dir, 'tokens');
+  writeFileSync(tokens, `laptop ${LAPTOP}\ndesktop ${DESKTOP}\n`);
+  const env = {
+    CTM_DATA_DIR: join(dir, 'data'),
+    CTM_TZ: 'UTC',
+    CTM_INGEST_TOKENS: tokens,
+    CTM_INGEST_RATE: '1000',
+  };
+  const config = { ...loadConfig(env, {}, dir), otlpPort: 0 };
+  const running = await startHub({ config, log: silentLogger, onCommit: () => {}, threadFiles });
+  hubs.push(running);
+  return running;
+}
+
+const usage = (key: string) => ({
+  timeUnixNano: '1772359200000000000',
+  eventName: 'ctm.usage',
+  attributes: Object.entries({
+    'ctm.key': key,
+    'ctm.message_id': key,
+    model: 'claude-sonnet-4-5-20250929',
+    'session.id': 's1',
+    'ctm.project': 'p',
+  })
+    .map(([k, v]) => ({ key: k, value: { stringValue: v } }))
+    .concat(['input_tokens', 'output_tokens'].map((k) => ({ key: k, value: { stringValue: '10' } }))),
+});
+
+const request = (key: string, machine = 'laptop') =>
+  JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'ctm.machine', value: { stringValue: machine } }] },
+        scopeLogs: [{ logRecords: [usage(key)] }],
+      },
+    ],
+  });
+
+/** Posts a body; the status and Retry-After, or 'no answer' when none came within 5 s. */
+async function post(url: string, body: string, token = LAPTOP): Promise<string> {
+  try {
+    const res = await fetch(`${url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    await res.arrayBuffer();
+    return res.status === 503 ? `503 retry-after ${res.headers.get('retry-after')}` : String(res.status);
+  } catch {
+    return 'no answer';
+  }
+}
+
+/** Good requests until one is written: the thread is back. */
+async function untilAccepted(url: string, token: string, machine: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if ((await post(url, request(`back-${machine}-${i}`, machine), token)) === '200') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the hub never accepted a good request again');
+}
+
+describe('a hub thread restarting', () => {
+  it.each([
+    ['decoder', { decoder: fixture('crashing-decoder.ts') }, 'crash-decoder'],
+    ['writer', { writer: fixture('crashing-writer.ts') }, request('crash-writer')],
+  ])(
+    'the %s: requests in flight and during the restart are answered, then good ones accepted',
+    async (_, files, crash) => {
+      const h = await hub(files);
+      expect(await post(h.url, request('before'))).toBe('200');
+      // The crashing request and three behind it, in flight when the thread dies.
+      const inFlight = await Promise.all([
+        post(h.url, crash),
+        ...[1, 2, 3].map((i) => post(h.url, request(`in-flight-${i}`))),
+      ]);
+      expect(inFlight[0]).toBe('503 retry-after 1');
+      for (const answer of inFlight.slice(1)) expect(answer).toMatch(/^(200|503 retry-after 1)$/);
+      // More than the queue holds (64), within the second before the restart.
+      const during = await Promise.all(
+        Array.from({ length: 80 }, (_, i) => post(h.url, request(`during-${i}`))),
+      );
+      expect(new Set(during)).toEqual(new Set(['503 retry-after 1']));
+      await untilAccepted(h.url, LAPTOP, 'laptop');
+      // Nothing still holds a place in the queue: a burst from another machine is taken whole.
+      const after = await Promise.all(
+        Array.from({ length: 64 }, (_, i) => post(h.url, request(`after-${i}`, 'desktop'), DESKTOP)),
+      );
+      expect(new Set(after)).toEqual(new Set(['200']));
+    },
+  );
+});
