@@ -33,6 +33,7 @@ const configSchema = v.strictObject({
   otlpHost: v.string(),
   otlpPort: count,
   ingestMaxBytes: count,
+  ingestMaxRecords: count,
   ingestRate: count,
   pushUrl: v.optional(v.string()),
   pushToken: v.optional(v.string()),

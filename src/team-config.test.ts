@@ -14,6 +14,7 @@ describe('team settings', () => {
       otlpHost: '127.0.0.1',
       otlpPort: 4318,
       ingestMaxBytes: 16 << 20,
+      ingestMaxRecords: 100_000,
       ingestRate: 50,
       pushUrl: undefined,
       pushToken: undefined,
@@ -54,6 +55,7 @@ describe('team settings', () => {
     ],
     [{ CTM_OTLP_PORT: '70000' }, /^CTM_OTLP_PORT: expected a number from 1 to 65535/],
     [{ CTM_INGEST_RATE: 'fast' }, /^CTM_INGEST_RATE: expected a whole number/],
+    [{ CTM_INGEST_MAX_RECORDS: '0' }, /^CTM_INGEST_MAX_RECORDS: expected a number from 1 to 10000000/],
     [{ CTM_USER: 'a\u0007b' }, /^CTM_USER: expected a user name/],
   ])('refuse %j naming the setting', (env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);

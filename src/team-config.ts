@@ -17,6 +17,8 @@ export interface TeamConfig {
   otlpPort: number;
   /** Largest request body accepted, compressed or not (413 beyond). */
   ingestMaxBytes: number;
+  /** Most log records in one request (413 beyond), whatever their kind: bounds the decoder's memory. */
+  ingestMaxRecords: number;
   /** Requests per second per token (429 beyond). */
   ingestRate: number;
   /** A hub's OTLP base URL (as OTEL_EXPORTER_OTLP_ENDPOINT is); the agent posts to <url>/v1/logs. */
@@ -100,6 +102,13 @@ export function loadTeamConfig(env: Env, flags: TeamFlags = {}, host: string, ho
     otlpHost: parseHost(env.CTM_OTLP_HOST, 'CTM_OTLP_HOST', host),
     otlpPort: parseInteger(env.CTM_OTLP_PORT, 'CTM_OTLP_PORT', 4318, 1, 65535),
     ingestMaxBytes: parseInteger(env.CTM_INGEST_MAX_BYTES, 'CTM_INGEST_MAX_BYTES', 16 << 20, 1024, 1 << 30),
+    ingestMaxRecords: parseInteger(
+      env.CTM_INGEST_MAX_RECORDS,
+      'CTM_INGEST_MAX_RECORDS',
+      100_000,
+      1,
+      10_000_000,
+    ),
     ingestRate: parseInteger(env.CTM_INGEST_RATE, 'CTM_INGEST_RATE', 50, 1, 100_000),
     pushUrl,
     pushToken,

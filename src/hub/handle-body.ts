@@ -4,14 +4,20 @@
 // (the writer thread): the rows written in one transaction. Decoding the next request while the last is
 // written keeps both cores busy.
 import { gunzipSync } from 'node:zlib';
-import { rejectionMessage, mapRecords, type HubBatch } from './hub-records.ts';
+import { isCounted, rejectionMessage, mapRecords, type HubBatch } from './hub-records.ts';
+import type { Config } from '../config.ts';
 import type { HubStore } from './hub-store.ts';
 import type { BodyJob, FromHubDecoder, HubOutcome } from './hub-messages.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
-import { OtlpFormatError, type ResourceLogsIn } from './otlp-logs.ts';
+import { OtlpFormatError, OtlpTooLargeError, type ResourceLogsIn } from './otlp-logs.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 
-export function decodeBody(job: BodyJob, maxBytes: number, now = Date.now()): FromHubDecoder {
+export function decodeBody(
+  job: BodyJob,
+  config: Pick<Config, 'ingestMaxBytes' | 'ingestMaxRecords'>,
+  now = Date.now(),
+): FromHubDecoder {
+  const maxBytes = config.ingestMaxBytes;
   let body: Uint8Array = job.body;
   if (job.gzip) {
     try {
@@ -28,12 +34,21 @@ export function decodeBody(job: BodyJob, maxBytes: number, now = Date.now()): Fr
     }
   }
   let resources: ResourceLogsIn[];
+  // Only the records of a kind the hub counts are kept past decoding; the rest are counted as ignored.
+  const limits = { maxRecords: config.ingestMaxRecords, keep: isCounted };
   try {
     resources =
       job.wire === 'json'
-        ? decodeOtlpJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
-        : decodeOtlpProtobuf(body);
+        ? decodeOtlpJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength), limits)
+        : decodeOtlpProtobuf(body, limits);
   } catch (error) {
+    if (error instanceof OtlpTooLargeError)
+      return {
+        type: 'refused',
+        id: job.id,
+        status: 413,
+        message: `${error.message}${error.limit === 'records' ? ' (CTM_INGEST_MAX_RECORDS)' : ''}; send fewer records per request`,
+      };
     if (!(error instanceof OtlpFormatError)) throw error;
     return {
       type: 'refused',

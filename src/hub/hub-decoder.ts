@@ -14,5 +14,5 @@ parentPort!.on('message', (m: ToHubDecoder) => {
     parentPort!.close();
     return;
   }
-  post(decodeBody(m, config.ingestMaxBytes));
+  post(decodeBody(m, config));
 });

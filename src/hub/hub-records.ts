@@ -111,6 +111,12 @@ function eventOf(record: LogRecordIn): string | null {
   return name.includes('.') ? name : `claude_code.${name}`;
 }
 
+/** Whether a record is of a kind the hub counts (the rest are ignored: decoding need not keep them). */
+export function isCounted(record: LogRecordIn): boolean {
+  const event = eventOf(record);
+  return event === USAGE_EVENT || event === SESSION_COST_EVENT || event === TELEMETRY_EVENT;
+}
+
 function agentUsage(attrs: Attrs, record: LogRecordIn, user: string, now: number): HubUsage {
   const s = (k: keyof typeof USAGE_STRINGS) => str(attrs, USAGE_STRINGS[k]);
   const key = s('key');
@@ -262,6 +268,7 @@ export function mapRecords(
     const agentUser = attrText(resource.attrs.get(RESOURCE.user)) ?? '';
     const pending = resource.attrs.get(RESOURCE.pending);
     if (typeof pending === 'number' && Number.isSafeInteger(pending) && pending >= 0) batch.pending = pending;
+    batch.ignored += resource.skipped;
     for (const record of resource.records) {
       const event = eventOf(record);
       try {

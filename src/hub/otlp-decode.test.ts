@@ -1,10 +1,11 @@
 // The two OTLP encodings decode to the same thing: the protobuf fixture was encoded by protoc from the
 // official .proto files (test/fixtures/hub/claude-code-logs.txtpb), the JSON below is the same request in OTLP's
-// JSON mapping. Malformed input of either kind is an OtlpFormatError naming where it went wrong.
+// JSON mapping. Malformed input of either kind is an OtlpFormatError naming where it went wrong; more records
+// than the limit, or in JSON more objects and arrays, an OtlpTooLargeError.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeOtlpJson } from './otlp-json.ts';
-import { OtlpFormatError } from './otlp-logs.ts';
+import { decodeOtlpJson, hasMoreContainers } from './otlp-json.ts';
+import { MAX_JSON_CONTAINERS, OtlpFormatError, OtlpTooLargeError, type LogRecordIn } from './otlp-logs.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { ProtoWriter } from './proto-writer.ts';
 
@@ -187,5 +188,53 @@ describe('OTLP logs decoding', () => {
     expect(() => decodeOtlpProtobuf(Buffer.from([0x13]))).toThrow(/unsupported wire type 3/);
     // Unknown fields are skipped, as protobuf requires.
     expect(decodeOtlpProtobuf(Buffer.from([0x10, 0x05, 0x1a, 0x01, 0x00]))).toEqual([]);
+  });
+});
+
+describe('OTLP logs decoding limits', () => {
+  /** Four records in one request: two in each of two resources, one of each pair named "keep". */
+  const four = () => {
+    const w = new ProtoWriter();
+    for (let r = 0; r < 2; r++)
+      w.message(1, (rl) =>
+        rl.message(2, (sl) =>
+          sl.message(2, (lr) => lr.string(12, 'keep')).message(2, (lr) => lr.string(12, 'drop')),
+        ),
+      );
+    return w.finish();
+  };
+  const fourJson = JSON.stringify({
+    resourceLogs: [0, 1].map(() => ({
+      scopeLogs: [{ logRecords: [{ eventName: 'keep' }, { eventName: 'drop' }] }],
+    })),
+  });
+  const keep = (record: LogRecordIn) => record.eventName === 'keep';
+
+  it.each([
+    ['protobuf', (limits: object) => decodeOtlpProtobuf(four(), limits)],
+    ['JSON', (limits: object) => decodeOtlpJson(fourJson, limits)],
+  ])(
+    '%s: keeps the records asked for, counts the rest, and refuses more records than the limit',
+    (_, decode) => {
+      const resources = decode({ maxRecords: 4, keep });
+      expect(resources.map((r) => [r.records.map((x) => x.eventName), r.skipped])).toEqual([
+        [['keep'], 1],
+        [['keep'], 1],
+      ]);
+      // Records not kept count against the limit too.
+      expect(() => decode({ maxRecords: 3, keep })).toThrow(OtlpTooLargeError);
+      expect(() => decode({ maxRecords: 3, keep })).toThrow('more than 3 log records in one request');
+    },
+  );
+
+  it('counts JSON objects and arrays outside strings, escapes included, before parsing', () => {
+    expect(hasMoreContainers(Buffer.from('[{}, {"a": [1]}]'), 3)).toBe(true);
+    expect(hasMoreContainers(Buffer.from('[{}, {"a": [1]}]'), 4)).toBe(false);
+    // Brackets in strings, after an escaped quote too, are text; an escaped backslash does not escape the quote.
+    expect(hasMoreContainers(Buffer.from(String.raw`{"a": "{[\"{[", "b": "]"}`), 1)).toBe(false);
+    expect(hasMoreContainers(Buffer.from(String.raw`{"a": "\\", "b": []}`), 1)).toBe(true);
+    const many = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${'{},'.repeat(MAX_JSON_CONTAINERS)}{}]}]}]}`;
+    expect(() => decodeOtlpJson(many)).toThrow(OtlpTooLargeError);
+    expect(() => decodeOtlpJson(many)).toThrow(`more than ${MAX_JSON_CONTAINERS} JSON objects and arrays`);
   });
 });

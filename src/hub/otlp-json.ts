@@ -1,12 +1,18 @@
 // OTLP/HTTP JSON (ExportLogsServiceRequest in the protobuf JSON mapping OTLP specifies): lowerCamelCase keys
 // (the proto's own snake_case names are read too), int64 as a string or a number, bytes as base64, unknown
-// fields ignored. Anything else is an OtlpFormatError naming the path of the value that is wrong.
+// fields ignored. Anything else is an OtlpFormatError naming the path of the value that is wrong. The objects
+// and arrays are counted before the text is parsed (JSON.parse holds them all at once): past
+// MAX_JSON_CONTAINERS the request is an OtlpTooLargeError.
 import {
+  MAX_JSON_CONTAINERS,
   MAX_VALUE_DEPTH,
   nanosStringToMs,
   OtlpFormatError,
+  OtlpTooLargeError,
+  recordSink,
   type AttrValue,
   type Attrs,
+  type DecodeLimits,
   type LogRecordIn,
   type ResourceLogsIn,
 } from './otlp-logs.ts';
@@ -123,8 +129,31 @@ function logRecord(v: Json, path: string): LogRecordIn {
   };
 }
 
-/** Decodes a request body; throws OtlpFormatError for JSON that is not an OTLP logs request. */
-export function decodeOtlpJson(body: Buffer | string): ResourceLogsIn[] {
+/** Whether the JSON text holds more than `max` objects and arrays (brackets outside strings), read without
+ *  parsing it. */
+export function hasMoreContainers(text: Uint8Array, max: number): boolean {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if ((c === 0x7b || c === 0x5b) && ++n > max) return true;
+  }
+  return false;
+}
+
+/** Decodes a request body; throws OtlpFormatError for JSON that is not an OTLP logs request,
+ *  OtlpTooLargeError past the limits. */
+export function decodeOtlpJson(body: Buffer | string, limits: DecodeLimits = {}): ResourceLogsIn[] {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  if (hasMoreContainers(bytes, MAX_JSON_CONTAINERS))
+    throw new OtlpTooLargeError(
+      'containers',
+      `more than ${MAX_JSON_CONTAINERS} JSON objects and arrays in one request`,
+    );
   let doc: Json;
   try {
     doc = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
@@ -132,6 +161,7 @@ export function decodeOtlpJson(body: Buffer | string): ResourceLogsIn[] {
     throw new OtlpFormatError(`not JSON: ${(error as Error).message}`);
   }
   const root = object(doc, 'request');
+  const add = recordSink(limits);
   return list(root, 'resourceLogs', 'resource_logs', 'request').map((rl, r) => {
     const path = `resourceLogs[${r}]`;
     const o = object(rl, path);
@@ -144,13 +174,13 @@ export function decodeOtlpJson(body: Buffer | string): ResourceLogsIn[] {
             `${path}.resource.attributes`,
             0,
           );
-    const records: LogRecordIn[] = [];
+    const out: ResourceLogsIn = { attrs, records: [], skipped: 0 };
     list(o, 'scopeLogs', 'scope_logs', path).forEach((sl, s) => {
       const scopePath = `${path}.scopeLogs[${s}]`;
       list(object(sl, scopePath), 'logRecords', 'log_records', scopePath).forEach((lr, i) =>
-        records.push(logRecord(lr, `${scopePath}.logRecords[${i}]`)),
+        add(out, logRecord(lr, `${scopePath}.logRecords[${i}]`)),
       );
     });
-    return { attrs, records };
+    return out;
   });
 }

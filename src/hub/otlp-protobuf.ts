@@ -5,8 +5,10 @@
 import { ProtoReader, WIRE } from './proto-reader.ts';
 import {
   MAX_VALUE_DEPTH,
+  recordSink,
   type AttrValue,
   type Attrs,
+  type DecodeLimits,
   type LogRecordIn,
   type ResourceLogsIn,
 } from './otlp-logs.ts';
@@ -137,8 +139,8 @@ function logRecord(r: ProtoReader): LogRecordIn {
   return record;
 }
 
-function resourceLogs(r: ProtoReader): ResourceLogsIn {
-  const out: ResourceLogsIn = { attrs: new Map(), records: [] };
+function resourceLogs(r: ProtoReader, add: ReturnType<typeof recordSink>): ResourceLogsIn {
+  const out: ResourceLogsIn = { attrs: new Map(), records: [], skipped: 0 };
   while (!r.done) {
     const [field, wire] = r.tag();
     if (field === 1) {
@@ -158,7 +160,7 @@ function resourceLogs(r: ProtoReader): ResourceLogsIn {
         const [f, w] = scopeLogs.tag();
         if (f === 2) {
           scopeLogs.expect(f, w, WIRE.bytes);
-          out.records.push(logRecord(scopeLogs.message('LogRecord')));
+          add(out, logRecord(scopeLogs.message('LogRecord')));
         } else scopeLogs.skip(w);
       }
     } else r.skip(wire);
@@ -166,15 +168,17 @@ function resourceLogs(r: ProtoReader): ResourceLogsIn {
   return out;
 }
 
-/** Decodes a request body; throws OtlpFormatError for bytes that are not an OTLP logs request. */
-export function decodeOtlpProtobuf(body: Uint8Array): ResourceLogsIn[] {
+/** Decodes a request body; throws OtlpFormatError for bytes that are not an OTLP logs request,
+ *  OtlpTooLargeError past the limits. */
+export function decodeOtlpProtobuf(body: Uint8Array, limits: DecodeLimits = {}): ResourceLogsIn[] {
   const r = new ProtoReader(body, 'ExportLogsServiceRequest');
+  const add = recordSink(limits);
   const out: ResourceLogsIn[] = [];
   while (!r.done) {
     const [field, wire] = r.tag();
     if (field === 1) {
       r.expect(field, wire, WIRE.bytes);
-      out.push(resourceLogs(r.message('ResourceLogs')));
+      out.push(resourceLogs(r.message('ResourceLogs'), add));
     } else r.skip(wire);
   }
   return out;

@@ -10,6 +10,7 @@ import { openDb } from '../db/open.ts';
 import { createLogger } from '../log.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { ProtoReader } from './proto-reader.ts';
+import { ProtoWriter } from './proto-writer.ts';
 import { startHub, type RunningHub } from './start-hub.ts';
 
 const LAPTOP = 'laptop-token-0123456789abcdef';
@@ -242,5 +243,74 @@ describe('OTLP receiver rate limit', () => {
     } finally {
       await h.hub.close();
     }
+  });
+});
+
+describe('OTLP receiver, records per request', () => {
+  let h: Awaited<ReturnType<typeof hub>>;
+  beforeAll(async () => {
+    h = await hub({ CTM_INGEST_RATE: '1000' });
+  });
+  afterAll(() => h.hub.close());
+
+  /** Protobuf of n empty LogRecords (two bytes each) in one ScopeLogs. */
+  const emptyRecords = (n: number) => {
+    const scope = Buffer.alloc(2 * n);
+    for (let i = 0; i < n; i++) scope[2 * i] = 0x12;
+    return new ProtoWriter().message(1, (rl) => rl.bytes(2, scope)).finish();
+  };
+  /** A refusal's message, in either encoding (google.rpc.Status: code, then message). */
+  const message = async (res: Response): Promise<string> => {
+    if (res.headers.get('content-type') === 'application/json')
+      return ((await res.json()) as { message: string }).message;
+    const status = new ProtoReader(new Uint8Array(await res.arrayBuffer()), 'Status');
+    status.tag();
+    status.varint();
+    status.tag();
+    return status.string();
+  };
+
+  it('takes a batch of 20,000 valid records', async () => {
+    const records = Array.from({ length: 20_000 }, (_, i) =>
+      usage(`batch-${i}`, {
+        'session.id': `s${i % 50}`,
+        'ctm.cwd': '/home/u/project',
+        cache_read_tokens: 1000 + i,
+      }),
+    );
+    const res = await post(h.hub.url, request(records, { 'ctm.machine': 'laptop', 'ctm.user': 'ana' }), {
+      gzip: true,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    expect(h.count()).toBe(20_000);
+  });
+
+  it('refuses more records than CTM_INGEST_MAX_RECORDS (413) before they fill the decoder, and goes on', async () => {
+    // 500,000 empty records in 1 MB, 8 million in 16 KB of gzip, 200,001 in JSON: the first two ran the
+    // decoder thread out of memory, as did 5 million in 3 KB of gzipped JSON (JSON.parse alone would).
+    for (const [body, type, gzip] of [
+      [emptyRecords(500_000), 'application/x-protobuf', false],
+      [emptyRecords(8_000_000), 'application/x-protobuf', true],
+      [
+        `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${'{},'.repeat(200_000)}{}]}]}]}`,
+        'application/json',
+        true,
+      ],
+    ] as const) {
+      const res = await post(h.hub.url, body, { type, gzip });
+      expect(res.status).toBe(413);
+      expect(await message(res)).toMatch(
+        /more than 100000 log records in one request \(CTM_INGEST_MAX_RECORDS\)/,
+      );
+    }
+    const records = `${'{},'.repeat(5e6)}{}`;
+    const json = await post(h.hub.url, `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${records}]}]}]}`, {
+      gzip: true,
+    });
+    expect(json.status).toBe(413);
+    expect(await message(json)).toMatch(/more than 1000000 JSON objects and arrays in one request/);
+    expect((await post(h.hub.url, request([usage('after-many')]))).status).toBe(200);
+    expect(h.count()).toBe(20_001);
   });
 });
