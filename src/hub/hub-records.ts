@@ -241,6 +241,15 @@ function sessionCost(attrs: Attrs): PushSessionCost {
 
 const attrText = (v: AttrValue | undefined): string | null => (typeof v === 'string' ? v : null);
 
+/** A claimed machine as a refusal names it: a string quoted, any other value by its kind (a key-value list is
+ *  an object without a prototype, which String() cannot even convert). */
+export function claimText(claimed: AttrValue): string {
+  if (typeof claimed === 'string') return `"${claimed}"`;
+  if (typeof claimed === 'number' || typeof claimed === 'boolean') return `${String(claimed)} (not a string)`;
+  if (Array.isArray(claimed)) return 'a list (not a string)';
+  return 'a key-value list (not a string)';
+}
+
 export function mapRecords(
   resources: readonly ResourceLogsIn[],
   machine: string,
@@ -260,7 +269,7 @@ export function mapRecords(
     if (claimed !== undefined && claimed !== null && claimed !== machine) {
       return {
         ok: false,
-        forbidden: `this token belongs to machine "${machine}"; records of ${RESOURCE.machine}="${String(claimed)}" are refused`,
+        forbidden: `this token belongs to machine "${machine}"; records of ${RESOURCE.machine}=${claimText(claimed)} are refused`,
       };
     }
   }

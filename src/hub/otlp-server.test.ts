@@ -166,6 +166,28 @@ describe('OTLP receiver', () => {
     expect(h.count()).toBe(before);
   });
 
+  it('refuses a machine claim that is not a string (a key-value list killed the decoder): 403, and goes on', async () => {
+    const before = h.count();
+    for (const value of [
+      { kvlistValue: { values: [] } },
+      { arrayValue: { values: [] } },
+      { intValue: '1' },
+    ]) {
+      const body = JSON.parse(request([usage('x3')])) as {
+        resourceLogs: { resource: { attributes: { key: string; value: unknown }[] } }[];
+      };
+      body.resourceLogs[0]!.resource.attributes = [{ key: 'ctm.machine', value }];
+      const res = await post(h.hub.url, JSON.stringify(body));
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(
+        /^this token belongs to machine "laptop"; records of ctm\.machine=.+ \(not a string\) are refused$/,
+      );
+    }
+    expect(h.count()).toBe(before);
+    expect((await post(h.hub.url, request([usage('after-claims')]))).status).toBe(200);
+    expect(h.count()).toBe(before + 1);
+  });
+
   it('refuses bodies over the cap, sent as they are or inflating past it: 413, nothing written', async () => {
     const before = h.count();
     const big = request(Array.from({ length: 400 }, (_, i) => usage(`big${i}`)));
