@@ -54,7 +54,10 @@ const FUTURE_MS = 86_400_000;
 
 class Reject extends Error {}
 
-function str(attrs: Attrs, key: string): string | null {
+/** Where a record's fields are read from: its attributes, or those over its resource's (layered). */
+type Lookup = Pick<Attrs, 'get'>;
+
+function str(attrs: Lookup, key: string): string | null {
   const v = attrs.get(key);
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v === '' ? null : v;
@@ -63,7 +66,7 @@ function str(attrs: Attrs, key: string): string | null {
 }
 
 /** An integer attribute; Claude Code sends some as strings of digits. */
-function count(attrs: Attrs, key: string, required: boolean): number {
+function count(attrs: Lookup, key: string, required: boolean): number {
   const v = attrs.get(key);
   if (v === undefined || v === null || v === '') {
     if (required) throw new Reject(`missing ${key}`);
@@ -74,7 +77,7 @@ function count(attrs: Attrs, key: string, required: boolean): number {
   return n;
 }
 
-function cost(attrs: Attrs, key: string): number | null {
+function cost(attrs: Lookup, key: string): number | null {
   const v = attrs.get(key);
   if (v === undefined || v === null || v === '') return null;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^[\d.eE+-]+$/.test(v) ? Number(v) : NaN;
@@ -82,7 +85,7 @@ function cost(attrs: Attrs, key: string): number | null {
   return n;
 }
 
-function flag(attrs: Attrs, key: string): boolean {
+function flag(attrs: Lookup, key: string): boolean {
   const v = attrs.get(key);
   return v === true || v === 'true' || v === 1;
 }
@@ -93,12 +96,11 @@ function checkTs(ts: number | null, now: number): number {
   return Math.trunc(ts);
 }
 
-/** A record's attribute, else its resource's (Claude Code puts OTEL_RESOURCE_ATTRIBUTES keys on the resource). */
-function merged(record: Attrs, resource: Attrs): Attrs {
+/** A record's attribute, else its resource's (Claude Code puts OTEL_RESOURCE_ATTRIBUTES keys on the resource):
+ *  looked up in both, never copied, so a resource of many attributes costs nothing per record. */
+function layered(record: Attrs, resource: Attrs): Lookup {
   if (resource.size === 0) return record;
-  const out = new Map(resource);
-  for (const [k, v] of record) out.set(k, v);
-  return out;
+  return { get: (key) => (record.has(key) ? record.get(key) : resource.get(key)) };
 }
 
 /** The event a record is: OTLP's event_name, else the body Claude Code writes ("claude_code.api_request"),
@@ -117,7 +119,7 @@ export function isCounted(record: LogRecordIn): boolean {
   return event === USAGE_EVENT || event === SESSION_COST_EVENT || event === TELEMETRY_EVENT;
 }
 
-function agentUsage(attrs: Attrs, record: LogRecordIn, user: string, now: number): HubUsage {
+function agentUsage(attrs: Lookup, record: LogRecordIn, user: string, now: number): HubUsage {
   const s = (k: keyof typeof USAGE_STRINGS) => str(attrs, USAGE_STRINGS[k]);
   const key = s('key');
   const messageId = s('messageId');
@@ -162,7 +164,7 @@ function agentUsage(attrs: Attrs, record: LogRecordIn, user: string, now: number
   };
 }
 
-function telemetryUser(attrs: Attrs): string {
+function telemetryUser(attrs: Lookup): string {
   return (
     str(attrs, 'user.email') ??
     str(attrs, 'user.account_uuid') ??
@@ -173,7 +175,7 @@ function telemetryUser(attrs: Attrs): string {
 }
 
 /** A Claude Code api_request event as a row: no 5m/1h split (all cache writes count as 5m), no project. */
-function telemetryUsage(attrs: Attrs, record: LogRecordIn, now: number): HubUsage {
+function telemetryUsage(attrs: Lookup, record: LogRecordIn, now: number): HubUsage {
   const model = str(attrs, 'model');
   const sessionId = str(attrs, 'session.id');
   if (model === null) throw new Reject('missing model');
@@ -224,7 +226,7 @@ function telemetryUsage(attrs: Attrs, record: LogRecordIn, now: number): HubUsag
   };
 }
 
-function sessionCost(attrs: Attrs): PushSessionCost {
+function sessionCost(attrs: Lookup): PushSessionCost {
   const sessionId = str(attrs, SESSION_COST.sessionId);
   if (sessionId === null) throw new Reject(`missing ${SESSION_COST.sessionId}`);
   const total = cost(attrs, SESSION_COST.totalCostUsd);
@@ -287,7 +289,7 @@ export function mapRecords(
           batch.lastUser = row.user;
         } else if (event === SESSION_COST_EVENT) batch.sessionCosts.push(sessionCost(record.attrs));
         else if (event === TELEMETRY_EVENT) {
-          const row = telemetryUsage(merged(record.attrs, resource.attrs), record, now);
+          const row = telemetryUsage(layered(record.attrs, resource.attrs), record, now);
           batch.usage.push(row);
           batch.lastUser = row.user;
         } else batch.ignored++;
