@@ -23,6 +23,7 @@ const GRPC_CODE: Record<number, number> = {
   403: 7, // PERMISSION_DENIED
   404: 5, // NOT_FOUND
   405: 12, // UNIMPLEMENTED
+  408: 4, // DEADLINE_EXCEEDED
   413: 8, // RESOURCE_EXHAUSTED
   415: 3,
   429: 8,

@@ -1,13 +1,18 @@
 // The hub's receiver as it runs in `ctm start`: a real HTTP server on a free port, the real writer thread and
 // a real index. Every refusal is checked to have written nothing; the log is checked never to hold a token.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/fixtures/fixture-tree.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, silentLogger } from '../log.ts';
+import { createBodyBudget } from './body-budget.ts';
+import { parseTokenFile, tokenBook } from './ingest-tokens.ts';
+import { createOtlpServer } from './otlp-server.ts';
+import { createRateLimiter } from './rate-limiter.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { ProtoReader } from './proto-reader.ts';
 import { ProtoWriter } from './proto-writer.ts';
@@ -334,5 +339,78 @@ describe('OTLP receiver, records per request', () => {
     expect(await message(json)).toMatch(/more than 1000000 JSON objects and arrays in one request/);
     expect((await post(h.hub.url, request([usage('after-many')]))).status).toBe(200);
     expect(h.count()).toBe(20_001);
+  });
+});
+
+/** A client that sends its headers and all but the last byte of the body it declares, then stalls. */
+function stalledUpload(url: string, declared: number): Promise<{ socket: Socket; answer: Promise<string> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `POST /v1/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${LAPTOP}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`,
+      );
+      socket.write(Buffer.alloc(declared - 1, 0x20), () => resolve({ socket, answer }));
+    });
+    let text = '';
+    const answer = new Promise<string>((done) => {
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => done(text.split('\r\n')[0]!));
+    });
+    socket.on('error', () => {});
+  });
+}
+
+describe('OTLP receiver, bodies held at once', () => {
+  it('answers 503 at once past 4 x CTM_INGEST_MAX_BYTES of bodies in flight, and takes bodies again once they go', async () => {
+    const h = await hub({ CTM_INGEST_MAX_BYTES: '65536', CTM_INGEST_RATE: '1000' });
+    const stalled: Socket[] = [];
+    try {
+      // Four uploads of the largest body each, stalled a byte short: the budget is full.
+      for (let i = 0; i < 4; i++) stalled.push((await stalledUpload(h.hub.url, 65536)).socket);
+      await new Promise((r) => setTimeout(r, 100));
+      const start = Date.now();
+      const refused = await post(h.hub.url, request([usage('over-budget')]));
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { message: string }).message).toMatch(/too many bodies at once/);
+      expect(Date.now() - start).toBeLessThan(1000);
+      for (const socket of stalled) socket.destroy();
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = (await post(h.hub.url, request([usage(`after-stalled-${i}`)]))).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      for (const socket of stalled) socket.destroy();
+      await h.hub.close();
+    }
+  });
+
+  it('drops an upload that stalls (408) and gives its bytes back', async () => {
+    const budget = createBodyBudget(1 << 20);
+    const server = createOtlpServer({
+      tokens: tokenBook(parseTokenFile(`laptop ${LAPTOP}\n`, 'test')),
+      limiter: createRateLimiter(100),
+      maxBytes: 65536,
+      budget,
+      bodyIdleMs: 500,
+      sink: { submit: () => Promise.reject(new Error('not reached')) },
+      log: silentLogger,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const { answer } = await stalledUpload(`http://127.0.0.1:${port}`, 5000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(budget.used).toBe(5000);
+      expect(await answer).toBe('HTTP/1.1 408 Request Timeout');
+      expect(budget.used).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

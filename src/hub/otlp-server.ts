@@ -3,15 +3,20 @@
 // bearer token (401; compared in constant time, never logged), the token's rate (429 with Retry-After), the
 // declared length (413); then the body is read up to the cap (413 beyond) and handed to the decoder and writer
 // threads, whose outcome is the answer: OTLP's partial success (200), a refusal naming the problem (400, 403,
-// 413), or 503 with Retry-After while the writer is busy or down (OTLP clients retry 429 and 503).
+// 413), or 503 with Retry-After while the writer is busy or down (OTLP clients retry 429 and 503). The bodies
+// of all requests in flight share one budget of bytes (503 at once beyond it), and an upload that stalls is
+// dropped (408) rather than holding its bytes until the request timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
+import type { BodyBudget } from './body-budget.ts';
 import type { HubOutcome } from './hub-messages.ts';
 import { bearerToken, type TokenBook } from './ingest-tokens.ts';
 import { exportReply, statusReply, type Reply, type Wire } from './otlp-reply.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export const LOGS_PATH = '/v1/logs';
+/** An upload that sends nothing for this long is answered 408 and closed. */
+export const BODY_IDLE_MS = 10_000;
 
 export class HubBusy extends Error {}
 
@@ -24,6 +29,10 @@ export interface OtlpServerOptions {
   tokens: TokenBook;
   limiter: RateLimiter;
   maxBytes: number;
+  /** The bytes of bodies held at once, across requests (being read or waiting for their answer). */
+  budget: BodyBudget;
+  /** BODY_IDLE_MS unless a test says otherwise. */
+  bodyIdleMs?: number;
   sink: HubSink;
   log: Logger;
   /** Every answer, with the machine when the token was good: for metrics. */
@@ -47,24 +56,48 @@ function send(res: ServerResponse, reply: Reply, close = false): void {
   res.end(reply.body);
 }
 
-/** The body, or null once it grew past the cap (the rest is not read). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+/** Why a body was not read whole: past the cap, past the shared budget, nothing sent for idleMs, or the client
+ *  gone before the end. */
+type Unread = 'too large' | 'over budget' | 'stalled' | 'gone';
+
+/** The body, or why the rest of it is not read. `reserve(total)` is asked before `total` bytes are held. */
+function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  idleMs: number,
+  reserve: (total: number) => boolean,
+): Promise<Buffer | Unread> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (outcome: Buffer | Unread | Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      if (outcome instanceof Error) return reject(outcome);
+      if (typeof outcome === 'string') req.pause();
+      resolve(outcome);
+    };
+    const idle = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => settle('stalled'), idleMs);
+      timer.unref();
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBytes) {
-        req.off('data', onData);
-        req.pause();
-        resolve(null);
-        return;
-      }
+      if (size > maxBytes) return settle('too large');
+      if (!reserve(size)) return settle('over budget');
       chunks.push(chunk);
+      idle();
     };
+    idle();
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    req.once('end', () => settle(Buffer.concat(chunks, size)));
+    req.once('error', (error) => settle(error));
+    req.once('close', () => settle('gone'));
   });
 }
 
@@ -127,25 +160,60 @@ export function createOtlpServer(o: OtlpServerOptions): Server {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > o.maxBytes)
       return reply(statusReply(wire, 413, `body larger than ${o.maxBytes} bytes`), machine, null, true);
-    const body = await readBody(req, o.maxBytes);
-    if (body === null)
-      return reply(statusReply(wire, 413, `body larger than ${o.maxBytes} bytes`), machine, null, true);
-    let outcome: HubOutcome;
+    await receive(req, { wire, machine, gzip: encoding === 'gzip', declared }, reply);
+  };
+
+  /** Reads the body within the shared budget (the declared length reserved before a byte is read, a body
+   *  without one reserving as it arrives; all given back once answered), hands it to the sink and answers. */
+  const receive = async (
+    req: IncomingMessage,
+    { wire, machine, gzip, declared }: { wire: Wire; machine: string; gzip: boolean; declared: number },
+    reply: (r: Reply, machine: string | null, outcome: HubOutcome | null, close?: boolean) => void,
+  ): Promise<void> => {
+    let reserved = 0;
+    const reserve = (total: number): boolean => {
+      if (total <= reserved) return true;
+      if (!o.budget.take(total - reserved)) return false;
+      reserved = total;
+      return true;
+    };
     try {
-      outcome = await o.sink.submit({ machine, wire, gzip: encoding === 'gzip', body });
-    } catch (error) {
-      if (!(error instanceof HubBusy)) throw error;
-      return reply(
-        statusReply(wire, 503, `the hub cannot write now (${error.message}); retry`, { 'retry-after': '1' }),
-        machine,
-        null,
-      );
+      await answer();
+    } finally {
+      o.budget.give(reserved);
     }
-    if (outcome.type === 'refused') {
-      if (outcome.status === 403) o.log.warn('OTLP request refused', { machine, reason: outcome.message });
-      return reply(statusReply(wire, outcome.status, outcome.message), machine, outcome);
+
+    async function answer(): Promise<void> {
+      const overBudget = statusReply(wire, 503, 'the hub is receiving too many bodies at once; retry', {
+        'retry-after': '1',
+      });
+      if (!reserve(declared)) return reply(overBudget, machine, null, true);
+      const body = await readBody(req, o.maxBytes, o.bodyIdleMs ?? BODY_IDLE_MS, reserve);
+      if (body === 'too large')
+        return reply(statusReply(wire, 413, `body larger than ${o.maxBytes} bytes`), machine, null, true);
+      if (body === 'over budget') return reply(overBudget, machine, null, true);
+      if (body === 'stalled')
+        return reply(statusReply(wire, 408, 'the body stopped arriving; send it again'), machine, null, true);
+      if (body === 'gone') return void req.socket.destroy();
+      let outcome: HubOutcome;
+      try {
+        outcome = await o.sink.submit({ machine, wire, gzip, body });
+      } catch (error) {
+        if (!(error instanceof HubBusy)) throw error;
+        return reply(
+          statusReply(wire, 503, `the hub cannot write now (${error.message}); retry`, {
+            'retry-after': '1',
+          }),
+          machine,
+          null,
+        );
+      }
+      if (outcome.type === 'refused') {
+        if (outcome.status === 403) o.log.warn('OTLP request refused', { machine, reason: outcome.message });
+        return reply(statusReply(wire, outcome.status, outcome.message), machine, outcome);
+      }
+      reply(exportReply(wire, outcome.rejected, outcome.message), machine, outcome);
     }
-    reply(exportReply(wire, outcome.rejected, outcome.message), machine, outcome);
   };
 
   const server = createServer(

@@ -14,11 +14,14 @@ import { childEnv } from '../config-channel.ts';
 import { superviseWorker } from '../server/supervised-worker.ts';
 import type { FromHubDecoder, FromHubWriter, HubOutcome, ToHubDecoder, ToHubWriter } from './hub-messages.ts';
 import { loadTokenBook, type TokenBook } from './ingest-tokens.ts';
+import { createBodyBudget } from './body-budget.ts';
 import { createOtlpServer, HubBusy, type HubSink, type OtlpServerOptions } from './otlp-server.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
 /** Requests waiting for the writer beyond this are answered 503 (an agent sends one at a time). */
 const MAX_QUEUED = 64;
+/** Request bodies held at once, across requests, are at most this many times CTM_INGEST_MAX_BYTES. */
+const BUFFERED_BODIES = 4;
 const STOP_WRITER_MS = 7000;
 // Decoding a batch makes a few MB of short-lived objects: with V8's default young generation the writer's
 // heap grew past 150 MB and the hub's RSS to 350 MB during a catch-up; an 8 MB young generation keeps the
@@ -123,6 +126,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     tokens,
     limiter: createRateLimiter(config.ingestRate),
     maxBytes: config.ingestMaxBytes,
+    budget: createBodyBudget(BUFFERED_BODIES * config.ingestMaxBytes),
     sink,
     log,
     ...(o.onReply ? { onReply: o.onReply } : {}),
