@@ -24,6 +24,18 @@ describe('mapRecords', () => {
     });
   });
 
+  it('names at most 64 characters of a claimed machine, control characters escaped', () => {
+    const claim = '\u001b[2J\r\n../../' + 'x'.repeat(8 << 20);
+    const mapped = mapRecords(
+      withResource([{ key: 'ctm.machine', value: { stringValue: claim } }]),
+      'laptop',
+    );
+    expect(mapped).toEqual({
+      ok: false,
+      forbidden: `this token belongs to machine "laptop"; records of ctm.machine="\\x1b[2J\\x0d\\x0a../../${'x'.repeat(42)}…" are refused`,
+    });
+  });
+
   it("takes a resource claiming the token's machine, or none", () => {
     expect(
       mapRecords(withResource([{ key: 'ctm.machine', value: { stringValue: 'laptop' } }]), 'laptop').ok,

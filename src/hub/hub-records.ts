@@ -5,6 +5,7 @@
 // rejected with its reason; a resource claiming another machine than the token's makes the whole request
 // forbidden. Pure: nothing here touches the database.
 import { isPlausibleCost, isPlausibleCount } from '../../ingest/plausible.ts';
+import { terminalSafeLine } from '../format/terminal-safe.ts';
 import {
   RESOURCE,
   SESSION_COST,
@@ -243,10 +244,16 @@ function sessionCost(attrs: Lookup): PushSessionCost {
 
 const attrText = (v: AttrValue | undefined): string | null => (typeof v === 'string' ? v : null);
 
-/** A claimed machine as a refusal names it: a string quoted, any other value by its kind (a key-value list is
- *  an object without a prototype, which String() cannot even convert). */
+/** A machine name is at most 64 characters: a longer claim is cut there. */
+const MAX_CLAIM_CHARS = 64;
+
+/** A claimed machine as a refusal names it (in the answer and the log): a string quoted, at most
+ *  MAX_CLAIM_CHARS of it with control characters escaped; any other value by its kind (a key-value list is an
+ *  object without a prototype, which String() cannot even convert). */
 export function claimText(claimed: AttrValue): string {
-  if (typeof claimed === 'string') return `"${claimed}"`;
+  // One character past the limit is enough for terminalSafeLine to see it must cut (and the claim may be MBs).
+  if (typeof claimed === 'string')
+    return `"${terminalSafeLine(claimed.slice(0, MAX_CLAIM_CHARS + 1), MAX_CLAIM_CHARS)}"`;
   if (typeof claimed === 'number' || typeof claimed === 'boolean') return `${String(claimed)} (not a string)`;
   if (Array.isArray(claimed)) return 'a list (not a string)';
   return 'a key-value list (not a string)';

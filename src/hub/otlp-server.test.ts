@@ -193,6 +193,34 @@ describe('OTLP receiver', () => {
     expect(h.count()).toBe(before + 1);
   });
 
+  it('names a long claimed machine in the 403 and its log line shortened, control characters escaped', async () => {
+    const claim = '\u001b[2J\r\n../../' + 'x'.repeat(60_000);
+    const from = logged.length;
+    const res = await post(h.hub.url, request([usage('x4')], { 'ctm.machine': claim }));
+    expect(res.status).toBe(403);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(300);
+    expect(text).toContain(String.raw`ctm.machine=\"\\x1b[2J\\x0d\\x0a../../xxx`);
+    const lines = logged.slice(from).filter((l) => l.includes('OTLP request refused'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThan(400);
+    expect(lines[0]).not.toMatch(/\\u001b/);
+  });
+
+  it('logs a client that goes away mid-body at debug level, without a stack, and goes on', async () => {
+    const from = logged.length;
+    const { socket } = await stalledUpload(h.hub.url, 1000);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = logged.slice(from).map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'debug', msg: 'OTLP client went away before sending its whole body' }),
+    );
+    expect((await post(h.hub.url, request([usage('after-gone')]))).status).toBe(200);
+  });
+
   it('refuses bodies over the cap, sent as they are or inflating past it: 413, nothing written', async () => {
     const before = h.count();
     const big = request(Array.from({ length: 400 }, (_, i) => usage(`big${i}`)));

@@ -60,24 +60,24 @@ function send(res: ServerResponse, reply: Reply, close = false): void {
  *  gone before the end. */
 type Unread = 'too large' | 'over budget' | 'stalled' | 'gone';
 
-/** The body, or why the rest of it is not read. `reserve(total)` is asked before `total` bytes are held. */
+/** The body, or why the rest of it is not read (a client that disconnects or resets mid-body is 'gone', not
+ *  an error of the hub's). `reserve(total)` is asked before `total` bytes are held. */
 function readBody(
   req: IncomingMessage,
   maxBytes: number,
   idleMs: number,
   reserve: (total: number) => boolean,
 ): Promise<Buffer | Unread> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    const settle = (outcome: Buffer | Unread | Error): void => {
+    const settle = (outcome: Buffer | Unread): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       req.off('data', onData);
-      if (outcome instanceof Error) return reject(outcome);
       if (typeof outcome === 'string') req.pause();
       resolve(outcome);
     };
@@ -96,7 +96,7 @@ function readBody(
     idle();
     req.on('data', onData);
     req.once('end', () => settle(Buffer.concat(chunks, size)));
-    req.once('error', (error) => settle(error));
+    req.once('error', () => settle('gone'));
     req.once('close', () => settle('gone'));
   });
 }
@@ -194,7 +194,10 @@ export function createOtlpServer(o: OtlpServerOptions): Server {
       if (body === 'over budget') return reply(overBudget, machine, null, true);
       if (body === 'stalled')
         return reply(statusReply(wire, 408, 'the body stopped arriving; send it again'), machine, null, true);
-      if (body === 'gone') return void req.socket.destroy();
+      if (body === 'gone') {
+        o.log.debug('OTLP client went away before sending its whole body', { machine });
+        return void req.socket.destroy();
+      }
       let outcome: HubOutcome;
       try {
         outcome = await o.sink.submit({ machine, wire, gzip, body });
