@@ -1,6 +1,7 @@
 // The hub's receiver as it runs in `ctm start`: a real HTTP server on a free port, the real writer thread and
 // a real index. Every refusal is checked to have written nothing; the log is checked never to hold a token.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -11,7 +12,7 @@ import { openDb } from '../db/open.ts';
 import { createLogger, silentLogger } from '../log.ts';
 import { createBodyBudget } from './body-budget.ts';
 import { parseTokenFile, tokenBook } from './ingest-tokens.ts';
-import { createOtlpServer } from './otlp-server.ts';
+import { contentCoding, createOtlpServer, targetPath } from './otlp-server.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { ProtoReader } from './proto-reader.ts';
@@ -219,6 +220,41 @@ describe('OTLP receiver', () => {
       expect.objectContaining({ level: 'debug', msg: 'OTLP client went away before sending its whole body' }),
     );
     expect((await post(h.hub.url, request([usage('after-gone')]))).status).toBe(200);
+  });
+
+  it('takes an empty Content-Encoding as identity, and an absolute-form target by its path', async () => {
+    const before = h.count();
+    const res = await fetch(`${h.hub.url}/v1/logs`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': '',
+        authorization: `Bearer ${LAPTOP}`,
+      },
+      body: request([usage('empty-encoding')]),
+    });
+    expect(res.status).toBe(200);
+    const { hostname, port } = new URL(h.hub.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: `http://${hostname}:${port}/v1/logs?from=proxy`,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${LAPTOP}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on('error', reject);
+      req.end(request([usage('absolute-form')]));
+    });
+    expect(status).toBe(200);
+    expect(h.count()).toBe(before + 2);
+    expect((await post(h.hub.url, request([usage('x5')]), { path: '/v1/logs/' })).status).toBe(200);
   });
 
   it('refuses bodies over the cap, sent as they are or inflating past it: 413, nothing written', async () => {
@@ -440,5 +476,29 @@ describe('OTLP receiver, bodies held at once', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('request targets and codings', () => {
+  it.each([
+    ['/v1/logs', '/v1/logs'],
+    ['/v1/logs/?a=1', '/v1/logs'],
+    ['http://hub.example.org:4318/v1/logs', '/v1/logs'],
+    ['HTTPS://hub/v1/logs?x', '/v1/logs'],
+    ['http://hub', ''],
+    ['/v1/traces', '/v1/traces'],
+    ['*', '*'],
+  ])('the path of %s is %s', (target, path) => {
+    expect(targetPath(target)).toBe(path);
+  });
+
+  it.each([
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['  ', 'identity'],
+    [' GZip ', 'gzip'],
+    ['br', 'br'],
+  ])('Content-Encoding %j is %s', (header, coding) => {
+    expect(contentCoding(header)).toBe(coding);
   });
 });

@@ -7,6 +7,7 @@
 // of all requests in flight share one budget of bytes (503 at once beyond it), and an upload that stalls is
 // dropped (408) rather than holding its bytes until the request timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { terminalSafeLine } from '../format/terminal-safe.ts';
 import type { Logger } from '../log.ts';
 import type { BodyBudget } from './body-budget.ts';
 import type { HubOutcome } from './hub-messages.ts';
@@ -44,6 +45,25 @@ function wireOf(contentType: string | undefined): Wire | null {
   if (type === 'application/json') return 'json';
   if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
   return null;
+}
+
+/** A request target's path, without its query and trailing slashes: from the origin form (`/v1/logs?x`) or the
+ *  absolute form (`http://hub:4318/v1/logs`, which RFC 9112 §3.2.2 requires a server to accept). */
+export function targetPath(target: string): string {
+  let path = target;
+  if (/^https?:\/\//i.test(target)) {
+    try {
+      path = new URL(target).pathname;
+    } catch {
+      return target;
+    }
+  }
+  return path.split('?')[0]!.replace(/\/+$/, '');
+}
+
+/** A Content-Encoding header's coding; an empty header (or none) is identity. */
+export function contentCoding(header: string | undefined): string {
+  return (header ?? '').trim().toLowerCase() || 'identity';
 }
 
 function send(res: ServerResponse, reply: Reply, close = false): void {
@@ -107,7 +127,7 @@ export function createOtlpServer(o: OtlpServerOptions): Server {
       send(res, r, close);
       o.onReply?.(r.status, machine, outcome);
     };
-    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    const path = targetPath(req.url ?? '/');
     const wire = wireOf(req.headers['content-type']);
     const errorWire = wire ?? 'json';
     if (path !== LOGS_PATH)
@@ -126,10 +146,14 @@ export function createOtlpServer(o: OtlpServerOptions): Server {
         null,
         true,
       );
-    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = contentCoding(req.headers['content-encoding']);
     if (encoding !== 'identity' && encoding !== 'gzip')
       return reply(
-        statusReply(wire, 415, `Content-Encoding ${encoding} is not supported (use gzip)`),
+        statusReply(
+          wire,
+          415,
+          `Content-Encoding "${terminalSafeLine(encoding, 32)}" is not supported (use gzip)`,
+        ),
         null,
         null,
         true,
