@@ -209,6 +209,8 @@ describe('requestCost', () => {
     // Fast mode: ×6 of the rates in effect ($60 / $225 above 200k, the fast-mode page's figures), at its launch
     // discount of 50% until 2026-02-16 23:59 PT.
     expect(at('claude-opus-4-6', '2026-02-20T00:00:00Z', 'fast')).toBeCloseTo(6 * (2.5 + 0.0375), 10);
+    expect(at('claude-opus-4-6', '2026-02-06T23:59:59Z', 'fast')).toBeCloseTo(6 * (2.5 + 0.0375), 10);
+    expect(at('claude-opus-4-6', '2026-02-07T00:00:00Z', 'fast')).toBeCloseTo(3 * (2.5 + 0.0375), 10);
     expect(at('claude-opus-4-6', '2026-02-17T07:59:59Z', 'fast')).toBeCloseTo(3 * (2.5 + 0.0375), 10);
     expect(at('claude-opus-4-6', '2026-02-17T08:00:00Z', 'fast')).toBeCloseTo(6 * (2.5 + 0.0375), 10);
   });
