@@ -1,6 +1,6 @@
 // The supervisor with real worker threads: an exit nobody asked for is reported (ctm start's health turns
-// degraded on it) and followed by a restart; a requested stop is neither. A message no worker can take is
-// refused, not lost.
+// degraded on it) and followed by a restart; a requested stop is neither, nor is a kill (a worker stuck in a
+// loop, ended at once and replaced). A message no worker can take is refused, not lost.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,4 +78,48 @@ describe('superviseWorker', () => {
     await w.stop();
     expect(w.post({ type: 'ping' })).toBe(false);
   });
+
+  it('kills a worker stuck in a loop at once, without calling it a crash, and starts another', async () => {
+    const file = workerFile(
+      'loops.mjs',
+      `import { parentPort } from 'node:worker_threads';
+       parentPort.postMessage('up');
+       parentPort.on('message', (m) => {
+         if (m.type === 'loop') for (;;);
+         if (m.type === 'stop') parentPort.close();
+         else parentPort.postMessage(m.type);
+       });`,
+    );
+    const crashes: (number | null)[] = [];
+    const seen: string[] = [];
+    let wake = (): void => {};
+    const next = () => new Promise<void>((resolve) => (wake = resolve));
+    const w = superviseWorker<{ type: 'stop' | 'loop' | 'ping' }, string>({
+      name: 'test',
+      file,
+      workerData: null,
+      log: silentLogger,
+      graceMs: 60_000,
+      onMessage: (m) => {
+        seen.push(m);
+        wake();
+      },
+      onCrash: (code) => crashes.push(code),
+    });
+    let arrived = next();
+    await arrived;
+    expect(w.post({ type: 'loop' })).toBe(true);
+    arrived = next();
+    const killed = w.kill();
+    expect(w.running).toBe(false);
+    expect(w.post({ type: 'ping' })).toBe(false);
+    await killed;
+    await arrived;
+    arrived = next();
+    expect(w.post({ type: 'ping' })).toBe(true);
+    await arrived;
+    expect(seen).toEqual(['up', 'up', 'ping']);
+    expect(crashes).toEqual([]);
+    await w.stop();
+  }, 20_000);
 });

@@ -1,9 +1,10 @@
 // A worker thread (or child process) kept running: restarted a second after an unexpected exit, replaced on
-// request (recycle), stopped gracefully (a "stop" message, then terminate after a grace period). A message
-// posted while no worker runs (the second before a restart) is refused, never silently lost. `onSpawn`
-// runs for every new worker, so it can be told what it needs to know. With `idleMs` the worker is started on
-// the first message and stopped after that long without one. A child process (`process: true`) hands all of
-// its memory back to the system when it stops; a thread's freed memory partly stays with the process.
+// request (recycle) or at once (kill, for one that hangs), stopped gracefully (a "stop" message, then terminate
+// after a grace period). A message posted while no worker runs (the second before a restart) is refused, never
+// silently lost. `onSpawn` runs for every new worker, so it can be told what it needs to know. With `idleMs`
+// the worker is started on the first message and stopped after that long without one. A child process
+// (`process: true`) hands all of its memory back to the system when it stops; a thread's freed memory partly
+// stays with the process.
 import { Worker } from 'node:worker_threads';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,9 @@ export interface SupervisedWorker<In> {
    *  the message is dropped, and a caller waiting for its answer must give up on it. */
   post(message: In): boolean;
   recycle(): Promise<void>;
+  /** Ends the worker at once (no "stop", no grace: it may be stuck in a loop) and starts another once it has
+   *  exited. Not a crash: onCrash is not called, and what the worker held is the caller's to answer. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
   readonly running: boolean;
 }
@@ -158,6 +162,12 @@ export function superviseWorker<In extends { type: string }, Out>(o: {
       current = null;
       if (old) await stopOne(old);
       if (!stopped && o.idleMs === undefined) spawn();
+    },
+    async kill() {
+      const old = current;
+      current = null;
+      if (old) await old.terminate();
+      if (!stopped && !current && o.idleMs === undefined) spawn();
     },
     async stop() {
       stopped = true;
