@@ -35,6 +35,7 @@ const configSchema = v.strictObject({
   ingestMaxBytes: count,
   ingestMaxRecords: count,
   ingestRate: count,
+  ingestDecodeTimeoutMs: count,
   pushUrl: v.optional(v.string()),
   pushToken: v.optional(v.string()),
   pushBatch: count,

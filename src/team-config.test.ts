@@ -16,6 +16,7 @@ describe('team settings', () => {
       ingestMaxBytes: 16 << 20,
       ingestMaxRecords: 100_000,
       ingestRate: 50,
+      ingestDecodeTimeoutMs: 10_000,
       pushUrl: undefined,
       pushToken: undefined,
       pushBatch: 500,
@@ -56,6 +57,10 @@ describe('team settings', () => {
     [{ CTM_OTLP_PORT: '70000' }, /^CTM_OTLP_PORT: expected a number from 1 to 65535/],
     [{ CTM_INGEST_RATE: 'fast' }, /^CTM_INGEST_RATE: expected a whole number/],
     [{ CTM_INGEST_MAX_RECORDS: '0' }, /^CTM_INGEST_MAX_RECORDS: expected a number from 1 to 10000000/],
+    [
+      { CTM_INGEST_DECODE_TIMEOUT_MS: '50' },
+      /^CTM_INGEST_DECODE_TIMEOUT_MS: expected a number from 100 to 600000/,
+    ],
     [{ CTM_USER: 'a\u0007b' }, /^CTM_USER: expected a user name/],
   ])('refuse %j naming the setting', (env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);

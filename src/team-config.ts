@@ -21,6 +21,8 @@ export interface TeamConfig {
   ingestMaxRecords: number;
   /** Requests per second per token (429 beyond). */
   ingestRate: number;
+  /** Longest a hub's decoder may take over one body before it is ended and restarted (the body gets 413). */
+  ingestDecodeTimeoutMs: number;
   /** A hub's OTLP base URL (as OTEL_EXPORTER_OTLP_ENDPOINT is); the agent posts to <url>/v1/logs. */
   pushUrl: string | undefined;
   pushToken: string | undefined;
@@ -110,6 +112,13 @@ export function loadTeamConfig(env: Env, flags: TeamFlags = {}, host: string, ho
       10_000_000,
     ),
     ingestRate: parseInteger(env.CTM_INGEST_RATE, 'CTM_INGEST_RATE', 50, 1, 100_000),
+    ingestDecodeTimeoutMs: parseInteger(
+      env.CTM_INGEST_DECODE_TIMEOUT_MS,
+      'CTM_INGEST_DECODE_TIMEOUT_MS',
+      10_000,
+      100,
+      600_000,
+    ),
     pushUrl,
     pushToken,
     pushBatch: parseInteger(env.CTM_PUSH_BATCH, 'CTM_PUSH_BATCH', 500, 1, 10_000),

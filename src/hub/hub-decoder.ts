@@ -16,3 +16,4 @@ parentPort!.on('message', (m: ToHubDecoder) => {
   }
   post(decodeBody(m, config));
 });
+post({ type: 'ready' });

@@ -25,7 +25,11 @@ export interface Refused {
 }
 
 export type FromHubDecoder =
-  { type: 'decoded'; id: number; batch: HubBatch; at: number } | Refused | { type: 'stopped' };
+  | { type: 'decoded'; id: number; batch: HubBatch; at: number }
+  | Refused
+  /** The thread is up: the decode deadline runs from here (a starting thread's imports do not count). */
+  | { type: 'ready' }
+  | { type: 'stopped' };
 
 export type ToHubWriter = { type: 'write'; id: number; batch: HubBatch; at: number } | { type: 'stop' };
 

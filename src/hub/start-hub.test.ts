@@ -1,8 +1,10 @@
 // A hub whose decoder or writer thread dies (here on a marked request, test/fixtures/hub/crashing-*.ts): every
 // request in flight is answered, every request arriving while the thread restarts is answered at once (503
 // with Retry-After, which OTLP clients retry) and none is left holding a place in the queue, so once the thread
-// is back the hub takes good requests from every machine again.
-import { writeFileSync } from 'node:fs';
+// is back the hub takes good requests from every machine again. A decoder that hangs on a body
+// (test/fixtures/hub/hanging-decoder.ts) is ended at its deadline: that body is answered 413, the ones behind
+// it 503, and the new decoder takes good requests.
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/fixtures/fixture-tree.ts';
@@ -19,7 +21,11 @@ afterEach(async () => {
   while (hubs.length) await hubs.pop()!.close();
 });
 
-async function hub(threadFiles: { decoder?: URL; writer?: URL }): Promise<RunningHub> {
+async function hub(
+  threadFiles: { decoder?: URL; writer?: URL },
+  more: Record<string, string> = {},
+  log = silentLogger,
+): Promise<RunningHub> {
   const dir = tempDir();
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, `laptop ${LAPTOP}\ndesktop ${DESKTOP}\n`);
@@ -28,9 +34,10 @@ async function hub(threadFiles: { decoder?: URL; writer?: URL }): Promise<Runnin
     CTM_TZ: 'UTC',
     CTM_INGEST_TOKENS: tokens,
     CTM_INGEST_RATE: '1000',
+    ...more,
   };
   const config = { ...loadConfig(env, {}, dir), otlpPort: 0 };
-  const running = await startHub({ config, log: silentLogger, onCommit: () => {}, threadFiles });
+  const running = await startHub({ config, log, onCommit: () => {}, threadFiles });
   hubs.push(running);
   return running;
 }
@@ -59,16 +66,17 @@ const request = (key: string, machine = 'laptop') =>
     ],
   });
 
-/** Posts a body; the status and Retry-After, or 'no answer' when none came within 5 s. */
-async function post(url: string, body: string, token = LAPTOP): Promise<string> {
+/** Posts a body; the status and Retry-After (or the message of a 413), or 'no answer' when none came in 5 s. */
+async function post(url: string, body: string, token = LAPTOP, waitMs = 5000): Promise<string> {
   try {
     const res = await fetch(`${url}/v1/logs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body,
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(waitMs),
     });
-    await res.arrayBuffer();
+    const text = Buffer.from(await res.arrayBuffer()).toString();
+    if (res.status === 413) return `413 ${(JSON.parse(text) as { message: string }).message}`;
     return res.status === 503 ? `503 retry-after ${res.headers.get('retry-after')}` : String(res.status);
   } catch {
     return 'no answer';
@@ -113,4 +121,44 @@ describe('a hub thread restarting', () => {
       expect(new Set(after)).toEqual(new Set(['200']));
     },
   );
+});
+
+describe('a hub decoder that hangs on a body', () => {
+  it('is ended at its deadline: that body 413, the ones behind it 503, then good requests are written', async () => {
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const h = await hub(
+      { decoder: fixture('hanging-decoder.ts') },
+      { CTM_INGEST_DECODE_TIMEOUT_MS: '1000' },
+      log,
+    );
+    expect(await post(h.url, request('before'))).toBe('200');
+    const started = join(tempDir(), 'decoding');
+    const t0 = performance.now();
+    const hanging = post(h.url, `hang-decoder ${started}`, LAPTOP, 30_000).then((answer) => ({
+      answer,
+      ms: performance.now() - t0,
+    }));
+    for (let i = 0; i < 300 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(started)).toBe(true);
+    // In line behind the hanging body, from both machines (the deadline leaves a loaded machine time to send them).
+    const behind = Promise.all([
+      ...[1, 2].map((i) => post(h.url, request(`behind-${i}`), LAPTOP, 30_000)),
+      post(h.url, request('behind-desktop', 'desktop'), DESKTOP, 30_000),
+    ]);
+    const { answer, ms } = await hanging;
+    expect(answer).toBe(
+      '413 the body took more than 1000 ms to decode (CTM_INGEST_DECODE_TIMEOUT_MS); send fewer records per request',
+    );
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(ms).toBeLessThan(10_000);
+    expect(new Set(await behind)).toEqual(new Set(['503 retry-after 1']));
+    expect(warnings).toEqual(['hub decoder still on a body after its deadline; restarting it']);
+    await untilAccepted(h.url, LAPTOP, 'laptop');
+    const after = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => post(h.url, request(`after-${i}`, 'desktop'), DESKTOP)),
+    );
+    expect(new Set(after)).toEqual(new Set(['200']));
+    expect(warnings).toHaveLength(1);
+  }, 60_000);
 });

@@ -4,7 +4,10 @@
 // ingest commit takes (metrics, the live stream, the page refresh). Requests wait in a short queue; a full
 // queue, a writer down or a thread restarting answers 503, which OTLP clients retry. Every request in the
 // queue is answered: when a thread dies, all of them are (503), and one that finds a thread restarting is at
-// once, so the queue never fills with requests nobody will answer.
+// once, so the queue never fills with requests nobody will answer. A body the decoder is still on after
+// CTM_INGEST_DECODE_TIMEOUT_MS (a pathological input, a bug) ends the thread: that body is answered 413, which
+// no client retries as it is, those queued behind it 503, and a new decoder starts. The writer has no such
+// deadline: a long SQLite transaction is legitimate, and a busy database is answered by its busy timeout.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
@@ -15,6 +18,7 @@ import { superviseWorker } from '../server/supervised-worker.ts';
 import type { FromHubDecoder, FromHubWriter, HubOutcome, ToHubDecoder, ToHubWriter } from './hub-messages.ts';
 import { loadTokenBook, type TokenBook } from './ingest-tokens.ts';
 import { createBodyBudget } from './body-budget.ts';
+import { createDecodeDeadline } from './decode-deadline.ts';
 import { createOtlpServer, HubBusy, type HubSink, type OtlpServerOptions } from './otlp-server.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
@@ -49,7 +53,10 @@ export interface HubOptions {
 export async function startHub(o: HubOptions): Promise<RunningHub> {
   const { config, log } = o;
   const tokens = o.tokens ?? loadTokenBook(config.ingestTokensFile!);
-  const pending = new Map<number, { resolve(outcome: HubOutcome): void; reject(error: Error): void }>();
+  const pending = new Map<
+    number,
+    { machine: string; resolve(outcome: HubOutcome): void; reject(error: Error): void }
+  >();
   let nextId = 1;
   let down: string | null = null;
   const failAll = (why: string): void => {
@@ -94,11 +101,32 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     onCrash: () => failAll('the writer restarted'),
   });
 
+  const timeoutMs = config.ingestDecodeTimeoutMs;
+  const deadline = createDecodeDeadline(timeoutMs, (id) => {
+    const held = deadline.reset();
+    const p = pending.get(id);
+    pending.delete(id);
+    log.warn('hub decoder still on a body after its deadline; restarting it', {
+      machine: p?.machine,
+      timeoutMs,
+      waiting: held.length - 1,
+    });
+    p?.resolve({
+      type: 'refused',
+      id,
+      status: 413,
+      message: `the body took more than ${timeoutMs} ms to decode (CTM_INGEST_DECODE_TIMEOUT_MS); send fewer records per request`,
+    });
+    for (const other of held) if (other !== id) fail(other, 'the decoder was restarted');
+    void decoder.kill();
+  });
   const decoder = superviseWorker<ToHubDecoder, FromHubDecoder>({
     name: 'hub decoder',
     file: o.threadFiles?.decoder ?? new URL('./hub-decoder.ts', import.meta.url),
     ...threadOptions,
     onMessage: (m) => {
+      if (m.type === 'ready') deadline.ready();
+      else if (m.type === 'decoded' || m.type === 'refused') deadline.answered(m.id);
       if (m.type === 'decoded') {
         if (pending.has(m.id) && !writer.post({ type: 'write', id: m.id, batch: m.batch, at: m.at }))
           fail(m.id, 'the writer is restarting');
@@ -107,7 +135,10 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
         pending.delete(m.id);
       }
     },
-    onCrash: () => failAll('the decoder restarted'),
+    onCrash: () => {
+      deadline.reset();
+      failAll('the decoder restarted');
+    },
   });
 
   const sink: HubSink = {
@@ -116,8 +147,9 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       if (pending.size >= MAX_QUEUED) return Promise.reject(new HubBusy('too many requests waiting'));
       const id = nextId++;
       return new Promise<HubOutcome>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (!decoder.post({ type: 'decode', id, ...job })) fail(id, 'the decoder is restarting');
+        pending.set(id, { machine: job.machine, resolve, reject });
+        if (decoder.post({ type: 'decode', id, ...job })) deadline.posted(id);
+        else fail(id, 'the decoder is restarting');
       });
     },
   };
@@ -153,6 +185,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 2000).unref();
       await closed;
+      deadline.reset();
       failAll('the hub is stopping');
       await Promise.all([writer.stop(), decoder.stop()]);
     },
