@@ -16,6 +16,7 @@ const SOURCES = [
   './pricing-schema.ts',
   './litellm-format.ts',
   './normalize-model.ts',
+  './regional-endpoint.ts',
 ].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 interface CacheFile {

@@ -139,6 +139,13 @@ describe('identifyBlocks (ccusage semantics)', () => {
     expect(identifyBlocks(rows, FAR_FUTURE)[0]!.models).toEqual(['zeta', 'alpha']);
   });
 
+  it('models first used at the same instant (an advisor and its response) by name, whatever the row order', () => {
+    const a = [row(T0, { model: 'zeta' }), row(T0, { model: 'alpha' }), row(T0 + H, { model: 'beta' })];
+    const b = [a[1]!, a[0]!, a[2]!];
+    expect(identifyBlocks(a, FAR_FUTURE)[0]!.models).toEqual(['alpha', 'zeta', 'beta']);
+    expect(identifyBlocks(b, FAR_FUTURE)[0]!.models).toEqual(['alpha', 'zeta', 'beta']);
+  });
+
   it('max token limit: the largest completed block, ignoring gaps and the active block', () => {
     const rows = [
       row(T0, { inputTokens: 5000 }),

@@ -46,7 +46,7 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
   let cost = 0;
   let unpriced = 0;
   let searches = 0;
-  const models = new Set<string>();
+  const firstUsed = new Map<string, number>();
   for (const r of rows) {
     tokenCounts.inputTokens += r.inputTokens;
     tokenCounts.outputTokens += r.outputTokens;
@@ -55,7 +55,7 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
     searches += r.webSearchRequests ?? 0;
     if (r.cost === null) unpriced++;
     else cost += r.cost;
-    models.add(r.model);
+    if (!firstUsed.has(r.model)) firstUsed.set(r.model, r.ts);
   }
   const totalTokens =
     tokenCounts.inputTokens +
@@ -96,8 +96,11 @@ function makeBlock(start: number, rows: readonly TimelineRow[], now: number): Bl
     costUSD: cost,
     unpricedEntries: unpriced,
     webSearchRequests: searches,
-    // In the order first used, as ccusage lists them (a Set keeps insertion order; rows come in time order).
-    models: [...models],
+    // In the order first used, as ccusage lists them (rows come in time order); models first used at the same
+    // instant (an advisor's row and its response's) by name, so the order does not depend on arrival order.
+    models: [...firstUsed]
+      .sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([model]) => model),
     burnRate,
     projection,
   };

@@ -72,13 +72,16 @@ export function streamToNode(rt: Runtime, res: ServerResponse, headOnly = false)
     rt,
     (text) => {
       if (res.destroyed) return;
-      res.write(text);
+      // The backlog before this event decides: one event larger than the bound still goes to a client that
+      // reads, and only a client that left the earlier ones unread is dropped.
       if (res.writableLength > SSE_MAX_BUFFERED_BYTES) {
         rt.log.warn('stream client dropped: too slow to read its events', {
           bufferedBytes: res.writableLength,
         });
         res.destroy();
+        return;
       }
+      res.write(text);
     },
     () => res.end(),
   );
