@@ -77,14 +77,15 @@ describe('mapRecords on telemetry', () => {
     ]);
   });
 
-  it("does not copy a resource's attributes for every record: 20,000 of them over 2,000 records in well under a second", () => {
+  it("does not copy a resource's attributes for every record: 20,000 of them over 2,000 records in well under the 4 s copying took", () => {
     // Copying them per record (20,000 x 2,000 map inserts) took about 4 s.
     const resource = new Map<string, AttrValue>(Array.from({ length: 20_000 }, (_, i) => [`a${i}`, 'x']));
     resource.set('model', 'claude-sonnet-4-5');
     const records = Array.from({ length: 2_000 }, (_, i) => apiRequest(i));
     const start = performance.now();
     const mapped = mapRecords([{ attrs: resource, records, skipped: 0 }], 'laptop', Date.UTC(2026, 0, 2));
-    expect(performance.now() - start).toBeLessThan(300);
+    // About 10 ms now; the bound leaves a loaded machine room and still fails the copying code.
+    expect(performance.now() - start).toBeLessThan(1500);
     expect(mapped.ok && mapped.batch.usage.length).toBe(2_000);
   });
 });

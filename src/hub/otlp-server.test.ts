@@ -213,7 +213,9 @@ describe('OTLP receiver', () => {
     const { socket } = await stalledUpload(h.hub.url, 1000);
     await new Promise((r) => setTimeout(r, 100));
     socket.resetAndDestroy();
-    await new Promise((r) => setTimeout(r, 200));
+    const gone = 'OTLP client went away before sending its whole body';
+    for (let i = 0; i < 100 && !logged.slice(from).some((l) => l.includes(gone)); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const lines = logged.slice(from).map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(lines.filter((l) => l.level === 'error')).toEqual([]);
     expect(lines).toContainEqual(
@@ -433,9 +435,14 @@ describe('OTLP receiver, bodies held at once', () => {
     try {
       // Four uploads of the largest body each, stalled a byte short: the budget is full.
       for (let i = 0; i < 4; i++) stalled.push((await stalledUpload(h.hub.url, 65536)).socket);
-      await new Promise((r) => setTimeout(r, 100));
+      // Until the four hold the budget (their bytes reach the hub), a small request still goes through.
+      let refused = await post(h.hub.url, request([usage('over-budget-0')]));
+      for (let i = 1; i < 100 && refused.status !== 503; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        refused = await post(h.hub.url, request([usage(`over-budget-${i}`)]));
+      }
       const start = Date.now();
-      const refused = await post(h.hub.url, request([usage('over-budget')]));
+      refused = await post(h.hub.url, request([usage('over-budget')]));
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(((await refused.json()) as { message: string }).message).toMatch(/too many bodies at once/);
@@ -468,7 +475,7 @@ describe('OTLP receiver, bodies held at once', () => {
     try {
       const { port } = server.address() as { port: number };
       const { answer } = await stalledUpload(`http://127.0.0.1:${port}`, 5000);
-      await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && budget.used !== 5000; i++) await new Promise((r) => setTimeout(r, 10));
       expect(budget.used).toBe(5000);
       expect(await answer).toBe('HTTP/1.1 408 Request Timeout');
       expect(budget.used).toBe(0);

@@ -112,7 +112,8 @@ describe('a hub thread restarting', () => {
       const during = await Promise.all(
         Array.from({ length: 80 }, (_, i) => post(h.url, request(`during-${i}`))),
       );
-      expect(new Set(during)).toEqual(new Set(['503 retry-after 1']));
+      // Each is answered (on a loaded machine some may reach the new thread already); none is left waiting.
+      for (const answer of during) expect(answer).toMatch(/^(200|503 retry-after 1)$/);
       await untilAccepted(h.url, LAPTOP, 'laptop');
       // Nothing still holds a place in the queue: a burst from another machine is taken whole.
       const after = await Promise.all(
@@ -152,7 +153,8 @@ describe('a hub decoder that hangs on a body', () => {
     );
     expect(ms).toBeGreaterThanOrEqual(1000);
     expect(ms).toBeLessThan(10_000);
-    expect(new Set(await behind)).toEqual(new Set(['503 retry-after 1']));
+    // Answered 503 while the decoder restarts (or 200 by the new one, if sent after it on a loaded machine).
+    for (const a of await behind) expect(a).toMatch(/^(200|503 retry-after 1)$/);
     expect(warnings).toEqual(['hub decoder still on a body after its deadline; restarting it']);
     await untilAccepted(h.url, LAPTOP, 'laptop');
     const after = await Promise.all(

@@ -204,7 +204,10 @@ describe('odd requests', () => {
     const payload = 'x'.repeat(64 * 1024);
     const events = 400; // 25 MiB: more than loopback's socket buffers hold
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100)); // both are subscribed
+      // Both are subscribed (the stream's 'sse' listeners: theirs, and none other in this file's server).
+      for (let i = 0; i < 200 && server.rt.bus.listenerCount('sse') < 2; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(server.rt.bus.listenerCount('sse')).toBeGreaterThanOrEqual(2);
       for (let i = 0; i < events; i++) {
         server.rt.bus.emit('sse', `event: bulk\ndata: ${JSON.stringify({ i, payload })}\n\n`);
         await new Promise((resolve) => setImmediate(resolve));
