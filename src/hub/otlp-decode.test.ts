@@ -233,6 +233,10 @@ describe('OTLP logs decoding limits', () => {
     // Brackets in strings, after an escaped quote too, are text; an escaped backslash does not escape the quote.
     expect(hasMoreContainers(Buffer.from(String.raw`{"a": "{[\"{[", "b": "]"}`), 1)).toBe(false);
     expect(hasMoreContainers(Buffer.from(String.raw`{"a": "\\", "b": []}`), 1)).toBe(true);
+    // A text shorter than two bytes a container past the bound is not read at all: whole JSON that short cannot
+    // pass it (this unbalanced one is JSON.parse's to refuse).
+    expect(hasMoreContainers(Buffer.from('[[[['), 3)).toBe(false);
+    expect(hasMoreContainers(Buffer.from('[[[[]]]]'), 3)).toBe(true);
     const many = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${'{},'.repeat(MAX_JSON_CONTAINERS)}{}]}]}]}`;
     expect(() => decodeOtlpJson(many)).toThrow(OtlpTooLargeError);
     expect(() => decodeOtlpJson(many)).toThrow(`more than ${MAX_JSON_CONTAINERS} JSON objects and arrays`);
