@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/fixtures/fixture-tree.ts';
+import { logsRequest, usageRecord } from '../../test/fixtures/hub/otlp-usage.ts';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/open.ts';
 import { createLogger, silentLogger } from '../log.ts';
@@ -46,36 +47,6 @@ async function hub(env: Record<string, string> = {}): Promise<{ hub: RunningHub;
   };
 }
 
-const usage = (key: string, extra: Record<string, unknown> = {}) => ({
-  timeUnixNano: '1772359200000000000',
-  eventName: 'ctm.usage',
-  attributes: Object.entries({
-    'ctm.key': key,
-    'ctm.message_id': key,
-    model: 'claude-sonnet-4-5-20250929',
-    'session.id': 's1',
-    'ctm.project': 'p',
-    input_tokens: 10,
-    output_tokens: 5,
-    ...extra,
-  }).map(([k, v]) => ({
-    key: k,
-    value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
-  })),
-});
-
-const request = (records: unknown[], resource: Record<string, string> = { 'ctm.machine': 'laptop' }) =>
-  JSON.stringify({
-    resourceLogs: [
-      {
-        resource: {
-          attributes: Object.entries(resource).map(([key, v]) => ({ key, value: { stringValue: v } })),
-        },
-        scopeLogs: [{ logRecords: records }],
-      },
-    ],
-  });
-
 function post(
   url: string,
   body: string | Buffer,
@@ -114,7 +85,7 @@ describe('OTLP receiver', () => {
   });
 
   it('accepts gzipped JSON from a good token and answers an empty ExportLogsServiceResponse', async () => {
-    const res = await post(h.hub.url, request([usage('m1'), usage('m2')]), { gzip: true });
+    const res = await post(h.hub.url, logsRequest([usageRecord('m1'), usageRecord('m2')]), { gzip: true });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({});
@@ -131,9 +102,12 @@ describe('OTLP receiver', () => {
   });
 
   it('answers partial success naming what it rejected, and keeps the rest', async () => {
-    const bad = usage('m4');
+    const bad = usageRecord('m4');
     bad.attributes = bad.attributes.filter((a) => a.key !== 'model');
-    const res = await post(h.hub.url, request([usage('m3'), bad, usage('m5', { input_tokens: -3 })]));
+    const res = await post(
+      h.hub.url,
+      logsRequest([usageRecord('m3'), bad, usageRecord('m5', { input_tokens: -3 })]),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       partialSuccess: {
@@ -154,7 +128,7 @@ describe('OTLP receiver', () => {
     ['another path', { path: '/v1/traces' }, 404, /no such endpoint/],
   ])('refuses %s and writes nothing', async (_, options, status, message) => {
     const before = h.count();
-    const res = await post(h.hub.url, request([usage('x1')]), options);
+    const res = await post(h.hub.url, logsRequest([usageRecord('x1')]), options);
     expect(res.status).toBe(status);
     expect(((await res.json()) as { message: string }).message).toMatch(message);
     if (status === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer');
@@ -163,7 +137,7 @@ describe('OTLP receiver', () => {
 
   it('refuses a token writing as another machine: 403, nothing written', async () => {
     const before = h.count();
-    const res = await post(h.hub.url, request([usage('x2')], { 'ctm.machine': 'desktop' }));
+    const res = await post(h.hub.url, logsRequest([usageRecord('x2')], { 'ctm.machine': 'desktop' }));
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({
       code: 7,
@@ -179,7 +153,7 @@ describe('OTLP receiver', () => {
       { arrayValue: { values: [] } },
       { intValue: '1' },
     ]) {
-      const body = JSON.parse(request([usage('x3')])) as {
+      const body = JSON.parse(logsRequest([usageRecord('x3')])) as {
         resourceLogs: { resource: { attributes: { key: string; value: unknown }[] } }[];
       };
       body.resourceLogs[0]!.resource.attributes = [{ key: 'ctm.machine', value }];
@@ -190,14 +164,14 @@ describe('OTLP receiver', () => {
       );
     }
     expect(h.count()).toBe(before);
-    expect((await post(h.hub.url, request([usage('after-claims')]))).status).toBe(200);
+    expect((await post(h.hub.url, logsRequest([usageRecord('after-claims')]))).status).toBe(200);
     expect(h.count()).toBe(before + 1);
   });
 
   it('names a long claimed machine in the 403 and its log line shortened, control characters escaped', async () => {
     const claim = '\u001b[2J\r\n../../' + 'x'.repeat(60_000);
     const from = logged.length;
-    const res = await post(h.hub.url, request([usage('x4')], { 'ctm.machine': claim }));
+    const res = await post(h.hub.url, logsRequest([usageRecord('x4')], { 'ctm.machine': claim }));
     expect(res.status).toBe(403);
     const text = await res.text();
     expect(text.length).toBeLessThan(300);
@@ -221,7 +195,7 @@ describe('OTLP receiver', () => {
     expect(lines).toContainEqual(
       expect.objectContaining({ level: 'debug', msg: 'OTLP client went away before sending its whole body' }),
     );
-    expect((await post(h.hub.url, request([usage('after-gone')]))).status).toBe(200);
+    expect((await post(h.hub.url, logsRequest([usageRecord('after-gone')]))).status).toBe(200);
   });
 
   it('takes an empty Content-Encoding as identity, and an absolute-form target by its path', async () => {
@@ -233,7 +207,7 @@ describe('OTLP receiver', () => {
         'content-encoding': '',
         authorization: `Bearer ${LAPTOP}`,
       },
-      body: request([usage('empty-encoding')]),
+      body: logsRequest([usageRecord('empty-encoding')]),
     });
     expect(res.status).toBe(200);
     const { hostname, port } = new URL(h.hub.url);
@@ -252,16 +226,16 @@ describe('OTLP receiver', () => {
         },
       );
       req.on('error', reject);
-      req.end(request([usage('absolute-form')]));
+      req.end(logsRequest([usageRecord('absolute-form')]));
     });
     expect(status).toBe(200);
     expect(h.count()).toBe(before + 2);
-    expect((await post(h.hub.url, request([usage('x5')]), { path: '/v1/logs/' })).status).toBe(200);
+    expect((await post(h.hub.url, logsRequest([usageRecord('x5')]), { path: '/v1/logs/' })).status).toBe(200);
   });
 
   it('refuses bodies over the cap, sent as they are or inflating past it: 413, nothing written', async () => {
     const before = h.count();
-    const big = request(Array.from({ length: 400 }, (_, i) => usage(`big${i}`)));
+    const big = logsRequest(Array.from({ length: 400 }, (_, i) => usageRecord(`big${i}`)));
     expect(big.length).toBeGreaterThan(65536);
     expect((await post(h.hub.url, big)).status).toBe(413);
     const bomb = gzipSync(Buffer.alloc(10 << 20, 0x20));
@@ -316,7 +290,7 @@ describe('OTLP receiver', () => {
       expect(status.string()).toMatch(/negative length/);
     }
     const before = h.count();
-    expect((await post(h.hub.url, request([usage('after-negative')]))).status).toBe(200);
+    expect((await post(h.hub.url, logsRequest([usageRecord('after-negative')]))).status).toBe(200);
     expect(h.count()).toBe(before + 1);
   });
 });
@@ -326,9 +300,10 @@ describe('OTLP receiver rate limit', () => {
     const h = await hub({ CTM_INGEST_RATE: '1' });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) statuses.push((await post(h.hub.url, request([usage(`r${i}`)]))).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await post(h.hub.url, logsRequest([usageRecord(`r${i}`)]))).status);
       expect(statuses).toEqual([200, 200, 429]);
-      const limited = await post(h.hub.url, request([usage('r9')]));
+      const limited = await post(h.hub.url, logsRequest([usageRecord('r9')]));
       expect(limited.headers.get('retry-after')).toBe('1');
       expect(h.count()).toBe(2);
       const other = await post(h.hub.url, pb, { type: 'application/x-protobuf', token: DESKTOP });
@@ -365,13 +340,13 @@ describe('OTLP receiver, records per request', () => {
 
   it('takes a batch of 20,000 valid records', async () => {
     const records = Array.from({ length: 20_000 }, (_, i) =>
-      usage(`batch-${i}`, {
+      usageRecord(`batch-${i}`, {
         'session.id': `s${i % 50}`,
         'ctm.cwd': '/home/u/project',
         cache_read_tokens: 1000 + i,
       }),
     );
-    const res = await post(h.hub.url, request(records, { 'ctm.machine': 'laptop', 'ctm.user': 'ana' }), {
+    const res = await post(h.hub.url, logsRequest(records, { 'ctm.machine': 'laptop', 'ctm.user': 'ana' }), {
       gzip: true,
     });
     expect(res.status).toBe(200);
@@ -403,7 +378,7 @@ describe('OTLP receiver, records per request', () => {
     });
     expect(json.status).toBe(413);
     expect(await message(json)).toMatch(/more than 1000000 JSON objects and arrays in one request/);
-    expect((await post(h.hub.url, request([usage('after-many')]))).status).toBe(200);
+    expect((await post(h.hub.url, logsRequest([usageRecord('after-many')]))).status).toBe(200);
     expect(h.count()).toBe(20_001);
   });
 });
@@ -436,13 +411,13 @@ describe('OTLP receiver, bodies held at once', () => {
       // Four uploads of the largest body each, stalled a byte short: the budget is full.
       for (let i = 0; i < 4; i++) stalled.push((await stalledUpload(h.hub.url, 65536)).socket);
       // Until the four hold the budget (their bytes reach the hub), a small request still goes through.
-      let refused = await post(h.hub.url, request([usage('over-budget-0')]));
+      let refused = await post(h.hub.url, logsRequest([usageRecord('over-budget-0')]));
       for (let i = 1; i < 100 && refused.status !== 503; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        refused = await post(h.hub.url, request([usage(`over-budget-${i}`)]));
+        refused = await post(h.hub.url, logsRequest([usageRecord(`over-budget-${i}`)]));
       }
       const start = Date.now();
-      refused = await post(h.hub.url, request([usage('over-budget')]));
+      refused = await post(h.hub.url, logsRequest([usageRecord('over-budget')]));
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(((await refused.json()) as { message: string }).message).toMatch(/too many bodies at once/);
@@ -451,7 +426,7 @@ describe('OTLP receiver, bodies held at once', () => {
       let status = 0;
       for (let i = 0; i < 50 && status !== 200; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        status = (await post(h.hub.url, request([usage(`after-stalled-${i}`)]))).status;
+        status = (await post(h.hub.url, logsRequest([usageRecord(`after-stalled-${i}`)]))).status;
       }
       expect(status).toBe(200);
     } finally {

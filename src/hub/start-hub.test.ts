@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/fixtures/fixture-tree.ts';
+import { logsRequest, usageRecord } from '../../test/fixtures/hub/otlp-usage.ts';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { startHub, type RunningHub } from './start-hub.ts';
@@ -42,29 +43,9 @@ async function hub(
   return running;
 }
 
-const usage = (key: string) => ({
-  timeUnixNano: '1772359200000000000',
-  eventName: 'ctm.usage',
-  attributes: Object.entries({
-    'ctm.key': key,
-    'ctm.message_id': key,
-    model: 'claude-sonnet-4-5-20250929',
-    'session.id': 's1',
-    'ctm.project': 'p',
-  })
-    .map(([k, v]) => ({ key: k, value: { stringValue: v } }))
-    .concat(['input_tokens', 'output_tokens'].map((k) => ({ key: k, value: { stringValue: '10' } }))),
-});
-
+/** One response's agent request from `machine`. */
 const request = (key: string, machine = 'laptop') =>
-  JSON.stringify({
-    resourceLogs: [
-      {
-        resource: { attributes: [{ key: 'ctm.machine', value: { stringValue: machine } }] },
-        scopeLogs: [{ logRecords: [usage(key)] }],
-      },
-    ],
-  });
+  logsRequest([usageRecord(key)], { 'ctm.machine': machine });
 
 /** Posts a body; the status and Retry-After (or the message of a 413), or 'no answer' when none came in 5 s. */
 async function post(url: string, body: string, token = LAPTOP, waitMs = 5000): Promise<string> {
