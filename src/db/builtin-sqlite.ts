@@ -153,8 +153,6 @@ export function openLightDb(path: string, options: LightOptions): Db {
 function connectLight(name: string, options: LightOptions): Db {
   const sqlite = builtin();
   if (!sqlite) {
-    // immutableName is a URI name: better-sqlite3 reads the switch when it loads its addon (as open.ts sets it).
-    process.env.SQLITE_USE_URI ??= '1';
     const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     return new Database(name, {

@@ -9,10 +9,6 @@ import { immutableName, readOnlyMedia } from './read-only-media.ts';
 // node:fs through getBuiltinModule: an ESM import of it builds a facade that evaluates every lazy export
 // (fs/promises included), a few ms of each CLI start.
 const { mkdirSync, accessSync, constants } = process.getBuiltinModule('node:fs');
-// `immutable=1` (readOnlyMedia below) is a URI parameter, and URI file names are a process-wide SQLite switch
-// better-sqlite3 reads from SQLITE_USE_URI when it loads its addon, at the first open: so it is set here, before
-// any. It only changes names that begin with "file:"; the index's path is absolute.
-process.env.SQLITE_USE_URI ??= '1';
 
 const BUSY_TIMEOUT_MS = 5000;
 const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -2,8 +2,9 @@
 // million tokens, `*_above_<N>k_tokens` fields a tier above N thousand, provider_specific_entry's `fast` the
 // fast multiplier and its geo keys (`us`) the model's geo multipliers, search_context_cost_per_query the
 // web-search fee. Of several entries of one model the vendor's own wins, a regional Bedrock one's last;
-// entries of one rank are merged field by field. sample_spec, non-chat entries and entries without both token prices are skipped (never priced
-// $0); a field that is not a non-negative number is a ConfigError naming the file and the entry.
+// entries of one rank are merged field by field. sample_spec, non-chat entries and entries without both token
+// prices are skipped (never priced $0); a field that is not a non-negative number is a ConfigError naming the
+// file and the entry.
 import { ConfigError } from '../config.ts';
 import { normalizeModel } from './normalize-model.ts';
 import { isRegionalEndpoint } from './regional-endpoint.ts';
